@@ -1,0 +1,154 @@
+//! `doctor`: can this machine run CIP Workbench safely?
+//!
+//! Each check is independent and reports in one line, so a failing machine shows every problem
+//! at once rather than the first.
+
+use std::path::Path;
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::context::Context;
+
+/// Outcome of one check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum CheckStatus {
+    /// Works.
+    Ok,
+    /// Does not work; the app cannot do what depends on it.
+    Failed,
+}
+
+/// One named check and what it found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct Check {
+    /// Short stable name: `sqlcipher`, `keyring`, `fonts`, `data-folder`.
+    pub name: String,
+    /// Whether it passed.
+    pub status: CheckStatus,
+    /// What was found, or why it failed and what to do.
+    pub detail: String,
+}
+
+/// Every check, in a fixed order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct DoctorReport {
+    /// The checks.
+    pub checks: Vec<Check>,
+}
+
+impl DoctorReport {
+    /// True when every check passed.
+    pub fn healthy(&self) -> bool {
+        self.checks.iter().all(|c| c.status == CheckStatus::Ok)
+    }
+
+    /// The failed checks only.
+    pub fn failures(&self) -> impl Iterator<Item = &Check> {
+        self.checks.iter().filter(|c| c.status == CheckStatus::Failed)
+    }
+}
+
+fn check(name: &str, result: Result<String, String>) -> Check {
+    let (status, detail) = match result {
+        Ok(detail) => (CheckStatus::Ok, detail),
+        Err(detail) => (CheckStatus::Failed, detail),
+    };
+    Check { name: name.to_owned(), status, detail }
+}
+
+/// Runs every check. Writes nothing.
+pub fn doctor(ctx: &Context) -> DoctorReport {
+    let sqlcipher = match workbench_store::sqlcipher_version() {
+        Ok(v) if v.starts_with('4') => Ok(format!("SQLCipher {v}")),
+        Ok(v) => Err(format!("SQLCipher {v} found, version 4 required")),
+        Err(e) => Err(e.to_string()),
+    };
+    let keyring = workbench_store::probe_keyring();
+    let keyring = if keyring.available {
+        Ok(format!("{} reachable", keyring.backend))
+    } else {
+        Err(format!(
+            "{} unreachable: {}",
+            keyring.backend,
+            keyring.detail.unwrap_or_else(|| "no reason given".into())
+        ))
+    };
+    let fonts = workbench_filings::check_fonts()
+        .map(|fonts| {
+            let names: Vec<_> = fonts.iter().map(|f| f.name).collect();
+            format!("{} embedded font(s): {}", names.len(), names.join(", "))
+        })
+        .map_err(|e| e.to_string());
+    DoctorReport {
+        checks: vec![
+            check("sqlcipher", sqlcipher),
+            check("keyring", keyring),
+            check("fonts", fonts),
+            check("data-folder", data_folder(ctx.data_dir())),
+        ],
+    }
+}
+
+/// The workspace folder must exist and be writable, or be creatable under a writable ancestor.
+fn data_folder(dir: &Path) -> Result<String, String> {
+    let existing = dir.ancestors().find(|p| p.exists()).ok_or_else(|| {
+        format!("{}: no part of this path exists", dir.display())
+    })?;
+    let meta = std::fs::metadata(existing).map_err(|e| format!("{}: {e}", existing.display()))?;
+    if !meta.is_dir() {
+        return Err(format!("{} is a file, not a folder", existing.display()));
+    }
+    if meta.permissions().readonly() {
+        return Err(format!("{} is read-only", existing.display()));
+    }
+    if existing == dir {
+        Ok(format!("{} (exists)", dir.display()))
+    } else {
+        Ok(format!("{} (will be created)", dir.display()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_folder_states() {
+        let tmp = std::env::temp_dir();
+        assert!(data_folder(&tmp).expect("exists").ends_with("(exists)"));
+        let future = tmp.join("cipw-doctor-not-yet").join("ws");
+        assert!(data_folder(&future).expect("creatable").ends_with("(will be created)"));
+    }
+
+    #[test]
+    fn a_file_in_the_way_fails() {
+        let file = tempfile_path();
+        let err = data_folder(&file.join("ws")).expect_err("file in the way");
+        assert!(err.ends_with("is a file, not a folder"), "{err}");
+        let _ = std::fs::remove_file(file);
+    }
+
+    fn tempfile_path() -> std::path::PathBuf {
+        let path = std::env::temp_dir().join(format!("cipw-doctor-{}", std::process::id()));
+        std::fs::write(&path, b"x").expect("write");
+        path
+    }
+
+    #[test]
+    fn report_lists_failures_only() {
+        let report = DoctorReport {
+            checks: vec![
+                check("a", Ok("fine".into())),
+                check("b", Err("broken".into())),
+            ],
+        };
+        assert!(!report.healthy());
+        let failed: Vec<_> = report.failures().map(|c| c.name.as_str()).collect();
+        assert_eq!(failed, ["b"]);
+    }
+}

@@ -1,0 +1,121 @@
+//! The error every use case returns, and its stable IPC form.
+//!
+//! Over IPC an error is exactly `{ code, message }`: `code` is a closed set the UI branches on,
+//! `message` is safe to show (no key material, no record contents). The full chain is logged
+//! with `tracing` before it crosses the boundary.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+/// Machine-readable error kinds the UI can branch on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ErrorCode {
+    /// Input failed validation; the message names the field.
+    InvalidInput,
+    /// The database engine is not SQLCipher, or is otherwise unusable.
+    Storage,
+    /// The workspace could not be unlocked with the key given.
+    WrongKey,
+    /// A filing could not be rendered.
+    Rendering,
+    /// Reading or writing a file failed.
+    Io,
+    /// The user cancelled (a dialog, a long job).
+    Cancelled,
+    /// A bug: something that should not happen.
+    Internal,
+}
+
+/// Errors of the use cases.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// A domain rule refused the input.
+    #[error(transparent)]
+    Core(#[from] workbench_core::CoreError),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] workbench_store::StoreError),
+    /// A filing failed to render.
+    #[error(transparent)]
+    Filing(#[from] workbench_filings::FilingError),
+    /// A file operation failed; `what` says which file in user terms.
+    #[error("{what}: {source}")]
+    Io {
+        /// Which file or folder, e.g. "writing the PDF".
+        what: String,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The folder a file was to be written into does not exist.
+    #[error("the folder {} does not exist", .0.display())]
+    MissingFolder(std::path::PathBuf),
+    /// The user cancelled.
+    #[error("cancelled")]
+    Cancelled,
+}
+
+impl AppError {
+    /// Wraps an IO error with a description of what was being done.
+    pub fn io(what: impl Into<String>, source: std::io::Error) -> Self {
+        Self::Io { what: what.into(), source }
+    }
+
+    /// The code the UI branches on.
+    pub fn code(&self) -> ErrorCode {
+        use workbench_store::StoreError;
+        match self {
+            Self::Core(_) => ErrorCode::InvalidInput,
+            Self::Store(StoreError::WrongKey) => ErrorCode::WrongKey,
+            Self::Store(_) => ErrorCode::Storage,
+            Self::Filing(_) => ErrorCode::Rendering,
+            Self::Io { .. } | Self::MissingFolder(_) => ErrorCode::Io,
+            Self::Cancelled => ErrorCode::Cancelled,
+        }
+    }
+}
+
+/// The IPC form of an error: exactly `{ code, message }`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct ApiError {
+    /// What kind of failure.
+    pub code: ErrorCode,
+    /// A sentence safe to show the user.
+    pub message: String,
+}
+
+impl From<AppError> for ApiError {
+    fn from(err: AppError) -> Self {
+        tracing::info!(error = ?err, code = ?err.code(), "use case failed");
+        Self { code: err.code(), message: err.to_string() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serializes_as_code_and_message_only() {
+        let err = AppError::Store(workbench_store::StoreError::WrongKey);
+        let api = ApiError::from(err);
+        let json = serde_json::to_value(&api).expect("json");
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "code": "wrong_key",
+                "message": "the database could not be unlocked: wrong key, or not a CIP Workbench database"
+            })
+        );
+    }
+
+    #[test]
+    fn validation_maps_to_invalid_input() {
+        let err = AppError::Core(workbench_core::CoreError::invalid("email", "is not an address"));
+        assert_eq!(err.code(), ErrorCode::InvalidInput);
+        assert_eq!(ApiError::from(err).message, "1 invalid field(s): email: is not an address");
+    }
+}

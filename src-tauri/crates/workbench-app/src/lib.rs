@@ -1,0 +1,16 @@
+//! Use cases of CIP Workbench: the single API surface shared by the GUI and the CLI.
+//!
+//! Every user-visible operation is a function here taking a [`Context`]; the Tauri commands and
+//! the CLI subcommands are thin adapters over them. DTOs crossing to the UI derive `ts_rs::TS`
+//! and are exported to `ui/src/lib/ipc/bindings/`. Must not depend on `tauri`.
+
+pub mod about;
+pub mod context;
+pub mod doctor;
+pub mod error;
+mod files;
+
+pub use about::{AppInfo, KeyringInfo, app_info, export_about_pdf};
+pub use context::Context;
+pub use doctor::{Check, CheckStatus, DoctorReport, doctor};
+pub use error::{ApiError, AppError, ErrorCode};

@@ -1,0 +1,15 @@
+//! Domain core of CIP Workbench.
+//!
+//! Owns the vocabulary every other crate speaks: identifiers, the injected [`Clock`], and the
+//! validation error that names the field at fault. Must stay pure: no file, database, network or
+//! UI code, and no dependency on `tauri`, so that rules can be tested as plain functions.
+
+pub mod about;
+pub mod clock;
+pub mod error;
+pub mod ids;
+
+pub use about::{AboutSheet, Fact};
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use error::{CoreError, FieldError};
+pub use ids::{CustomerId, EvidenceId, FilingId, ResellerId, WorkspaceId};

@@ -1,0 +1,199 @@
+//! Text measurement and page-writing primitives shared by every filing.
+//!
+//! Widths come from the embedded fonts' own advance tables, so wrapping is exact rather than
+//! guessed; a character that no embedded font can draw is an error, never a silent blank.
+
+use printpdf::{
+    Color, FontId, Line, LinePoint, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, Point, Pt, Rgb,
+    TextItem,
+};
+
+use crate::error::FilingError;
+use crate::fonts::{BOLD, REGULAR};
+
+/// A4 portrait, in millimetres.
+pub(crate) const A4: (f32, f32) = (210.0, 297.0);
+
+/// Which embedded face to draw with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Face {
+    Regular,
+    Bold,
+}
+
+/// The embedded fonts, parsed once per document and registered with it.
+pub(crate) struct Fonts {
+    regular: (ParsedFont, FontId),
+    bold: (ParsedFont, FontId),
+}
+
+impl Fonts {
+    /// Parses the embedded faces and registers them with `doc` under stable resource ids, so the
+    /// same input renders to the same bytes.
+    pub(crate) fn register(doc: &mut PdfDocument) -> Result<Self, FilingError> {
+        let mut add = |font: &crate::fonts::EmbeddedFont, id: &str| -> Result<_, FilingError> {
+            let parsed = font.parse()?;
+            let font_id = FontId(id.to_owned());
+            doc.resources.fonts.map.insert(font_id.clone(), printpdf::PdfFont::new(parsed.clone()));
+            Ok((parsed, font_id))
+        };
+        // printpdf uses the id as the font's subset tag, which PDF readers expect to be exactly
+        // six capital letters (e.g. `CWREGU+DejaVuSans`).
+        Ok(Self { regular: add(&REGULAR, "CWREGU")?, bold: add(&BOLD, "CWBOLD")? })
+    }
+
+    fn get(&self, face: Face) -> &(ParsedFont, FontId) {
+        match face {
+            Face::Regular => &self.regular,
+            Face::Bold => &self.bold,
+        }
+    }
+
+    /// Width of `text` set in `face` at `size`, in points.
+    pub(crate) fn width(&self, face: Face, size: f32, text: &str) -> f32 {
+        let (font, _) = self.get(face);
+        let units_per_em = f32::from(font.pdf_font_metrics.units_per_em.max(1));
+        let units: u32 = text
+            .chars()
+            .filter_map(|c| font.lookup_glyph_index(c as u32))
+            .map(|gid| u32::from(font.get_horizontal_advance(gid)))
+            .sum();
+        units as f32 * size / units_per_em
+    }
+
+    /// Fails if any character of `text` has no glyph in `face`.
+    pub(crate) fn ensure_printable(&self, face: Face, text: &str, context: &str) -> Result<(), FilingError> {
+        let (font, _) = self.get(face);
+        match text.chars().find(|c| !c.is_whitespace() && font.lookup_glyph_index(*c as u32).is_none()) {
+            None => Ok(()),
+            Some(character) => Err(FilingError::MissingGlyph {
+                character,
+                code: character as u32,
+                context: context.to_owned(),
+            }),
+        }
+    }
+
+    /// Breaks `text` into lines no wider than `max_width` points, at spaces where possible and
+    /// inside a word only when the word alone is too wide (long paths, hashes).
+    pub(crate) fn wrap(&self, face: Face, size: f32, text: &str, max_width: f32) -> Vec<String> {
+        let mut lines = Vec::new();
+        let mut current = String::new();
+        for word in text.split(' ') {
+            let candidate = if current.is_empty() { word.to_owned() } else { format!("{current} {word}") };
+            if self.width(face, size, &candidate) <= max_width {
+                current = candidate;
+                continue;
+            }
+            if !current.is_empty() {
+                lines.push(std::mem::take(&mut current));
+            }
+            for c in word.chars() {
+                current.push(c);
+                if self.width(face, size, &current) > max_width && current.chars().count() > 1 {
+                    current.pop();
+                    lines.push(std::mem::take(&mut current));
+                    current.push(c);
+                }
+            }
+        }
+        if !current.is_empty() || lines.is_empty() {
+            lines.push(current);
+        }
+        lines
+    }
+
+    /// Ops that draw one line of text with its baseline at (`x`, `y`) points.
+    pub(crate) fn text(&self, face: Face, size: f32, x: f32, y: f32, text: &str) -> Vec<Op> {
+        let (_, id) = self.get(face);
+        vec![
+            Op::StartTextSection,
+            Op::SetFont { font: PdfFontHandle::External(id.clone()), size: Pt(size) },
+            Op::SetTextCursor { pos: Point { x: Pt(x), y: Pt(y) } },
+            Op::ShowText { items: vec![TextItem::Text(text.to_owned())] },
+            Op::EndTextSection,
+        ]
+    }
+}
+
+/// Ops that draw a thin horizontal rule from `x1` to `x2` at height `y` (points).
+pub(crate) fn rule(x1: f32, x2: f32, y: f32, grey: f32) -> Vec<Op> {
+    let point = |x: f32| LinePoint { p: Point { x: Pt(x), y: Pt(y) }, bezier: false };
+    vec![
+        Op::SetOutlineColor { col: Color::Rgb(Rgb { r: grey, g: grey, b: grey, icc_profile: None }) },
+        Op::SetOutlineThickness { pt: Pt(0.5) },
+        Op::DrawLine { line: Line { points: vec![point(x1), point(x2)], is_closed: false } },
+    ]
+}
+
+/// Saves `doc` and replaces printpdf's random trailer `/ID` with one derived from the content,
+/// so the same input always gives the same bytes (and the ID still changes when content does).
+pub(crate) fn save_deterministic(doc: &PdfDocument) -> Vec<u8> {
+    use sha2::{Digest, Sha256};
+    let mut warnings = Vec::new();
+    let mut bytes = doc.save(&printpdf::PdfSaveOptions::default(), &mut warnings);
+    const MARKER: &[u8] = b"/ID[(";
+    const LEN: usize = 32;
+    let Some(at) = bytes.windows(MARKER.len()).rposition(|w| w == MARKER) else {
+        return bytes;
+    };
+    let first = at + MARKER.len();
+    let second = first + LEN + 2; // skip ")("
+    if bytes.len() < second + LEN || &bytes[first + LEN..second] != b")(" {
+        return bytes;
+    }
+    bytes[first..first + LEN].fill(b'0');
+    bytes[second..second + LEN].fill(b'0');
+    let digest = hex_upper(&Sha256::digest(&bytes)[..LEN / 2]);
+    bytes[first..first + LEN].copy_from_slice(digest.as_bytes());
+    bytes[second..second + LEN].copy_from_slice(digest.as_bytes());
+    bytes
+}
+
+fn hex_upper(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02X}")).collect()
+}
+
+/// Converts millimetres to points.
+pub(crate) fn pt(mm: f32) -> f32 {
+    Mm(mm).into_pt().0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fonts() -> Fonts {
+        Fonts::register(&mut PdfDocument::new("t")).expect("fonts")
+    }
+
+    #[test]
+    fn width_grows_with_text_and_size() {
+        let f = fonts();
+        let short = f.width(Face::Regular, 10.0, "abc");
+        assert!(short > 0.0);
+        assert!(f.width(Face::Regular, 10.0, "abcabc") > short * 1.9);
+        assert!((f.width(Face::Regular, 20.0, "abc") - 2.0 * short).abs() < 0.01);
+    }
+
+    #[test]
+    fn wrap_keeps_every_character_and_respects_width() {
+        let f = fonts();
+        let text = "The provider keeps /a/very/long/path/without/any/spaces/that/must/break and more words";
+        let lines = f.wrap(Face::Regular, 10.0, text, 120.0);
+        assert!(lines.len() > 1);
+        assert!(lines.iter().all(|l| f.width(Face::Regular, 10.0, l) <= 120.0), "{lines:?}");
+        assert_eq!(lines.join(" ").replace(' ', ""), text.replace(' ', ""));
+    }
+
+    #[test]
+    fn unprintable_character_is_named() {
+        let f = fonts();
+        assert!(f.ensure_printable(Face::Regular, "Müller Иванов Ελλάδα", "name").is_ok());
+        let err = f.ensure_printable(Face::Regular, "株式会社", "customer name").expect_err("no CJK in DejaVu");
+        assert_eq!(
+            err.to_string(),
+            "no embedded font can print '株' (U+682A) in customer name"
+        );
+    }
+}

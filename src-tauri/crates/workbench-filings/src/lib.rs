@@ -1,0 +1,14 @@
+//! PDF filings of CIP Workbench.
+//!
+//! Lays out view-models from `workbench-core` with printpdf, using fonts embedded from
+//! `assets/fonts/` and subset on save. Owns no data and does no IO beyond returning bytes: the
+//! caller decides where (and how atomically) they are written. Must not depend on `tauri`.
+
+pub mod about;
+pub mod error;
+pub mod fonts;
+mod layout;
+
+pub use about::render_about;
+pub use error::FilingError;
+pub use fonts::{FontReport, check_fonts};

@@ -1,0 +1,19 @@
+//! The encrypted workspace store of CIP Workbench.
+//!
+//! Owns everything that touches disk or the OS credential store: the SQLCipher database
+//! ([`db`]), the data key ([`key`]) and the keyring probe ([`keyring`]). Depends on
+//! `workbench-core` for domain types only; never on `tauri`, never on the UI.
+//!
+//! Invariant: a database handle exists only after SQLCipher has confirmed it is running
+//! (`PRAGMA cipher_version` non-empty), so no code path can write compliance records to plain
+//! SQLite by accident.
+
+pub mod db;
+pub mod error;
+pub mod key;
+pub mod keyring;
+
+pub use db::{Database, sqlcipher_version};
+pub use error::StoreError;
+pub use key::DataKey;
+pub use keyring::{KeyringStatus, probe_keyring};

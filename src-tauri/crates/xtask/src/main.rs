@@ -1,0 +1,74 @@
+//! Project automation: the two README commands and their helpers.
+//!
+//! - `cargo xtask run`    sets up what is missing, builds, and opens the app on a demo workspace.
+//! - `cargo xtask test`   sets up what is missing and runs every check and test, then a summary.
+//! - `cargo xtask bundle` builds the installable .deb through the Tauri CLI.
+//! - `cargo xtask setup`  only the setup step.
+//!
+//! Must not depend on `tauri` or on the workbench crates: it drives them as a user would.
+
+mod proc;
+mod run;
+mod setup;
+mod test;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask", about = "CIP Workbench project tasks")]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Debug, Subcommand)]
+enum Task {
+    /// Install what is missing (as root on Debian/Ubuntu), build the UI, open the app.
+    Run(run::RunArgs),
+    /// Install what is missing, then run every check and test.
+    Test(test::TestArgs),
+    /// Build the installable .deb with the Tauri CLI.
+    Bundle,
+    /// Only install what is missing and build the UI.
+    Setup,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.task {
+        Task::Run(args) => run::run(&args),
+        Task::Test(args) => test::test(&args),
+        Task::Bundle => bundle(),
+        Task::Setup => setup::ensure(setup::Needs::All),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("\nxtask: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The repository root (where the root Cargo.toml and tauri.conf.json live).
+pub(crate) fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(3)
+        .expect("xtask lives at src-tauri/crates/xtask")
+        .to_path_buf()
+}
+
+fn bundle() -> anyhow::Result<()> {
+    setup::ensure(setup::Needs::Build)?;
+    let root = root();
+    proc::step("bundle: tauri build --debug (.deb)")?;
+    proc::run_in(&root, &root.join("ui/node_modules/.bin/tauri"), &["build", "--debug", "--bundles", "deb"])?;
+    let debs = root.join("target/debug/bundle/deb");
+    println!("\nThe .deb is in {}.", debs.display());
+    println!("Install it as root with:  apt-get install ./target/debug/bundle/deb/<file>.deb");
+    Ok(())
+}

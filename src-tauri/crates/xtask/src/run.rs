@@ -1,0 +1,132 @@
+//! `cargo xtask run`: build and open the app on the demo workspace, on a display or under Xvfb.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+
+use crate::proc::{on_path, run_in, step};
+use crate::root;
+use crate::setup::{self, Needs};
+
+/// Options of `cargo xtask run`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct RunArgs {
+    /// Workspace folder to open (default: target/demo-workspace).
+    #[arg(long, value_name = "DIR")]
+    workspace: Option<PathBuf>,
+    /// Save a screenshot of the screen to FILE once the window is up.
+    #[arg(long, value_name = "FILE")]
+    screenshot: Option<PathBuf>,
+    /// Close the app after this many seconds (for scripted checks).
+    #[arg(long, value_name = "SECONDS")]
+    exit_after: Option<u64>,
+}
+
+pub(crate) fn run(args: &RunArgs) -> anyhow::Result<()> {
+    setup::ensure(Needs::Build)?;
+    let root = root();
+    step("build the app")?;
+    run_in(&root, Path::new("cargo"), &["build", "--locked", "--bin", "cip-workbench"])?;
+    let binary = root.join("target/debug/cip-workbench");
+    let workspace = args.workspace.clone().unwrap_or_else(|| root.join("target/demo-workspace"));
+    std::fs::create_dir_all(&workspace).context("creating the demo workspace folder")?;
+
+    let has_display = ["DISPLAY", "WAYLAND_DISPLAY"]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()));
+    let (display, mut xvfb) = if has_display {
+        (None, None)
+    } else {
+        let (display, child) = start_xvfb()?;
+        println!("\nNo display found (DISPLAY is unset): running the app under Xvfb on {display}.");
+        println!("To see it: take a screenshot with  DISPLAY={display} import -window root shot.png");
+        println!("or watch it live with a VNC server:  x11vnc -display {display} -localhost");
+        (Some(display), Some(child))
+    };
+
+    step(&format!("open CIP Workbench on {}", workspace.display()))?;
+    let mut command = Command::new(&binary);
+    command.env("CIPW_WORKSPACE", &workspace);
+    if let Some(display) = &display {
+        command.env("DISPLAY", display).env_remove("WAYLAND_DISPLAY");
+    }
+    let mut app = command.spawn().context("starting the app")?;
+
+    if let Some(file) = &args.screenshot {
+        std::thread::sleep(Duration::from_secs(6));
+        screenshot(display.as_deref(), file)?;
+    }
+    let status = match args.exit_after {
+        Some(seconds) => {
+            let deadline = Instant::now() + Duration::from_secs(seconds);
+            while Instant::now() < deadline && app.try_wait()?.is_none() {
+                std::thread::sleep(Duration::from_millis(200));
+            }
+            if app.try_wait()?.is_none() {
+                terminate(&mut app);
+            }
+            None
+        }
+        None => Some(app.wait()?),
+    };
+    if let Some(xvfb) = xvfb.as_mut() {
+        terminate(xvfb);
+    }
+    match status {
+        Some(s) if !s.success() => bail!("the app exited with {s}"),
+        _ => Ok(()),
+    }
+}
+
+fn start_xvfb() -> anyhow::Result<(String, Child)> {
+    if !on_path("Xvfb") {
+        bail!("no display and no Xvfb: run `cargo xtask setup` as root, or start a desktop session");
+    }
+    let number = (90..190)
+        .find(|n| !Path::new(&format!("/tmp/.X{n}-lock")).exists())
+        .context("no free X display number")?;
+    let child = Command::new("Xvfb")
+        .args([&format!(":{number}"), "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .context("starting Xvfb")?;
+    let socket = PathBuf::from(format!("/tmp/.X11-unix/X{number}"));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !socket.exists() {
+        if Instant::now() > deadline {
+            bail!("Xvfb did not start on :{number}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Ok((format!(":{number}"), child))
+}
+
+fn screenshot(display: Option<&str>, file: &Path) -> anyhow::Result<()> {
+    let mut command = Command::new("import");
+    command.args(["-window", "root"]).arg(file);
+    if let Some(display) = display {
+        command.env("DISPLAY", display);
+    }
+    let status = command.status().context("running ImageMagick import")?;
+    if !status.success() {
+        bail!("the screenshot failed ({status})");
+    }
+    println!("screenshot saved to {}", file.display());
+    Ok(())
+}
+
+fn terminate(child: &mut Child) {
+    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline {
+        if let Ok(Some(_)) = child.try_wait() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}

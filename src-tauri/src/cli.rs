@@ -1,0 +1,145 @@
+//! The command line: the same binary, headless. Every subcommand calls `workbench_app`, like the
+//! window does, and never needs a display.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use workbench_app::{CheckStatus, Context};
+
+/// CIP Workbench keeps a U.S. IaaS provider's Customer Identification Program records (proposed
+/// 15 CFR part 7) in an encrypted local workspace. Without a subcommand it opens the window.
+#[derive(Debug, Parser)]
+#[command(name = "cip-workbench", version, about, long_about = None)]
+pub struct Cli {
+    /// Workspace folder to use instead of the default (also $CIPW_WORKSPACE).
+    #[arg(long, global = true, value_name = "DIR")]
+    workspace: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Print the version, the SQLCipher version and the credential store's state.
+    Version {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check that this machine can run the workbench safely; exit 1 if any check fails.
+    Doctor {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the one-page "about this workspace" PDF (no customer data in it).
+    About {
+        /// Where to write the PDF; replaced atomically.
+        #[arg(long, value_name = "FILE")]
+        pdf: PathBuf,
+    },
+}
+
+/// Parses the arguments and runs the window or a subcommand.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.command.is_some());
+    let context = Context::from_environment(cli.workspace);
+    match cli.command {
+        None => match crate::run_gui(context) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(&format!("{e:#}")),
+        },
+        Some(command) => run(command, &context),
+    }
+}
+
+fn run(command: Command, context: &Context) -> ExitCode {
+    match command {
+        Command::Version { json } => match workbench_app::app_info(context) {
+            Ok(info) if json => print_json(&info),
+            Ok(info) => {
+                println!("{} {}", info.name, info.version);
+                println!("SQLCipher {}", info.sqlcipher_version);
+                let keyring = if info.keyring.available { "available" } else { "unavailable" };
+                println!("credential store: {} ({keyring})", info.keyring.backend);
+                println!("workspace: {}", info.data_dir);
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(&workbench_app::ApiError::from(e).message),
+        },
+        Command::Doctor { json } => {
+            let report = workbench_app::doctor(context);
+            if json {
+                print_json(&report);
+            } else {
+                for check in &report.checks {
+                    let mark = match check.status {
+                        CheckStatus::Ok => "ok  ",
+                        CheckStatus::Failed => "FAIL",
+                    };
+                    println!("{mark} {}: {}", check.name, check.detail);
+                }
+            }
+            if report.healthy() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+        }
+        Command::About { pdf } => match workbench_app::export_about_pdf(context, &pdf) {
+            Ok(bytes) => {
+                println!("wrote {} ({bytes} bytes)", pdf.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(&workbench_app::ApiError::from(e).message),
+        },
+    }
+}
+
+fn print_json<T: serde::Serialize>(value: &T) -> ExitCode {
+    match serde_json::to_string_pretty(value) {
+        Ok(text) => {
+            println!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&format!("could not encode JSON: {e}")),
+    }
+}
+
+fn fail(message: &str) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::FAILURE
+}
+
+/// Logs go to stderr, never to a file in the workspace; `RUST_LOG` overrides the level. The CLI
+/// is quiet by default so its stdout stays machine-readable.
+fn init_logging(headless: bool) {
+    let default = if headless { "warn" } else { "info" };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn workspace_is_global() {
+        let cli = Cli::try_parse_from(["cip-workbench", "doctor", "--workspace", "/tmp/ws"])
+            .expect("parses");
+        assert_eq!(cli.workspace, Some(PathBuf::from("/tmp/ws")));
+        assert!(matches!(cli.command, Some(Command::Doctor { json: false })));
+    }
+
+    #[test]
+    fn no_arguments_means_the_window() {
+        let cli = Cli::try_parse_from(["cip-workbench"]).expect("parses");
+        assert!(cli.command.is_none());
+    }
+}

@@ -1,0 +1,8 @@
+// The one list of IPC commands. It is `include!`d by build.rs (to generate one `allow-<command>`
+// permission per command) and by the shell (to register handlers and to export the TypeScript
+// command names), so a command missing from any of them fails the build or a test.
+macro_rules! with_commands {
+    ($callback:ident) => {
+        $callback!(app_info, app_doctor)
+    };
+}

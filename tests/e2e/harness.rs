@@ -1,0 +1,174 @@
+//! A reusable harness for end-to-end tests.
+//!
+//! [`App::launch`] gives each test its own display (the current one, or a private Xvfb), its own
+//! tauri-driver on fresh ports, its own temporary workspace folder, and a WebDriver session on
+//! the real binary. Dropping it stops everything: tauri-driver with SIGTERM (never SIGKILL, which
+//! would leak its WebKitWebDriver child and its port), then Xvfb.
+
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use thirtyfour::prelude::*;
+
+/// A running app under WebDriver.
+pub struct App {
+    driver: Option<WebDriver>,
+    tauri_driver: Child,
+    xvfb: Option<Child>,
+    workspace: tempfile::TempDir,
+}
+
+impl App {
+    /// Starts a display if needed, tauri-driver, and the app binary with a fresh workspace.
+    pub async fn launch() -> WebDriverResult<Self> {
+        let workspace = tempfile::tempdir().expect("temporary workspace");
+        let (display, xvfb) = display();
+        let port = free_port();
+        let native_port = free_port();
+        let mut command = Command::new(tauri_driver_path());
+        command
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .env("CIPW_WORKSPACE", workspace.path())
+            .env("DISPLAY", &display)
+            .env_remove("WAYLAND_DISPLAY")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        let tauri_driver = command.spawn().expect("tauri-driver starts (cargo xtask setup installs it)");
+        let mut app = Self { driver: None, tauri_driver, xvfb, workspace };
+        wait_for_port(port, Duration::from_secs(20));
+
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), "wry".into());
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": env!("CARGO_BIN_EXE_cip-workbench"), "args": [] }),
+        );
+        let driver = WebDriver::new(format!("http://127.0.0.1:{port}"), caps).await?;
+        app.driver = Some(driver);
+        Ok(app)
+    }
+
+    /// The WebDriver session.
+    pub fn driver(&self) -> &WebDriver {
+        self.driver.as_ref().expect("session is open until quit")
+    }
+
+    /// The temporary workspace folder the app was started with.
+    pub fn workspace(&self) -> &Path {
+        self.workspace.path()
+    }
+
+    /// Waits (up to the query timeout) for `css` to show non-empty text and returns it.
+    pub async fn text_of(&self, css: &str) -> WebDriverResult<String> {
+        let element = self
+            .driver()
+            .query(By::Css(css))
+            .wait(Duration::from_secs(20), Duration::from_millis(100))
+            .and_displayed()
+            .first()
+            .await?;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let text = element.text().await?;
+            if !text.trim().is_empty() || Instant::now() > deadline {
+                return Ok(text.trim().to_owned());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Saves a screenshot to `target/e2e-screenshots/<name>.png` as an artifact (never asserted).
+    pub async fn screenshot(&self, name: &str) {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e-screenshots");
+        if std::fs::create_dir_all(&dir).is_ok() {
+            let _ = self.driver().screenshot(&dir.join(format!("{name}.png"))).await;
+        }
+    }
+
+    /// Ends the WebDriver session (closing the app); the rest stops on drop.
+    pub async fn quit(mut self) -> WebDriverResult<()> {
+        if let Some(driver) = self.driver.take() {
+            driver.quit().await?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        terminate(&mut self.tauri_driver);
+        if let Some(xvfb) = self.xvfb.as_mut() {
+            terminate(xvfb);
+        }
+    }
+}
+
+/// SIGTERM, then wait up to 5 s; SIGKILL only if the process ignores SIGTERM.
+fn terminate(child: &mut Child) {
+    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline {
+        if let Ok(Some(_)) = child.try_wait() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// The current display, or a private Xvfb started on a free display number.
+fn display() -> (String, Option<Child>) {
+    if let Ok(display) = std::env::var("DISPLAY")
+        && !display.is_empty()
+    {
+        return (display, None);
+    }
+    for number in 90..190 {
+        let lock = PathBuf::from(format!("/tmp/.X{number}-lock"));
+        let socket = PathBuf::from(format!("/tmp/.X11-unix/X{number}"));
+        if lock.exists() || socket.exists() {
+            continue;
+        }
+        let child = Command::new("Xvfb")
+            .args([&format!(":{number}"), "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb starts (cargo xtask setup installs it)");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !socket.exists() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        return (format!(":{number}"), Some(child));
+    }
+    panic!("no free X display number between :90 and :189");
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("free port").port()
+}
+
+fn wait_for_port(port: u16, timeout: Duration) {
+    let deadline = Instant::now() + timeout;
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "tauri-driver did not listen on port {port}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// `tauri-driver` from PATH, or from cargo's bin folder where `cargo install` puts it.
+fn tauri_driver_path() -> PathBuf {
+    let on_path = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).map(|d| d.join("tauri-driver")).find(|p| p.exists()));
+    if let Some(Some(path)) = on_path {
+        return path;
+    }
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .expect("HOME or CARGO_HOME");
+    cargo_home.join("bin/tauri-driver")
+}

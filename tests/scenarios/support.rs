@@ -1,0 +1,65 @@
+//! Running the real binary and the real external tools for scenario tests.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// The app binary, built by cargo for this test.
+pub fn app() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cip-workbench"));
+    // Subcommands must never need a display or a session bus unless a test gives one.
+    command.env_remove("DISPLAY").env_remove("WAYLAND_DISPLAY").env_remove("DBUS_SESSION_BUS_ADDRESS");
+    command
+}
+
+/// The app binary under a private D-Bus session with an unlocked gnome-keyring, with its own
+/// scratch XDG folders so no real keyring is touched.
+pub fn app_with_keyring(scratch: &Path) -> Command {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/with-keyring.sh");
+    let mut command = Command::new("dbus-run-session");
+    command
+        .arg("--")
+        .arg("sh")
+        .arg(script)
+        .arg(env!("CARGO_BIN_EXE_cip-workbench"))
+        .env_remove("DISPLAY")
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .env("XDG_DATA_HOME", scratch.join("data"))
+        .env("XDG_RUNTIME_DIR", scratch.join("run"))
+        .env("XDG_CONFIG_HOME", scratch.join("config"));
+    for dir in ["data", "run", "config"] {
+        std::fs::create_dir_all(scratch.join(dir)).expect("scratch dir");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(scratch.join("run"), std::fs::Permissions::from_mode(0o700));
+    }
+    command
+}
+
+/// Runs `command`, returning its output (never panics on a non-zero exit).
+pub fn run(command: &mut Command) -> Output {
+    command.output().unwrap_or_else(|e| panic!("could not start {command:?}: {e}"))
+}
+
+/// Stdout as text.
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Stderr as text.
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Runs an external tool that must succeed, returning its stdout.
+pub fn tool(program: &str, args: &[&str]) -> String {
+    let output = run(Command::new(program).args(args));
+    assert!(
+        output.status.success(),
+        "{program} {args:?} failed: {}{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    stdout(&output)
+}

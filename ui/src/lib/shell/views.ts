@@ -1,0 +1,16 @@
+// The views that exist. Navigation shows exactly these; later issues append theirs.
+import type { RouteId } from '$app/types';
+
+export interface View {
+	/** Hash route, e.g. '/about'. */
+	path: Exclude<RouteId, '/'>;
+	label: string;
+	/** Keyboard shortcut after pressing g (g a = About). */
+	key: string;
+}
+
+export const VIEWS: readonly View[] = [{ path: '/about', label: 'About', key: 'a' }];
+
+export function viewFor(pathname: string): View | undefined {
+	return VIEWS.find((v) => pathname === v.path || pathname.startsWith(`${v.path}/`));
+}
