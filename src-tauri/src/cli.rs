@@ -63,7 +63,11 @@ fn run(command: Command, context: &Context) -> ExitCode {
             Ok(info) => {
                 println!("{} {}", info.name, info.version);
                 println!("SQLCipher {}", info.sqlcipher_version);
-                let keyring = if info.keyring.available { "available" } else { "unavailable" };
+                let keyring = if info.keyring.available {
+                    "available"
+                } else {
+                    "unavailable"
+                };
                 println!("credential store: {} ({keyring})", info.keyring.backend);
                 println!("workspace: {}", info.data_dir);
                 ExitCode::SUCCESS
@@ -83,7 +87,11 @@ fn run(command: Command, context: &Context) -> ExitCode {
                     println!("{mark} {}: {}", check.name, check.detail);
                 }
             }
-            if report.healthy() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+            if report.healthy() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
         }
         Command::About { pdf } => match workbench_app::export_about_pdf(context, &pdf) {
             Ok(bytes) => {
@@ -116,7 +124,10 @@ fn init_logging(headless: bool) {
     let default = if headless { "warn" } else { "info" };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 #[cfg(test)]

@@ -12,31 +12,54 @@ use std::time::{Duration, Instant};
 
 use thirtyfour::prelude::*;
 
+#[path = "../support/process.rs"]
+mod process;
+use process::{start_xvfb, terminate};
+
 /// A running app under WebDriver.
 pub struct App {
     driver: Option<WebDriver>,
     tauri_driver: Child,
     xvfb: Option<Child>,
     workspace: tempfile::TempDir,
+    profile: tempfile::TempDir,
 }
 
 impl App {
     /// Starts a display if needed, tauri-driver, and the app binary with a fresh workspace.
     pub async fn launch() -> WebDriverResult<Self> {
         let workspace = tempfile::tempdir().expect("temporary workspace");
+        // A fresh WebView profile (localStorage, caches) per test, so no test sees another's state.
+        let profile = tempfile::tempdir().expect("temporary profile");
         let (display, xvfb) = display();
         let port = free_port();
         let native_port = free_port();
         let mut command = Command::new(tauri_driver_path());
         command
-            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
             .env("CIPW_WORKSPACE", workspace.path())
+            .env("XDG_DATA_HOME", profile.path().join("data"))
+            .env("XDG_CACHE_HOME", profile.path().join("cache"))
+            .env("XDG_CONFIG_HOME", profile.path().join("config"))
             .env("DISPLAY", &display)
             .env_remove("WAYLAND_DISPLAY")
             .stdout(Stdio::null())
             .stderr(Stdio::null());
-        let tauri_driver = command.spawn().expect("tauri-driver starts (cargo xtask setup installs it)");
-        let mut app = Self { driver: None, tauri_driver, xvfb, workspace };
+        let tauri_driver = command
+            .spawn()
+            .expect("tauri-driver starts (cargo xtask setup installs it)");
+        let mut app = Self {
+            driver: None,
+            tauri_driver,
+            xvfb,
+            workspace,
+            profile,
+        };
         wait_for_port(port, Duration::from_secs(20));
 
         let mut caps = serde_json::Map::new();
@@ -83,7 +106,10 @@ impl App {
     pub async fn screenshot(&self, name: &str) {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e-screenshots");
         if std::fs::create_dir_all(&dir).is_ok() {
-            let _ = self.driver().screenshot(&dir.join(format!("{name}.png"))).await;
+            let _ = self
+                .driver()
+                .screenshot(&dir.join(format!("{name}.png")))
+                .await;
         }
     }
 
@@ -98,71 +124,52 @@ impl App {
 
 impl Drop for App {
     fn drop(&mut self) {
+        // Reached without `quit` only when a test failed: stop the driver first, so the
+        // session's fallback teardown meets a closed port at once instead of waiting.
         terminate(&mut self.tauri_driver);
+        let _ = &self.profile;
         if let Some(xvfb) = self.xvfb.as_mut() {
             terminate(xvfb);
         }
     }
 }
 
-/// SIGTERM, then wait up to 5 s; SIGKILL only if the process ignores SIGTERM.
-fn terminate(child: &mut Child) {
-    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while Instant::now() < deadline {
-        if let Ok(Some(_)) = child.try_wait() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-}
-
-/// The current display, or a private Xvfb started on a free display number.
+/// The current display, or a private Xvfb.
 fn display() -> (String, Option<Child>) {
     if let Ok(display) = std::env::var("DISPLAY")
         && !display.is_empty()
     {
         return (display, None);
     }
-    for number in 90..190 {
-        let lock = PathBuf::from(format!("/tmp/.X{number}-lock"));
-        let socket = PathBuf::from(format!("/tmp/.X11-unix/X{number}"));
-        if lock.exists() || socket.exists() {
-            continue;
-        }
-        let child = Command::new("Xvfb")
-            .args([&format!(":{number}"), "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("Xvfb starts (cargo xtask setup installs it)");
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while !socket.exists() && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        return (format!(":{number}"), Some(child));
-    }
-    panic!("no free X display number between :90 and :189");
+    let (display, child) = start_xvfb().unwrap_or_else(|e| panic!("{e}"));
+    (display, Some(child))
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("free port").port()
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port()
 }
 
 fn wait_for_port(port: u16, timeout: Duration) {
     let deadline = Instant::now() + timeout;
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "tauri-driver did not listen on port {port}");
+        assert!(
+            Instant::now() < deadline,
+            "tauri-driver did not listen on port {port}"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }
 
 /// `tauri-driver` from PATH, or from cargo's bin folder where `cargo install` puts it.
 fn tauri_driver_path() -> PathBuf {
-    let on_path = std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).map(|d| d.join("tauri-driver")).find(|p| p.exists()));
+    let on_path = std::env::var_os("PATH").map(|p| {
+        std::env::split_paths(&p)
+            .map(|d| d.join("tauri-driver"))
+            .find(|p| p.exists())
+    });
     if let Some(Some(path)) = on_path {
         return path;
     }

@@ -7,8 +7,7 @@ mod harness;
 use harness::App;
 use thirtyfour::prelude::*;
 
-
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "end-to-end: needs tauri-driver and a display; run by `cargo xtask test`"]
 async fn about_view_shows_the_backends_sqlcipher_version() -> WebDriverResult<()> {
     let app = App::launch().await?;
@@ -16,19 +15,25 @@ async fn about_view_shows_the_backends_sqlcipher_version() -> WebDriverResult<()
 
     let shown = app.text_of("[data-testid='sqlcipher-version']").await?;
     app.screenshot("about").await;
-    assert_eq!(shown, expected, "the About view must show the SQLCipher version the backend reports");
+    assert_eq!(
+        shown, expected,
+        "the About view must show the SQLCipher version the backend reports"
+    );
 
     let folder = app.text_of("[data-testid='data-dir']").await?;
     assert_eq!(folder, app.workspace().display().to_string());
 
     let checks = app.text_of("[data-testid='doctor-checks']").await?;
     for name in ["sqlcipher", "keyring", "fonts", "data-folder"] {
-        assert!(checks.contains(name), "diagnostics table lacks {name}: {checks}");
+        assert!(
+            checks.contains(name),
+            "diagnostics table lacks {name}: {checks}"
+        );
     }
     app.quit().await
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "end-to-end: needs tauri-driver and a display; run by `cargo xtask test`"]
 async fn command_palette_runs_from_the_keyboard() -> WebDriverResult<()> {
     let app = App::launch().await?;
@@ -36,16 +41,30 @@ async fn command_palette_runs_from_the_keyboard() -> WebDriverResult<()> {
 
     let body = app.driver().find(By::Tag("body")).await?;
     body.send_keys(Key::Control + "k").await?;
-    let input = app.driver().query(By::Css("dialog[open] input")).first().await?;
+    let input = app
+        .driver()
+        .query(By::Css("dialog[open] input"))
+        .first()
+        .await?;
     input.send_keys("theme").await?;
-    let options = app.driver().find_all(By::Css("dialog[open] [role='option']")).await?;
+    let options = app
+        .driver()
+        .find_all(By::Css("dialog[open] [role='option']"))
+        .await?;
     assert_eq!(options.len(), 1, "typing 'theme' must leave one command");
     input.send_keys(Key::Enter).await?;
 
     let theme = app
         .driver()
-        .execute("return document.documentElement.dataset.theme ?? 'system'", vec![])
+        .execute(
+            "return document.documentElement.dataset.theme ?? 'system'",
+            vec![],
+        )
         .await?;
-    assert_eq!(theme.json(), &serde_json::json!("light"), "system → light after one switch");
+    assert_eq!(
+        theme.json(),
+        &serde_json::json!("light"),
+        "system → light after one switch"
+    );
     app.quit().await
 }

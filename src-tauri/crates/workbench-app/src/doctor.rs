@@ -49,7 +49,9 @@ impl DoctorReport {
 
     /// The failed checks only.
     pub fn failures(&self) -> impl Iterator<Item = &Check> {
-        self.checks.iter().filter(|c| c.status == CheckStatus::Failed)
+        self.checks
+            .iter()
+            .filter(|c| c.status == CheckStatus::Failed)
     }
 }
 
@@ -58,7 +60,11 @@ fn check(name: &str, result: Result<String, String>) -> Check {
         Ok(detail) => (CheckStatus::Ok, detail),
         Err(detail) => (CheckStatus::Failed, detail),
     };
-    Check { name: name.to_owned(), status, detail }
+    Check {
+        name: name.to_owned(),
+        status,
+        detail,
+    }
 }
 
 /// Runs every check. Writes nothing.
@@ -96,9 +102,10 @@ pub fn doctor(ctx: &Context) -> DoctorReport {
 
 /// The workspace folder must exist and be writable, or be creatable under a writable ancestor.
 fn data_folder(dir: &Path) -> Result<String, String> {
-    let existing = dir.ancestors().find(|p| p.exists()).ok_or_else(|| {
-        format!("{}: no part of this path exists", dir.display())
-    })?;
+    let existing = dir
+        .ancestors()
+        .find(|p| p.exists())
+        .ok_or_else(|| format!("{}: no part of this path exists", dir.display()))?;
     let meta = std::fs::metadata(existing).map_err(|e| format!("{}: {e}", existing.display()))?;
     if !meta.is_dir() {
         return Err(format!("{} is a file, not a folder", existing.display()));
@@ -122,7 +129,11 @@ mod tests {
         let tmp = std::env::temp_dir();
         assert!(data_folder(&tmp).expect("exists").ends_with("(exists)"));
         let future = tmp.join("cipw-doctor-not-yet").join("ws");
-        assert!(data_folder(&future).expect("creatable").ends_with("(will be created)"));
+        assert!(
+            data_folder(&future)
+                .expect("creatable")
+                .ends_with("(will be created)")
+        );
     }
 
     #[test]

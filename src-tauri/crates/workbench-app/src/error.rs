@@ -60,7 +60,10 @@ pub enum AppError {
 impl AppError {
     /// Wraps an IO error with a description of what was being done.
     pub fn io(what: impl Into<String>, source: std::io::Error) -> Self {
-        Self::Io { what: what.into(), source }
+        Self::Io {
+            what: what.into(),
+            source,
+        }
     }
 
     /// The code the UI branches on.
@@ -90,7 +93,10 @@ pub struct ApiError {
 impl From<AppError> for ApiError {
     fn from(err: AppError) -> Self {
         tracing::info!(error = ?err, code = ?err.code(), "use case failed");
-        Self { code: err.code(), message: err.to_string() }
+        Self {
+            code: err.code(),
+            message: err.to_string(),
+        }
     }
 }
 
@@ -114,8 +120,14 @@ mod tests {
 
     #[test]
     fn validation_maps_to_invalid_input() {
-        let err = AppError::Core(workbench_core::CoreError::invalid("email", "is not an address"));
+        let err = AppError::Core(workbench_core::CoreError::invalid(
+            "email",
+            "is not an address",
+        ));
         assert_eq!(err.code(), ErrorCode::InvalidInput);
-        assert_eq!(ApiError::from(err).message, "1 invalid field(s): email: is not an address");
+        assert_eq!(
+            ApiError::from(err).message,
+            "1 invalid field(s): email: is not an address"
+        );
     }
 }

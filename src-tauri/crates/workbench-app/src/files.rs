@@ -21,9 +21,13 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), AppError
         .suffix(".part")
         .tempfile_in(dir)
         .map_err(|e| AppError::io(what("creating a temporary file beside"), e))?;
-    tmp.write_all(bytes).map_err(|e| AppError::io(what("writing"), e))?;
-    tmp.as_file().sync_all().map_err(|e| AppError::io(what("flushing"), e))?;
-    tmp.persist(path).map_err(|e| AppError::io(what("replacing"), e.error))?;
+    tmp.write_all(bytes)
+        .map_err(|e| AppError::io(what("writing"), e))?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| AppError::io(what("flushing"), e))?;
+    tmp.persist(path)
+        .map_err(|e| AppError::io(what("replacing"), e.error))?;
     if let Ok(folder) = std::fs::File::open(dir) {
         // Makes the rename itself durable; not every platform allows fsync on a folder.
         let _ = folder.sync_all();
@@ -54,7 +58,13 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("no-such-folder").join("out.pdf");
         let err = write_atomically(&path, b"x").expect_err("must fail");
-        assert_eq!(err.to_string(), format!("the folder {} does not exist", dir.path().join("no-such-folder").display()));
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "the folder {} does not exist",
+                dir.path().join("no-such-folder").display()
+            )
+        );
         assert!(!path.exists());
     }
 }

@@ -21,7 +21,7 @@ pub fn render_about(sheet: &AboutSheet) -> Result<Vec<u8>, FilingError> {
     let mut doc = PdfDocument::new(&sheet.title);
     let fonts = Fonts::register(&mut doc)?;
     let stamp = printpdf::OffsetDateTime::from_unix_timestamp(sheet.generated_at.timestamp())
-        .unwrap_or_else(|_| doc.metadata.info.creation_date);
+        .unwrap_or(doc.metadata.info.creation_date);
     let info = &mut doc.metadata.info;
     info.creation_date = stamp;
     info.modification_date = stamp;
@@ -72,7 +72,10 @@ mod tests {
     use chrono::TimeZone;
 
     fn sheet() -> AboutSheet {
-        let at = chrono::Utc.with_ymd_and_hms(2026, 11, 27, 12, 0, 0).single().expect("date");
+        let at = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 27, 12, 0, 0)
+            .single()
+            .expect("date");
         AboutSheet::new("CIP Workbench 0.1.0", at)
             .fact("SQLCipher", "4.6.1 community")
             .fact("Provider", "Müller Datentechnik GmbH · Иванов")
@@ -86,8 +89,15 @@ mod tests {
         assert!(a == b, "same sheet must give the same bytes");
         let mut later = sheet();
         later.generated_at += chrono::Duration::seconds(1);
-        assert!(render_about(&later).expect("render") != a, "different content, different bytes");
-        assert!(a.len() < 60_000, "fonts must be subset, got {} bytes", a.len());
+        assert!(
+            render_about(&later).expect("render") != a,
+            "different content, different bytes"
+        );
+        assert!(
+            a.len() < 60_000,
+            "fonts must be subset, got {} bytes",
+            a.len()
+        );
     }
 
     #[test]

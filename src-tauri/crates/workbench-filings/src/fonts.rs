@@ -33,8 +33,10 @@ impl EmbeddedFont {
     /// Parses the font, naming it in the error.
     pub(crate) fn parse(&self) -> Result<ParsedFont, FilingError> {
         let mut warnings = Vec::new();
-        ParsedFont::from_bytes(self.bytes, 0, &mut warnings)
-            .ok_or_else(|| FilingError::Font { name: self.name, reason: "not a usable TrueType font".into() })
+        ParsedFont::from_bytes(self.bytes, 0, &mut warnings).ok_or_else(|| FilingError::Font {
+            name: self.name,
+            reason: "not a usable TrueType font".into(),
+        })
     }
 }
 
@@ -50,7 +52,12 @@ pub struct FontReport {
 /// Parses every embedded font; used by `doctor` to prove filings can be rendered.
 pub fn check_fonts() -> Result<Vec<FontReport>, FilingError> {
     ALL.iter()
-        .map(|font| font.parse().map(|_| FontReport { name: font.name, bytes: font.bytes.len() }))
+        .map(|font| {
+            font.parse().map(|_| FontReport {
+                name: font.name,
+                bytes: font.bytes.len(),
+            })
+        })
         .collect()
 }
 
@@ -63,6 +70,9 @@ mod tests {
         let report = check_fonts().expect("fonts parse");
         let names: Vec<_> = report.iter().map(|r| r.name).collect();
         assert_eq!(names, ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"]);
-        assert!(report.iter().all(|r| r.bytes > 100_000), "suspiciously small font: {report:?}");
+        assert!(
+            report.iter().all(|r| r.bytes > 100_000),
+            "suspiciously small font: {report:?}"
+        );
     }
 }

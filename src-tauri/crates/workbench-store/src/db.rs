@@ -20,7 +20,9 @@ pub struct Database {
 
 impl std::fmt::Debug for Database {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Database").field("cipher_version", &self.cipher_version).finish()
+        f.debug_struct("Database")
+            .field("cipher_version", &self.cipher_version)
+            .finish()
     }
 }
 
@@ -54,17 +56,22 @@ impl Database {
         // Wipe freed memory that held decrypted pages; set explicitly, not left to the default.
         conn.pragma_update(None, "cipher_memory_security", "ON")?;
         // First real read: fails with SQLITE_NOTADB when the key is wrong.
-        conn.query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get::<_, i64>(0))
-            .map_err(|e| match e.sqlite_error_code() {
-                Some(rusqlite::ErrorCode::NotADatabase) => StoreError::WrongKey,
-                _ => StoreError::Sqlite(e),
-            })?;
+        conn.query_row("SELECT count(*) FROM sqlite_schema", [], |row| {
+            row.get::<_, i64>(0)
+        })
+        .map_err(|e| match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::NotADatabase) => StoreError::WrongKey,
+            _ => StoreError::Sqlite(e),
+        })?;
         if on_disk {
             conn.pragma_update(None, "journal_mode", "WAL")?;
         }
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        Ok(Self { conn, cipher_version })
+        Ok(Self {
+            conn,
+            cipher_version,
+        })
     }
 
     /// The SQLCipher version reported by this connection, e.g. `4.6.1 community`.
@@ -108,7 +115,10 @@ mod tests {
     #[test]
     fn engine_is_sqlcipher_4() {
         let version = sqlcipher_version().expect("probe");
-        assert!(version.starts_with('4'), "expected SQLCipher 4.x, got {version:?}");
+        assert!(
+            version.starts_with('4'),
+            "expected SQLCipher 4.x, got {version:?}"
+        );
     }
 
     #[test]

@@ -47,13 +47,21 @@ mod platform {
         let spec = HashMap::from([("service", SERVICE)]);
         let store: std::sync::Arc<keyring_core::CredentialStore> = store;
         match keyring_core::Entry::search_in_store(&store, &spec) {
-            Ok(_) => KeyringStatus { available: true, backend: BACKEND.into(), detail: None },
+            Ok(_) => KeyringStatus {
+                available: true,
+                backend: BACKEND.into(),
+                detail: None,
+            },
             Err(e) => unavailable(&format!("the Secret Service did not answer a search: {e}")),
         }
     }
 
     fn unavailable(why: &str) -> KeyringStatus {
-        KeyringStatus { available: false, backend: BACKEND.into(), detail: Some(why.to_owned()) }
+        KeyringStatus {
+            available: false,
+            backend: BACKEND.into(),
+            detail: Some(why.to_owned()),
+        }
     }
 }
 

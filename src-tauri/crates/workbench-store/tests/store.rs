@@ -55,5 +55,9 @@ fn right_key_reads_back_and_wrong_key_is_refused() {
     let wrong = DataKey::generate().expect("key");
     let err = Database::open(&path, &wrong).expect_err("wrong key must fail");
     assert!(matches!(err, StoreError::WrongKey), "got {err:?}");
-    assert_eq!(std::fs::read(&path).expect("read file"), before, "a failed unlock must not write");
+    assert_eq!(
+        std::fs::read(&path).expect("read file"),
+        before,
+        "a failed unlock must not write"
+    );
 }

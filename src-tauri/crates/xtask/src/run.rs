@@ -1,14 +1,18 @@
 //! `cargo xtask run`: build and open the app on the demo workspace, on a display or under Xvfb.
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
 use crate::proc::{on_path, run_in, step};
+
+#[path = "../../../../tests/support/process.rs"]
+mod process;
 use crate::root;
 use crate::setup::{self, Needs};
+use process::{start_xvfb, terminate};
 
 /// Options of `cargo xtask run`.
 #[derive(Debug, clap::Args)]
@@ -28,9 +32,18 @@ pub(crate) fn run(args: &RunArgs) -> anyhow::Result<()> {
     setup::ensure(Needs::Build)?;
     let root = root();
     step("build the app")?;
-    run_in(&root, Path::new("cargo"), &["build", "--locked", "--bin", "cip-workbench"])?;
-    let binary = root.join("target/debug/cip-workbench");
-    let workspace = args.workspace.clone().unwrap_or_else(|| root.join("target/demo-workspace"));
+    run_in(
+        &root,
+        Path::new("cargo"),
+        &["build", "--locked", "--bin", "cip-workbench"],
+    )?;
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    let binary = target.join("debug/cip-workbench");
+    let workspace = args
+        .workspace
+        .clone()
+        .unwrap_or_else(|| root.join("target/demo-workspace"));
     std::fs::create_dir_all(&workspace).context("creating the demo workspace folder")?;
 
     let has_display = ["DISPLAY", "WAYLAND_DISPLAY"]
@@ -39,9 +52,16 @@ pub(crate) fn run(args: &RunArgs) -> anyhow::Result<()> {
     let (display, mut xvfb) = if has_display {
         (None, None)
     } else {
-        let (display, child) = start_xvfb()?;
+        if !on_path("Xvfb") {
+            bail!(
+                "no display and no Xvfb: run `cargo xtask setup` as root, or start a desktop session"
+            );
+        }
+        let (display, child) = start_xvfb().map_err(anyhow::Error::msg)?;
         println!("\nNo display found (DISPLAY is unset): running the app under Xvfb on {display}.");
-        println!("To see it: take a screenshot with  DISPLAY={display} import -window root shot.png");
+        println!(
+            "To see it: take a screenshot with  DISPLAY={display} import -window root shot.png"
+        );
         println!("or watch it live with a VNC server:  x11vnc -display {display} -localhost");
         (Some(display), Some(child))
     };
@@ -50,7 +70,9 @@ pub(crate) fn run(args: &RunArgs) -> anyhow::Result<()> {
     let mut command = Command::new(&binary);
     command.env("CIPW_WORKSPACE", &workspace);
     if let Some(display) = &display {
-        command.env("DISPLAY", display).env_remove("WAYLAND_DISPLAY");
+        command
+            .env("DISPLAY", display)
+            .env_remove("WAYLAND_DISPLAY");
     }
     let mut app = command.spawn().context("starting the app")?;
 
@@ -80,30 +102,6 @@ pub(crate) fn run(args: &RunArgs) -> anyhow::Result<()> {
     }
 }
 
-fn start_xvfb() -> anyhow::Result<(String, Child)> {
-    if !on_path("Xvfb") {
-        bail!("no display and no Xvfb: run `cargo xtask setup` as root, or start a desktop session");
-    }
-    let number = (90..190)
-        .find(|n| !Path::new(&format!("/tmp/.X{n}-lock")).exists())
-        .context("no free X display number")?;
-    let child = Command::new("Xvfb")
-        .args([&format!(":{number}"), "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .context("starting Xvfb")?;
-    let socket = PathBuf::from(format!("/tmp/.X11-unix/X{number}"));
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !socket.exists() {
-        if Instant::now() > deadline {
-            bail!("Xvfb did not start on :{number}");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    Ok((format!(":{number}"), child))
-}
-
 fn screenshot(display: Option<&str>, file: &Path) -> anyhow::Result<()> {
     let mut command = Command::new("import");
     command.args(["-window", "root"]).arg(file);
@@ -116,17 +114,4 @@ fn screenshot(display: Option<&str>, file: &Path) -> anyhow::Result<()> {
     }
     println!("screenshot saved to {}", file.display());
     Ok(())
-}
-
-fn terminate(child: &mut Child) {
-    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while Instant::now() < deadline {
-        if let Ok(Some(_)) = child.try_wait() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
 }
