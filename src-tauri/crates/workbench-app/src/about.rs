@@ -8,7 +8,7 @@ use workbench_core::AboutSheet;
 
 use crate::context::Context;
 use crate::error::AppError;
-use crate::files::write_atomically;
+use workbench_store::files::write_atomically;
 
 /// Whether the OS credential store can hold the workspace key slot.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -66,7 +66,7 @@ pub fn app_info(ctx: &Context) -> Result<AppInfo, AppError> {
 /// Renders the one-page "about this workspace" PDF and writes it atomically to `out`.
 ///
 /// # Errors
-/// Store errors from the probes, rendering errors, or [`AppError::Io`] naming `out`.
+/// Store errors from the probes, rendering errors, or an IO error naming `out`.
 pub fn export_about_pdf(ctx: &Context, out: &Path) -> Result<u64, AppError> {
     let info = app_info(ctx)?;
     let keyring = if info.keyring.available {

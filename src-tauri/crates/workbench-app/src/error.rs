@@ -40,41 +40,26 @@ pub enum AppError {
     /// A filing failed to render.
     #[error(transparent)]
     Filing(#[from] workbench_filings::FilingError),
-    /// A file operation failed; `what` says which file in user terms.
-    #[error("{what}: {source}")]
-    Io {
-        /// Which file or folder, e.g. "writing the PDF".
-        what: String,
-        /// The OS error.
-        #[source]
-        source: std::io::Error,
-    },
-    /// The folder a file was to be written into does not exist.
-    #[error("the folder {} does not exist", .0.display())]
-    MissingFolder(std::path::PathBuf),
     /// The user cancelled.
     #[error("cancelled")]
     Cancelled,
 }
 
 impl AppError {
-    /// Wraps an IO error with a description of what was being done.
-    pub fn io(what: impl Into<String>, source: std::io::Error) -> Self {
-        Self::Io {
-            what: what.into(),
-            source,
-        }
-    }
-
     /// The code the UI branches on.
     pub fn code(&self) -> ErrorCode {
         use workbench_store::StoreError;
         match self {
             Self::Core(_) => ErrorCode::InvalidInput,
-            Self::Store(StoreError::WrongKey) => ErrorCode::WrongKey,
+            Self::Store(
+                StoreError::WrongKey
+                | StoreError::WrongPassphrase
+                | StoreError::WrongRecoveryCode
+                | StoreError::KeyMismatch,
+            ) => ErrorCode::WrongKey,
+            Self::Store(StoreError::Io { .. } | StoreError::MissingFolder(_)) => ErrorCode::Io,
             Self::Store(_) => ErrorCode::Storage,
             Self::Filing(_) => ErrorCode::Rendering,
-            Self::Io { .. } | Self::MissingFolder(_) => ErrorCode::Io,
             Self::Cancelled => ErrorCode::Cancelled,
         }
     }

@@ -8,7 +8,6 @@ pub mod about;
 pub mod context;
 pub mod doctor;
 pub mod error;
-mod files;
 
 pub use about::{AppInfo, KeyringInfo, app_info, export_about_pdf};
 pub use context::Context;

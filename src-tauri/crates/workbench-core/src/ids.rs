@@ -63,6 +63,8 @@ macro_rules! id_newtype {
 id_newtype! {
     /// Identifies a workspace (one encrypted case database and its evidence vault).
     WorkspaceId => "workspace",
+    /// Identifies an actor: a local person profile that changes records (R11).
+    ActorId => "actor",
     /// Identifies a customer (individual or entity, R2).
     CustomerId => "customer",
     /// Identifies a foreign reseller (R17–R19).

@@ -5,11 +5,14 @@
 //! UI code, and no dependency on `tauri`, so that rules can be tested as plain functions.
 
 pub mod about;
+pub mod actor;
+pub mod audit;
 pub mod clock;
 pub mod error;
 pub mod ids;
 
 pub use about::{AboutSheet, Fact};
+pub use actor::{Role, validate_actor_name, validate_new_passphrase};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{CoreError, FieldError};
-pub use ids::{CustomerId, EvidenceId, FilingId, ResellerId, WorkspaceId};
+pub use ids::{ActorId, CustomerId, EvidenceId, FilingId, ResellerId, WorkspaceId};

@@ -79,6 +79,30 @@ impl Database {
         &self.cipher_version
     }
 
+    /// Applies pending schema migrations; refuses a schema newer than this binary.
+    pub fn migrate(&mut self) -> Result<i64, StoreError> {
+        crate::migrations::migrate(&mut self.conn)
+    }
+
+    /// Checks every page's HMAC (`PRAGMA cipher_integrity_check`) and the b-tree structure
+    /// (`PRAGMA quick_check`). Returns the problems found; empty means intact.
+    pub fn integrity_problems(&self) -> Result<Vec<String>, StoreError> {
+        let mut problems = Vec::new();
+        let mut cipher = self.conn.prepare("PRAGMA cipher_integrity_check")?;
+        for row in cipher.query_map([], |r| r.get::<_, String>(0))? {
+            problems.push(row?);
+        }
+        match self
+            .conn
+            .query_row("PRAGMA quick_check", [], |r| r.get::<_, String>(0))
+        {
+            Ok(result) if result == "ok" => {}
+            Ok(result) => problems.push(result),
+            Err(e) => problems.push(e.to_string()),
+        }
+        Ok(problems)
+    }
+
     /// Runs read-only work on the connection.
     pub fn read<T>(
         &self,

@@ -1,5 +1,15 @@
 //! Errors of the store.
 
+impl StoreError {
+    /// Wraps an IO error with a description of what was being done.
+    pub fn io(what: impl Into<String>, source: std::io::Error) -> Self {
+        Self::Io {
+            what: what.into(),
+            source,
+        }
+    }
+}
+
 /// What can go wrong opening or using the encrypted workspace.
 ///
 /// Messages never contain key material or record contents.
@@ -14,6 +24,63 @@ pub enum StoreError {
     /// Any other database failure.
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// The database was written by a newer version of the app.
+    #[error(
+        "this workspace was written by a newer CIP Workbench (schema {found}, this version reads up to {supported}); update the app"
+    )]
+    NewerSchema {
+        /// The schema version found.
+        found: i64,
+        /// The newest this binary knows.
+        supported: i64,
+    },
+    /// A migration failed to apply; nothing of it was kept.
+    #[error("schema migration {name} failed: {source}")]
+    Migration {
+        /// The migration's file name.
+        name: &'static str,
+        /// What SQLite said.
+        #[source]
+        source: rusqlite::Error,
+    },
+    /// The passphrase does not open the workspace.
+    #[error("the passphrase is not right for this workspace")]
+    WrongPassphrase,
+    /// The recovery code does not open the workspace.
+    #[error("the recovery code is not right for this workspace")]
+    WrongRecoveryCode,
+    /// A key from the OS credential store belongs to another workspace (or was altered).
+    #[error(
+        "the key in the OS credential store does not belong to this workspace; unlock with the passphrase or recovery code"
+    )]
+    KeyMismatch,
+    /// No workspace at this folder.
+    #[error("no workspace in {} (run `cip-workbench init` to create one)", .0.display())]
+    NoWorkspace(std::path::PathBuf),
+    /// A workspace already exists at this folder.
+    #[error("{} already holds a workspace", .0.display())]
+    WorkspaceExists(std::path::PathBuf),
+    /// The actor does not exist or is disabled.
+    #[error("no such actor in this workspace")]
+    UnknownActor,
+    /// The OS credential store could not be used.
+    #[error("{0}")]
+    Keyring(String),
+    /// The key-slot file is unreadable, malformed or was tampered with.
+    #[error("the key-slot file is damaged: {0}")]
+    KeySlots(String),
+    /// The folder a file was to be written into does not exist.
+    #[error("the folder {} does not exist", .0.display())]
+    MissingFolder(std::path::PathBuf),
+    /// A file operation failed; `what` says which file in user terms.
+    #[error("{what}: {source}")]
+    Io {
+        /// Which file or folder, e.g. "writing /tmp/a.pdf".
+        what: String,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
     /// The system random source failed.
     #[error("the system random number generator failed: {0}")]
     Random(String),

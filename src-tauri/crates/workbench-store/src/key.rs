@@ -24,6 +24,11 @@ impl DataKey {
         Self(bytes)
     }
 
+    /// The raw key bytes, for wrapping into key slots. Never log or display them.
+    pub(crate) fn expose(&self) -> &[u8; 32] {
+        &self.0
+    }
+
     /// The `PRAGMA key` value for a raw key: `"x'<64 hex>'"`, so SQLCipher skips its own KDF.
     ///
     /// The returned string is itself key material; it is zeroized when dropped.

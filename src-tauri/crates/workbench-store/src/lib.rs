@@ -8,12 +8,20 @@
 //! (`PRAGMA cipher_version` non-empty), so no code path can write compliance records to plain
 //! SQLite by accident.
 
+pub mod actors;
+pub mod audit;
 pub mod db;
 pub mod error;
+pub mod files;
 pub mod key;
 pub mod keyring;
+pub mod keyslots;
+pub mod migrations;
+pub mod secrets;
+pub mod workspace;
 
 pub use db::{Database, sqlcipher_version};
 pub use error::StoreError;
 pub use key::DataKey;
 pub use keyring::{KeyringStatus, probe_keyring};
+pub use workspace::{Created, NewWorkspace, Unlock, Workspace};

@@ -1,33 +1,33 @@
-//! Crash-safe file output.
+//! Crash-safe file output: every file the workbench writes goes through here.
 
 use std::io::Write;
 use std::path::Path;
 
-use crate::error::AppError;
+use crate::error::StoreError;
 
 /// Writes `bytes` to `path` atomically: a temp file in the same folder, fsync, rename, fsync of the
 /// folder. A crash or a full disk leaves either the old file or the new one, never half of one.
-pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
     if !dir.is_dir() {
-        return Err(AppError::MissingFolder(dir.to_path_buf()));
+        return Err(StoreError::MissingFolder(dir.to_path_buf()));
     }
     let what = |step: &str| format!("{step} {}", path.display());
     let mut tmp = tempfile::Builder::new()
         .prefix(".cipw-")
         .suffix(".part")
         .tempfile_in(dir)
-        .map_err(|e| AppError::io(what("creating a temporary file beside"), e))?;
+        .map_err(|e| StoreError::io(what("creating a temporary file beside"), e))?;
     tmp.write_all(bytes)
-        .map_err(|e| AppError::io(what("writing"), e))?;
+        .map_err(|e| StoreError::io(what("writing"), e))?;
     tmp.as_file()
         .sync_all()
-        .map_err(|e| AppError::io(what("flushing"), e))?;
+        .map_err(|e| StoreError::io(what("flushing"), e))?;
     tmp.persist(path)
-        .map_err(|e| AppError::io(what("replacing"), e.error))?;
+        .map_err(|e| StoreError::io(what("replacing"), e.error))?;
     if let Ok(folder) = std::fs::File::open(dir) {
         // Makes the rename itself durable; not every platform allows fsync on a folder.
         let _ = folder.sync_all();

@@ -1,0 +1,265 @@
+//! The audit chain's table (R11): appending inside the caller's transaction, checkpoints,
+//! listing and verification. Hashing rules live in `workbench_core::audit`.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use serde::Serialize;
+use workbench_core::audit::{
+    ChainBreak, ChainReport, ChainedEvent, EventBody, GENESIS, chain, digest_hex, verify,
+};
+
+use crate::error::StoreError;
+
+/// A checkpoint is written every this many events (and at every filing).
+pub const CHECKPOINT_EVERY: i64 = 1000;
+
+/// What a change tells the audit chain. Before/after are the record's canonical bytes; only
+/// their SHA-256 is stored.
+#[derive(Debug, Clone, Copy)]
+pub struct Change<'a> {
+    /// Actor id, or "system".
+    pub actor: &'a str,
+    /// `<domain>.<verb>`, e.g. `actor.create`.
+    pub action: &'a str,
+    /// `<kind>:<id>`.
+    pub object: &'a str,
+    /// The record before the change (None on create).
+    pub before: Option<&'a [u8]>,
+    /// The record after the change (None on delete).
+    pub after: Option<&'a [u8]>,
+}
+
+/// Appends `change` at `at` to the chain, in the caller's transaction, so the event commits or
+/// rolls back with the change it describes.
+pub fn append(
+    tx: &Transaction<'_>,
+    at: DateTime<Utc>,
+    change: Change<'_>,
+) -> Result<ChainedEvent, StoreError> {
+    let last: Option<(i64, String)> = tx
+        .query_row(
+            "SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let (seq, prev) = last.map_or((1, GENESIS.to_owned()), |(seq, hash)| (seq + 1, hash));
+    let event = chain(
+        &prev,
+        EventBody {
+            seq,
+            at,
+            actor: change.actor.to_owned(),
+            action: change.action.to_owned(),
+            object: change.object.to_owned(),
+            before: change.before.map(digest_hex),
+            after: change.after.map(digest_hex),
+        },
+    );
+    tx.execute(
+        "INSERT INTO audit_event (seq, at, actor, action, object, before, after, prev_hash, hash) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            event.body.seq,
+            timestamp(&event.body.at),
+            event.body.actor,
+            event.body.action,
+            event.body.object,
+            event.body.before,
+            event.body.after,
+            event.prev_hash,
+            event.hash
+        ],
+    )?;
+    if seq % CHECKPOINT_EVERY == 0 {
+        insert_checkpoint(tx, &event, at, "interval")?;
+    }
+    Ok(event)
+}
+
+/// A checkpoint: the chain's size and root hash at a moment, printed on filings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Checkpoint {
+    /// Events in the chain at the checkpoint.
+    pub events: i64,
+    /// Hash of the last event then.
+    pub root_hash: String,
+    /// When it was taken.
+    pub at: String,
+    /// Why: "interval" or "filing".
+    pub reason: String,
+}
+
+/// Writes a checkpoint at the chain's current head (e.g. for a filing).
+pub fn checkpoint(
+    tx: &Transaction<'_>,
+    at: DateTime<Utc>,
+    reason: &str,
+) -> Result<Option<Checkpoint>, StoreError> {
+    let Some(head) = tx
+        .query_row(
+            "SELECT seq, at, actor, action, object, before, after, prev_hash, hash FROM audit_event \
+             ORDER BY seq DESC LIMIT 1",
+            [],
+            row_to_event,
+        )
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    tx.execute(
+        "DELETE FROM audit_checkpoint WHERE seq = ?1",
+        [head.body.seq],
+    )?;
+    Ok(Some(insert_checkpoint(tx, &head, at, reason)?))
+}
+
+fn insert_checkpoint(
+    tx: &Transaction<'_>,
+    event: &ChainedEvent,
+    at: DateTime<Utc>,
+    reason: &str,
+) -> Result<Checkpoint, StoreError> {
+    let checkpoint = Checkpoint {
+        events: event.body.seq,
+        root_hash: event.hash.clone(),
+        at: timestamp(&at),
+        reason: reason.to_owned(),
+    };
+    tx.execute(
+        "INSERT INTO audit_checkpoint (seq, at, events, root_hash, reason) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![event.body.seq, checkpoint.at, checkpoint.events, checkpoint.root_hash, reason],
+    )?;
+    Ok(checkpoint)
+}
+
+/// Recomputes the whole chain in order and checks every checkpoint against it; names the first
+/// bad event. Rows that do not even parse (a mangled timestamp) count as altered.
+pub fn verify_chain(conn: &Connection) -> Result<ChainReport, StoreError> {
+    let mut statement = conn.prepare(
+        "SELECT seq, at, actor, action, object, before, after, prev_hash, hash FROM audit_event ORDER BY seq",
+    )?;
+    let mut rows = statement.query([])?;
+    let mut events = Vec::new();
+    let mut unreadable = None;
+    while let Some(row) = rows.next()? {
+        match row_to_event(row) {
+            Ok(event) => events.push(event),
+            Err(_) => {
+                unreadable = Some(row.get::<_, i64>(0)?);
+                break;
+            }
+        }
+    }
+    let mut report = verify(events);
+    if report.first_break.is_none()
+        && let Some(seq) = unreadable
+    {
+        report.first_break = Some(ChainBreak {
+            seq,
+            problem: "the stored event cannot be read (it was altered)".into(),
+        });
+    }
+    if report.first_break.is_none() {
+        report.first_break = check_checkpoints(conn)?;
+    }
+    Ok(report)
+}
+
+fn check_checkpoints(conn: &Connection) -> Result<Option<ChainBreak>, StoreError> {
+    let mut statement = conn.prepare(
+        "SELECT c.seq, c.root_hash, e.hash FROM audit_checkpoint c LEFT JOIN audit_event e ON e.seq = c.seq ORDER BY c.seq",
+    )?;
+    let rows = statement.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<String>>(2)?,
+        ))
+    })?;
+    for row in rows {
+        let (seq, root, hash) = row?;
+        if hash.as_deref() != Some(root.as_str()) {
+            return Ok(Some(ChainBreak {
+                seq,
+                problem: "does not match the checkpoint recorded for it".into(),
+            }));
+        }
+    }
+    Ok(None)
+}
+
+/// One event as listed in the Audit view.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EventRow {
+    /// Sequence number.
+    pub seq: i64,
+    /// RFC 3339 UTC.
+    pub at: String,
+    /// Actor id or "system".
+    pub actor: String,
+    /// Action.
+    pub action: String,
+    /// Object.
+    pub object: String,
+    /// Hash of the event.
+    pub hash: String,
+}
+
+/// Lists events newest first, optionally only those whose action starts with `action_prefix`.
+pub fn list(
+    conn: &Connection,
+    action_prefix: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<EventRow>, StoreError> {
+    let pattern = format!(
+        "{}%",
+        action_prefix
+            .unwrap_or("")
+            .replace('%', "")
+            .replace('_', "\\_")
+    );
+    let mut statement = conn.prepare(
+        "SELECT seq, at, actor, action, object, hash FROM audit_event WHERE action LIKE ?1 ESCAPE '\\' \
+         ORDER BY seq DESC LIMIT ?2 OFFSET ?3",
+    )?;
+    let rows = statement.query_map(params![pattern, limit, offset], |r| {
+        Ok(EventRow {
+            seq: r.get(0)?,
+            at: r.get(1)?,
+            actor: r.get(2)?,
+            action: r.get(3)?,
+            object: r.get(4)?,
+            hash: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+fn row_to_event(row: &rusqlite::Row<'_>) -> rusqlite::Result<ChainedEvent> {
+    let at: String = row.get(1)?;
+    let at = DateTime::parse_from_rfc3339(&at)
+        .map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, Box::new(e))
+        })?
+        .with_timezone(&Utc);
+    Ok(ChainedEvent {
+        body: EventBody {
+            seq: row.get(0)?,
+            at,
+            actor: row.get(2)?,
+            action: row.get(3)?,
+            object: row.get(4)?,
+            before: row.get(5)?,
+            after: row.get(6)?,
+        },
+        prev_hash: row.get(7)?,
+        hash: row.get(8)?,
+    })
+}
+
+/// The stored form of a UTC time: RFC 3339 with microseconds and `Z`.
+pub fn timestamp(at: &DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Micros, true)
+}

@@ -1,0 +1,460 @@
+//! Key slots: the ways to recover the data key (DEK), LUKS-style.
+//!
+//! The DEK is random and never stored in the clear. `keyslots.json` beside the database holds
+//! it wrapped (XChaCha20-Poly1305) under keys derived from (a) the workspace passphrase via
+//! Argon2id, and (b) the one-time recovery code via HKDF; slot (c) says the OS credential store
+//! holds a copy. A key-check value (HMAC of the workspace id under the DEK) lets an unwrapped
+//! key be confirmed before the database is touched, so a wrong secret never writes a byte.
+//! Changing the passphrase re-wraps the DEK; the database is never re-encrypted for it.
+
+use argon2::{Algorithm, Argon2, Params, Version};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as B64;
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use hmac::{Hmac, Mac};
+use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+use zeroize::Zeroizing;
+
+use crate::error::StoreError;
+use crate::key::DataKey;
+
+const FORMAT: &str = "cip-workbench-keyslots";
+const VERSION: u32 = 1;
+
+/// Argon2id cost: 64 MiB, 3 passes, 1 lane — about half a second on a 2-core laptop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KdfCost {
+    /// Memory in KiB.
+    pub memory_kib: u32,
+    /// Passes over memory.
+    pub iterations: u32,
+    /// Lanes.
+    pub parallelism: u32,
+}
+
+impl KdfCost {
+    /// The cost new workspaces use.
+    pub const DEFAULT: Self = Self {
+        memory_kib: 64 * 1024,
+        iterations: 3,
+        parallelism: 1,
+    };
+    /// The floor below which a key-slot file is refused (it would have been tampered with).
+    const MINIMUM_MEMORY_KIB: u32 = 64 * 1024;
+}
+
+/// One key slot as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Slot {
+    /// The DEK wrapped under Argon2id(passphrase).
+    Passphrase {
+        /// Argon2id cost.
+        cost: KdfCost,
+        /// Salt, base64.
+        salt: String,
+        /// Nonce, base64.
+        nonce: String,
+        /// Wrapped DEK with its tag, base64.
+        wrapped: String,
+    },
+    /// The DEK wrapped under HKDF(recovery code).
+    Recovery {
+        /// Salt, base64.
+        salt: String,
+        /// Nonce, base64.
+        nonce: String,
+        /// Wrapped DEK with its tag, base64.
+        wrapped: String,
+    },
+    /// The DEK is held by the OS credential store under this service and account.
+    Keyring {
+        /// Credential store service name.
+        service: String,
+        /// Credential store account (the workspace id).
+        account: String,
+    },
+}
+
+impl Slot {
+    fn kind(&self) -> &'static str {
+        match self {
+            Self::Passphrase { .. } => "passphrase",
+            Self::Recovery { .. } => "recovery",
+            Self::Keyring { .. } => "keyring",
+        }
+    }
+}
+
+/// The contents of `keyslots.json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeySlots {
+    format: String,
+    version: u32,
+    /// The workspace these slots open.
+    pub workspace_id: String,
+    key_check: String,
+    /// The slots, at most one of each kind.
+    pub slots: Vec<Slot>,
+}
+
+/// A secret typed or pasted by a person; zeroized when dropped.
+pub type Secret = Zeroizing<String>;
+
+impl KeySlots {
+    /// Slots for a new workspace: passphrase and recovery code (keyring is added separately).
+    pub fn create(
+        workspace_id: &str,
+        key: &DataKey,
+        passphrase: &str,
+        recovery_code: &str,
+    ) -> Result<Self, StoreError> {
+        let mut slots = Self {
+            format: FORMAT.into(),
+            version: VERSION,
+            workspace_id: workspace_id.to_owned(),
+            key_check: key_check(key, workspace_id),
+            slots: Vec::new(),
+        };
+        slots.set_passphrase(key, passphrase)?;
+        let salt = random::<16>()?;
+        let kek = recovery_kek(recovery_code, &salt);
+        let (nonce, wrapped) = wrap(&kek, key, &aad(workspace_id, "recovery"))?;
+        slots.slots.push(Slot::Recovery {
+            salt: B64.encode(salt),
+            nonce,
+            wrapped,
+        });
+        Ok(slots)
+    }
+
+    /// Parses `keyslots.json`, refusing anything malformed or weakened.
+    pub fn parse(bytes: &[u8]) -> Result<Self, StoreError> {
+        let slots: Self = serde_json::from_slice(bytes)
+            .map_err(|e| StoreError::KeySlots(format!("not a valid key-slot file ({e})")))?;
+        if slots.format != FORMAT || slots.version != VERSION {
+            return Err(StoreError::KeySlots(format!(
+                "unknown key-slot format {:?} version {}",
+                slots.format, slots.version
+            )));
+        }
+        for slot in &slots.slots {
+            if let Slot::Passphrase { cost, .. } = slot
+                && cost.memory_kib < KdfCost::MINIMUM_MEMORY_KIB
+            {
+                return Err(StoreError::KeySlots(
+                    "the passphrase slot's cost was lowered".into(),
+                ));
+            }
+        }
+        Ok(slots)
+    }
+
+    /// Serialises for writing.
+    pub fn to_json(&self) -> Vec<u8> {
+        serde_json::to_vec_pretty(self).unwrap_or_default()
+    }
+
+    /// Replaces (or adds) the passphrase slot: re-wraps the DEK under a new passphrase.
+    pub fn set_passphrase(&mut self, key: &DataKey, passphrase: &str) -> Result<(), StoreError> {
+        let cost = KdfCost::DEFAULT;
+        let salt = random::<16>()?;
+        let kek = passphrase_kek(passphrase, &salt, cost)?;
+        let (nonce, wrapped) = wrap(&kek, key, &aad(&self.workspace_id, "passphrase"))?;
+        self.slots.retain(|s| !matches!(s, Slot::Passphrase { .. }));
+        self.slots.insert(
+            0,
+            Slot::Passphrase {
+                cost,
+                salt: B64.encode(salt),
+                nonce,
+                wrapped,
+            },
+        );
+        Ok(())
+    }
+
+    /// Records that the OS credential store holds the DEK under `service`/`account`.
+    pub fn set_keyring(&mut self, service: &str, account: &str) {
+        self.slots.retain(|s| !matches!(s, Slot::Keyring { .. }));
+        self.slots.push(Slot::Keyring {
+            service: service.into(),
+            account: account.into(),
+        });
+    }
+
+    /// The keyring slot, if the workspace has one.
+    pub fn keyring(&self) -> Option<(&str, &str)> {
+        self.slots.iter().find_map(|s| match s {
+            Slot::Keyring { service, account } => Some((service.as_str(), account.as_str())),
+            _ => None,
+        })
+    }
+
+    /// Unwraps the DEK with the passphrase.
+    pub fn open_with_passphrase(&self, passphrase: &str) -> Result<DataKey, StoreError> {
+        let Some(Slot::Passphrase {
+            cost,
+            salt,
+            nonce,
+            wrapped,
+        }) = self
+            .slots
+            .iter()
+            .find(|s| matches!(s, Slot::Passphrase { .. }))
+        else {
+            return Err(StoreError::KeySlots(
+                "this workspace has no passphrase slot".into(),
+            ));
+        };
+        let kek = passphrase_kek(passphrase, &decode(salt)?, *cost)?;
+        let key = unwrap(&kek, nonce, wrapped, &aad(&self.workspace_id, "passphrase"))
+            .ok_or(StoreError::WrongPassphrase)?;
+        self.confirm(key)
+    }
+
+    /// Unwraps the DEK with the recovery code (spaces, dashes and case are ignored).
+    pub fn open_with_recovery_code(&self, code: &str) -> Result<DataKey, StoreError> {
+        let Some(Slot::Recovery {
+            salt,
+            nonce,
+            wrapped,
+        }) = self
+            .slots
+            .iter()
+            .find(|s| matches!(s, Slot::Recovery { .. }))
+        else {
+            return Err(StoreError::KeySlots(
+                "this workspace has no recovery-code slot".into(),
+            ));
+        };
+        let kek = recovery_kek(code, &decode(salt)?);
+        let key = unwrap(&kek, nonce, wrapped, &aad(&self.workspace_id, "recovery"))
+            .ok_or(StoreError::WrongRecoveryCode)?;
+        self.confirm(key)
+    }
+
+    /// Accepts a DEK from elsewhere (the OS credential store) only if it is this workspace's.
+    pub fn confirm(&self, key: DataKey) -> Result<DataKey, StoreError> {
+        use subtle_eq::constant_time_eq;
+        if constant_time_eq(
+            key_check(&key, &self.workspace_id).as_bytes(),
+            self.key_check.as_bytes(),
+        ) {
+            Ok(key)
+        } else {
+            Err(StoreError::KeyMismatch)
+        }
+    }
+
+    /// The kinds of slot present, for display.
+    pub fn kinds(&self) -> Vec<&'static str> {
+        self.slots.iter().map(Slot::kind).collect()
+    }
+}
+
+/// Additional data bound into every wrap: the file format, the workspace and the slot kind, so
+/// a wrapped key cannot be moved to another workspace or slot.
+fn aad(workspace_id: &str, kind: &str) -> Vec<u8> {
+    format!("{FORMAT}/{VERSION}/{workspace_id}/{kind}").into_bytes()
+}
+
+fn key_check(key: &DataKey, workspace_id: &str) -> String {
+    let mut mac =
+        <Hmac<Sha256> as Mac>::new_from_slice(key.expose()).expect("HMAC takes any key length");
+    mac.update(b"cip-workbench key check/");
+    mac.update(workspace_id.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+fn passphrase_kek(
+    passphrase: &str,
+    salt: &[u8],
+    cost: KdfCost,
+) -> Result<Zeroizing<[u8; 32]>, StoreError> {
+    let params = Params::new(cost.memory_kib, cost.iterations, cost.parallelism, Some(32))
+        .map_err(|e| StoreError::KeySlots(format!("bad Argon2id cost: {e}")))?;
+    let mut out = Zeroizing::new([0u8; 32]);
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+        .hash_password_into(passphrase.as_bytes(), salt, out.as_mut())
+        .map_err(|e| StoreError::KeySlots(format!("Argon2id failed: {e}")))?;
+    Ok(out)
+}
+
+fn recovery_kek(code: &str, salt: &[u8]) -> Zeroizing<[u8; 32]> {
+    let normalised: Zeroizing<String> = Zeroizing::new(
+        code.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_uppercase())
+            .collect(),
+    );
+    let mut out = Zeroizing::new([0u8; 32]);
+    hkdf::Hkdf::<Sha256>::new(Some(salt), normalised.as_bytes())
+        .expand(b"cip-workbench recovery code", out.as_mut())
+        .expect("32 bytes is a valid HKDF-SHA256 length");
+    out
+}
+
+fn wrap(kek: &[u8; 32], key: &DataKey, aad: &[u8]) -> Result<(String, String), StoreError> {
+    let nonce = random::<24>()?;
+    let cipher = XChaCha20Poly1305::new(kek.into());
+    let wrapped = cipher
+        .encrypt(
+            XNonce::from_slice(&nonce),
+            Payload {
+                msg: key.expose(),
+                aad,
+            },
+        )
+        .map_err(|_| StoreError::KeySlots("could not wrap the data key".into()))?;
+    Ok((B64.encode(nonce), B64.encode(wrapped)))
+}
+
+fn unwrap(kek: &[u8; 32], nonce: &str, wrapped: &str, aad: &[u8]) -> Option<DataKey> {
+    let nonce = B64.decode(nonce).ok().filter(|n| n.len() == 24)?;
+    let wrapped = B64.decode(wrapped).ok()?;
+    let cipher = XChaCha20Poly1305::new(kek.into());
+    let plain = Zeroizing::new(
+        cipher
+            .decrypt(XNonce::from_slice(&nonce), Payload { msg: &wrapped, aad })
+            .ok()?,
+    );
+    let bytes: [u8; 32] = plain.as_slice().try_into().ok()?;
+    Some(DataKey::from_bytes(bytes))
+}
+
+fn decode(text: &str) -> Result<Vec<u8>, StoreError> {
+    B64.decode(text)
+        .map_err(|_| StoreError::KeySlots("a key slot is not valid base64".into()))
+}
+
+fn random<const N: usize>() -> Result<[u8; N], StoreError> {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).map_err(|e| StoreError::Random(e.to_string()))?;
+    Ok(bytes)
+}
+
+/// A new recovery code: 160 random bits as 32 base32 characters in groups of four.
+pub fn new_recovery_code() -> Result<Secret, StoreError> {
+    let bytes = Zeroizing::new(random::<20>()?);
+    let text = Zeroizing::new(data_encoding::BASE32_NOPAD.encode(bytes.as_ref()));
+    let grouped: String = text
+        .as_bytes()
+        .chunks(4)
+        .map(|c| std::str::from_utf8(c).unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join("-");
+    Ok(Zeroizing::new(grouped))
+}
+
+mod subtle_eq {
+    /// Compares without an early exit, so timing does not reveal how much matched.
+    pub(super) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+        a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PASS: &str = "correct horse battery staple";
+
+    fn fresh() -> (DataKey, KeySlots, Secret) {
+        let key = DataKey::generate().expect("key");
+        let code = new_recovery_code().expect("code");
+        let slots = KeySlots::create("ws-1", &key, PASS, &code).expect("slots");
+        (key, slots, code)
+    }
+
+    #[test]
+    fn every_slot_opens_to_the_same_key() {
+        let (key, slots, code) = fresh();
+        let by_pass = slots.open_with_passphrase(PASS).expect("passphrase");
+        let by_code = slots
+            .open_with_recovery_code(&code.to_lowercase().replace('-', " "))
+            .expect("code");
+        assert_eq!(by_pass.expose(), key.expose());
+        assert_eq!(by_code.expose(), key.expose());
+    }
+
+    #[test]
+    fn wrong_secrets_are_named() {
+        let (_, slots, _) = fresh();
+        assert!(matches!(
+            slots.open_with_passphrase("wrong passphrase!"),
+            Err(StoreError::WrongPassphrase)
+        ));
+        assert!(matches!(
+            slots.open_with_recovery_code("AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH"),
+            Err(StoreError::WrongRecoveryCode)
+        ));
+    }
+
+    #[test]
+    fn a_foreign_key_is_refused() {
+        let (_, slots, _) = fresh();
+        let other = DataKey::generate().expect("key");
+        assert!(matches!(slots.confirm(other), Err(StoreError::KeyMismatch)));
+    }
+
+    #[test]
+    fn changing_the_passphrase_rewraps_the_same_key() {
+        let (key, mut slots, code) = fresh();
+        slots
+            .set_passphrase(&key, "a brand new passphrase")
+            .expect("rewrap");
+        assert!(slots.open_with_passphrase(PASS).is_err());
+        assert_eq!(
+            slots
+                .open_with_passphrase("a brand new passphrase")
+                .expect("new")
+                .expose(),
+            key.expose()
+        );
+        assert!(
+            slots.open_with_recovery_code(&code).is_ok(),
+            "the recovery slot is untouched"
+        );
+    }
+
+    #[test]
+    fn round_trips_through_json_and_holds_no_key() {
+        let (key, slots, _) = fresh();
+        let json = slots.to_json();
+        assert!(!String::from_utf8_lossy(&json).contains(&hex::encode(key.expose())));
+        assert_eq!(KeySlots::parse(&json).expect("parse"), slots);
+    }
+
+    #[test]
+    fn tampering_is_detected() {
+        let (_, slots, _) = fresh();
+        let text = String::from_utf8(slots.to_json()).expect("utf-8");
+        assert!(matches!(
+            KeySlots::parse(b"{not json"),
+            Err(StoreError::KeySlots(_))
+        ));
+        let weakened = text.replace("65536", "8");
+        assert!(
+            KeySlots::parse(weakened.as_bytes()).is_err(),
+            "lowered Argon2 cost must be refused"
+        );
+        let moved = KeySlots::parse(text.replace("ws-1", "ws-2").as_bytes()).expect("parses");
+        assert!(
+            moved.open_with_passphrase(PASS).is_err(),
+            "slots are bound to their workspace"
+        );
+    }
+
+    #[test]
+    fn recovery_codes_are_grouped_base32() {
+        let code = new_recovery_code().expect("code");
+        assert_eq!(code.len(), 39, "{}", code.as_str());
+        assert!(
+            code.split('-')
+                .all(|g| g.len() == 4 && g.chars().all(|c| c.is_ascii_alphanumeric()))
+        );
+    }
+}

@@ -1,0 +1,319 @@
+//! A workspace: one folder holding the SQLCipher database, the key-slot file and the evidence
+//! vault. Creating writes the key slots last, so a crash mid-creation leaves no workspace that
+//! looks usable; unlocking reads only the key-slot file until the key is confirmed, so a wrong
+//! secret changes no byte on disk.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use workbench_core::{ActorId, Role, WorkspaceId};
+
+use crate::actors::{self, Actor};
+use crate::audit::{self, Change, timestamp};
+use crate::db::Database;
+use crate::error::StoreError;
+use crate::files::write_atomically;
+use crate::key::DataKey;
+use crate::keyslots::{KeySlots, Secret, new_recovery_code};
+use crate::{keyring, secrets};
+
+/// File names inside the workspace folder.
+pub const DB_FILE: &str = "workspace.db";
+/// The key-slot file.
+pub const KEYSLOTS_FILE: &str = "keyslots.json";
+/// The evidence vault folder.
+pub const EVIDENCE_DIR: &str = "evidence";
+
+/// What a new workspace starts with.
+#[derive(Debug)]
+pub struct NewWorkspace<'a> {
+    /// The provider's legal name (starts the provider profile).
+    pub provider_name: &'a str,
+    /// The first actor, an officer.
+    pub officer_name: &'a str,
+    /// The workspace passphrase; also the first officer's actor passphrase.
+    pub passphrase: &'a str,
+    /// Keep a copy of the data key in the OS credential store.
+    pub use_keyring: bool,
+    /// When (from the injected clock).
+    pub at: DateTime<Utc>,
+}
+
+/// A freshly created workspace and the recovery code to show once.
+pub struct Created {
+    /// The unlocked workspace.
+    pub workspace: Workspace,
+    /// Shown once, never stored in the clear.
+    pub recovery_code: Secret,
+    /// The first officer.
+    pub officer: Actor,
+    /// Why the keyring slot could not be added, if it was asked for and failed.
+    pub keyring_problem: Option<String>,
+}
+
+impl std::fmt::Debug for Created {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Created")
+            .field("workspace", &self.workspace)
+            .field("recovery_code", &"<redacted>")
+            .finish_non_exhaustive()
+    }
+}
+
+/// How to unlock.
+pub enum Unlock<'a> {
+    /// The OS credential store's copy of the key.
+    Keyring,
+    /// The workspace passphrase.
+    Passphrase(&'a str),
+    /// The one-time recovery code.
+    RecoveryCode(&'a str),
+}
+
+/// An unlocked workspace. Dropping it closes the database and zeroizes the key.
+pub struct Workspace {
+    root: PathBuf,
+    id: WorkspaceId,
+    slots: KeySlots,
+    db: Database,
+    key: DataKey,
+}
+
+impl std::fmt::Debug for Workspace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Workspace")
+            .field("root", &self.root)
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// True when `root` holds a workspace (its key-slot file exists).
+pub fn exists(root: &Path) -> bool {
+    root.join(KEYSLOTS_FILE).is_file()
+}
+
+/// Reads and checks the key-slot file of the workspace at `root`.
+pub fn read_slots(root: &Path) -> Result<KeySlots, StoreError> {
+    let path = root.join(KEYSLOTS_FILE);
+    let bytes = std::fs::read(&path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => StoreError::NoWorkspace(root.to_path_buf()),
+        _ => StoreError::io(format!("reading {}", path.display()), e),
+    })?;
+    KeySlots::parse(&bytes)
+}
+
+impl Workspace {
+    /// Creates a workspace in `root` (created if missing; must not already hold one).
+    pub fn create(root: &Path, new: &NewWorkspace<'_>) -> Result<Created, StoreError> {
+        if exists(root) {
+            return Err(StoreError::WorkspaceExists(root.to_path_buf()));
+        }
+        std::fs::create_dir_all(root.join(EVIDENCE_DIR))
+            .map_err(|e| StoreError::io(format!("creating {}", root.display()), e))?;
+        restrict_to_owner(root);
+        // A database without a key-slot file is a creation that crashed: nothing can open it.
+        for leftover in [DB_FILE, "workspace.db-wal", "workspace.db-shm"] {
+            let _ = std::fs::remove_file(root.join(leftover));
+        }
+
+        let id = WorkspaceId::new();
+        let key = DataKey::generate()?;
+        let recovery_code = new_recovery_code()?;
+        let mut slots = KeySlots::create(&id.to_string(), &key, new.passphrase, &recovery_code)?;
+
+        let mut db = Database::open(&root.join(DB_FILE), &key)?;
+        db.migrate()?;
+        let officer_hash = secrets::hash_passphrase(new.passphrase)?;
+        let officer = db.write(|tx| {
+            let at = timestamp(&new.at);
+            for (k, v) in [
+                ("workspace_id", id.to_string()),
+                ("created_at", at),
+                ("provider_name", new.provider_name.to_owned()),
+            ] {
+                tx.execute(
+                    "INSERT INTO workspace_meta (key, value) VALUES (?1, ?2)",
+                    [k, v.as_str()],
+                )?;
+            }
+            let object = format!("workspace:{id}");
+            audit::append(
+                tx,
+                new.at,
+                Change {
+                    actor: "system",
+                    action: "workspace.create",
+                    object: &object,
+                    before: None,
+                    after: Some(id.to_string().as_bytes()),
+                },
+            )?;
+            let officer =
+                actors::insert(tx, new.officer_name, Role::Officer, &officer_hash, new.at)?;
+            let object = format!("actor:{}", officer.id);
+            audit::append(
+                tx,
+                new.at,
+                Change {
+                    actor: "system",
+                    action: "actor.create",
+                    object: &object,
+                    before: None,
+                    after: Some(&officer.audit_bytes()),
+                },
+            )?;
+            Ok(officer)
+        })?;
+
+        let keyring_problem = if new.use_keyring {
+            match keyring::store_key(&id.to_string(), &key) {
+                Ok(()) => {
+                    slots.set_keyring(keyring::SERVICE, &id.to_string());
+                    None
+                }
+                Err(e) => Some(e.to_string()),
+            }
+        } else {
+            None
+        };
+        write_atomically(&root.join(KEYSLOTS_FILE), &slots.to_json())?;
+        Ok(Created {
+            workspace: Self {
+                root: root.to_path_buf(),
+                id,
+                slots,
+                db,
+                key,
+            },
+            recovery_code,
+            officer,
+            keyring_problem,
+        })
+    }
+
+    /// Unlocks the workspace at `root`.
+    pub fn unlock(root: &Path, how: Unlock<'_>) -> Result<Self, StoreError> {
+        let slots = read_slots(root)?;
+        let key = match how {
+            Unlock::Passphrase(p) => slots.open_with_passphrase(p)?,
+            Unlock::RecoveryCode(c) => slots.open_with_recovery_code(c)?,
+            Unlock::Keyring => {
+                let (_, account) = slots.keyring().ok_or_else(|| {
+                    StoreError::Keyring(
+                        "this workspace keeps no key in the OS credential store".into(),
+                    )
+                })?;
+                slots.confirm(keyring::load_key(account)?)?
+            }
+        };
+        let id: WorkspaceId = slots
+            .workspace_id
+            .parse()
+            .map_err(|_| StoreError::KeySlots("the workspace id is not valid".into()))?;
+        let path = root.join(DB_FILE);
+        if !path.is_file() {
+            return Err(StoreError::io(
+                format!("opening {}", path.display()),
+                std::io::Error::from(std::io::ErrorKind::NotFound),
+            ));
+        }
+        let mut db = Database::open(&path, &key)?;
+        db.migrate()?;
+        Ok(Self {
+            root: root.to_path_buf(),
+            id,
+            slots,
+            db,
+            key,
+        })
+    }
+
+    /// The workspace folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The workspace id.
+    pub fn id(&self) -> WorkspaceId {
+        self.id
+    }
+
+    /// The database.
+    pub fn db(&self) -> &Database {
+        &self.db
+    }
+
+    /// The database, for writing.
+    pub fn db_mut(&mut self) -> &mut Database {
+        &mut self.db
+    }
+
+    /// The kinds of key slot this workspace has ("passphrase", "recovery", "keyring").
+    pub fn slot_kinds(&self) -> Vec<&'static str> {
+        self.slots.kinds()
+    }
+
+    /// Re-wraps the data key under a new passphrase and records it in the audit chain. The
+    /// database is not re-encrypted; only the key-slot file is replaced (atomically).
+    pub fn change_passphrase(
+        &mut self,
+        actor: ActorId,
+        new: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut slots = self.slots.clone();
+        slots.set_passphrase(&self.key, new)?;
+        let object = format!("workspace:{}", self.id);
+        self.db.write(|tx| {
+            audit::append(
+                tx,
+                at,
+                Change {
+                    actor: &actor.to_string(),
+                    action: "workspace.passphrase_change",
+                    object: &object,
+                    before: None,
+                    after: None,
+                },
+            )?;
+            write_atomically(&self.root.join(KEYSLOTS_FILE), &slots.to_json())
+        })?;
+        self.slots = slots;
+        Ok(())
+    }
+
+    /// Verifies an actor's passphrase (switching actor, four-eyes confirmations).
+    pub fn check_actor(&self, actor: ActorId, passphrase: &str) -> Result<Actor, StoreError> {
+        let hash = self
+            .db
+            .read(|c| actors::passphrase_hash(c, actor))?
+            .ok_or(StoreError::UnknownActor)?;
+        if !secrets::verify_passphrase(passphrase, &hash) {
+            return Err(StoreError::WrongPassphrase);
+        }
+        self.db
+            .read(|c| actors::get(c, actor))?
+            .ok_or(StoreError::UnknownActor)
+    }
+
+    /// The provider name recorded at creation.
+    pub fn provider_name(&self) -> Result<String, StoreError> {
+        self.db.read(|c| {
+            Ok(c.query_row(
+                "SELECT value FROM workspace_meta WHERE key = 'provider_name'",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+    }
+}
+
+#[cfg(unix)]
+fn restrict_to_owner(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700));
+}
+
+#[cfg(not(unix))]
+fn restrict_to_owner(_path: &Path) {}
