@@ -60,7 +60,10 @@ impl App {
             workspace,
             profile,
         };
+        // tauri-driver listens at once but proxies to WebKitWebDriver, which starts a moment
+        // later: wait for both ports, then allow a few attempts under load.
         wait_for_port(port, Duration::from_secs(20));
+        wait_for_port(native_port, Duration::from_secs(20));
 
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), "wry".into());
@@ -68,7 +71,19 @@ impl App {
             "tauri:options".into(),
             serde_json::json!({ "application": env!("CARGO_BIN_EXE_cip-workbench"), "args": [] }),
         );
-        let driver = WebDriver::new(format!("http://127.0.0.1:{port}"), caps).await?;
+        let url = format!("http://127.0.0.1:{port}");
+        let mut attempt = 1;
+        let driver = loop {
+            match WebDriver::new(url.clone(), caps.clone()).await {
+                Ok(driver) => break driver,
+                Err(e) if attempt < 5 => {
+                    eprintln!("WebDriver session attempt {attempt} failed ({e}); retrying");
+                    attempt += 1;
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+                Err(e) => return Err(e),
+            }
+        };
         app.driver = Some(driver);
         Ok(app)
     }

@@ -15,15 +15,20 @@ pub fn app() -> Command {
 }
 
 /// The app binary under a private D-Bus session with an unlocked gnome-keyring, with its own
-/// scratch XDG folders so no real keyring is touched.
+/// scratch XDG folders so no real keyring is touched. The same `scratch` gives the same keyring.
 pub fn app_with_keyring(scratch: &Path) -> Command {
+    with_keyring(scratch, env!("CARGO_BIN_EXE_cip-workbench"))
+}
+
+/// Any program under the private keyring set up for `scratch` (e.g. `secret-tool`).
+pub fn with_keyring(scratch: &Path, program: &str) -> Command {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/with-keyring.sh");
     let mut command = Command::new("dbus-run-session");
     command
         .arg("--")
         .arg("sh")
         .arg(script)
-        .arg(env!("CARGO_BIN_EXE_cip-workbench"))
+        .arg(program)
         .env_remove("DISPLAY")
         .env_remove("DBUS_SESSION_BUS_ADDRESS")
         .env("XDG_DATA_HOME", scratch.join("data"))

@@ -24,6 +24,12 @@ pub enum ErrorCode {
     Io,
     /// The user cancelled (a dialog, a long job).
     Cancelled,
+    /// The workspace is locked: show the unlock screen.
+    Locked,
+    /// No workspace exists yet: show first run.
+    NoWorkspace,
+    /// The acting actor may not do this.
+    Forbidden,
     /// A bug: something that should not happen.
     Internal,
 }
@@ -40,6 +46,12 @@ pub enum AppError {
     /// A filing failed to render.
     #[error(transparent)]
     Filing(#[from] workbench_filings::FilingError),
+    /// The workspace is locked (or just locked itself after the idle limit).
+    #[error("the workspace is locked; unlock it to continue")]
+    Locked,
+    /// The acting actor's role does not allow this.
+    #[error("{0}")]
+    Forbidden(String),
     /// The user cancelled.
     #[error("cancelled")]
     Cancelled,
@@ -58,9 +70,12 @@ impl AppError {
                 | StoreError::KeyMismatch,
             ) => ErrorCode::WrongKey,
             Self::Store(StoreError::Io { .. } | StoreError::MissingFolder(_)) => ErrorCode::Io,
+            Self::Store(StoreError::NoWorkspace(_)) => ErrorCode::NoWorkspace,
             Self::Store(_) => ErrorCode::Storage,
             Self::Filing(_) => ErrorCode::Rendering,
             Self::Cancelled => ErrorCode::Cancelled,
+            Self::Locked => ErrorCode::Locked,
+            Self::Forbidden(_) => ErrorCode::Forbidden,
         }
     }
 }

@@ -5,11 +5,15 @@
 //! and are exported to `ui/src/lib/ipc/bindings/`. Must not depend on `tauri`.
 
 pub mod about;
+pub mod audit;
 pub mod context;
 pub mod doctor;
 pub mod error;
+pub mod session;
+pub mod workspace;
 
 pub use about::{AppInfo, KeyringInfo, app_info, export_about_pdf};
 pub use context::Context;
 pub use doctor::{Check, CheckStatus, DoctorReport, doctor};
 pub use error::{ApiError, AppError, ErrorCode};
+pub use session::Session;

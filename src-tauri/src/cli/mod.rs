@@ -1,6 +1,9 @@
 //! The command line: the same binary, headless. Every subcommand calls `workbench_app`, like the
 //! window does, and never needs a display.
 
+mod secrets;
+mod workspace;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -15,6 +18,11 @@ pub struct Cli {
     /// Workspace folder to use instead of the default (also $CIPW_WORKSPACE).
     #[arg(long, global = true, value_name = "DIR")]
     workspace: Option<PathBuf>,
+
+    /// Read the workspace passphrase from the first line of FILE (also $CIPW_PASSPHRASE);
+    /// otherwise the OS credential store is tried, then a prompt on the terminal.
+    #[arg(long, global = true, value_name = "FILE")]
+    passphrase_file: Option<PathBuf>,
 
     #[command(subcommand)]
     command: Option<Command>,
@@ -34,6 +42,20 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Create a workspace: the encrypted database, its key slots and the first officer. Prints
+    /// the recovery code once.
+    Init(workspace::InitArgs),
+    /// Say whether a workspace exists here and how it can be unlocked.
+    Status {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The audit chain (R11).
+    #[command(subcommand)]
+    Audit(workspace::AuditCommand),
+    /// Change the workspace passphrase (re-wraps the key; the database is not re-encrypted).
+    Passphrase(workspace::PassphraseArgs),
     /// Write the one-page "about this workspace" PDF (no customer data in it).
     About {
         /// Where to write the PDF; replaced atomically.
@@ -47,17 +69,22 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.command.is_some());
     let context = Context::from_environment(cli.workspace);
+    let passphrase_file = cli.passphrase_file;
     match cli.command {
         None => match crate::run_gui(context) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => fail(&format!("{e:#}")),
         },
-        Some(command) => run(command, &context),
+        Some(command) => run(command, &context, passphrase_file.as_deref()),
     }
 }
 
-fn run(command: Command, context: &Context) -> ExitCode {
+fn run(command: Command, context: &Context, passphrase_file: Option<&std::path::Path>) -> ExitCode {
     match command {
+        Command::Init(args) => workspace::init(context, &args, passphrase_file),
+        Command::Status { json } => workspace::status(context, json),
+        Command::Audit(command) => workspace::audit(context, &command, passphrase_file),
+        Command::Passphrase(args) => workspace::change_passphrase(context, &args, passphrase_file),
         Command::Version { json } => match workbench_app::app_info(context) {
             Ok(info) if json => print_json(&info),
             Ok(info) => {
@@ -103,7 +130,7 @@ fn run(command: Command, context: &Context) -> ExitCode {
     }
 }
 
-fn print_json<T: serde::Serialize>(value: &T) -> ExitCode {
+pub(crate) fn print_json<T: serde::Serialize>(value: &T) -> ExitCode {
     match serde_json::to_string_pretty(value) {
         Ok(text) => {
             println!("{text}");
@@ -113,7 +140,7 @@ fn print_json<T: serde::Serialize>(value: &T) -> ExitCode {
     }
 }
 
-fn fail(message: &str) -> ExitCode {
+pub(crate) fn fail(message: &str) -> ExitCode {
     eprintln!("error: {message}");
     ExitCode::FAILURE
 }

@@ -1,0 +1,72 @@
+//! Audit use cases: list events and verify the chain (R11).
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use workbench_core::audit::ChainReport;
+use workbench_store::audit;
+
+use crate::context::Context;
+use crate::error::AppError;
+use crate::session::Session;
+
+/// One event in the Audit view.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct AuditEventView {
+    /// Sequence number.
+    pub seq: i64,
+    /// RFC 3339 UTC.
+    pub at: String,
+    /// Actor id or "system".
+    pub actor: String,
+    /// `<domain>.<verb>`.
+    pub action: String,
+    /// `<kind>:<id>`.
+    pub object: String,
+    /// The event's hash.
+    pub hash: String,
+}
+
+/// Filter and page of the audit list.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[ts(export)]
+pub struct AuditQuery {
+    /// Only actions starting with this, e.g. "actor.".
+    pub action_prefix: Option<String>,
+    /// Page size (1–500, default 100).
+    pub limit: Option<i64>,
+    /// Rows to skip.
+    pub offset: Option<i64>,
+}
+
+/// Lists events, newest first.
+pub fn list(
+    ctx: &Context,
+    session: &Session,
+    query: &AuditQuery,
+) -> Result<Vec<AuditEventView>, AppError> {
+    let limit = query.limit.unwrap_or(100).clamp(1, 500);
+    let offset = query.offset.unwrap_or(0).max(0);
+    session.with(ctx, |u| {
+        let rows = u
+            .workspace
+            .db()
+            .read(|c| audit::list(c, query.action_prefix.as_deref(), limit, offset))?;
+        Ok(rows
+            .into_iter()
+            .map(|r| AuditEventView {
+                seq: r.seq,
+                at: r.at,
+                actor: r.actor,
+                action: r.action,
+                object: r.object,
+                hash: r.hash,
+            })
+            .collect())
+    })
+}
+
+/// Recomputes the chain and names the first bad event.
+pub fn verify(ctx: &Context, session: &Session) -> Result<ChainReport, AppError> {
+    session.with(ctx, |u| Ok(u.workspace.db().read(audit::verify_chain)?))
+}

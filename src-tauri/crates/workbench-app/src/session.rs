@@ -1,0 +1,123 @@
+//! The session: whether the workspace is locked, and who is acting.
+//!
+//! One `Session` lives for the life of the process (GUI) or the command (CLI). Unlocked, it
+//! holds the open workspace and the acting actor; locking drops both, which closes the database
+//! and zeroizes the data key. Idle locking is enforced here, not only in the UI: every use case
+//! that needs the workspace first locks it if the idle limit has passed.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use workbench_store::Workspace;
+use workbench_store::actors::Actor;
+
+use crate::context::Context;
+use crate::error::AppError;
+
+/// The default idle limit before the workspace locks itself.
+pub const DEFAULT_IDLE_LOCK: Duration = Duration::from_secs(15 * 60);
+
+/// An unlocked workspace and who is acting in it.
+pub struct Unlocked {
+    /// The open workspace.
+    pub workspace: Workspace,
+    /// The acting actor.
+    pub actor: Actor,
+    last_activity: DateTime<Utc>,
+}
+
+/// Locked or unlocked, behind one mutex (held only for the duration of one use case).
+pub struct Session {
+    state: Mutex<Option<Unlocked>>,
+    idle_lock: Duration,
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Self::new(DEFAULT_IDLE_LOCK)
+    }
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("idle_lock", &self.idle_lock)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Session {
+    /// A locked session that locks itself after `idle_lock` without activity.
+    pub fn new(idle_lock: Duration) -> Self {
+        Self {
+            state: Mutex::new(None),
+            idle_lock,
+        }
+    }
+
+    /// The idle limit.
+    pub fn idle_lock(&self) -> Duration {
+        self.idle_lock
+    }
+
+    /// Replaces the state with an unlocked workspace acting as `actor`.
+    pub fn open(&self, ctx: &Context, workspace: Workspace, actor: Actor) {
+        *self.guard() = Some(Unlocked {
+            workspace,
+            actor,
+            last_activity: ctx.clock().now(),
+        });
+    }
+
+    /// Locks: closes the database and zeroizes the key. Returns whether it was unlocked.
+    pub fn lock(&self) -> bool {
+        self.guard().take().is_some()
+    }
+
+    /// Runs `f` on the unlocked workspace, counting as activity; fails with
+    /// [`AppError::Locked`] when locked or when the idle limit has passed (which locks it).
+    pub fn with<T>(
+        &self,
+        ctx: &Context,
+        f: impl FnOnce(&mut Unlocked) -> Result<T, AppError>,
+    ) -> Result<T, AppError> {
+        let mut guard = self.guard();
+        let now = ctx.clock().now();
+        let expired = guard
+            .as_ref()
+            .is_some_and(|u| idle_for(u, now) >= self.idle_lock);
+        if expired {
+            tracing::info!("workspace locked after the idle limit");
+            *guard = None;
+        }
+        let unlocked = guard.as_mut().ok_or(AppError::Locked)?;
+        unlocked.last_activity = now;
+        f(unlocked)
+    }
+
+    /// Seconds until the idle lock, if unlocked (does not count as activity).
+    pub fn seconds_to_lock(&self, ctx: &Context) -> Option<u64> {
+        let guard = self.guard();
+        let unlocked = guard.as_ref()?;
+        let idle = idle_for(unlocked, ctx.clock().now());
+        Some(self.idle_lock.saturating_sub(idle).as_secs())
+    }
+
+    /// True when unlocked and within the idle limit.
+    pub fn is_unlocked(&self, ctx: &Context) -> bool {
+        self.seconds_to_lock(ctx).is_some_and(|s| s > 0)
+    }
+
+    fn guard(&self) -> std::sync::MutexGuard<'_, Option<Unlocked>> {
+        // A panic while holding the lock cannot leave the state half-changed (every change is
+        // one assignment), so a poisoned lock is safe to reuse.
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+fn idle_for(unlocked: &Unlocked, now: DateTime<Utc>) -> Duration {
+    (now - unlocked.last_activity).to_std().unwrap_or_default()
+}

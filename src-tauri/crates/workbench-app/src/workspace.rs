@@ -1,0 +1,271 @@
+//! Workspace use cases: status, first run, unlock, lock, passphrase change, actors.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use workbench_core::{ActorId, Role, validate_actor_name, validate_new_passphrase};
+use workbench_store::actors::{self, Actor};
+use workbench_store::audit::{self, Change};
+use workbench_store::workspace::{exists, read_slots};
+use workbench_store::{NewWorkspace, Unlock, Workspace};
+
+use crate::context::Context;
+use crate::error::AppError;
+use crate::session::Session;
+
+/// An actor as the UI sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct ActorView {
+    /// Id.
+    pub id: ActorId,
+    /// Display name.
+    pub name: String,
+    /// Role.
+    pub role: Role,
+}
+
+impl From<&Actor> for ActorView {
+    fn from(a: &Actor) -> Self {
+        Self {
+            id: a.id,
+            name: a.name.clone(),
+            role: a.role,
+        }
+    }
+}
+
+/// What the frame needs to decide which screen to show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct WorkspaceStatus {
+    /// A workspace exists in the folder.
+    pub exists: bool,
+    /// It is unlocked in this session.
+    pub unlocked: bool,
+    /// It keeps a key in the OS credential store (offer "unlock with keyring").
+    pub has_keyring_slot: bool,
+    /// The acting actor, when unlocked.
+    pub actor: Option<ActorView>,
+    /// The provider's name, when unlocked.
+    pub provider_name: Option<String>,
+    /// Seconds until the idle lock, when unlocked.
+    pub seconds_to_lock: Option<u64>,
+    /// The workspace folder.
+    pub data_dir: String,
+}
+
+/// Reports the workspace's state. Does not count as activity.
+pub fn status(ctx: &Context, session: &Session) -> Result<WorkspaceStatus, AppError> {
+    let root = ctx.data_dir();
+    let exists = exists(root);
+    let has_keyring_slot = exists
+        && read_slots(root)
+            .map(|s| s.keyring().is_some())
+            .unwrap_or(false);
+    let mut status = WorkspaceStatus {
+        exists,
+        unlocked: false,
+        has_keyring_slot,
+        actor: None,
+        provider_name: None,
+        seconds_to_lock: None,
+        data_dir: root.display().to_string(),
+    };
+    if session.is_unlocked(ctx) {
+        status.seconds_to_lock = session.seconds_to_lock(ctx);
+        let (actor, provider) = session.with(ctx, |u| {
+            Ok((ActorView::from(&u.actor), u.workspace.provider_name()?))
+        })?;
+        status.unlocked = true;
+        status.actor = Some(actor);
+        status.provider_name = Some(provider);
+    }
+    Ok(status)
+}
+
+/// The first-run form.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[ts(export)]
+pub struct InitRequest {
+    /// The provider's legal name.
+    pub provider_name: String,
+    /// The first officer's name.
+    pub officer_name: String,
+    /// The workspace passphrase (also the officer's own).
+    pub passphrase: String,
+    /// Keep a copy of the key in the OS credential store.
+    pub use_keyring: bool,
+}
+
+/// What first run returns: shown once.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct InitResult {
+    /// The recovery code; shown once, never stored in the clear.
+    pub recovery_code: String,
+    /// Why the keyring slot was not added, if it was asked for and failed.
+    pub keyring_problem: Option<String>,
+}
+
+/// Creates the workspace and unlocks it as the first officer.
+pub fn init(
+    ctx: &Context,
+    session: &Session,
+    request: &InitRequest,
+) -> Result<InitResult, AppError> {
+    let provider_name = request.provider_name.trim();
+    if provider_name.is_empty() {
+        return Err(workbench_core::CoreError::invalid("provider_name", "is required").into());
+    }
+    let officer_name = validate_actor_name(&request.officer_name)?;
+    validate_new_passphrase("passphrase", &request.passphrase)?;
+    let created = Workspace::create(
+        ctx.data_dir(),
+        &NewWorkspace {
+            provider_name,
+            officer_name: &officer_name,
+            passphrase: &request.passphrase,
+            use_keyring: request.use_keyring,
+            at: ctx.clock().now(),
+        },
+    )?;
+    let result = InitResult {
+        recovery_code: created.recovery_code.to_string(),
+        keyring_problem: created.keyring_problem.clone(),
+    };
+    session.open(ctx, created.workspace, created.officer);
+    Ok(result)
+}
+
+/// How the user unlocks.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(tag = "method", content = "secret", rename_all = "snake_case")]
+#[ts(export)]
+pub enum UnlockRequest {
+    /// The OS credential store's copy.
+    Keyring,
+    /// The workspace passphrase.
+    Passphrase(String),
+    /// The recovery code.
+    RecoveryCode(String),
+}
+
+/// Unlocks the workspace, acting as the first officer (switch actor afterwards).
+pub fn unlock(
+    ctx: &Context,
+    session: &Session,
+    request: &UnlockRequest,
+) -> Result<WorkspaceStatus, AppError> {
+    let how = match request {
+        UnlockRequest::Keyring => Unlock::Keyring,
+        UnlockRequest::Passphrase(p) => Unlock::Passphrase(p),
+        UnlockRequest::RecoveryCode(c) => Unlock::RecoveryCode(c),
+    };
+    let workspace = Workspace::unlock(ctx.data_dir(), how)?;
+    let officer = workspace
+        .db()
+        .read(actors::list)?
+        .into_iter()
+        .filter(|a| a.role == Role::Officer)
+        .min_by(|a, b| a.created_at.cmp(&b.created_at))
+        .ok_or(workbench_store::StoreError::UnknownActor)?;
+    session.open(ctx, workspace, officer);
+    status(ctx, session)
+}
+
+/// Locks the workspace. Returns whether it was unlocked.
+pub fn lock(session: &Session) -> bool {
+    session.lock()
+}
+
+/// Re-wraps the data key under a new passphrase (officers only).
+pub fn change_passphrase(ctx: &Context, session: &Session, new: &str) -> Result<(), AppError> {
+    validate_new_passphrase("new_passphrase", new)?;
+    session.with(ctx, |u| {
+        require(
+            u.actor.role.can_manage_actors(),
+            "change the workspace passphrase",
+        )?;
+        Ok(u.workspace
+            .change_passphrase(u.actor.id, new, ctx.clock().now())?)
+    })
+}
+
+/// Every active actor.
+pub fn actor_list(ctx: &Context, session: &Session) -> Result<Vec<ActorView>, AppError> {
+    session.with(ctx, |u| {
+        Ok(u.workspace
+            .db()
+            .read(actors::list)?
+            .iter()
+            .map(ActorView::from)
+            .collect())
+    })
+}
+
+/// A new actor profile (officers only).
+#[derive(Debug, Clone, Deserialize, TS)]
+#[ts(export)]
+pub struct NewActor {
+    /// Display name.
+    pub name: String,
+    /// Role.
+    pub role: Role,
+    /// The actor's own passphrase.
+    pub passphrase: String,
+}
+
+/// Creates an actor profile; audited.
+pub fn actor_create(
+    ctx: &Context,
+    session: &Session,
+    new: &NewActor,
+) -> Result<ActorView, AppError> {
+    let name = validate_actor_name(&new.name)?;
+    validate_new_passphrase("passphrase", &new.passphrase)?;
+    let hash = workbench_store::secrets::hash_passphrase(&new.passphrase)?;
+    session.with(ctx, |u| {
+        require(u.actor.role.can_manage_actors(), "manage actor profiles")?;
+        let by = u.actor.id.to_string();
+        let at = ctx.clock().now();
+        let actor = u.workspace.db_mut().write(|tx| {
+            let actor = actors::insert(tx, &name, new.role, &hash, at)?;
+            let object = format!("actor:{}", actor.id);
+            audit::append(
+                tx,
+                at,
+                Change {
+                    actor: &by,
+                    action: "actor.create",
+                    object: &object,
+                    before: None,
+                    after: Some(&actor.audit_bytes()),
+                },
+            )?;
+            Ok(actor)
+        })?;
+        Ok(ActorView::from(&actor))
+    })
+}
+
+/// Switches the acting actor after checking that actor's own passphrase.
+pub fn actor_switch(
+    ctx: &Context,
+    session: &Session,
+    id: ActorId,
+    passphrase: &str,
+) -> Result<ActorView, AppError> {
+    session.with(ctx, |u| {
+        let actor = u.workspace.check_actor(id, passphrase)?;
+        u.actor = actor;
+        Ok(ActorView::from(&u.actor))
+    })
+}
+
+fn require(allowed: bool, what: &str) -> Result<(), AppError> {
+    if allowed {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(format!("only an officer may {what}")))
+    }
+}

@@ -1,0 +1,194 @@
+//! Workspace use cases through `workbench_app`, on real SQLCipher files with a fixed clock.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::TimeZone;
+use workbench_app::workspace::{self, InitRequest, NewActor, UnlockRequest};
+use workbench_app::{AppError, Context, ErrorCode, Session};
+use workbench_core::{FixedClock, Role};
+
+const PASS: &str = "officer passphrase 2026";
+
+fn setup() -> (tempfile::TempDir, Context, Arc<FixedClock>, Session) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let clock = Arc::new(FixedClock::new(
+        chrono::Utc
+            .with_ymd_and_hms(2026, 11, 27, 9, 0, 0)
+            .single()
+            .expect("date"),
+    ));
+    let ctx = Context::new(dir.path(), clock.clone());
+    (dir, ctx, clock, Session::new(Duration::from_secs(15 * 60)))
+}
+
+fn init(ctx: &Context, session: &Session) -> String {
+    workspace::init(
+        ctx,
+        session,
+        &InitRequest {
+            provider_name: "Example Cloud LLC".into(),
+            officer_name: "Olivia Officer".into(),
+            passphrase: PASS.into(),
+            use_keyring: false,
+        },
+    )
+    .expect("init")
+    .recovery_code
+}
+
+#[test]
+fn first_run_unlocks_as_the_officer() {
+    let (_dir, ctx, _clock, session) = setup();
+    let before = workspace::status(&ctx, &session).expect("status");
+    assert!(!before.exists && !before.unlocked);
+
+    let code = init(&ctx, &session);
+    assert_eq!(code.len(), 39);
+    let after = workspace::status(&ctx, &session).expect("status");
+    assert!(after.exists && after.unlocked);
+    assert_eq!(after.actor.expect("actor").name, "Olivia Officer");
+    assert_eq!(after.provider_name.as_deref(), Some("Example Cloud LLC"));
+    assert_eq!(after.seconds_to_lock, Some(900));
+}
+
+#[test]
+fn first_run_validates_every_field_by_name() {
+    let (_dir, ctx, _clock, session) = setup();
+    let request = |provider: &str, officer: &str, pass: &str| InitRequest {
+        provider_name: provider.into(),
+        officer_name: officer.into(),
+        passphrase: pass.into(),
+        use_keyring: false,
+    };
+    let cases = [
+        (request(" ", "O", PASS), "provider_name: is required"),
+        (request("P", "", PASS), "name: is required"),
+        (
+            request("P", "O", "short"),
+            "passphrase: must be at least 12 characters",
+        ),
+    ];
+    for (req, problem) in cases {
+        let err = workspace::init(&ctx, &session, &req).expect_err("invalid");
+        assert_eq!(err.code(), ErrorCode::InvalidInput);
+        assert!(err.to_string().ends_with(problem), "{err}");
+    }
+    assert!(
+        !workspace::status(&ctx, &session).expect("status").exists,
+        "nothing is created on bad input"
+    );
+}
+
+#[test]
+fn idle_limit_locks_the_workspace() {
+    let (_dir, ctx, clock, session) = setup();
+    init(&ctx, &session);
+    clock.advance(chrono::Duration::minutes(14));
+    assert_eq!(
+        workspace::status(&ctx, &session)
+            .expect("status")
+            .seconds_to_lock,
+        Some(60)
+    );
+    workspace::actor_list(&ctx, &session).expect("activity resets the timer");
+    clock.advance(chrono::Duration::minutes(15));
+    let err = workspace::actor_list(&ctx, &session).expect_err("locked");
+    assert!(matches!(err, AppError::Locked));
+    assert!(!workspace::status(&ctx, &session).expect("status").unlocked);
+
+    let status =
+        workspace::unlock(&ctx, &session, &UnlockRequest::Passphrase(PASS.into())).expect("unlock");
+    assert!(status.unlocked);
+}
+
+#[test]
+fn lock_then_unlock_with_recovery_code() {
+    let (_dir, ctx, _clock, session) = setup();
+    let code = init(&ctx, &session);
+    assert!(workspace::lock(&session));
+    assert!(!workspace::lock(&session), "locking twice is harmless");
+    let err = workspace::unlock(
+        &ctx,
+        &session,
+        &UnlockRequest::Passphrase("wrong passphrase!".into()),
+    )
+    .expect_err("wrong");
+    assert_eq!(err.code(), ErrorCode::WrongKey);
+    workspace::unlock(&ctx, &session, &UnlockRequest::RecoveryCode(code)).expect("recovery code");
+}
+
+#[test]
+fn only_officers_manage_actors_and_switching_checks_the_passphrase() {
+    let (_dir, ctx, _clock, session) = setup();
+    init(&ctx, &session);
+    let reviewer = workspace::actor_create(
+        &ctx,
+        &session,
+        &NewActor {
+            name: "Rita Reviewer".into(),
+            role: Role::Reviewer,
+            passphrase: "reviewer passphrase".into(),
+        },
+    )
+    .expect("create");
+    assert_eq!(
+        workspace::actor_list(&ctx, &session).expect("list").len(),
+        2
+    );
+
+    let err =
+        workspace::actor_switch(&ctx, &session, reviewer.id, "not hers at all").expect_err("wrong");
+    assert_eq!(err.code(), ErrorCode::WrongKey);
+    workspace::actor_switch(&ctx, &session, reviewer.id, "reviewer passphrase").expect("switch");
+
+    let err = workspace::actor_create(
+        &ctx,
+        &session,
+        &NewActor {
+            name: "Vic Viewer".into(),
+            role: Role::Viewer,
+            passphrase: "viewer passphrase".into(),
+        },
+    )
+    .expect_err("reviewers may not");
+    assert_eq!(err.code(), ErrorCode::Forbidden);
+    assert_eq!(err.to_string(), "only an officer may manage actor profiles");
+
+    let report = workbench_app::audit::verify(&ctx, &session).expect("verify");
+    assert_eq!(report.events, 3, "workspace.create, actor.create ×2");
+    assert!(report.first_break.is_none());
+    let events = workbench_app::audit::list(&ctx, &session, &Default::default()).expect("list");
+    assert_eq!(events[0].action, "actor.create");
+    assert_eq!(events[0].actor, status_actor_id_of_officer(&events));
+}
+
+/// The newest actor.create was made by the officer (the first actor.create's object).
+fn status_actor_id_of_officer(events: &[workbench_app::audit::AuditEventView]) -> String {
+    let first_actor = events
+        .iter()
+        .rev()
+        .find(|e| e.action == "actor.create")
+        .expect("officer creation");
+    first_actor.object.trim_start_matches("actor:").to_owned()
+}
+
+#[test]
+fn passphrase_change_needs_a_long_passphrase_and_takes_effect() {
+    let (_dir, ctx, _clock, session) = setup();
+    init(&ctx, &session);
+    let err = workspace::change_passphrase(&ctx, &session, "short").expect_err("short");
+    assert!(
+        err.to_string()
+            .ends_with("new_passphrase: must be at least 12 characters")
+    );
+    workspace::change_passphrase(&ctx, &session, "a different passphrase").expect("change");
+    workspace::lock(&session);
+    assert!(workspace::unlock(&ctx, &session, &UnlockRequest::Passphrase(PASS.into())).is_err());
+    workspace::unlock(
+        &ctx,
+        &session,
+        &UnlockRequest::Passphrase("a different passphrase".into()),
+    )
+    .expect("new one");
+}

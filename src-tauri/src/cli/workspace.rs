@@ -1,0 +1,232 @@
+//! Workspace subcommands: `init`, `status`, `audit verify|list`, `passphrase change`.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand};
+use workbench_app::audit::AuditQuery;
+use workbench_app::workspace::{self as ws, InitRequest, UnlockRequest};
+use workbench_app::{ApiError, Context, Session};
+
+use super::secrets;
+use super::{fail, print_json};
+
+/// Options of `init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The provider's legal name (starts the provider profile).
+    #[arg(long, value_name = "NAME", default_value = "Unnamed provider")]
+    provider_name: String,
+    /// The first compliance officer's name.
+    #[arg(long, value_name = "NAME", default_value = "Compliance officer")]
+    officer_name: String,
+    /// Do not keep a copy of the key in the OS credential store.
+    #[arg(long)]
+    no_keyring: bool,
+}
+
+/// `audit` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Recompute the chain; exit 1 naming the first bad event.
+    Verify {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List events, newest first.
+    List {
+        /// How many (1–500).
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+        /// Only actions starting with this, e.g. `actor.`.
+        #[arg(long, value_name = "PREFIX")]
+        action: Option<String>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Options of `passphrase change`.
+#[derive(Debug, Args)]
+pub struct PassphraseArgs {
+    /// Read the new passphrase from the first line of FILE (otherwise asked twice).
+    #[arg(long, value_name = "FILE")]
+    new_passphrase_file: Option<PathBuf>,
+}
+
+pub fn init(ctx: &Context, args: &InitArgs, passphrase_file: Option<&Path>) -> ExitCode {
+    let passphrase = match secrets::new_passphrase(passphrase_file) {
+        Ok(p) => p,
+        Err(e) => return fail(&e),
+    };
+    let session = Session::default();
+    let request = InitRequest {
+        provider_name: args.provider_name.clone(),
+        officer_name: args.officer_name.clone(),
+        passphrase: passphrase.to_string(),
+        use_keyring: !args.no_keyring,
+    };
+    match ws::init(ctx, &session, &request) {
+        Ok(result) => {
+            println!("Created the workspace in {}", ctx.data_dir().display());
+            if let Some(problem) = &result.keyring_problem {
+                eprintln!("note: the key was not saved in the OS credential store: {problem}");
+                eprintln!("      unlock with the passphrase instead.");
+            }
+            println!();
+            println!("Recovery code (shown once; print it or write it down and keep it safe):");
+            println!();
+            println!("    {}", result.recovery_code);
+            println!();
+            println!(
+                "It unlocks the workspace if the passphrase is lost. Anyone holding it can read the records."
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&ApiError::from(e).message),
+    }
+}
+
+pub fn status(ctx: &Context, json: bool) -> ExitCode {
+    let session = Session::default();
+    match ws::status(ctx, &session) {
+        Ok(status) if json => print_json(&status),
+        Ok(status) => {
+            if status.exists {
+                let keyring = if status.has_keyring_slot {
+                    "OS credential store, "
+                } else {
+                    ""
+                };
+                println!(
+                    "workspace: {} (unlock with: {keyring}passphrase, recovery code)",
+                    status.data_dir
+                );
+            } else {
+                println!(
+                    "no workspace in {} (create one with `cip-workbench init`)",
+                    status.data_dir
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&ApiError::from(e).message),
+    }
+}
+
+pub fn audit(ctx: &Context, command: &AuditCommand, passphrase_file: Option<&Path>) -> ExitCode {
+    let session = match unlock(ctx, passphrase_file) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    match command {
+        AuditCommand::Verify { json } => match workbench_app::audit::verify(ctx, &session) {
+            Ok(report) => {
+                if *json {
+                    print_json(&report);
+                } else if let Some(broken) = &report.first_break {
+                    println!(
+                        "audit chain BROKEN at event {}: {}",
+                        broken.seq, broken.problem
+                    );
+                    println!(
+                        "{} event(s) before it verify; last good hash {}",
+                        report.events, report.head
+                    );
+                } else {
+                    println!(
+                        "audit chain intact: {} event(s), head {}",
+                        report.events, report.head
+                    );
+                }
+                if report.first_break.is_some() {
+                    ExitCode::FAILURE
+                } else {
+                    ExitCode::SUCCESS
+                }
+            }
+            Err(e) => fail(&ApiError::from(e).message),
+        },
+        AuditCommand::List {
+            limit,
+            action,
+            json,
+        } => {
+            let query = AuditQuery {
+                action_prefix: action.clone(),
+                limit: Some(*limit),
+                offset: None,
+            };
+            match workbench_app::audit::list(ctx, &session, &query) {
+                Ok(events) if *json => print_json(&events),
+                Ok(events) => {
+                    for e in events {
+                        println!(
+                            "{:>6}  {}  {:<28} {:<48} {}",
+                            e.seq, e.at, e.action, e.object, e.actor
+                        );
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&ApiError::from(e).message),
+            }
+        }
+    }
+}
+
+pub fn change_passphrase(
+    ctx: &Context,
+    args: &PassphraseArgs,
+    passphrase_file: Option<&Path>,
+) -> ExitCode {
+    let session = match unlock(ctx, passphrase_file) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    let new = match secrets::new_passphrase(args.new_passphrase_file.as_deref()) {
+        Ok(p) => p,
+        Err(e) => return fail(&e),
+    };
+    match ws::change_passphrase(ctx, &session, &new) {
+        Ok(()) => {
+            println!(
+                "passphrase changed; the recovery code and the OS credential store copy still work"
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&ApiError::from(e).message),
+    }
+}
+
+/// Unlocks for one command: the OS credential store first (when the workspace has that slot
+/// and no passphrase was given), else the passphrase. Says why the keyring did not work.
+fn unlock(ctx: &Context, passphrase_file: Option<&Path>) -> Result<Session, String> {
+    let session = Session::default();
+    let status = ws::status(ctx, &session).map_err(|e| ApiError::from(e).message)?;
+    if !status.exists {
+        return Err(format!(
+            "no workspace in {} (create one with `cip-workbench init`)",
+            status.data_dir
+        ));
+    }
+    let explicit = passphrase_file.is_some() || std::env::var_os(secrets::PASSPHRASE_ENV).is_some();
+    if status.has_keyring_slot && !explicit {
+        match ws::unlock(ctx, &session, &UnlockRequest::Keyring) {
+            Ok(_) => return Ok(session),
+            Err(e) => eprintln!(
+                "note: {}; falling back to the passphrase",
+                ApiError::from(e).message
+            ),
+        }
+    }
+    let passphrase = secrets::passphrase(passphrase_file, "Workspace passphrase: ")?;
+    ws::unlock(
+        ctx,
+        &session,
+        &UnlockRequest::Passphrase(passphrase.to_string()),
+    )
+    .map_err(|e| ApiError::from(e).message)?;
+    Ok(session)
+}

@@ -1,0 +1,175 @@
+//! The workspace through the real binary: init, unlock by keyring (a real gnome-keyring under a
+//! private D-Bus) and by passphrase, audit verification, and no plaintext on disk or in logs.
+
+use std::path::Path;
+
+use crate::support::{app, app_with_keyring, run, stderr, stdout, with_keyring};
+
+const PASS: &str = "scenario passphrase 2026";
+const CANARY_PROVIDER: &str = "CANARY-Provider-Zq7Xw";
+
+fn passphrase_file(dir: &Path) -> std::path::PathBuf {
+    let path = dir.join("pass.txt");
+    std::fs::write(&path, format!("{PASS}\n")).expect("write passphrase file");
+    path
+}
+
+/// Every byte of every file under `root`.
+fn all_bytes(root: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("list") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push((
+                    path.display().to_string(),
+                    std::fs::read(&path).expect("read"),
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
+}
+
+#[test]
+fn init_without_keyring_then_verify_with_the_passphrase() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ws = dir.path().join("ws");
+    let pass = passphrase_file(dir.path());
+    let output = run(app()
+        .args(["init", "--provider-name", CANARY_PROVIDER, "--workspace"])
+        .arg(&ws)
+        .arg("--passphrase-file")
+        .arg(&pass)
+        .env("RUST_LOG", "debug"));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    let code = text
+        .lines()
+        .map(str::trim)
+        .find(|l| l.len() == 39 && l.matches('-').count() == 7)
+        .expect("recovery code printed");
+    assert!(
+        stderr(&output).contains("not saved in the OS credential store"),
+        "says why there is no keyring slot"
+    );
+
+    for (name, bytes) in all_bytes(&ws) {
+        for canary in [CANARY_PROVIDER, PASS, code] {
+            assert!(
+                !contains(&bytes, canary),
+                "{canary:?} found in plaintext in {name}"
+            );
+        }
+    }
+    let logs = format!("{}{}", stderr(&output), text.replace(code, ""));
+    assert!(
+        !logs.contains(CANARY_PROVIDER) && !logs.contains(PASS),
+        "PII or passphrase in logs:\n{logs}"
+    );
+
+    let output = run(app()
+        .args(["audit", "verify", "--workspace"])
+        .arg(&ws)
+        .arg("--passphrase-file")
+        .arg(&pass));
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stdout(&output).starts_with("audit chain intact: 2 event(s), head "),
+        "{}",
+        stdout(&output)
+    );
+
+    let output = run(app().args(["status", "--json", "--workspace"]).arg(&ws));
+    let status: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("json");
+    assert_eq!(status["exists"], true);
+    assert_eq!(status["has_keyring_slot"], false);
+}
+
+#[test]
+fn plain_sqlite_refuses_the_database() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ws = dir.path().join("ws");
+    let pass = passphrase_file(dir.path());
+    assert!(
+        run(app()
+            .arg("init")
+            .arg("--workspace")
+            .arg(&ws)
+            .arg("--passphrase-file")
+            .arg(&pass))
+        .status
+        .success()
+    );
+    let output = run(std::process::Command::new("sqlite3")
+        .arg(ws.join("workspace.db"))
+        .arg("SELECT count(*) FROM sqlite_schema;"));
+    assert!(
+        !output.status.success(),
+        "plain SQLite must not read the workspace"
+    );
+    assert!(
+        stderr(&output).contains("file is not a database"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn keyring_slot_unlocks_without_a_passphrase_and_its_loss_is_explained() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ws = dir.path().join("ws");
+    let pass = passphrase_file(dir.path());
+    let scratch = dir.path().join("session");
+
+    let output = run(app_with_keyring(&scratch)
+        .arg("init")
+        .arg("--workspace")
+        .arg(&ws)
+        .arg("--passphrase-file")
+        .arg(&pass));
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        !stderr(&output).contains("not saved"),
+        "the keyring slot must be created: {}",
+        stderr(&output)
+    );
+
+    // A later session, no passphrase given: the OS credential store's copy unlocks.
+    let output = run(app_with_keyring(&scratch)
+        .args(["audit", "verify", "--workspace"])
+        .arg(&ws));
+    assert!(
+        output.status.success(),
+        "keyring unlock failed: {}",
+        stderr(&output)
+    );
+    assert!(stdout(&output).starts_with("audit chain intact"));
+
+    // The entry disappears: the app says so, and the passphrase still works. Never plaintext.
+    let clear =
+        run(with_keyring(&scratch, "secret-tool").args(["clear", "service", "cip-workbench"]));
+    assert!(clear.status.success(), "{}", stderr(&clear));
+    let output = run(app_with_keyring(&scratch)
+        .args(["audit", "verify", "--workspace"])
+        .arg(&ws));
+    assert!(!output.status.success());
+    let err = stderr(&output);
+    assert!(err.contains("has no key for this workspace"), "{err}");
+    assert!(err.contains("use --passphrase-file"), "{err}");
+    let output = run(app_with_keyring(&scratch)
+        .args(["audit", "verify", "--workspace"])
+        .arg(&ws)
+        .arg("--passphrase-file")
+        .arg(&pass));
+    assert!(output.status.success(), "{}", stderr(&output));
+}
