@@ -1,17 +1,26 @@
 //! The one managed state of the shell.
 
-use workbench_app::Context;
+use workbench_app::{Context, Session};
 
-/// State shared by every command. Later issues add the locked/unlocked vault here.
+/// State shared by every command: the use-case context and the (locked or unlocked) session.
 #[derive(Debug)]
 pub struct AppState {
     context: Context,
+    session: Session,
 }
 
 impl AppState {
-    /// State over a use-case context.
+    /// State over a use-case context, locked.
     pub fn new(context: Context) -> Self {
-        Self { context }
+        Self {
+            context,
+            session: Session::default(),
+        }
+    }
+
+    /// The session: locked, or the open workspace and the acting actor.
+    pub fn session(&self) -> &Session {
+        &self.session
     }
 
     /// The use-case context (workspace folder, clock).

@@ -16,6 +16,9 @@ use thirtyfour::prelude::*;
 mod process;
 use process::{start_xvfb, terminate};
 
+/// The workspace passphrase [`App::create_workspace`] sets.
+pub const PASSPHRASE: &str = "e2e workspace passphrase";
+
 /// A running app under WebDriver.
 pub struct App {
     driver: Option<WebDriver>,
@@ -100,13 +103,7 @@ impl App {
 
     /// Waits (up to the query timeout) for `css` to show non-empty text and returns it.
     pub async fn text_of(&self, css: &str) -> WebDriverResult<String> {
-        let element = self
-            .driver()
-            .query(By::Css(css))
-            .wait(Duration::from_secs(20), Duration::from_millis(100))
-            .and_displayed()
-            .first()
-            .await?;
+        let element = self.wait_for(css).await?;
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             let text = element.text().await?;
@@ -115,6 +112,55 @@ impl App {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// Fills the first-run form (workspace passphrase [`PASSPHRASE`]), confirms the recovery
+    /// code was saved, and waits for the app frame. Returns the recovery code shown.
+    pub async fn create_workspace(&self) -> WebDriverResult<String> {
+        self.type_into("[data-testid='provider-name']", "Example Cloud LLC")
+            .await?;
+        self.type_into("[data-testid='officer-name']", "Olivia Officer")
+            .await?;
+        self.type_into("[data-testid='passphrase']", PASSPHRASE)
+            .await?;
+        self.type_into("[data-testid='passphrase-repeat']", PASSPHRASE)
+            .await?;
+        self.click("[data-testid='create-workspace']").await?;
+        let code = self.text_of("[data-testid='recovery-code']").await?;
+        self.screenshot("recovery-code").await;
+        self.click("[data-testid='saved-code']").await?;
+        self.click("[data-testid='recovery-done']").await?;
+        self.text_of("[data-testid='actor']").await?;
+        Ok(code)
+    }
+
+    /// Presses `g` then `key` on the page: the frame's "go to view" shortcut.
+    pub async fn go(&self, key: &str) -> WebDriverResult<()> {
+        let body = self.driver().find(By::Tag("body")).await?;
+        body.send_keys("g").await?;
+        body.send_keys(key).await
+    }
+
+    /// Waits for `css`, clears it and types `text`.
+    pub async fn type_into(&self, css: &str, text: &str) -> WebDriverResult<()> {
+        let input = self.wait_for(css).await?;
+        input.clear().await?;
+        input.send_keys(text).await
+    }
+
+    /// Waits for `css` to be displayed and clicks it.
+    pub async fn click(&self, css: &str) -> WebDriverResult<()> {
+        self.wait_for(css).await?.click().await
+    }
+
+    /// Waits up to 20 s for `css` to be displayed.
+    pub async fn wait_for(&self, css: &str) -> WebDriverResult<WebElement> {
+        self.driver()
+            .query(By::Css(css))
+            .wait(Duration::from_secs(20), Duration::from_millis(100))
+            .and_displayed()
+            .first()
+            .await
     }
 
     /// Saves a screenshot to `target/e2e-screenshots/<name>.png` as an artifact (never asserted).

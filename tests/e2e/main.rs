@@ -4,13 +4,15 @@
 
 mod harness;
 
-use harness::App;
+use harness::{App, PASSPHRASE};
 use thirtyfour::prelude::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "end-to-end: needs tauri-driver and a display; run by `cargo xtask test`"]
 async fn about_view_shows_the_backends_sqlcipher_version() -> WebDriverResult<()> {
     let app = App::launch().await?;
+    app.create_workspace().await?;
+    app.go("a").await?;
     let expected = workbench_store::sqlcipher_version().expect("backend probe");
 
     let shown = app.text_of("[data-testid='sqlcipher-version']").await?;
@@ -37,7 +39,7 @@ async fn about_view_shows_the_backends_sqlcipher_version() -> WebDriverResult<()
 #[ignore = "end-to-end: needs tauri-driver and a display; run by `cargo xtask test`"]
 async fn command_palette_runs_from_the_keyboard() -> WebDriverResult<()> {
     let app = App::launch().await?;
-    app.text_of("[data-testid='sqlcipher-version']").await?;
+    app.create_workspace().await?;
 
     let body = app.driver().find(By::Tag("body")).await?;
     body.send_keys(Key::Control + "k").await?;
@@ -66,5 +68,44 @@ async fn command_palette_runs_from_the_keyboard() -> WebDriverResult<()> {
         &serde_json::json!("light"),
         "system → light after one switch"
     );
+    app.quit().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "end-to-end: needs tauri-driver and a display; run by `cargo xtask test`"]
+async fn first_run_then_lock_then_unlock_with_the_passphrase() -> WebDriverResult<()> {
+    let app = App::launch().await?;
+    let code = app.create_workspace().await?;
+    assert_eq!(code.len(), 39, "recovery code shown: {code}");
+    assert!(app.workspace().join("keyslots.json").is_file());
+    assert!(
+        app.text_of("[data-testid='actor']")
+            .await?
+            .starts_with("Olivia Officer")
+    );
+    app.screenshot("workspace-open").await;
+
+    app.click("[data-testid='lock']").await?;
+    app.type_into("[data-testid='unlock-secret']", "not the passphrase")
+        .await?;
+    app.click("[data-testid='unlock']").await?;
+    let error = app.text_of("[data-testid='unlock-error']").await?;
+    assert_eq!(error, "the passphrase is not right for this workspace");
+    app.screenshot("unlock-wrong").await;
+
+    app.type_into("[data-testid='unlock-secret']", PASSPHRASE)
+        .await?;
+    app.click("[data-testid='unlock']").await?;
+    assert!(
+        app.text_of("[data-testid='actor']")
+            .await?
+            .starts_with("Olivia Officer")
+    );
+
+    app.go("l").await?;
+    app.click("[data-testid='audit-verify']").await?;
+    let result = app.text_of("[data-testid='audit-result']").await?;
+    assert!(result.starts_with("✓ Intact: 2 event(s)"), "{result}");
+    app.screenshot("audit").await;
     app.quit().await
 }

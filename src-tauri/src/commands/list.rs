@@ -3,6 +3,20 @@
 // command names), so a command missing from any of them fails the build or a test.
 macro_rules! with_commands {
     ($callback:ident) => {
-        $callback!(app_info, app_doctor)
+        $callback!(
+            app_info,
+            app_doctor,
+            workspace_status,
+            workspace_init,
+            workspace_unlock,
+            workspace_lock,
+            workspace_touch,
+            workspace_change_passphrase,
+            actor_list,
+            actor_create,
+            actor_switch,
+            audit_list,
+            audit_verify
+        )
     };
 }

@@ -3,7 +3,13 @@
 //! No SQL, rule or PDF code lives here. Names follow `<domain>_<verb>[_<object>]`.
 
 use tauri::State;
+use workbench_app::audit::{AuditEventView, AuditQuery};
+use workbench_app::workspace::{
+    self, ActorView, InitRequest, InitResult, NewActor, UnlockRequest, WorkspaceStatus,
+};
 use workbench_app::{ApiError, AppInfo, DoctorReport};
+use workbench_core::ActorId;
+use workbench_core::audit::ChainReport;
 
 use crate::state::AppState;
 
@@ -26,4 +32,110 @@ pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo, ApiError> {
 #[tauri::command]
 pub fn app_doctor(state: State<'_, AppState>) -> DoctorReport {
     workbench_app::doctor(state.context())
+}
+
+/// Whether a workspace exists, is unlocked, and who is acting.
+#[tauri::command]
+pub fn workspace_status(state: State<'_, AppState>) -> Result<WorkspaceStatus, ApiError> {
+    Ok(workspace::status(state.context(), state.session())?)
+}
+
+/// First run: create the workspace; returns the recovery code to show once.
+#[tauri::command]
+pub fn workspace_init(
+    state: State<'_, AppState>,
+    request: InitRequest,
+) -> Result<InitResult, ApiError> {
+    Ok(workspace::init(state.context(), state.session(), &request)?)
+}
+
+/// Unlock with the keyring, the passphrase or the recovery code.
+#[tauri::command]
+pub fn workspace_unlock(
+    state: State<'_, AppState>,
+    request: UnlockRequest,
+) -> Result<WorkspaceStatus, ApiError> {
+    Ok(workspace::unlock(
+        state.context(),
+        state.session(),
+        &request,
+    )?)
+}
+
+/// Lock now: the key is zeroized and the database closed.
+#[tauri::command]
+pub fn workspace_lock(state: State<'_, AppState>) -> bool {
+    workspace::lock(state.session())
+}
+
+/// User activity in the window; returns seconds until the idle lock.
+#[tauri::command]
+pub fn workspace_touch(state: State<'_, AppState>) -> Result<u64, ApiError> {
+    Ok(workspace::touch(state.context(), state.session())?)
+}
+
+/// Re-wrap the key under a new passphrase.
+#[tauri::command]
+pub fn workspace_change_passphrase(
+    state: State<'_, AppState>,
+    new_passphrase: String,
+) -> Result<(), ApiError> {
+    Ok(workspace::change_passphrase(
+        state.context(),
+        state.session(),
+        &new_passphrase,
+    )?)
+}
+
+/// Every active actor.
+#[tauri::command]
+pub fn actor_list(state: State<'_, AppState>) -> Result<Vec<ActorView>, ApiError> {
+    Ok(workspace::actor_list(state.context(), state.session())?)
+}
+
+/// Add an actor profile (officers only).
+#[tauri::command]
+pub fn actor_create(state: State<'_, AppState>, actor: NewActor) -> Result<ActorView, ApiError> {
+    Ok(workspace::actor_create(
+        state.context(),
+        state.session(),
+        &actor,
+    )?)
+}
+
+/// Act as another actor, proven by that actor's passphrase.
+#[tauri::command]
+pub fn actor_switch(
+    state: State<'_, AppState>,
+    id: ActorId,
+    passphrase: String,
+) -> Result<ActorView, ApiError> {
+    Ok(workspace::actor_switch(
+        state.context(),
+        state.session(),
+        id,
+        &passphrase,
+    )?)
+}
+
+/// Audit events, newest first.
+#[tauri::command]
+pub fn audit_list(
+    state: State<'_, AppState>,
+    query: AuditQuery,
+) -> Result<Vec<AuditEventView>, ApiError> {
+    Ok(workbench_app::audit::list(
+        state.context(),
+        state.session(),
+        &query,
+    )?)
+}
+
+/// Recompute the audit chain.
+#[tauri::command]
+pub fn audit_verify(state: State<'_, AppState>) -> Result<ChainReport, ApiError> {
+    Ok(workbench_app::audit::verify(
+        state.context(),
+        state.session(),
+    )?)
 }

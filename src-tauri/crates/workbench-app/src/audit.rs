@@ -14,11 +14,14 @@ use crate::session::Session;
 #[ts(export)]
 pub struct AuditEventView {
     /// Sequence number.
+    #[ts(type = "number")]
     pub seq: i64,
     /// RFC 3339 UTC.
     pub at: String,
     /// Actor id or "system".
     pub actor: String,
+    /// The actor's name (or "system"), for display.
+    pub actor_name: String,
     /// `<domain>.<verb>`.
     pub action: String,
     /// `<kind>:<id>`.
@@ -34,8 +37,10 @@ pub struct AuditQuery {
     /// Only actions starting with this, e.g. "actor.".
     pub action_prefix: Option<String>,
     /// Page size (1–500, default 100).
+    #[ts(type = "number | null")]
     pub limit: Option<i64>,
     /// Rows to skip.
+    #[ts(type = "number | null")]
     pub offset: Option<i64>,
 }
 
@@ -55,6 +60,7 @@ pub fn list(
         Ok(rows
             .into_iter()
             .map(|r| AuditEventView {
+                actor_name: r.actor_name.unwrap_or_else(|| r.actor.clone()),
                 seq: r.seq,
                 at: r.at,
                 actor: r.actor,

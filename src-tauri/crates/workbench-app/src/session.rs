@@ -96,6 +96,23 @@ impl Session {
         f(unlocked)
     }
 
+    /// Reads the unlocked state without counting as activity (status displays, countdowns).
+    /// Locks first if the idle limit has passed.
+    pub fn peek<T>(
+        &self,
+        ctx: &Context,
+        f: impl FnOnce(&Unlocked) -> Result<T, AppError>,
+    ) -> Result<T, AppError> {
+        let mut guard = self.guard();
+        if guard
+            .as_ref()
+            .is_some_and(|u| idle_for(u, ctx.clock().now()) >= self.idle_lock)
+        {
+            *guard = None;
+        }
+        f(guard.as_ref().ok_or(AppError::Locked)?)
+    }
+
     /// Seconds until the idle lock, if unlocked (does not count as activity).
     pub fn seconds_to_lock(&self, ctx: &Context) -> Option<u64> {
         let guard = self.guard();

@@ -49,6 +49,7 @@ pub struct WorkspaceStatus {
     /// The provider's name, when unlocked.
     pub provider_name: Option<String>,
     /// Seconds until the idle lock, when unlocked.
+    #[ts(type = "number | null")]
     pub seconds_to_lock: Option<u64>,
     /// The workspace folder.
     pub data_dir: String,
@@ -171,6 +172,13 @@ pub fn unlock(
         .ok_or(workbench_store::StoreError::UnknownActor)?;
     session.open(ctx, workspace, officer);
     status(ctx, session)
+}
+
+/// Records user activity in the window (keys, clicks), pushing the idle lock back. Fails with
+/// `locked` if the workspace already locked itself.
+pub fn touch(ctx: &Context, session: &Session) -> Result<u64, AppError> {
+    session.with(ctx, |_| Ok(()))?;
+    Ok(session.seconds_to_lock(ctx).unwrap_or(0))
 }
 
 /// Locks the workspace. Returns whether it was unlocked.

@@ -84,6 +84,7 @@ pub fn chain(prev_hash: &str, body: EventBody) -> ChainedEvent {
 #[ts(export)]
 pub struct ChainBreak {
     /// Sequence number of the first bad event.
+    #[ts(type = "number")]
     pub seq: i64,
     /// What is wrong with it.
     pub problem: String,
@@ -94,6 +95,7 @@ pub struct ChainBreak {
 #[ts(export)]
 pub struct ChainReport {
     /// Events checked.
+    #[ts(type = "number")]
     pub events: i64,
     /// Hash of the last good event (the root of the verified prefix).
     pub head: String,

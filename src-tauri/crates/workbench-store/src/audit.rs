@@ -198,6 +198,8 @@ pub struct EventRow {
     pub at: String,
     /// Actor id or "system".
     pub actor: String,
+    /// The actor's display name, when the actor still exists.
+    pub actor_name: Option<String>,
     /// Action.
     pub action: String,
     /// Object.
@@ -221,8 +223,9 @@ pub fn list(
             .replace('_', "\\_")
     );
     let mut statement = conn.prepare(
-        "SELECT seq, at, actor, action, object, hash FROM audit_event WHERE action LIKE ?1 ESCAPE '\\' \
-         ORDER BY seq DESC LIMIT ?2 OFFSET ?3",
+        "SELECT e.seq, e.at, e.actor, e.action, e.object, e.hash, a.name FROM audit_event e \
+         LEFT JOIN actor a ON a.id = e.actor WHERE e.action LIKE ?1 ESCAPE '\\' \
+         ORDER BY e.seq DESC LIMIT ?2 OFFSET ?3",
     )?;
     let rows = statement.query_map(params![pattern, limit, offset], |r| {
         Ok(EventRow {
@@ -232,6 +235,7 @@ pub fn list(
             action: r.get(3)?,
             object: r.get(4)?,
             hash: r.get(5)?,
+            actor_name: r.get(6)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

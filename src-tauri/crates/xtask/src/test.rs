@@ -204,7 +204,9 @@ fn bindings_drift(root: &Path) -> Command {
             "changes=$(git status --porcelain -- ui/src/lib/ipc/bindings); \
              if [ -n \"$changes\" ]; then echo \"bindings drifted from the Rust types; commit them:\"; \
              echo \"$changes\"; git --no-pager diff -- ui/src/lib/ipc/bindings; exit 1; \
-             else echo 'bindings match the Rust types'; fi",
+             else echo 'bindings match the Rust types'; fi; \
+             if grep -l bigint ui/src/lib/ipc/bindings/*.ts; then \
+             echo 'a binding uses bigint, but JSON numbers arrive as number: add #[ts(type = \"number\")]'; exit 1; fi",
         ])
         .current_dir(root);
     command

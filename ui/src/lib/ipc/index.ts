@@ -1,18 +1,62 @@
 // Typed calls, one per backend command. Views import from here, never from @tauri-apps/api.
 import { ipc } from './client';
+import type { ActorId } from './bindings/ActorId';
+import type { ActorView } from './bindings/ActorView';
 import type { AppInfo } from './bindings/AppInfo';
+import type { AuditEventView } from './bindings/AuditEventView';
+import type { AuditQuery } from './bindings/AuditQuery';
+import type { ChainReport } from './bindings/ChainReport';
 import type { DoctorReport } from './bindings/DoctorReport';
+import type { InitRequest } from './bindings/InitRequest';
+import type { InitResult } from './bindings/InitResult';
+import type { NewActor } from './bindings/NewActor';
+import type { UnlockRequest } from './bindings/UnlockRequest';
+import type { WorkspaceStatus } from './bindings/WorkspaceStatus';
 
 export { IpcError, toIpcError } from './client';
-export type { AppInfo } from './bindings/AppInfo';
+export type {
+	ActorId,
+	ActorView,
+	AppInfo,
+	AuditEventView,
+	AuditQuery,
+	ChainReport,
+	DoctorReport,
+	InitRequest,
+	InitResult,
+	NewActor,
+	UnlockRequest,
+	WorkspaceStatus
+};
+export type { ChainBreak } from './bindings/ChainBreak';
 export type { Check } from './bindings/Check';
 export type { CheckStatus } from './bindings/CheckStatus';
-export type { DoctorReport } from './bindings/DoctorReport';
 export type { ErrorCode } from './bindings/ErrorCode';
 export type { KeyringInfo } from './bindings/KeyringInfo';
+export type { Role } from './bindings/Role';
 
 /** Facts for the About view (versions, credential store, workspace folder). */
 export const appInfo = () => ipc.call<AppInfo>('app_info');
-
 /** Every doctor check. */
 export const appDoctor = () => ipc.call<DoctorReport>('app_doctor');
+
+/** Whether a workspace exists, is unlocked, and who is acting (not activity). */
+export const workspaceStatus = () => ipc.call<WorkspaceStatus>('workspace_status');
+/** First run: creates the workspace; the recovery code comes back once. */
+export const workspaceInit = (request: InitRequest) =>
+	ipc.call<InitResult>('workspace_init', { request });
+export const workspaceUnlock = (request: UnlockRequest) =>
+	ipc.call<WorkspaceStatus>('workspace_unlock', { request });
+export const workspaceLock = () => ipc.call<boolean>('workspace_lock');
+/** User activity; returns seconds until the idle lock. */
+export const workspaceTouch = () => ipc.call<number>('workspace_touch');
+export const workspaceChangePassphrase = (newPassphrase: string) =>
+	ipc.call<null>('workspace_change_passphrase', { newPassphrase });
+
+export const actorList = () => ipc.call<ActorView[]>('actor_list');
+export const actorCreate = (actor: NewActor) => ipc.call<ActorView>('actor_create', { actor });
+export const actorSwitch = (id: ActorId, passphrase: string) =>
+	ipc.call<ActorView>('actor_switch', { id, passphrase });
+
+export const auditList = (query: AuditQuery) => ipc.call<AuditEventView[]>('audit_list', { query });
+export const auditVerify = () => ipc.call<ChainReport>('audit_verify');

@@ -9,7 +9,10 @@ export interface View {
 	key: string;
 }
 
-export const VIEWS: readonly View[] = [{ path: '/about', label: 'About', key: 'a' }];
+export const VIEWS: readonly View[] = [
+	{ path: '/audit', label: 'Audit', key: 'l' },
+	{ path: '/about', label: 'About', key: 'a' }
+];
 
 export function viewFor(pathname: string): View | undefined {
 	return VIEWS.find((v) => pathname === v.path || pathname.startsWith(`${v.path}/`));

@@ -7,7 +7,7 @@ export type AuditEventView = {
 /**
  * Sequence number.
  */
-seq: bigint, 
+seq: number, 
 /**
  * RFC 3339 UTC.
  */
@@ -16,6 +16,10 @@ at: string,
  * Actor id or "system".
  */
 actor: string, 
+/**
+ * The actor's name (or "system"), for display.
+ */
+actor_name: string, 
 /**
  * `<domain>.<verb>`.
  */

@@ -11,8 +11,8 @@ action_prefix: string | null,
 /**
  * Page size (1–500, default 100).
  */
-limit: bigint | null, 
+limit: number | null, 
 /**
  * Rows to skip.
  */
-offset: bigint | null, };
+offset: number | null, };

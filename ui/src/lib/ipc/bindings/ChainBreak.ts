@@ -7,7 +7,7 @@ export type ChainBreak = {
 /**
  * Sequence number of the first bad event.
  */
-seq: bigint, 
+seq: number, 
 /**
  * What is wrong with it.
  */

@@ -8,7 +8,7 @@ export type ChainReport = {
 /**
  * Events checked.
  */
-events: bigint, 
+events: number, 
 /**
  * Hash of the last good event (the root of the verified prefix).
  */

@@ -28,7 +28,7 @@ provider_name: string | null,
 /**
  * Seconds until the idle lock, when unlocked.
  */
-seconds_to_lock: bigint | null, 
+seconds_to_lock: number | null, 
 /**
  * The workspace folder.
  */

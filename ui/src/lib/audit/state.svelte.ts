@@ -1,0 +1,62 @@
+// The Audit view's state: a page of events (newest first), a filter, and the last verification.
+import {
+	auditList,
+	auditVerify,
+	toIpcError,
+	type AuditEventView,
+	type ChainReport
+} from '$lib/ipc';
+import { onLock } from '$lib/workspace/state.svelte';
+
+const PAGE = 100;
+
+class AuditState {
+	events = $state<AuditEventView[]>([]);
+	filter = $state('');
+	more = $state(false);
+	loading = $state(false);
+	verifying = $state(false);
+	report = $state<ChainReport | null>(null);
+	error = $state<string | null>(null);
+
+	async load(reset = true) {
+		this.loading = true;
+		try {
+			const offset = reset ? 0 : this.events.length;
+			const page = await auditList({
+				action_prefix: this.filter.trim() || null,
+				limit: PAGE,
+				offset
+			});
+			this.events = reset ? page : [...this.events, ...page];
+			this.more = page.length === PAGE;
+			this.error = null;
+		} catch (e) {
+			this.error = toIpcError(e).message;
+		} finally {
+			this.loading = false;
+		}
+	}
+
+	async verify() {
+		this.verifying = true;
+		try {
+			this.report = await auditVerify();
+			this.error = null;
+		} catch (e) {
+			this.error = toIpcError(e).message;
+		} finally {
+			this.verifying = false;
+		}
+	}
+
+	clear() {
+		this.events = [];
+		this.report = null;
+		this.filter = '';
+		this.more = false;
+	}
+}
+
+export const audit = new AuditState();
+onLock(() => audit.clear());
