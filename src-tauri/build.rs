@@ -13,8 +13,6 @@ fn main() {
         .app_manifest(manifest);
     if let Err(error) = tauri_build::try_build(attributes) {
         // `ui/dist` must exist before the app crate compiles; the xtask builds it first.
-        panic!(
-            "tauri build step failed: {error:#}\nhint: run `cargo xtask setup` (builds ui/dist)"
-        );
+        panic!("tauri build step failed: {error:#}\nhint: run `cargo xtask setup` (builds ui/dist)");
     }
 }

@@ -58,16 +58,12 @@ mod tests {
             // The real context: the real capability file decides what the window may call.
             .build(tauri::generate_context!())
             .expect("mock app");
-        let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-            .build()
-            .expect("mock window");
+        let webview =
+            tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("mock window");
 
         let body = get_ipc_response(&webview, request("app_info")).expect("app_info succeeds");
         let info: serde_json::Value = body.deserialize().expect("AppInfo json");
-        assert_eq!(
-            info["sqlcipher_version"],
-            workbench_store::sqlcipher_version().expect("probe")
-        );
+        assert_eq!(info["sqlcipher_version"], workbench_store::sqlcipher_version().expect("probe"));
         assert_eq!(info["data_dir"], dir.path().display().to_string());
 
         let unknown = get_ipc_response(&webview, request("vault_format_disk"));
@@ -79,11 +75,7 @@ mod tests {
     #[test]
     fn export_typescript_command_names() {
         let dir = std::env::var("TS_RS_EXPORT_DIR").expect("set in .cargo/config.toml");
-        let union = commands::COMMANDS
-            .iter()
-            .map(|c| format!("'{c}'"))
-            .collect::<Vec<_>>()
-            .join(" | ");
+        let union = commands::COMMANDS.iter().map(|c| format!("'{c}'")).collect::<Vec<_>>().join(" | ");
         let text = format!(
             "// Generated from src-tauri/src/commands/list.rs by `cargo test`. Do not edit.\n\n\
              export type CommandName = {union};\n"
@@ -107,10 +99,8 @@ mod tests {
             .map(|p| p.as_str().expect("string").to_owned())
             .collect();
         granted.sort();
-        let mut expected: Vec<String> = commands::COMMANDS
-            .iter()
-            .map(|c| format!("allow-{}", c.replace('_', "-")))
-            .collect();
+        let mut expected: Vec<String> =
+            commands::COMMANDS.iter().map(|c| format!("allow-{}", c.replace('_', "-"))).collect();
         expected.sort();
         assert_eq!(granted, expected);
     }

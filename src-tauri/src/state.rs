@@ -12,10 +12,7 @@ pub struct AppState {
 impl AppState {
     /// State over a use-case context, locked.
     pub fn new(context: Context) -> Self {
-        Self {
-            context,
-            session: Session::default(),
-        }
+        Self { context, session: Session::default() }
     }
 
     /// The session: locked, or the open workspace and the acting actor.

@@ -39,12 +39,7 @@ impl App {
         let native_port = free_port();
         let mut command = Command::new(tauri_driver_path());
         command
-            .args([
-                "--port",
-                &port.to_string(),
-                "--native-port",
-                &native_port.to_string(),
-            ])
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .env("CIPW_WORKSPACE", workspace.path())
             .env("XDG_DATA_HOME", profile.path().join("data"))
             .env("XDG_CACHE_HOME", profile.path().join("cache"))
@@ -53,16 +48,8 @@ impl App {
             .env_remove("WAYLAND_DISPLAY")
             .stdout(Stdio::null())
             .stderr(Stdio::null());
-        let tauri_driver = command
-            .spawn()
-            .expect("tauri-driver starts (cargo xtask setup installs it)");
-        let mut app = Self {
-            driver: None,
-            tauri_driver,
-            xvfb,
-            workspace,
-            profile,
-        };
+        let tauri_driver = command.spawn().expect("tauri-driver starts (cargo xtask setup installs it)");
+        let mut app = Self { driver: None, tauri_driver, xvfb, workspace, profile };
         // tauri-driver listens at once but proxies to WebKitWebDriver, which starts a moment
         // later: wait for both ports, then allow a few attempts under load.
         wait_for_port(port, Duration::from_secs(20));
@@ -117,14 +104,10 @@ impl App {
     /// Fills the first-run form (workspace passphrase [`PASSPHRASE`]), confirms the recovery
     /// code was saved, and waits for the app frame. Returns the recovery code shown.
     pub async fn create_workspace(&self) -> WebDriverResult<String> {
-        self.type_into("[data-testid='provider-name']", "Example Cloud LLC")
-            .await?;
-        self.type_into("[data-testid='officer-name']", "Olivia Officer")
-            .await?;
-        self.type_into("[data-testid='passphrase']", PASSPHRASE)
-            .await?;
-        self.type_into("[data-testid='passphrase-repeat']", PASSPHRASE)
-            .await?;
+        self.type_into("[data-testid='provider-name']", "Example Cloud LLC").await?;
+        self.type_into("[data-testid='officer-name']", "Olivia Officer").await?;
+        self.type_into("[data-testid='passphrase']", PASSPHRASE).await?;
+        self.type_into("[data-testid='passphrase-repeat']", PASSPHRASE).await?;
         self.click("[data-testid='create-workspace']").await?;
         let code = self.text_of("[data-testid='recovery-code']").await?;
         self.screenshot("recovery-code").await;
@@ -167,10 +150,7 @@ impl App {
     pub async fn screenshot(&self, name: &str) {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e-screenshots");
         if std::fs::create_dir_all(&dir).is_ok() {
-            let _ = self
-                .driver()
-                .screenshot(&dir.join(format!("{name}.png")))
-                .await;
+            let _ = self.driver().screenshot(&dir.join(format!("{name}.png"))).await;
         }
     }
 
@@ -207,30 +187,21 @@ fn display() -> (String, Option<Child>) {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port()
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("free port").port()
 }
 
 fn wait_for_port(port: u16, timeout: Duration) {
     let deadline = Instant::now() + timeout;
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "tauri-driver did not listen on port {port}"
-        );
+        assert!(Instant::now() < deadline, "tauri-driver did not listen on port {port}");
         std::thread::sleep(Duration::from_millis(50));
     }
 }
 
 /// `tauri-driver` from PATH, or from cargo's bin folder where `cargo install` puts it.
 fn tauri_driver_path() -> PathBuf {
-    let on_path = std::env::var_os("PATH").map(|p| {
-        std::env::split_paths(&p)
-            .map(|d| d.join("tauri-driver"))
-            .find(|p| p.exists())
-    });
+    let on_path = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).map(|d| d.join("tauri-driver")).find(|p| p.exists()));
     if let Some(Some(path)) = on_path {
         return path;
     }

@@ -17,20 +17,14 @@ async fn about_view_shows_the_backends_sqlcipher_version() -> WebDriverResult<()
 
     let shown = app.text_of("[data-testid='sqlcipher-version']").await?;
     app.screenshot("about").await;
-    assert_eq!(
-        shown, expected,
-        "the About view must show the SQLCipher version the backend reports"
-    );
+    assert_eq!(shown, expected, "the About view must show the SQLCipher version the backend reports");
 
     let folder = app.text_of("[data-testid='data-dir']").await?;
     assert_eq!(folder, app.workspace().display().to_string());
 
     let checks = app.text_of("[data-testid='doctor-checks']").await?;
     for name in ["sqlcipher", "keyring", "fonts", "data-folder"] {
-        assert!(
-            checks.contains(name),
-            "diagnostics table lacks {name}: {checks}"
-        );
+        assert!(checks.contains(name), "diagnostics table lacks {name}: {checks}");
     }
     app.quit().await
 }
@@ -43,31 +37,15 @@ async fn command_palette_runs_from_the_keyboard() -> WebDriverResult<()> {
 
     let body = app.driver().find(By::Tag("body")).await?;
     body.send_keys(Key::Control + "k").await?;
-    let input = app
-        .driver()
-        .query(By::Css("dialog[open] input"))
-        .first()
-        .await?;
+    let input = app.driver().query(By::Css("dialog[open] input")).first().await?;
     input.send_keys("theme").await?;
-    let options = app
-        .driver()
-        .find_all(By::Css("dialog[open] [role='option']"))
-        .await?;
+    let options = app.driver().find_all(By::Css("dialog[open] [role='option']")).await?;
     assert_eq!(options.len(), 1, "typing 'theme' must leave one command");
     input.send_keys(Key::Enter).await?;
 
-    let theme = app
-        .driver()
-        .execute(
-            "return document.documentElement.dataset.theme ?? 'system'",
-            vec![],
-        )
-        .await?;
-    assert_eq!(
-        theme.json(),
-        &serde_json::json!("light"),
-        "system → light after one switch"
-    );
+    let theme =
+        app.driver().execute("return document.documentElement.dataset.theme ?? 'system'", vec![]).await?;
+    assert_eq!(theme.json(), &serde_json::json!("light"), "system → light after one switch");
     app.quit().await
 }
 
@@ -78,29 +56,19 @@ async fn first_run_then_lock_then_unlock_with_the_passphrase() -> WebDriverResul
     let code = app.create_workspace().await?;
     assert_eq!(code.len(), 39, "recovery code shown: {code}");
     assert!(app.workspace().join("keyslots.json").is_file());
-    assert!(
-        app.text_of("[data-testid='actor']")
-            .await?
-            .starts_with("Olivia Officer")
-    );
+    assert!(app.text_of("[data-testid='actor']").await?.starts_with("Olivia Officer"));
     app.screenshot("workspace-open").await;
 
     app.click("[data-testid='lock']").await?;
-    app.type_into("[data-testid='unlock-secret']", "not the passphrase")
-        .await?;
+    app.type_into("[data-testid='unlock-secret']", "not the passphrase").await?;
     app.click("[data-testid='unlock']").await?;
     let error = app.text_of("[data-testid='unlock-error']").await?;
     assert_eq!(error, "the passphrase is not right for this workspace");
     app.screenshot("unlock-wrong").await;
 
-    app.type_into("[data-testid='unlock-secret']", PASSPHRASE)
-        .await?;
+    app.type_into("[data-testid='unlock-secret']", PASSPHRASE).await?;
     app.click("[data-testid='unlock']").await?;
-    assert!(
-        app.text_of("[data-testid='actor']")
-            .await?
-            .starts_with("Olivia Officer")
-    );
+    assert!(app.text_of("[data-testid='actor']").await?.starts_with("Olivia Officer"));
 
     app.go("l").await?;
     app.click("[data-testid='audit-verify']").await?;

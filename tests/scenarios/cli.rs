@@ -15,15 +15,10 @@ fn help_lists_every_subcommand() {
 #[test]
 fn version_json_reports_the_linked_sqlcipher_without_a_display() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let output = run(app()
-        .args(["version", "--json", "--workspace"])
-        .arg(dir.path()));
+    let output = run(app().args(["version", "--json", "--workspace"]).arg(dir.path()));
     assert!(output.status.success(), "{}", stderr(&output));
     let info: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("JSON");
-    assert_eq!(
-        info["sqlcipher_version"],
-        workbench_store::sqlcipher_version().expect("probe")
-    );
+    assert_eq!(info["sqlcipher_version"], workbench_store::sqlcipher_version().expect("probe"));
     assert_eq!(info["version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(info["data_dir"], dir.path().display().to_string());
 }
@@ -32,40 +27,25 @@ fn version_json_reports_the_linked_sqlcipher_without_a_display() {
 fn doctor_without_a_session_bus_fails_on_the_keyring_only() {
     let dir = tempfile::tempdir().expect("tempdir");
     let output = run(app().arg("doctor").env("CIPW_WORKSPACE", dir.path()));
-    assert_eq!(
-        output.status.code(),
-        Some(1),
-        "doctor must exit 1 when a check fails"
-    );
+    assert_eq!(output.status.code(), Some(1), "doctor must exit 1 when a check fails");
     let text = stdout(&output);
     let failed: Vec<&str> = text.lines().filter(|l| l.starts_with("FAIL")).collect();
     assert_eq!(failed.len(), 1, "exactly the keyring check fails:\n{text}");
     assert!(failed[0].starts_with("FAIL keyring: "), "{text}");
-    assert!(
-        failed[0].contains("DBUS_SESSION_BUS_ADDRESS"),
-        "the reason is named: {text}"
-    );
+    assert!(failed[0].contains("DBUS_SESSION_BUS_ADDRESS"), "the reason is named: {text}");
     for name in ["sqlcipher", "fonts", "data-folder"] {
-        assert!(
-            text.contains(&format!("ok   {name}: ")),
-            "{name} should pass:\n{text}"
-        );
+        assert!(text.contains(&format!("ok   {name}: ")), "{name} should pass:\n{text}");
     }
 }
 
 #[test]
 fn doctor_with_a_real_secret_service_passes_every_check() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let output = run(app_with_keyring(dir.path())
-        .args(["doctor", "--json", "--workspace"])
-        .arg(dir.path()));
+    let output = run(app_with_keyring(dir.path()).args(["doctor", "--json", "--workspace"]).arg(dir.path()));
     let report: serde_json::Value = serde_json::from_str(&stdout(&output))
         .unwrap_or_else(|e| panic!("JSON ({e}): {}{}", stdout(&output), stderr(&output)));
     let checks = report["checks"].as_array().expect("checks");
-    let names: Vec<&str> = checks
-        .iter()
-        .map(|c| c["name"].as_str().expect("name"))
-        .collect();
+    let names: Vec<&str> = checks.iter().map(|c| c["name"].as_str().expect("name")).collect();
     assert_eq!(names, ["sqlcipher", "keyring", "fonts", "data-folder"]);
     for check in checks {
         assert_eq!(check["status"], "ok", "{check}");
@@ -77,11 +57,7 @@ fn doctor_with_a_real_secret_service_passes_every_check() {
 fn about_pdf_is_valid_with_embedded_subset_fonts() {
     let dir = tempfile::tempdir().expect("tempdir");
     let pdf = dir.path().join("about.pdf");
-    let output = run(app()
-        .args(["about", "--workspace"])
-        .arg(dir.path())
-        .arg("--pdf")
-        .arg(&pdf));
+    let output = run(app().args(["about", "--workspace"]).arg(dir.path()).arg("--pdf").arg(&pdf));
     assert!(output.status.success(), "{}", stderr(&output));
     let path = pdf.to_str().expect("utf-8 path");
 
@@ -94,41 +70,25 @@ fn about_pdf_is_valid_with_embedded_subset_fonts() {
         let cols: Vec<&str> = row.split_whitespace().collect();
         // name type encoding emb sub uni object ID
         let n = cols.len();
-        assert_eq!(
-            &cols[n - 5..n - 2],
-            ["yes", "yes", "yes"],
-            "font not embedded+subset+unicode: {row}"
-        );
+        assert_eq!(&cols[n - 5..n - 2], ["yes", "yes", "yes"], "font not embedded+subset+unicode: {row}");
     }
 
     let text = tool("pdftotext", &["-layout", path, "-"]);
     assert!(text.contains("About this workspace"), "{text}");
     let version = workbench_store::sqlcipher_version().expect("probe");
-    assert!(
-        text.contains(&version),
-        "SQLCipher version {version} missing:\n{text}"
-    );
-    assert!(
-        std::fs::metadata(&pdf).expect("pdf").len() < 60_000,
-        "fonts must be subset"
-    );
+    assert!(text.contains(&version), "SQLCipher version {version} missing:\n{text}");
+    assert!(std::fs::metadata(&pdf).expect("pdf").len() < 60_000, "fonts must be subset");
 }
 
 #[test]
 fn about_pdf_into_a_missing_folder_fails_cleanly() {
     let dir = tempfile::tempdir().expect("tempdir");
     let pdf = dir.path().join("no-such-folder/about.pdf");
-    let output = run(app()
-        .args(["about", "--workspace"])
-        .arg(dir.path())
-        .arg("--pdf")
-        .arg(&pdf));
+    let output = run(app().args(["about", "--workspace"]).arg(dir.path()).arg("--pdf").arg(&pdf));
     assert_eq!(output.status.code(), Some(1));
     let err = stderr(&output);
-    let expected = format!(
-        "error: the folder {} does not exist",
-        dir.path().join("no-such-folder").display()
-    );
+    let expected =
+        format!("error: the folder {} does not exist", dir.path().join("no-such-folder").display());
     assert!(err.lines().any(|l| l == expected), "{err}");
     assert!(!pdf.exists());
 }

@@ -7,10 +7,7 @@ use std::process::{Command, Output};
 pub fn app() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_cip-workbench"));
     // Subcommands must never need a display or a session bus unless a test gives one.
-    command
-        .env_remove("DISPLAY")
-        .env_remove("WAYLAND_DISPLAY")
-        .env_remove("DBUS_SESSION_BUS_ADDRESS");
+    command.env_remove("DISPLAY").env_remove("WAYLAND_DISPLAY").env_remove("DBUS_SESSION_BUS_ADDRESS");
     command
 }
 
@@ -40,17 +37,14 @@ pub fn with_keyring(scratch: &Path, program: &str) -> Command {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let _ =
-            std::fs::set_permissions(scratch.join("run"), std::fs::Permissions::from_mode(0o700));
+        let _ = std::fs::set_permissions(scratch.join("run"), std::fs::Permissions::from_mode(0o700));
     }
     command
 }
 
 /// Runs `command`, returning its output (never panics on a non-zero exit).
 pub fn run(command: &mut Command) -> Output {
-    command
-        .output()
-        .unwrap_or_else(|e| panic!("could not start {command:?}: {e}"))
+    command.output().unwrap_or_else(|e| panic!("could not start {command:?}: {e}"))
 }
 
 /// Stdout as text.
@@ -66,11 +60,6 @@ pub fn stderr(output: &Output) -> String {
 /// Runs an external tool that must succeed, returning its stdout.
 pub fn tool(program: &str, args: &[&str]) -> String {
     let output = run(Command::new(program).args(args));
-    assert!(
-        output.status.success(),
-        "{program} {args:?} failed: {}{}",
-        stdout(&output),
-        stderr(&output)
-    );
+    assert!(output.status.success(), "{program} {args:?} failed: {}{}", stdout(&output), stderr(&output));
     stdout(&output)
 }

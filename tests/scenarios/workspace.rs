@@ -24,10 +24,7 @@ fn all_bytes(root: &Path) -> Vec<(String, Vec<u8>)> {
             if path.is_dir() {
                 stack.push(path);
             } else {
-                out.push((
-                    path.display().to_string(),
-                    std::fs::read(&path).expect("read"),
-                ));
+                out.push((path.display().to_string(), std::fs::read(&path).expect("read")));
             }
         }
     }
@@ -35,9 +32,7 @@ fn all_bytes(root: &Path) -> Vec<(String, Vec<u8>)> {
 }
 
 fn contains(haystack: &[u8], needle: &str) -> bool {
-    haystack
-        .windows(needle.len())
-        .any(|w| w == needle.as_bytes())
+    haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
 }
 
 #[test]
@@ -65,29 +60,16 @@ fn init_without_keyring_then_verify_with_the_passphrase() {
 
     for (name, bytes) in all_bytes(&ws) {
         for canary in [CANARY_PROVIDER, PASS, code] {
-            assert!(
-                !contains(&bytes, canary),
-                "{canary:?} found in plaintext in {name}"
-            );
+            assert!(!contains(&bytes, canary), "{canary:?} found in plaintext in {name}");
         }
     }
     let logs = format!("{}{}", stderr(&output), text.replace(code, ""));
-    assert!(
-        !logs.contains(CANARY_PROVIDER) && !logs.contains(PASS),
-        "PII or passphrase in logs:\n{logs}"
-    );
+    assert!(!logs.contains(CANARY_PROVIDER) && !logs.contains(PASS), "PII or passphrase in logs:\n{logs}");
 
-    let output = run(app()
-        .args(["audit", "verify", "--workspace"])
-        .arg(&ws)
-        .arg("--passphrase-file")
-        .arg(&pass));
+    let output =
+        run(app().args(["audit", "verify", "--workspace"]).arg(&ws).arg("--passphrase-file").arg(&pass));
     assert!(output.status.success(), "{}", stderr(&output));
-    assert!(
-        stdout(&output).starts_with("audit chain intact: 2 event(s), head "),
-        "{}",
-        stdout(&output)
-    );
+    assert!(stdout(&output).starts_with("audit chain intact: 2 event(s), head "), "{}", stdout(&output));
 
     let output = run(app().args(["status", "--json", "--workspace"]).arg(&ws));
     let status: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("json");
@@ -101,27 +83,15 @@ fn plain_sqlite_refuses_the_database() {
     let ws = dir.path().join("ws");
     let pass = passphrase_file(dir.path());
     assert!(
-        run(app()
-            .arg("init")
-            .arg("--workspace")
-            .arg(&ws)
-            .arg("--passphrase-file")
-            .arg(&pass))
-        .status
-        .success()
+        run(app().arg("init").arg("--workspace").arg(&ws).arg("--passphrase-file").arg(&pass))
+            .status
+            .success()
     );
     let output = run(std::process::Command::new("sqlite3")
         .arg(ws.join("workspace.db"))
         .arg("SELECT count(*) FROM sqlite_schema;"));
-    assert!(
-        !output.status.success(),
-        "plain SQLite must not read the workspace"
-    );
-    assert!(
-        stderr(&output).contains("file is not a database"),
-        "{}",
-        stderr(&output)
-    );
+    assert!(!output.status.success(), "plain SQLite must not read the workspace");
+    assert!(stderr(&output).contains("file is not a database"), "{}", stderr(&output));
 }
 
 #[test]
@@ -138,30 +108,17 @@ fn keyring_slot_unlocks_without_a_passphrase_and_its_loss_is_explained() {
         .arg("--passphrase-file")
         .arg(&pass));
     assert!(output.status.success(), "{}", stderr(&output));
-    assert!(
-        !stderr(&output).contains("not saved"),
-        "the keyring slot must be created: {}",
-        stderr(&output)
-    );
+    assert!(!stderr(&output).contains("not saved"), "the keyring slot must be created: {}", stderr(&output));
 
     // A later session, no passphrase given: the OS credential store's copy unlocks.
-    let output = run(app_with_keyring(&scratch)
-        .args(["audit", "verify", "--workspace"])
-        .arg(&ws));
-    assert!(
-        output.status.success(),
-        "keyring unlock failed: {}",
-        stderr(&output)
-    );
+    let output = run(app_with_keyring(&scratch).args(["audit", "verify", "--workspace"]).arg(&ws));
+    assert!(output.status.success(), "keyring unlock failed: {}", stderr(&output));
     assert!(stdout(&output).starts_with("audit chain intact"));
 
     // The entry disappears: the app says so, and the passphrase still works. Never plaintext.
-    let clear =
-        run(with_keyring(&scratch, "secret-tool").args(["clear", "service", "cip-workbench"]));
+    let clear = run(with_keyring(&scratch, "secret-tool").args(["clear", "service", "cip-workbench"]));
     assert!(clear.status.success(), "{}", stderr(&clear));
-    let output = run(app_with_keyring(&scratch)
-        .args(["audit", "verify", "--workspace"])
-        .arg(&ws));
+    let output = run(app_with_keyring(&scratch).args(["audit", "verify", "--workspace"]).arg(&ws));
     assert!(!output.status.success());
     let err = stderr(&output);
     assert!(err.contains("has no key for this workspace"), "{err}");

@@ -15,14 +15,7 @@ pub fn start_xvfb() -> Result<(String, Child), String> {
             continue;
         }
         let mut child = Command::new("Xvfb")
-            .args([
-                &format!(":{number}"),
-                "-screen",
-                "0",
-                "1280x800x24",
-                "-nolisten",
-                "tcp",
-            ])
+            .args([&format!(":{number}"), "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -43,9 +36,7 @@ pub fn start_xvfb() -> Result<(String, Child), String> {
 /// SIGTERM, then up to 5 s to exit; SIGKILL only if it ignores SIGTERM. (tauri-driver must get
 /// SIGTERM: SIGKILL leaks its WebKitWebDriver child, which keeps the native port.)
 pub fn terminate(child: &mut Child) {
-    let _ = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status();
+    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
     let deadline = Instant::now() + Duration::from_secs(5);
     while Instant::now() < deadline {
         if let Ok(Some(_)) = child.try_wait() {

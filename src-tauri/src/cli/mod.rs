@@ -90,11 +90,7 @@ fn run(command: Command, context: &Context, passphrase_file: Option<&std::path::
             Ok(info) => {
                 println!("{} {}", info.name, info.version);
                 println!("SQLCipher {}", info.sqlcipher_version);
-                let keyring = if info.keyring.available {
-                    "available"
-                } else {
-                    "unavailable"
-                };
+                let keyring = if info.keyring.available { "available" } else { "unavailable" };
                 println!("credential store: {} ({keyring})", info.keyring.backend);
                 println!("workspace: {}", info.data_dir);
                 ExitCode::SUCCESS
@@ -114,11 +110,7 @@ fn run(command: Command, context: &Context, passphrase_file: Option<&std::path::
                     println!("{mark} {}: {}", check.name, check.detail);
                 }
             }
-            if report.healthy() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            }
+            if report.healthy() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
         }
         Command::About { pdf } => match workbench_app::export_about_pdf(context, &pdf) {
             Ok(bytes) => {
@@ -151,10 +143,7 @@ fn init_logging(headless: bool) {
     let default = if headless { "warn" } else { "info" };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }
 
 #[cfg(test)]
@@ -169,8 +158,7 @@ mod tests {
 
     #[test]
     fn workspace_is_global() {
-        let cli = Cli::try_parse_from(["cip-workbench", "doctor", "--workspace", "/tmp/ws"])
-            .expect("parses");
+        let cli = Cli::try_parse_from(["cip-workbench", "doctor", "--workspace", "/tmp/ws"]).expect("parses");
         assert_eq!(cli.workspace, Some(PathBuf::from("/tmp/ws")));
         assert!(matches!(cli.command, Some(Command::Doctor { json: false })));
     }

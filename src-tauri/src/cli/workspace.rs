@@ -95,20 +95,10 @@ pub fn status(ctx: &Context, json: bool) -> ExitCode {
         Ok(status) if json => print_json(&status),
         Ok(status) => {
             if status.exists {
-                let keyring = if status.has_keyring_slot {
-                    "OS credential store, "
-                } else {
-                    ""
-                };
-                println!(
-                    "workspace: {} (unlock with: {keyring}passphrase, recovery code)",
-                    status.data_dir
-                );
+                let keyring = if status.has_keyring_slot { "OS credential store, " } else { "" };
+                println!("workspace: {} (unlock with: {keyring}passphrase, recovery code)", status.data_dir);
             } else {
-                println!(
-                    "no workspace in {} (create one with `cip-workbench init`)",
-                    status.data_dir
-                );
+                println!("no workspace in {} (create one with `cip-workbench init`)", status.data_dir);
             }
             ExitCode::SUCCESS
         }
@@ -127,46 +117,22 @@ pub fn audit(ctx: &Context, command: &AuditCommand, passphrase_file: Option<&Pat
                 if *json {
                     print_json(&report);
                 } else if let Some(broken) = &report.first_break {
-                    println!(
-                        "audit chain BROKEN at event {}: {}",
-                        broken.seq, broken.problem
-                    );
-                    println!(
-                        "{} event(s) before it verify; last good hash {}",
-                        report.events, report.head
-                    );
+                    println!("audit chain BROKEN at event {}: {}", broken.seq, broken.problem);
+                    println!("{} event(s) before it verify; last good hash {}", report.events, report.head);
                 } else {
-                    println!(
-                        "audit chain intact: {} event(s), head {}",
-                        report.events, report.head
-                    );
+                    println!("audit chain intact: {} event(s), head {}", report.events, report.head);
                 }
-                if report.first_break.is_some() {
-                    ExitCode::FAILURE
-                } else {
-                    ExitCode::SUCCESS
-                }
+                if report.first_break.is_some() { ExitCode::FAILURE } else { ExitCode::SUCCESS }
             }
             Err(e) => fail(&ApiError::from(e).message),
         },
-        AuditCommand::List {
-            limit,
-            action,
-            json,
-        } => {
-            let query = AuditQuery {
-                action_prefix: action.clone(),
-                limit: Some(*limit),
-                offset: None,
-            };
+        AuditCommand::List { limit, action, json } => {
+            let query = AuditQuery { action_prefix: action.clone(), limit: Some(*limit), offset: None };
             match workbench_app::audit::list(ctx, &session, &query) {
                 Ok(events) if *json => print_json(&events),
                 Ok(events) => {
                     for e in events {
-                        println!(
-                            "{:>6}  {}  {:<28} {:<48} {}",
-                            e.seq, e.at, e.action, e.object, e.actor
-                        );
+                        println!("{:>6}  {}  {:<28} {:<48} {}", e.seq, e.at, e.action, e.object, e.actor);
                     }
                     ExitCode::SUCCESS
                 }
@@ -176,11 +142,7 @@ pub fn audit(ctx: &Context, command: &AuditCommand, passphrase_file: Option<&Pat
     }
 }
 
-pub fn change_passphrase(
-    ctx: &Context,
-    args: &PassphraseArgs,
-    passphrase_file: Option<&Path>,
-) -> ExitCode {
+pub fn change_passphrase(ctx: &Context, args: &PassphraseArgs, passphrase_file: Option<&Path>) -> ExitCode {
     let session = match unlock(ctx, passphrase_file) {
         Ok(s) => s,
         Err(e) => return fail(&e),
@@ -191,9 +153,7 @@ pub fn change_passphrase(
     };
     match ws::change_passphrase(ctx, &session, &new) {
         Ok(()) => {
-            println!(
-                "passphrase changed; the recovery code and the OS credential store copy still work"
-            );
+            println!("passphrase changed; the recovery code and the OS credential store copy still work");
             ExitCode::SUCCESS
         }
         Err(e) => fail(&ApiError::from(e).message),
@@ -206,27 +166,17 @@ fn unlock(ctx: &Context, passphrase_file: Option<&Path>) -> Result<Session, Stri
     let session = Session::default();
     let status = ws::status(ctx, &session).map_err(|e| ApiError::from(e).message)?;
     if !status.exists {
-        return Err(format!(
-            "no workspace in {} (create one with `cip-workbench init`)",
-            status.data_dir
-        ));
+        return Err(format!("no workspace in {} (create one with `cip-workbench init`)", status.data_dir));
     }
     let explicit = passphrase_file.is_some() || std::env::var_os(secrets::PASSPHRASE_ENV).is_some();
     if status.has_keyring_slot && !explicit {
         match ws::unlock(ctx, &session, &UnlockRequest::Keyring) {
             Ok(_) => return Ok(session),
-            Err(e) => eprintln!(
-                "note: {}; falling back to the passphrase",
-                ApiError::from(e).message
-            ),
+            Err(e) => eprintln!("note: {}; falling back to the passphrase", ApiError::from(e).message),
         }
     }
     let passphrase = secrets::passphrase(passphrase_file, "Workspace passphrase: ")?;
-    ws::unlock(
-        ctx,
-        &session,
-        &UnlockRequest::Passphrase(passphrase.to_string()),
-    )
-    .map_err(|e| ApiError::from(e).message)?;
+    ws::unlock(ctx, &session, &UnlockRequest::Passphrase(passphrase.to_string()))
+        .map_err(|e| ApiError::from(e).message)?;
     Ok(session)
 }

@@ -42,10 +42,7 @@ pub fn workspace_status(state: State<'_, AppState>) -> Result<WorkspaceStatus, A
 
 /// First run: create the workspace; returns the recovery code to show once.
 #[tauri::command]
-pub fn workspace_init(
-    state: State<'_, AppState>,
-    request: InitRequest,
-) -> Result<InitResult, ApiError> {
+pub fn workspace_init(state: State<'_, AppState>, request: InitRequest) -> Result<InitResult, ApiError> {
     Ok(workspace::init(state.context(), state.session(), &request)?)
 }
 
@@ -55,11 +52,7 @@ pub fn workspace_unlock(
     state: State<'_, AppState>,
     request: UnlockRequest,
 ) -> Result<WorkspaceStatus, ApiError> {
-    Ok(workspace::unlock(
-        state.context(),
-        state.session(),
-        &request,
-    )?)
+    Ok(workspace::unlock(state.context(), state.session(), &request)?)
 }
 
 /// Lock now: the key is zeroized and the database closed.
@@ -80,11 +73,7 @@ pub fn workspace_change_passphrase(
     state: State<'_, AppState>,
     new_passphrase: String,
 ) -> Result<(), ApiError> {
-    Ok(workspace::change_passphrase(
-        state.context(),
-        state.session(),
-        &new_passphrase,
-    )?)
+    Ok(workspace::change_passphrase(state.context(), state.session(), &new_passphrase)?)
 }
 
 /// Every active actor.
@@ -96,11 +85,7 @@ pub fn actor_list(state: State<'_, AppState>) -> Result<Vec<ActorView>, ApiError
 /// Add an actor profile (officers only).
 #[tauri::command]
 pub fn actor_create(state: State<'_, AppState>, actor: NewActor) -> Result<ActorView, ApiError> {
-    Ok(workspace::actor_create(
-        state.context(),
-        state.session(),
-        &actor,
-    )?)
+    Ok(workspace::actor_create(state.context(), state.session(), &actor)?)
 }
 
 /// Act as another actor, proven by that actor's passphrase.
@@ -110,32 +95,17 @@ pub fn actor_switch(
     id: ActorId,
     passphrase: String,
 ) -> Result<ActorView, ApiError> {
-    Ok(workspace::actor_switch(
-        state.context(),
-        state.session(),
-        id,
-        &passphrase,
-    )?)
+    Ok(workspace::actor_switch(state.context(), state.session(), id, &passphrase)?)
 }
 
 /// Audit events, newest first.
 #[tauri::command]
-pub fn audit_list(
-    state: State<'_, AppState>,
-    query: AuditQuery,
-) -> Result<Vec<AuditEventView>, ApiError> {
-    Ok(workbench_app::audit::list(
-        state.context(),
-        state.session(),
-        &query,
-    )?)
+pub fn audit_list(state: State<'_, AppState>, query: AuditQuery) -> Result<Vec<AuditEventView>, ApiError> {
+    Ok(workbench_app::audit::list(state.context(), state.session(), &query)?)
 }
 
 /// Recompute the audit chain.
 #[tauri::command]
 pub fn audit_verify(state: State<'_, AppState>) -> Result<ChainReport, ApiError> {
-    Ok(workbench_app::audit::verify(
-        state.context(),
-        state.session(),
-    )?)
+    Ok(workbench_app::audit::verify(state.context(), state.session())?)
 }

@@ -45,18 +45,12 @@ pub struct AuditQuery {
 }
 
 /// Lists events, newest first.
-pub fn list(
-    ctx: &Context,
-    session: &Session,
-    query: &AuditQuery,
-) -> Result<Vec<AuditEventView>, AppError> {
+pub fn list(ctx: &Context, session: &Session, query: &AuditQuery) -> Result<Vec<AuditEventView>, AppError> {
     let limit = query.limit.unwrap_or(100).clamp(1, 500);
     let offset = query.offset.unwrap_or(0).max(0);
     session.with(ctx, |u| {
-        let rows = u
-            .workspace
-            .db()
-            .read(|c| audit::list(c, query.action_prefix.as_deref(), limit, offset))?;
+        let rows =
+            u.workspace.db().read(|c| audit::list(c, query.action_prefix.as_deref(), limit, offset))?;
         Ok(rows
             .into_iter()
             .map(|r| AuditEventView {

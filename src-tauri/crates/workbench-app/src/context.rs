@@ -17,30 +17,21 @@ pub struct Context {
 
 impl std::fmt::Debug for Context {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Context")
-            .field("data_dir", &self.data_dir)
-            .finish_non_exhaustive()
+        f.debug_struct("Context").field("data_dir", &self.data_dir).finish_non_exhaustive()
     }
 }
 
 impl Context {
     /// A context for an explicit folder and clock (tests, `--workspace`).
     pub fn new(data_dir: impl Into<PathBuf>, clock: Arc<dyn Clock>) -> Self {
-        Self {
-            data_dir: data_dir.into(),
-            clock,
-        }
+        Self { data_dir: data_dir.into(), clock }
     }
 
     /// The context the installed app uses: `override_dir`, else `$CIPW_WORKSPACE`, else the
     /// platform data folder (e.g. `~/.local/share/cip-workbench` on Linux), with the system clock.
     pub fn from_environment(override_dir: Option<PathBuf>) -> Self {
         let data_dir = override_dir
-            .or_else(|| {
-                std::env::var_os(WORKSPACE_ENV)
-                    .filter(|v| !v.is_empty())
-                    .map(PathBuf::from)
-            })
+            .or_else(|| std::env::var_os(WORKSPACE_ENV).filter(|v| !v.is_empty()).map(PathBuf::from))
             .unwrap_or_else(default_data_dir);
         Self::new(data_dir, Arc::new(SystemClock))
     }

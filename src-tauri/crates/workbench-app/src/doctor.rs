@@ -49,9 +49,7 @@ impl DoctorReport {
 
     /// The failed checks only.
     pub fn failures(&self) -> impl Iterator<Item = &Check> {
-        self.checks
-            .iter()
-            .filter(|c| c.status == CheckStatus::Failed)
+        self.checks.iter().filter(|c| c.status == CheckStatus::Failed)
     }
 }
 
@@ -60,11 +58,7 @@ fn check(name: &str, result: Result<String, String>) -> Check {
         Ok(detail) => (CheckStatus::Ok, detail),
         Err(detail) => (CheckStatus::Failed, detail),
     };
-    Check {
-        name: name.to_owned(),
-        status,
-        detail,
-    }
+    Check { name: name.to_owned(), status, detail }
 }
 
 /// Runs every check. Writes nothing.
@@ -129,11 +123,7 @@ mod tests {
         let tmp = std::env::temp_dir();
         assert!(data_folder(&tmp).expect("exists").ends_with("(exists)"));
         let future = tmp.join("cipw-doctor-not-yet").join("ws");
-        assert!(
-            data_folder(&future)
-                .expect("creatable")
-                .ends_with("(will be created)")
-        );
+        assert!(data_folder(&future).expect("creatable").ends_with("(will be created)"));
     }
 
     #[test]
@@ -152,12 +142,8 @@ mod tests {
 
     #[test]
     fn report_lists_failures_only() {
-        let report = DoctorReport {
-            checks: vec![
-                check("a", Ok("fine".into())),
-                check("b", Err("broken".into())),
-            ],
-        };
+        let report =
+            DoctorReport { checks: vec![check("a", Ok("fine".into())), check("b", Err("broken".into()))] };
         assert!(!report.healthy());
         let failed: Vec<_> = report.failures().map(|c| c.name.as_str()).collect();
         assert_eq!(failed, ["b"]);

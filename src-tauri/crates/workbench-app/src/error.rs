@@ -93,10 +93,7 @@ pub struct ApiError {
 impl From<AppError> for ApiError {
     fn from(err: AppError) -> Self {
         tracing::info!(error = ?err, code = ?err.code(), "use case failed");
-        Self {
-            code: err.code(),
-            message: err.to_string(),
-        }
+        Self { code: err.code(), message: err.to_string() }
     }
 }
 
@@ -120,14 +117,8 @@ mod tests {
 
     #[test]
     fn validation_maps_to_invalid_input() {
-        let err = AppError::Core(workbench_core::CoreError::invalid(
-            "email",
-            "is not an address",
-        ));
+        let err = AppError::Core(workbench_core::CoreError::invalid("email", "is not an address"));
         assert_eq!(err.code(), ErrorCode::InvalidInput);
-        assert_eq!(
-            ApiError::from(err).message,
-            "1 invalid field(s): email: is not an address"
-        );
+        assert_eq!(ApiError::from(err).message, "1 invalid field(s): email: is not an address");
     }
 }

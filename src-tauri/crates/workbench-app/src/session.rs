@@ -41,19 +41,14 @@ impl Default for Session {
 
 impl std::fmt::Debug for Session {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Session")
-            .field("idle_lock", &self.idle_lock)
-            .finish_non_exhaustive()
+        f.debug_struct("Session").field("idle_lock", &self.idle_lock).finish_non_exhaustive()
     }
 }
 
 impl Session {
     /// A locked session that locks itself after `idle_lock` without activity.
     pub fn new(idle_lock: Duration) -> Self {
-        Self {
-            state: Mutex::new(None),
-            idle_lock,
-        }
+        Self { state: Mutex::new(None), idle_lock }
     }
 
     /// The idle limit.
@@ -63,11 +58,7 @@ impl Session {
 
     /// Replaces the state with an unlocked workspace acting as `actor`.
     pub fn open(&self, ctx: &Context, workspace: Workspace, actor: Actor) {
-        *self.guard() = Some(Unlocked {
-            workspace,
-            actor,
-            last_activity: ctx.clock().now(),
-        });
+        *self.guard() = Some(Unlocked { workspace, actor, last_activity: ctx.clock().now() });
     }
 
     /// Locks: closes the database and zeroizes the key. Returns whether it was unlocked.
@@ -84,9 +75,7 @@ impl Session {
     ) -> Result<T, AppError> {
         let mut guard = self.guard();
         let now = ctx.clock().now();
-        let expired = guard
-            .as_ref()
-            .is_some_and(|u| idle_for(u, now) >= self.idle_lock);
+        let expired = guard.as_ref().is_some_and(|u| idle_for(u, now) >= self.idle_lock);
         if expired {
             tracing::info!("workspace locked after the idle limit");
             *guard = None;
@@ -104,10 +93,7 @@ impl Session {
         f: impl FnOnce(&Unlocked) -> Result<T, AppError>,
     ) -> Result<T, AppError> {
         let mut guard = self.guard();
-        if guard
-            .as_ref()
-            .is_some_and(|u| idle_for(u, ctx.clock().now()) >= self.idle_lock)
-        {
+        if guard.as_ref().is_some_and(|u| idle_for(u, ctx.clock().now()) >= self.idle_lock) {
             *guard = None;
         }
         f(guard.as_ref().ok_or(AppError::Locked)?)
@@ -129,9 +115,7 @@ impl Session {
     fn guard(&self) -> std::sync::MutexGuard<'_, Option<Unlocked>> {
         // A panic while holding the lock cannot leave the state half-changed (every change is
         // one assignment), so a poisoned lock is safe to reuse.
-        self.state
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 

@@ -26,11 +26,7 @@ pub struct ActorView {
 
 impl From<&Actor> for ActorView {
     fn from(a: &Actor) -> Self {
-        Self {
-            id: a.id,
-            name: a.name.clone(),
-            role: a.role,
-        }
+        Self { id: a.id, name: a.name.clone(), role: a.role }
     }
 }
 
@@ -59,10 +55,7 @@ pub struct WorkspaceStatus {
 pub fn status(ctx: &Context, session: &Session) -> Result<WorkspaceStatus, AppError> {
     let root = ctx.data_dir();
     let exists = exists(root);
-    let has_keyring_slot = exists
-        && read_slots(root)
-            .map(|s| s.keyring().is_some())
-            .unwrap_or(false);
+    let has_keyring_slot = exists && read_slots(root).map(|s| s.keyring().is_some()).unwrap_or(false);
     let mut status = WorkspaceStatus {
         exists,
         unlocked: false,
@@ -74,9 +67,8 @@ pub fn status(ctx: &Context, session: &Session) -> Result<WorkspaceStatus, AppEr
     };
     if session.is_unlocked(ctx) {
         status.seconds_to_lock = session.seconds_to_lock(ctx);
-        let (actor, provider) = session.with(ctx, |u| {
-            Ok((ActorView::from(&u.actor), u.workspace.provider_name()?))
-        })?;
+        let (actor, provider) =
+            session.with(ctx, |u| Ok((ActorView::from(&u.actor), u.workspace.provider_name()?)))?;
         status.unlocked = true;
         status.actor = Some(actor);
         status.provider_name = Some(provider);
@@ -109,11 +101,7 @@ pub struct InitResult {
 }
 
 /// Creates the workspace and unlocks it as the first officer.
-pub fn init(
-    ctx: &Context,
-    session: &Session,
-    request: &InitRequest,
-) -> Result<InitResult, AppError> {
+pub fn init(ctx: &Context, session: &Session, request: &InitRequest) -> Result<InitResult, AppError> {
     let provider_name = request.provider_name.trim();
     if provider_name.is_empty() {
         return Err(workbench_core::CoreError::invalid("provider_name", "is required").into());
@@ -190,25 +178,14 @@ pub fn lock(session: &Session) -> bool {
 pub fn change_passphrase(ctx: &Context, session: &Session, new: &str) -> Result<(), AppError> {
     validate_new_passphrase("new_passphrase", new)?;
     session.with(ctx, |u| {
-        require(
-            u.actor.role.can_manage_actors(),
-            "change the workspace passphrase",
-        )?;
-        Ok(u.workspace
-            .change_passphrase(u.actor.id, new, ctx.clock().now())?)
+        require(u.actor.role.can_manage_actors(), "change the workspace passphrase")?;
+        Ok(u.workspace.change_passphrase(u.actor.id, new, ctx.clock().now())?)
     })
 }
 
 /// Every active actor.
 pub fn actor_list(ctx: &Context, session: &Session) -> Result<Vec<ActorView>, AppError> {
-    session.with(ctx, |u| {
-        Ok(u.workspace
-            .db()
-            .read(actors::list)?
-            .iter()
-            .map(ActorView::from)
-            .collect())
-    })
+    session.with(ctx, |u| Ok(u.workspace.db().read(actors::list)?.iter().map(ActorView::from).collect()))
 }
 
 /// A new actor profile (officers only).
@@ -224,11 +201,7 @@ pub struct NewActor {
 }
 
 /// Creates an actor profile; audited.
-pub fn actor_create(
-    ctx: &Context,
-    session: &Session,
-    new: &NewActor,
-) -> Result<ActorView, AppError> {
+pub fn actor_create(ctx: &Context, session: &Session, new: &NewActor) -> Result<ActorView, AppError> {
     let name = validate_actor_name(&new.name)?;
     validate_new_passphrase("passphrase", &new.passphrase)?;
     let hash = workbench_store::secrets::hash_passphrase(&new.passphrase)?;
@@ -271,9 +244,5 @@ pub fn actor_switch(
 }
 
 fn require(allowed: bool, what: &str) -> Result<(), AppError> {
-    if allowed {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden(format!("only an officer may {what}")))
-    }
+    if allowed { Ok(()) } else { Err(AppError::Forbidden(format!("only an officer may {what}"))) }
 }

@@ -13,10 +13,7 @@ const PASS: &str = "officer passphrase 2026";
 fn setup() -> (tempfile::TempDir, Context, Arc<FixedClock>, Session) {
     let dir = tempfile::tempdir().expect("tempdir");
     let clock = Arc::new(FixedClock::new(
-        chrono::Utc
-            .with_ymd_and_hms(2026, 11, 27, 9, 0, 0)
-            .single()
-            .expect("date"),
+        chrono::Utc.with_ymd_and_hms(2026, 11, 27, 9, 0, 0).single().expect("date"),
     ));
     let ctx = Context::new(dir.path(), clock.clone());
     (dir, ctx, clock, Session::new(Duration::from_secs(15 * 60)))
@@ -64,20 +61,14 @@ fn first_run_validates_every_field_by_name() {
     let cases = [
         (request(" ", "O", PASS), "provider_name: is required"),
         (request("P", "", PASS), "name: is required"),
-        (
-            request("P", "O", "short"),
-            "passphrase: must be at least 12 characters",
-        ),
+        (request("P", "O", "short"), "passphrase: must be at least 12 characters"),
     ];
     for (req, problem) in cases {
         let err = workspace::init(&ctx, &session, &req).expect_err("invalid");
         assert_eq!(err.code(), ErrorCode::InvalidInput);
         assert!(err.to_string().ends_with(problem), "{err}");
     }
-    assert!(
-        !workspace::status(&ctx, &session).expect("status").exists,
-        "nothing is created on bad input"
-    );
+    assert!(!workspace::status(&ctx, &session).expect("status").exists, "nothing is created on bad input");
 }
 
 #[test]
@@ -85,20 +76,14 @@ fn idle_limit_locks_the_workspace() {
     let (_dir, ctx, clock, session) = setup();
     init(&ctx, &session);
     clock.advance(chrono::Duration::minutes(14));
-    assert_eq!(
-        workspace::status(&ctx, &session)
-            .expect("status")
-            .seconds_to_lock,
-        Some(60)
-    );
+    assert_eq!(workspace::status(&ctx, &session).expect("status").seconds_to_lock, Some(60));
     workspace::actor_list(&ctx, &session).expect("activity resets the timer");
     clock.advance(chrono::Duration::minutes(15));
     let err = workspace::actor_list(&ctx, &session).expect_err("locked");
     assert!(matches!(err, AppError::Locked));
     assert!(!workspace::status(&ctx, &session).expect("status").unlocked);
 
-    let status =
-        workspace::unlock(&ctx, &session, &UnlockRequest::Passphrase(PASS.into())).expect("unlock");
+    let status = workspace::unlock(&ctx, &session, &UnlockRequest::Passphrase(PASS.into())).expect("unlock");
     assert!(status.unlocked);
 }
 
@@ -108,12 +93,8 @@ fn lock_then_unlock_with_recovery_code() {
     let code = init(&ctx, &session);
     assert!(workspace::lock(&session));
     assert!(!workspace::lock(&session), "locking twice is harmless");
-    let err = workspace::unlock(
-        &ctx,
-        &session,
-        &UnlockRequest::Passphrase("wrong passphrase!".into()),
-    )
-    .expect_err("wrong");
+    let err = workspace::unlock(&ctx, &session, &UnlockRequest::Passphrase("wrong passphrase!".into()))
+        .expect_err("wrong");
     assert_eq!(err.code(), ErrorCode::WrongKey);
     workspace::unlock(&ctx, &session, &UnlockRequest::RecoveryCode(code)).expect("recovery code");
 }
@@ -132,24 +113,16 @@ fn only_officers_manage_actors_and_switching_checks_the_passphrase() {
         },
     )
     .expect("create");
-    assert_eq!(
-        workspace::actor_list(&ctx, &session).expect("list").len(),
-        2
-    );
+    assert_eq!(workspace::actor_list(&ctx, &session).expect("list").len(), 2);
 
-    let err =
-        workspace::actor_switch(&ctx, &session, reviewer.id, "not hers at all").expect_err("wrong");
+    let err = workspace::actor_switch(&ctx, &session, reviewer.id, "not hers at all").expect_err("wrong");
     assert_eq!(err.code(), ErrorCode::WrongKey);
     workspace::actor_switch(&ctx, &session, reviewer.id, "reviewer passphrase").expect("switch");
 
     let err = workspace::actor_create(
         &ctx,
         &session,
-        &NewActor {
-            name: "Vic Viewer".into(),
-            role: Role::Viewer,
-            passphrase: "viewer passphrase".into(),
-        },
+        &NewActor { name: "Vic Viewer".into(), role: Role::Viewer, passphrase: "viewer passphrase".into() },
     )
     .expect_err("reviewers may not");
     assert_eq!(err.code(), ErrorCode::Forbidden);
@@ -165,11 +138,7 @@ fn only_officers_manage_actors_and_switching_checks_the_passphrase() {
 
 /// The newest actor.create was made by the officer (the first actor.create's object).
 fn status_actor_id_of_officer(events: &[workbench_app::audit::AuditEventView]) -> String {
-    let first_actor = events
-        .iter()
-        .rev()
-        .find(|e| e.action == "actor.create")
-        .expect("officer creation");
+    let first_actor = events.iter().rev().find(|e| e.action == "actor.create").expect("officer creation");
     first_actor.object.trim_start_matches("actor:").to_owned()
 }
 
@@ -178,17 +147,10 @@ fn passphrase_change_needs_a_long_passphrase_and_takes_effect() {
     let (_dir, ctx, _clock, session) = setup();
     init(&ctx, &session);
     let err = workspace::change_passphrase(&ctx, &session, "short").expect_err("short");
-    assert!(
-        err.to_string()
-            .ends_with("new_passphrase: must be at least 12 characters")
-    );
+    assert!(err.to_string().ends_with("new_passphrase: must be at least 12 characters"));
     workspace::change_passphrase(&ctx, &session, "a different passphrase").expect("change");
     workspace::lock(&session);
     assert!(workspace::unlock(&ctx, &session, &UnlockRequest::Passphrase(PASS.into())).is_err());
-    workspace::unlock(
-        &ctx,
-        &session,
-        &UnlockRequest::Passphrase("a different passphrase".into()),
-    )
-    .expect("new one");
+    workspace::unlock(&ctx, &session, &UnlockRequest::Passphrase("a different passphrase".into()))
+        .expect("new one");
 }

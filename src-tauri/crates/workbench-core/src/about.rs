@@ -28,19 +28,12 @@ pub struct AboutSheet {
 impl AboutSheet {
     /// A sheet with no facts yet.
     pub fn new(title: impl Into<String>, generated_at: DateTime<Utc>) -> Self {
-        Self {
-            title: title.into(),
-            generated_at,
-            facts: Vec::new(),
-        }
+        Self { title: title.into(), generated_at, facts: Vec::new() }
     }
 
     /// Appends a fact; returns `self` for chaining.
     pub fn fact(mut self, label: impl Into<String>, value: impl Into<String>) -> Self {
-        self.facts.push(Fact {
-            label: label.into(),
-            value: value.into(),
-        });
+        self.facts.push(Fact { label: label.into(), value: value.into() });
         self
     }
 }

@@ -35,10 +35,7 @@ impl Role {
             "officer" => Ok(Self::Officer),
             "reviewer" => Ok(Self::Reviewer),
             "viewer" => Ok(Self::Viewer),
-            _ => Err(CoreError::invalid(
-                "role",
-                "must be officer, reviewer or viewer",
-            )),
+            _ => Err(CoreError::invalid("role", "must be officer, reviewer or viewer")),
         }
     }
 
@@ -63,10 +60,7 @@ pub fn validate_actor_name(name: &str) -> Result<String, CoreError> {
         return Err(CoreError::invalid("name", "must be at most 80 characters"));
     }
     if trimmed.chars().any(char::is_control) {
-        return Err(CoreError::invalid(
-            "name",
-            "must not contain control characters",
-        ));
+        return Err(CoreError::invalid("name", "must not contain control characters"));
     }
     Ok(trimmed.to_owned())
 }
@@ -77,10 +71,7 @@ pub const MIN_PASSPHRASE_CHARS: usize = 12;
 /// Checks a new passphrase's length (the only rule: long passphrases beat composition rules).
 pub fn validate_new_passphrase(field: &str, passphrase: &str) -> Result<(), CoreError> {
     if passphrase.chars().count() < MIN_PASSPHRASE_CHARS {
-        return Err(CoreError::invalid(
-            field,
-            format!("must be at least {MIN_PASSPHRASE_CHARS} characters"),
-        ));
+        return Err(CoreError::invalid(field, format!("must be at least {MIN_PASSPHRASE_CHARS} characters")));
     }
     Ok(())
 }
@@ -126,14 +117,8 @@ mod tests {
 
     #[test]
     fn names_are_trimmed_and_may_be_unicode() {
-        assert_eq!(
-            validate_actor_name("  Ana Souza ").expect("ok"),
-            "Ana Souza"
-        );
-        assert_eq!(
-            validate_actor_name("Иванов Сергей").expect("ok"),
-            "Иванов Сергей"
-        );
+        assert_eq!(validate_actor_name("  Ana Souza ").expect("ok"), "Ana Souza");
+        assert_eq!(validate_actor_name("Иванов Сергей").expect("ok"), "Иванов Сергей");
         assert!(validate_actor_name(&"x".repeat(81)).is_err());
     }
 

@@ -72,11 +72,7 @@ pub fn event_hash(prev_hash: &str, body: &EventBody) -> String {
 /// Chains `body` after the event whose hash is `prev_hash`.
 pub fn chain(prev_hash: &str, body: EventBody) -> ChainedEvent {
     let hash = event_hash(prev_hash, &body);
-    ChainedEvent {
-        body,
-        prev_hash: prev_hash.to_owned(),
-        hash,
-    }
+    ChainedEvent { body, prev_hash: prev_hash.to_owned(), hash }
 }
 
 /// Why verification stopped.
@@ -110,9 +106,7 @@ pub fn verify<I: IntoIterator<Item = ChainedEvent>>(events: I) -> ChainReport {
     for (expected_seq, event) in (1..).zip(events) {
         let seq = event.body.seq;
         let problem = if seq != expected_seq {
-            Some(format!(
-                "sequence {seq} where {expected_seq} was expected (an event is missing or moved)"
-            ))
+            Some(format!("sequence {seq} where {expected_seq} was expected (an event is missing or moved)"))
         } else if event.prev_hash != expected_prev {
             Some("does not link to the event before it".to_owned())
         } else if event_hash(&event.prev_hash, &event.body) != event.hash {
@@ -130,11 +124,7 @@ pub fn verify<I: IntoIterator<Item = ChainedEvent>>(events: I) -> ChainReport {
         checked += 1;
         expected_prev = event.hash;
     }
-    ChainReport {
-        events: checked,
-        head: expected_prev,
-        first_break: None,
-    }
+    ChainReport { events: checked, head: expected_prev, first_break: None }
 }
 
 fn hex_lower(bytes: &[u8]) -> String {
@@ -149,10 +139,7 @@ mod tests {
     fn body(seq: i64) -> EventBody {
         EventBody {
             seq,
-            at: Utc
-                .with_ymd_and_hms(2026, 2, 28, 23, 59, 59)
-                .single()
-                .expect("date")
+            at: Utc.with_ymd_and_hms(2026, 2, 28, 23, 59, 59).single().expect("date")
                 + chrono::Duration::seconds(seq),
             actor: "actor:1".into(),
             action: "customer.update".into(),
@@ -204,13 +191,7 @@ mod tests {
         let report = verify(events);
         let broken = report.first_break.expect("break");
         assert_eq!(broken.seq, 3);
-        assert!(
-            broken
-                .problem
-                .starts_with("sequence 3 where 2 was expected"),
-            "{}",
-            broken.problem
-        );
+        assert!(broken.problem.starts_with("sequence 3 where 2 was expected"), "{}", broken.problem);
     }
 
     #[test]
@@ -219,10 +200,7 @@ mod tests {
         events[1].body.after = Some(digest_hex(b"forged"));
         events[1].hash = event_hash(&events[1].prev_hash, &events[1].body);
         let broken = verify(events).first_break.expect("break");
-        assert_eq!(
-            broken.seq, 3,
-            "the forger must also rewrite every later event"
-        );
+        assert_eq!(broken.seq, 3, "the forger must also rewrite every later event");
         assert_eq!(broken.problem, "does not link to the event before it");
     }
 

@@ -35,28 +35,19 @@ impl FixedClock {
 
     /// Moves the clock to `at` (forwards or backwards).
     pub fn set(&self, at: DateTime<Utc>) {
-        *self
-            .0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()) = at;
+        *self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = at;
     }
 
     /// Moves the clock forwards by `by`.
     pub fn advance(&self, by: chrono::Duration) {
-        let mut guard = self
-            .0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut guard = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         *guard += by;
     }
 }
 
 impl Clock for FixedClock {
     fn now(&self) -> DateTime<Utc> {
-        *self
-            .0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        *self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -67,10 +58,7 @@ mod tests {
 
     #[test]
     fn fixed_clock_stands_still_until_moved() {
-        let start = Utc
-            .with_ymd_and_hms(2024, 2, 28, 23, 0, 0)
-            .single()
-            .expect("valid date");
+        let start = Utc.with_ymd_and_hms(2024, 2, 28, 23, 0, 0).single().expect("valid date");
         let clock = FixedClock::new(start);
         assert_eq!(clock.now(), start);
         assert_eq!(clock.now(), start, "reading the clock must not move it");

@@ -39,19 +39,12 @@ pub enum CoreError {
 impl CoreError {
     /// A single invalid field.
     pub fn invalid(field: impl Into<String>, problem: impl Into<String>) -> Self {
-        Self::Invalid(vec![FieldError {
-            field: field.into(),
-            problem: problem.into(),
-        }])
+        Self::Invalid(vec![FieldError { field: field.into(), problem: problem.into() }])
     }
 }
 
 fn join(errors: &[FieldError]) -> String {
-    errors
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join("; ")
+    errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
 }
 
 #[cfg(test)]
@@ -61,14 +54,8 @@ mod tests {
     #[test]
     fn invalid_names_every_field() {
         let err = CoreError::Invalid(vec![
-            FieldError {
-                field: "name".into(),
-                problem: "is required".into(),
-            },
-            FieldError {
-                field: "phones[0]".into(),
-                problem: "is not an E.164 number".into(),
-            },
+            FieldError { field: "name".into(), problem: "is required".into() },
+            FieldError { field: "phones[0]".into(), problem: "is not an E.164 number".into() },
         ]);
         assert_eq!(
             err.to_string(),
@@ -79,9 +66,6 @@ mod tests {
     #[test]
     fn single_field_shortcut() {
         let err = CoreError::invalid("country", "is not an ISO 3166-1 code");
-        assert_eq!(
-            err.to_string(),
-            "1 invalid field(s): country: is not an ISO 3166-1 code"
-        );
+        assert_eq!(err.to_string(), "1 invalid field(s): country: is not an ISO 3166-1 code");
     }
 }

@@ -95,10 +95,7 @@ mod tests {
         assert_eq!(parsed, id);
         let json = serde_json::to_string(&id).expect("serializes");
         assert_eq!(json, format!("\"{id}\""));
-        assert_eq!(
-            serde_json::from_str::<FilingId>(&json).expect("deserializes"),
-            id
-        );
+        assert_eq!(serde_json::from_str::<FilingId>(&json).expect("deserializes"), id);
     }
 
     #[rstest]

@@ -55,10 +55,8 @@ pub fn render_about(sheet: &AboutSheet) -> Result<Vec<u8>, FilingError> {
         y -= 4.0;
     }
 
-    let footer = format!(
-        "Generated {} UTC · contains no customer data",
-        sheet.generated_at.format("%Y-%m-%d %H:%M")
-    );
+    let footer =
+        format!("Generated {} UTC · contains no customer data", sheet.generated_at.format("%Y-%m-%d %H:%M"));
     ops.extend(rule(left, right, pt(MARGIN_MM) + 12.0, 0.6));
     ops.extend(fonts.text(Face::Regular, 8.0, left, pt(MARGIN_MM), &footer));
 
@@ -72,10 +70,7 @@ mod tests {
     use chrono::TimeZone;
 
     fn sheet() -> AboutSheet {
-        let at = chrono::Utc
-            .with_ymd_and_hms(2026, 11, 27, 12, 0, 0)
-            .single()
-            .expect("date");
+        let at = chrono::Utc.with_ymd_and_hms(2026, 11, 27, 12, 0, 0).single().expect("date");
         AboutSheet::new("CIP Workbench 0.1.0", at)
             .fact("SQLCipher", "4.6.1 community")
             .fact("Provider", "Müller Datentechnik GmbH · Иванов")
@@ -89,15 +84,8 @@ mod tests {
         assert!(a == b, "same sheet must give the same bytes");
         let mut later = sheet();
         later.generated_at += chrono::Duration::seconds(1);
-        assert!(
-            render_about(&later).expect("render") != a,
-            "different content, different bytes"
-        );
-        assert!(
-            a.len() < 60_000,
-            "fonts must be subset, got {} bytes",
-            a.len()
-        );
+        assert!(render_about(&later).expect("render") != a, "different content, different bytes");
+        assert!(a.len() < 60_000, "fonts must be subset, got {} bytes", a.len());
     }
 
     #[test]

@@ -16,10 +16,8 @@ pub(crate) struct EmbeddedFont {
 }
 
 /// The regular text face.
-pub(crate) const REGULAR: EmbeddedFont = EmbeddedFont {
-    name: "DejaVuSans.ttf",
-    bytes: include_bytes!("../../../../assets/fonts/DejaVuSans.ttf"),
-};
+pub(crate) const REGULAR: EmbeddedFont =
+    EmbeddedFont { name: "DejaVuSans.ttf", bytes: include_bytes!("../../../../assets/fonts/DejaVuSans.ttf") };
 
 /// The bold face, for headings and labels.
 pub(crate) const BOLD: EmbeddedFont = EmbeddedFont {
@@ -33,10 +31,8 @@ impl EmbeddedFont {
     /// Parses the font, naming it in the error.
     pub(crate) fn parse(&self) -> Result<ParsedFont, FilingError> {
         let mut warnings = Vec::new();
-        ParsedFont::from_bytes(self.bytes, 0, &mut warnings).ok_or_else(|| FilingError::Font {
-            name: self.name,
-            reason: "not a usable TrueType font".into(),
-        })
+        ParsedFont::from_bytes(self.bytes, 0, &mut warnings)
+            .ok_or_else(|| FilingError::Font { name: self.name, reason: "not a usable TrueType font".into() })
     }
 }
 
@@ -52,12 +48,7 @@ pub struct FontReport {
 /// Parses every embedded font; used by `doctor` to prove filings can be rendered.
 pub fn check_fonts() -> Result<Vec<FontReport>, FilingError> {
     ALL.iter()
-        .map(|font| {
-            font.parse().map(|_| FontReport {
-                name: font.name,
-                bytes: font.bytes.len(),
-            })
-        })
+        .map(|font| font.parse().map(|_| FontReport { name: font.name, bytes: font.bytes.len() }))
         .collect()
 }
 
@@ -70,9 +61,6 @@ mod tests {
         let report = check_fonts().expect("fonts parse");
         let names: Vec<_> = report.iter().map(|r| r.name).collect();
         assert_eq!(names, ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"]);
-        assert!(
-            report.iter().all(|r| r.bytes > 100_000),
-            "suspiciously small font: {report:?}"
-        );
+        assert!(report.iter().all(|r| r.bytes > 100_000), "suspiciously small font: {report:?}");
     }
 }

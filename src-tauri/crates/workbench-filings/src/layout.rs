@@ -4,8 +4,7 @@
 //! guessed; a character that no embedded font can draw is an error, never a silent blank.
 
 use printpdf::{
-    Color, FontId, Line, LinePoint, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, Point, Pt, Rgb,
-    TextItem,
+    Color, FontId, Line, LinePoint, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, Point, Pt, Rgb, TextItem,
 };
 
 use crate::error::FilingError;
@@ -34,18 +33,12 @@ impl Fonts {
         let mut add = |font: &crate::fonts::EmbeddedFont, id: &str| -> Result<_, FilingError> {
             let parsed = font.parse()?;
             let font_id = FontId(id.to_owned());
-            doc.resources
-                .fonts
-                .map
-                .insert(font_id.clone(), printpdf::PdfFont::new(parsed.clone()));
+            doc.resources.fonts.map.insert(font_id.clone(), printpdf::PdfFont::new(parsed.clone()));
             Ok((parsed, font_id))
         };
         // printpdf uses the id as the font's subset tag, which PDF readers expect to be exactly
         // six capital letters (e.g. `CWREGU+DejaVuSans`).
-        Ok(Self {
-            regular: add(&REGULAR, "CWREGU")?,
-            bold: add(&BOLD, "CWBOLD")?,
-        })
+        Ok(Self { regular: add(&REGULAR, "CWREGU")?, bold: add(&BOLD, "CWBOLD")? })
     }
 
     fn get(&self, face: Face) -> &(ParsedFont, FontId) {
@@ -68,17 +61,9 @@ impl Fonts {
     }
 
     /// Fails if any character of `text` has no glyph in `face`.
-    pub(crate) fn ensure_printable(
-        &self,
-        face: Face,
-        text: &str,
-        context: &str,
-    ) -> Result<(), FilingError> {
+    pub(crate) fn ensure_printable(&self, face: Face, text: &str, context: &str) -> Result<(), FilingError> {
         let (font, _) = self.get(face);
-        match text
-            .chars()
-            .find(|c| !c.is_whitespace() && font.lookup_glyph_index(*c as u32).is_none())
-        {
+        match text.chars().find(|c| !c.is_whitespace() && font.lookup_glyph_index(*c as u32).is_none()) {
             None => Ok(()),
             Some(character) => Err(FilingError::MissingGlyph {
                 character,
@@ -94,11 +79,7 @@ impl Fonts {
         let mut lines = Vec::new();
         let mut current = String::new();
         for word in text.split(' ') {
-            let candidate = if current.is_empty() {
-                word.to_owned()
-            } else {
-                format!("{current} {word}")
-            };
+            let candidate = if current.is_empty() { word.to_owned() } else { format!("{current} {word}") };
             if self.width(face, size, &candidate) <= max_width {
                 current = candidate;
                 continue;
@@ -126,16 +107,9 @@ impl Fonts {
         let (_, id) = self.get(face);
         vec![
             Op::StartTextSection,
-            Op::SetFont {
-                font: PdfFontHandle::External(id.clone()),
-                size: Pt(size),
-            },
-            Op::SetTextCursor {
-                pos: Point { x: Pt(x), y: Pt(y) },
-            },
-            Op::ShowText {
-                items: vec![TextItem::Text(text.to_owned())],
-            },
+            Op::SetFont { font: PdfFontHandle::External(id.clone()), size: Pt(size) },
+            Op::SetTextCursor { pos: Point { x: Pt(x), y: Pt(y) } },
+            Op::ShowText { items: vec![TextItem::Text(text.to_owned())] },
             Op::EndTextSection,
         ]
     }
@@ -143,26 +117,11 @@ impl Fonts {
 
 /// Ops that draw a thin horizontal rule from `x1` to `x2` at height `y` (points).
 pub(crate) fn rule(x1: f32, x2: f32, y: f32, grey: f32) -> Vec<Op> {
-    let point = |x: f32| LinePoint {
-        p: Point { x: Pt(x), y: Pt(y) },
-        bezier: false,
-    };
+    let point = |x: f32| LinePoint { p: Point { x: Pt(x), y: Pt(y) }, bezier: false };
     vec![
-        Op::SetOutlineColor {
-            col: Color::Rgb(Rgb {
-                r: grey,
-                g: grey,
-                b: grey,
-                icc_profile: None,
-            }),
-        },
+        Op::SetOutlineColor { col: Color::Rgb(Rgb { r: grey, g: grey, b: grey, icc_profile: None }) },
         Op::SetOutlineThickness { pt: Pt(0.5) },
-        Op::DrawLine {
-            line: Line {
-                points: vec![point(x1), point(x2)],
-                is_closed: false,
-            },
-        },
+        Op::DrawLine { line: Line { points: vec![point(x1), point(x2)], is_closed: false } },
     ]
 }
 
@@ -222,28 +181,16 @@ mod tests {
         let text = "The provider keeps /a/very/long/path/without/any/spaces/that/must/break and more words";
         let lines = f.wrap(Face::Regular, 10.0, text, 120.0);
         assert!(lines.len() > 1);
-        assert!(
-            lines
-                .iter()
-                .all(|l| f.width(Face::Regular, 10.0, l) <= 120.0),
-            "{lines:?}"
-        );
+        assert!(lines.iter().all(|l| f.width(Face::Regular, 10.0, l) <= 120.0), "{lines:?}");
         assert_eq!(lines.join(" ").replace(' ', ""), text.replace(' ', ""));
     }
 
     #[test]
     fn unprintable_character_is_named() {
         let f = fonts();
-        assert!(
-            f.ensure_printable(Face::Regular, "Müller Иванов Ελλάδα", "name")
-                .is_ok()
-        );
-        let err = f
-            .ensure_printable(Face::Regular, "株式会社", "customer name")
-            .expect_err("no CJK in DejaVu");
-        assert_eq!(
-            err.to_string(),
-            "no embedded font can print '株' (U+682A) in customer name"
-        );
+        assert!(f.ensure_printable(Face::Regular, "Müller Иванов Ελλάδα", "name").is_ok());
+        let err =
+            f.ensure_printable(Face::Regular, "株式会社", "customer name").expect_err("no CJK in DejaVu");
+        assert_eq!(err.to_string(), "no embedded font can print '株' (U+682A) in customer name");
     }
 }

@@ -25,14 +25,8 @@ pub struct Actor {
 impl Actor {
     /// The canonical bytes the audit chain digests for this record.
     pub fn audit_bytes(&self) -> Vec<u8> {
-        format!(
-            "{}\u{1f}{}\u{1f}{}\u{1f}{}",
-            self.id,
-            self.name,
-            self.role.as_str(),
-            self.created_at
-        )
-        .into_bytes()
+        format!("{}\u{1f}{}\u{1f}{}\u{1f}{}", self.id, self.name, self.role.as_str(), self.created_at)
+            .into_bytes()
     }
 }
 
@@ -44,12 +38,7 @@ pub fn insert(
     passphrase_hash: &str,
     at: DateTime<Utc>,
 ) -> Result<Actor, StoreError> {
-    let actor = Actor {
-        id: ActorId::new(),
-        name: name.to_owned(),
-        role,
-        created_at: timestamp(&at),
-    };
+    let actor = Actor { id: ActorId::new(), name: name.to_owned(), role, created_at: timestamp(&at) };
     tx.execute(
         "INSERT INTO actor (id, name, role, passphrase_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![actor.id.to_string(), actor.name, role.as_str(), passphrase_hash, actor.created_at],

@@ -37,11 +37,9 @@ pub fn append(
     change: Change<'_>,
 ) -> Result<ChainedEvent, StoreError> {
     let last: Option<(i64, String)> = tx
-        .query_row(
-            "SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .query_row("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
         .optional()?;
     let (seq, prev) = last.map_or((1, GENESIS.to_owned()), |(seq, hash)| (seq + 1, hash));
     let event = chain(
@@ -107,10 +105,7 @@ pub fn checkpoint(
     else {
         return Ok(None);
     };
-    tx.execute(
-        "DELETE FROM audit_checkpoint WHERE seq = ?1",
-        [head.body.seq],
-    )?;
+    tx.execute("DELETE FROM audit_checkpoint WHERE seq = ?1", [head.body.seq])?;
     Ok(Some(insert_checkpoint(tx, &head, at, reason)?))
 }
 
@@ -155,10 +150,8 @@ pub fn verify_chain(conn: &Connection) -> Result<ChainReport, StoreError> {
     if report.first_break.is_none()
         && let Some(seq) = unreadable
     {
-        report.first_break = Some(ChainBreak {
-            seq,
-            problem: "the stored event cannot be read (it was altered)".into(),
-        });
+        report.first_break =
+            Some(ChainBreak { seq, problem: "the stored event cannot be read (it was altered)".into() });
     }
     if report.first_break.is_none() {
         report.first_break = check_checkpoints(conn)?;
@@ -171,11 +164,7 @@ fn check_checkpoints(conn: &Connection) -> Result<Option<ChainBreak>, StoreError
         "SELECT c.seq, c.root_hash, e.hash FROM audit_checkpoint c LEFT JOIN audit_event e ON e.seq = c.seq ORDER BY c.seq",
     )?;
     let rows = statement.query_map([], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, Option<String>>(2)?,
-        ))
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?))
     })?;
     for row in rows {
         let (seq, root, hash) = row?;
@@ -215,13 +204,7 @@ pub fn list(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<EventRow>, StoreError> {
-    let pattern = format!(
-        "{}%",
-        action_prefix
-            .unwrap_or("")
-            .replace('%', "")
-            .replace('_', "\\_")
-    );
+    let pattern = format!("{}%", action_prefix.unwrap_or("").replace('%', "").replace('_', "\\_"));
     let mut statement = conn.prepare(
         "SELECT e.seq, e.at, e.actor, e.action, e.object, e.hash, a.name FROM audit_event e \
          LEFT JOIN actor a ON a.id = e.actor WHERE e.action LIKE ?1 ESCAPE '\\' \
@@ -244,9 +227,7 @@ pub fn list(
 fn row_to_event(row: &rusqlite::Row<'_>) -> rusqlite::Result<ChainedEvent> {
     let at: String = row.get(1)?;
     let at = DateTime::parse_from_rfc3339(&at)
-        .map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, Box::new(e))
-        })?
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, Box::new(e)))?
         .with_timezone(&Utc);
     Ok(ChainedEvent {
         body: EventBody {

@@ -20,9 +20,7 @@ pub struct Database {
 
 impl std::fmt::Debug for Database {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Database")
-            .field("cipher_version", &self.cipher_version)
-            .finish()
+        f.debug_struct("Database").field("cipher_version", &self.cipher_version).finish()
     }
 }
 
@@ -47,31 +45,26 @@ impl Database {
     fn configure(conn: Connection, key: &DataKey, on_disk: bool) -> Result<Self, StoreError> {
         // The key must be the first statement on the connection.
         conn.pragma_update(None, "key", &*key.sqlcipher_pragma_value())?;
-        let cipher_version: String = conn
-            .query_row("PRAGMA cipher_version", [], |row| row.get(0))
-            .unwrap_or_default();
+        let cipher_version: String =
+            conn.query_row("PRAGMA cipher_version", [], |row| row.get(0)).unwrap_or_default();
         if cipher_version.trim().is_empty() {
             return Err(StoreError::NotSqlCipher);
         }
         // Wipe freed memory that held decrypted pages; set explicitly, not left to the default.
         conn.pragma_update(None, "cipher_memory_security", "ON")?;
         // First real read: fails with SQLITE_NOTADB when the key is wrong.
-        conn.query_row("SELECT count(*) FROM sqlite_schema", [], |row| {
-            row.get::<_, i64>(0)
-        })
-        .map_err(|e| match e.sqlite_error_code() {
-            Some(rusqlite::ErrorCode::NotADatabase) => StoreError::WrongKey,
-            _ => StoreError::Sqlite(e),
-        })?;
+        conn.query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get::<_, i64>(0)).map_err(
+            |e| match e.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::NotADatabase) => StoreError::WrongKey,
+                _ => StoreError::Sqlite(e),
+            },
+        )?;
         if on_disk {
             conn.pragma_update(None, "journal_mode", "WAL")?;
         }
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        Ok(Self {
-            conn,
-            cipher_version,
-        })
+        Ok(Self { conn, cipher_version })
     }
 
     /// The SQLCipher version reported by this connection, e.g. `4.6.1 community`.
@@ -92,10 +85,7 @@ impl Database {
         for row in cipher.query_map([], |r| r.get::<_, String>(0))? {
             problems.push(row?);
         }
-        match self
-            .conn
-            .query_row("PRAGMA quick_check", [], |r| r.get::<_, String>(0))
-        {
+        match self.conn.query_row("PRAGMA quick_check", [], |r| r.get::<_, String>(0)) {
             Ok(result) if result == "ok" => {}
             Ok(result) => problems.push(result),
             Err(e) => problems.push(e.to_string()),
@@ -104,10 +94,7 @@ impl Database {
     }
 
     /// Runs read-only work on the connection.
-    pub fn read<T>(
-        &self,
-        f: impl FnOnce(&Connection) -> Result<T, StoreError>,
-    ) -> Result<T, StoreError> {
+    pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T, StoreError>) -> Result<T, StoreError> {
         f(&self.conn)
     }
 
@@ -139,10 +126,7 @@ mod tests {
     #[test]
     fn engine_is_sqlcipher_4() {
         let version = sqlcipher_version().expect("probe");
-        assert!(
-            version.starts_with('4'),
-            "expected SQLCipher 4.x, got {version:?}"
-        );
+        assert!(version.starts_with('4'), "expected SQLCipher 4.x, got {version:?}");
     }
 
     #[test]
@@ -160,9 +144,8 @@ mod tests {
             Err(StoreError::NotSqlCipher)
         });
         assert!(failed.is_err());
-        let count: i64 = db
-            .read(|c| Ok(c.query_row("SELECT count(*) FROM t", [], |r| r.get(0))?))
-            .expect("read");
+        let count: i64 =
+            db.read(|c| Ok(c.query_row("SELECT count(*) FROM t", [], |r| r.get(0))?)).expect("read");
         assert_eq!(count, 1, "the failed transaction must leave no row behind");
     }
 }

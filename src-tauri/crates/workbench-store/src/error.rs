@@ -3,10 +3,7 @@
 impl StoreError {
     /// Wraps an IO error with a description of what was being done.
     pub fn io(what: impl Into<String>, source: std::io::Error) -> Self {
-        Self::Io {
-            what: what.into(),
-            source,
-        }
+        Self::Io { what: what.into(), source }
     }
 }
 
@@ -63,6 +60,18 @@ pub enum StoreError {
     /// The actor does not exist or is disabled.
     #[error("no such actor in this workspace")]
     UnknownActor,
+    /// An evidence file is larger than the vault accepts.
+    #[error("the file is larger than the {} MiB the evidence vault accepts (Settings can change the limit)", .limit / (1024 * 1024))]
+    EvidenceTooLarge {
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// No evidence with that id.
+    #[error("no such evidence in this workspace")]
+    NoSuchEvidence,
+    /// An evidence file fails authentication or its hash (altered or damaged on disk).
+    #[error("evidence {0} is damaged or was altered: it no longer matches what was stored")]
+    EvidenceCorrupt(String),
     /// The OS credential store could not be used.
     #[error("{0}")]
     Keyring(String),

@@ -21,13 +21,9 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
         .suffix(".part")
         .tempfile_in(dir)
         .map_err(|e| StoreError::io(what("creating a temporary file beside"), e))?;
-    tmp.write_all(bytes)
-        .map_err(|e| StoreError::io(what("writing"), e))?;
-    tmp.as_file()
-        .sync_all()
-        .map_err(|e| StoreError::io(what("flushing"), e))?;
-    tmp.persist(path)
-        .map_err(|e| StoreError::io(what("replacing"), e.error))?;
+    tmp.write_all(bytes).map_err(|e| StoreError::io(what("writing"), e))?;
+    tmp.as_file().sync_all().map_err(|e| StoreError::io(what("flushing"), e))?;
+    tmp.persist(path).map_err(|e| StoreError::io(what("replacing"), e.error))?;
     if let Ok(folder) = std::fs::File::open(dir) {
         // Makes the rename itself durable; not every platform allows fsync on a folder.
         let _ = folder.sync_all();
@@ -46,10 +42,8 @@ mod tests {
         std::fs::write(&path, b"old").expect("seed");
         write_atomically(&path, b"new contents").expect("write");
         assert_eq!(std::fs::read(&path).expect("read"), b"new contents");
-        let names: Vec<_> = std::fs::read_dir(dir.path())
-            .expect("list")
-            .map(|e| e.expect("entry").file_name())
-            .collect();
+        let names: Vec<_> =
+            std::fs::read_dir(dir.path()).expect("list").map(|e| e.expect("entry").file_name()).collect();
         assert_eq!(names, ["out.pdf"], "no temporary file may be left behind");
     }
 
@@ -60,10 +54,7 @@ mod tests {
         let err = write_atomically(&path, b"x").expect_err("must fail");
         assert_eq!(
             err.to_string(),
-            format!(
-                "the folder {} does not exist",
-                dir.path().join("no-such-folder").display()
-            )
+            format!("the folder {} does not exist", dir.path().join("no-such-folder").display())
         );
         assert!(!path.exists());
     }

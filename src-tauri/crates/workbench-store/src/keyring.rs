@@ -97,11 +97,7 @@ mod platform {
         let spec = HashMap::from([("service", SERVICE)]);
         let store: std::sync::Arc<keyring_core::CredentialStore> = store;
         match keyring_core::Entry::search_in_store(&store, &spec) {
-            Ok(_) => KeyringStatus {
-                available: true,
-                backend: BACKEND.into(),
-                detail: None,
-            },
+            Ok(_) => KeyringStatus { available: true, backend: BACKEND.into(), detail: None },
             Err(e) => unavailable(&format!("the Secret Service did not answer a search: {e}")),
         }
     }
@@ -118,11 +114,7 @@ mod platform {
     }
 
     fn unavailable(why: &str) -> KeyringStatus {
-        KeyringStatus {
-            available: false,
-            backend: BACKEND.into(),
-            detail: Some(why.to_owned()),
-        }
+        KeyringStatus { available: false, backend: BACKEND.into(), detail: Some(why.to_owned()) }
     }
 }
 
@@ -132,9 +124,7 @@ mod platform {
     use crate::error::StoreError;
 
     pub(super) fn store() -> Result<std::sync::Arc<keyring_core::CredentialStore>, StoreError> {
-        Err(StoreError::Keyring(
-            "this build has no credential store for this platform yet".into(),
-        ))
+        Err(StoreError::Keyring("this build has no credential store for this platform yet".into()))
     }
 
     pub(super) fn probe() -> KeyringStatus {
@@ -158,10 +148,7 @@ mod tests {
         assert_eq!(load_key("ws-test").expect("load").expose(), key.expose());
         delete_key("ws-test").expect("delete");
         let err = load_key("ws-test").expect_err("gone");
-        assert!(
-            err.to_string().contains("has no key for this workspace"),
-            "{err}"
-        );
+        assert!(err.to_string().contains("has no key for this workspace"), "{err}");
         delete_key("ws-test").expect("deleting twice is fine");
     }
 }

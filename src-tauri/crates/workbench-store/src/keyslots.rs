@@ -36,11 +36,7 @@ pub struct KdfCost {
 
 impl KdfCost {
     /// The cost new workspaces use.
-    pub const DEFAULT: Self = Self {
-        memory_kib: 64 * 1024,
-        iterations: 3,
-        parallelism: 1,
-    };
+    pub const DEFAULT: Self = Self { memory_kib: 64 * 1024, iterations: 3, parallelism: 1 };
     /// The floor below which a key-slot file is refused (it would have been tampered with).
     const MINIMUM_MEMORY_KIB: u32 = 64 * 1024;
 }
@@ -122,11 +118,7 @@ impl KeySlots {
         let salt = random::<16>()?;
         let kek = recovery_kek(recovery_code, &salt);
         let (nonce, wrapped) = wrap(&kek, key, &aad(workspace_id, "recovery"))?;
-        slots.slots.push(Slot::Recovery {
-            salt: B64.encode(salt),
-            nonce,
-            wrapped,
-        });
+        slots.slots.push(Slot::Recovery { salt: B64.encode(salt), nonce, wrapped });
         Ok(slots)
     }
 
@@ -144,9 +136,7 @@ impl KeySlots {
             if let Slot::Passphrase { cost, .. } = slot
                 && cost.memory_kib < KdfCost::MINIMUM_MEMORY_KIB
             {
-                return Err(StoreError::KeySlots(
-                    "the passphrase slot's cost was lowered".into(),
-                ));
+                return Err(StoreError::KeySlots("the passphrase slot's cost was lowered".into()));
             }
         }
         Ok(slots)
@@ -164,25 +154,14 @@ impl KeySlots {
         let kek = passphrase_kek(passphrase, &salt, cost)?;
         let (nonce, wrapped) = wrap(&kek, key, &aad(&self.workspace_id, "passphrase"))?;
         self.slots.retain(|s| !matches!(s, Slot::Passphrase { .. }));
-        self.slots.insert(
-            0,
-            Slot::Passphrase {
-                cost,
-                salt: B64.encode(salt),
-                nonce,
-                wrapped,
-            },
-        );
+        self.slots.insert(0, Slot::Passphrase { cost, salt: B64.encode(salt), nonce, wrapped });
         Ok(())
     }
 
     /// Records that the OS credential store holds the DEK under `service`/`account`.
     pub fn set_keyring(&mut self, service: &str, account: &str) {
         self.slots.retain(|s| !matches!(s, Slot::Keyring { .. }));
-        self.slots.push(Slot::Keyring {
-            service: service.into(),
-            account: account.into(),
-        });
+        self.slots.push(Slot::Keyring { service: service.into(), account: account.into() });
     }
 
     /// The keyring slot, if the workspace has one.
@@ -195,19 +174,10 @@ impl KeySlots {
 
     /// Unwraps the DEK with the passphrase.
     pub fn open_with_passphrase(&self, passphrase: &str) -> Result<DataKey, StoreError> {
-        let Some(Slot::Passphrase {
-            cost,
-            salt,
-            nonce,
-            wrapped,
-        }) = self
-            .slots
-            .iter()
-            .find(|s| matches!(s, Slot::Passphrase { .. }))
+        let Some(Slot::Passphrase { cost, salt, nonce, wrapped }) =
+            self.slots.iter().find(|s| matches!(s, Slot::Passphrase { .. }))
         else {
-            return Err(StoreError::KeySlots(
-                "this workspace has no passphrase slot".into(),
-            ));
+            return Err(StoreError::KeySlots("this workspace has no passphrase slot".into()));
         };
         let kek = passphrase_kek(passphrase, &decode(salt)?, *cost)?;
         let key = unwrap(&kek, nonce, wrapped, &aad(&self.workspace_id, "passphrase"))
@@ -217,18 +187,10 @@ impl KeySlots {
 
     /// Unwraps the DEK with the recovery code (spaces, dashes and case are ignored).
     pub fn open_with_recovery_code(&self, code: &str) -> Result<DataKey, StoreError> {
-        let Some(Slot::Recovery {
-            salt,
-            nonce,
-            wrapped,
-        }) = self
-            .slots
-            .iter()
-            .find(|s| matches!(s, Slot::Recovery { .. }))
+        let Some(Slot::Recovery { salt, nonce, wrapped }) =
+            self.slots.iter().find(|s| matches!(s, Slot::Recovery { .. }))
         else {
-            return Err(StoreError::KeySlots(
-                "this workspace has no recovery-code slot".into(),
-            ));
+            return Err(StoreError::KeySlots("this workspace has no recovery-code slot".into()));
         };
         let kek = recovery_kek(code, &decode(salt)?);
         let key = unwrap(&kek, nonce, wrapped, &aad(&self.workspace_id, "recovery"))
@@ -239,10 +201,7 @@ impl KeySlots {
     /// Accepts a DEK from elsewhere (the OS credential store) only if it is this workspace's.
     pub fn confirm(&self, key: DataKey) -> Result<DataKey, StoreError> {
         use subtle_eq::constant_time_eq;
-        if constant_time_eq(
-            key_check(&key, &self.workspace_id).as_bytes(),
-            self.key_check.as_bytes(),
-        ) {
+        if constant_time_eq(key_check(&key, &self.workspace_id).as_bytes(), self.key_check.as_bytes()) {
             Ok(key)
         } else {
             Err(StoreError::KeyMismatch)
@@ -262,18 +221,13 @@ fn aad(workspace_id: &str, kind: &str) -> Vec<u8> {
 }
 
 fn key_check(key: &DataKey, workspace_id: &str) -> String {
-    let mut mac =
-        <Hmac<Sha256> as Mac>::new_from_slice(key.expose()).expect("HMAC takes any key length");
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key.expose()).expect("HMAC takes any key length");
     mac.update(b"cip-workbench key check/");
     mac.update(workspace_id.as_bytes());
     hex::encode(mac.finalize().into_bytes())
 }
 
-fn passphrase_kek(
-    passphrase: &str,
-    salt: &[u8],
-    cost: KdfCost,
-) -> Result<Zeroizing<[u8; 32]>, StoreError> {
+fn passphrase_kek(passphrase: &str, salt: &[u8], cost: KdfCost) -> Result<Zeroizing<[u8; 32]>, StoreError> {
     let params = Params::new(cost.memory_kib, cost.iterations, cost.parallelism, Some(32))
         .map_err(|e| StoreError::KeySlots(format!("bad Argon2id cost: {e}")))?;
     let mut out = Zeroizing::new([0u8; 32]);
@@ -285,10 +239,7 @@ fn passphrase_kek(
 
 fn recovery_kek(code: &str, salt: &[u8]) -> Zeroizing<[u8; 32]> {
     let normalised: Zeroizing<String> = Zeroizing::new(
-        code.chars()
-            .filter(char::is_ascii_alphanumeric)
-            .map(|c| c.to_ascii_uppercase())
-            .collect(),
+        code.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_uppercase()).collect(),
     );
     let mut out = Zeroizing::new([0u8; 32]);
     hkdf::Hkdf::<Sha256>::new(Some(salt), normalised.as_bytes())
@@ -301,13 +252,7 @@ fn wrap(kek: &[u8; 32], key: &DataKey, aad: &[u8]) -> Result<(String, String), S
     let nonce = random::<24>()?;
     let cipher = XChaCha20Poly1305::new(kek.into());
     let wrapped = cipher
-        .encrypt(
-            XNonce::from_slice(&nonce),
-            Payload {
-                msg: key.expose(),
-                aad,
-            },
-        )
+        .encrypt(XNonce::from_slice(&nonce), Payload { msg: key.expose(), aad })
         .map_err(|_| StoreError::KeySlots("could not wrap the data key".into()))?;
     Ok((B64.encode(nonce), B64.encode(wrapped)))
 }
@@ -316,18 +261,14 @@ fn unwrap(kek: &[u8; 32], nonce: &str, wrapped: &str, aad: &[u8]) -> Option<Data
     let nonce = B64.decode(nonce).ok().filter(|n| n.len() == 24)?;
     let wrapped = B64.decode(wrapped).ok()?;
     let cipher = XChaCha20Poly1305::new(kek.into());
-    let plain = Zeroizing::new(
-        cipher
-            .decrypt(XNonce::from_slice(&nonce), Payload { msg: &wrapped, aad })
-            .ok()?,
-    );
+    let plain =
+        Zeroizing::new(cipher.decrypt(XNonce::from_slice(&nonce), Payload { msg: &wrapped, aad }).ok()?);
     let bytes: [u8; 32] = plain.as_slice().try_into().ok()?;
     Some(DataKey::from_bytes(bytes))
 }
 
 fn decode(text: &str) -> Result<Vec<u8>, StoreError> {
-    B64.decode(text)
-        .map_err(|_| StoreError::KeySlots("a key slot is not valid base64".into()))
+    B64.decode(text).map_err(|_| StoreError::KeySlots("a key slot is not valid base64".into()))
 }
 
 fn random<const N: usize>() -> Result<[u8; N], StoreError> {
@@ -373,9 +314,7 @@ mod tests {
     fn every_slot_opens_to_the_same_key() {
         let (key, slots, code) = fresh();
         let by_pass = slots.open_with_passphrase(PASS).expect("passphrase");
-        let by_code = slots
-            .open_with_recovery_code(&code.to_lowercase().replace('-', " "))
-            .expect("code");
+        let by_code = slots.open_with_recovery_code(&code.to_lowercase().replace('-', " ")).expect("code");
         assert_eq!(by_pass.expose(), key.expose());
         assert_eq!(by_code.expose(), key.expose());
     }
@@ -383,10 +322,7 @@ mod tests {
     #[test]
     fn wrong_secrets_are_named() {
         let (_, slots, _) = fresh();
-        assert!(matches!(
-            slots.open_with_passphrase("wrong passphrase!"),
-            Err(StoreError::WrongPassphrase)
-        ));
+        assert!(matches!(slots.open_with_passphrase("wrong passphrase!"), Err(StoreError::WrongPassphrase)));
         assert!(matches!(
             slots.open_with_recovery_code("AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH"),
             Err(StoreError::WrongRecoveryCode)
@@ -403,21 +339,10 @@ mod tests {
     #[test]
     fn changing_the_passphrase_rewraps_the_same_key() {
         let (key, mut slots, code) = fresh();
-        slots
-            .set_passphrase(&key, "a brand new passphrase")
-            .expect("rewrap");
+        slots.set_passphrase(&key, "a brand new passphrase").expect("rewrap");
         assert!(slots.open_with_passphrase(PASS).is_err());
-        assert_eq!(
-            slots
-                .open_with_passphrase("a brand new passphrase")
-                .expect("new")
-                .expose(),
-            key.expose()
-        );
-        assert!(
-            slots.open_with_recovery_code(&code).is_ok(),
-            "the recovery slot is untouched"
-        );
+        assert_eq!(slots.open_with_passphrase("a brand new passphrase").expect("new").expose(), key.expose());
+        assert!(slots.open_with_recovery_code(&code).is_ok(), "the recovery slot is untouched");
     }
 
     #[test]
@@ -432,29 +357,17 @@ mod tests {
     fn tampering_is_detected() {
         let (_, slots, _) = fresh();
         let text = String::from_utf8(slots.to_json()).expect("utf-8");
-        assert!(matches!(
-            KeySlots::parse(b"{not json"),
-            Err(StoreError::KeySlots(_))
-        ));
+        assert!(matches!(KeySlots::parse(b"{not json"), Err(StoreError::KeySlots(_))));
         let weakened = text.replace("65536", "8");
-        assert!(
-            KeySlots::parse(weakened.as_bytes()).is_err(),
-            "lowered Argon2 cost must be refused"
-        );
+        assert!(KeySlots::parse(weakened.as_bytes()).is_err(), "lowered Argon2 cost must be refused");
         let moved = KeySlots::parse(text.replace("ws-1", "ws-2").as_bytes()).expect("parses");
-        assert!(
-            moved.open_with_passphrase(PASS).is_err(),
-            "slots are bound to their workspace"
-        );
+        assert!(moved.open_with_passphrase(PASS).is_err(), "slots are bound to their workspace");
     }
 
     #[test]
     fn recovery_codes_are_grouped_base32() {
         let code = new_recovery_code().expect("code");
         assert_eq!(code.len(), 39, "{}", code.as_str());
-        assert!(
-            code.split('-')
-                .all(|g| g.len() == 4 && g.chars().all(|c| c.is_ascii_alphanumeric()))
-        );
+        assert!(code.split('-').all(|g| g.len() == 4 && g.chars().all(|c| c.is_ascii_alphanumeric())));
     }
 }

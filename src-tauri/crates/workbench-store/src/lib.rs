@@ -12,6 +12,7 @@ pub mod actors;
 pub mod audit;
 pub mod db;
 pub mod error;
+pub mod evidence;
 pub mod files;
 pub mod key;
 pub mod keyring;

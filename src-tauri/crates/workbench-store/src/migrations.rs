@@ -11,10 +11,7 @@ use rusqlite::Connection;
 use crate::error::StoreError;
 
 /// Every migration, in order; the schema version is the count applied.
-const MIGRATIONS: &[(&str, &str)] = &[(
-    "0001_workspace",
-    include_str!("../migrations/0001_workspace.sql"),
-)];
+const MIGRATIONS: &[(&str, &str)] = &[("0001_workspace", include_str!("../migrations/0001_workspace.sql"))];
 
 /// The schema version this binary writes.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -23,16 +20,12 @@ pub const LATEST: i64 = MIGRATIONS.len() as i64;
 pub fn migrate(conn: &mut Connection) -> Result<i64, StoreError> {
     let current: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
     if current > LATEST {
-        return Err(StoreError::NewerSchema {
-            found: current,
-            supported: LATEST,
-        });
+        return Err(StoreError::NewerSchema { found: current, supported: LATEST });
     }
     for (index, (name, sql)) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         let version = index as i64 + 1;
         let tx = conn.transaction()?;
-        tx.execute_batch(sql)
-            .map_err(|source| StoreError::Migration { name, source })?;
+        tx.execute_batch(sql).map_err(|source| StoreError::Migration { name, source })?;
         tx.pragma_update(None, "user_version", version)?;
         tx.commit()?;
         tracing::info!(migration = name, version, "schema migrated");
@@ -69,8 +62,7 @@ mod tests {
         let key = DataKey::generate().expect("key");
         let mut db = Database::open_in_memory(&key).expect("open");
         db.migrate().expect("migrate");
-        db.write(|tx| Ok(tx.pragma_update(None, "user_version", LATEST + 1)?))
-            .expect("bump");
+        db.write(|tx| Ok(tx.pragma_update(None, "user_version", LATEST + 1)?)).expect("bump");
         let err = db.migrate().expect_err("newer schema");
         assert_eq!(
             err.to_string(),

@@ -27,11 +27,8 @@ pub fn hash_passphrase(passphrase: &str) -> Result<String, StoreError> {
 /// True when `passphrase` matches the stored PHC string. The parameters come from the string,
 /// so hashes made with older costs still verify.
 pub fn verify_passphrase(passphrase: &str, phc: &str) -> bool {
-    PasswordHash::new(phc).is_ok_and(|hash| {
-        Argon2::default()
-            .verify_password(passphrase.as_bytes(), &hash)
-            .is_ok()
-    })
+    PasswordHash::new(phc)
+        .is_ok_and(|hash| Argon2::default().verify_password(passphrase.as_bytes(), &hash).is_ok())
 }
 
 #[cfg(test)]

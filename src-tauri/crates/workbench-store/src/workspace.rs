@@ -81,10 +81,7 @@ pub struct Workspace {
 
 impl std::fmt::Debug for Workspace {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Workspace")
-            .field("root", &self.root)
-            .field("id", &self.id)
-            .finish_non_exhaustive()
+        f.debug_struct("Workspace").field("root", &self.root).field("id", &self.id).finish_non_exhaustive()
     }
 }
 
@@ -132,10 +129,7 @@ impl Workspace {
                 ("created_at", at),
                 ("provider_name", new.provider_name.to_owned()),
             ] {
-                tx.execute(
-                    "INSERT INTO workspace_meta (key, value) VALUES (?1, ?2)",
-                    [k, v.as_str()],
-                )?;
+                tx.execute("INSERT INTO workspace_meta (key, value) VALUES (?1, ?2)", [k, v.as_str()])?;
             }
             let object = format!("workspace:{id}");
             audit::append(
@@ -149,8 +143,7 @@ impl Workspace {
                     after: Some(id.to_string().as_bytes()),
                 },
             )?;
-            let officer =
-                actors::insert(tx, new.officer_name, Role::Officer, &officer_hash, new.at)?;
+            let officer = actors::insert(tx, new.officer_name, Role::Officer, &officer_hash, new.at)?;
             let object = format!("actor:{}", officer.id);
             audit::append(
                 tx,
@@ -179,13 +172,7 @@ impl Workspace {
         };
         write_atomically(&root.join(KEYSLOTS_FILE), &slots.to_json())?;
         Ok(Created {
-            workspace: Self {
-                root: root.to_path_buf(),
-                id,
-                slots,
-                db,
-                key,
-            },
+            workspace: Self { root: root.to_path_buf(), id, slots, db, key },
             recovery_code,
             officer,
             keyring_problem,
@@ -200,9 +187,7 @@ impl Workspace {
             Unlock::RecoveryCode(c) => slots.open_with_recovery_code(c)?,
             Unlock::Keyring => {
                 let (_, account) = slots.keyring().ok_or_else(|| {
-                    StoreError::Keyring(
-                        "this workspace keeps no key in the OS credential store".into(),
-                    )
+                    StoreError::Keyring("this workspace keeps no key in the OS credential store".into())
                 })?;
                 slots.confirm(keyring::load_key(account)?)?
             }
@@ -220,13 +205,16 @@ impl Workspace {
         }
         let mut db = Database::open(&path, &key)?;
         db.migrate()?;
-        Ok(Self {
-            root: root.to_path_buf(),
-            id,
-            slots,
-            db,
-            key,
-        })
+        let workspace = Self { root: root.to_path_buf(), id, slots, db, key };
+        let swept = crate::evidence::sweep(&workspace)?;
+        if swept.removed_orphans > 0 || !swept.missing_files.is_empty() {
+            tracing::warn!(
+                removed_orphans = swept.removed_orphans,
+                missing_files = swept.missing_files.len(),
+                "evidence vault sweep at open"
+            );
+        }
+        Ok(workspace)
     }
 
     /// The workspace folder.
@@ -247,6 +235,11 @@ impl Workspace {
     /// The database, for writing.
     pub fn db_mut(&mut self) -> &mut Database {
         &mut self.db
+    }
+
+    /// The data key, for wrapping per-file evidence keys inside this crate.
+    pub(crate) fn data_key(&self) -> &DataKey {
+        &self.key
     }
 
     /// The kinds of key slot this workspace has ("passphrase", "recovery", "keyring").
@@ -285,26 +278,17 @@ impl Workspace {
 
     /// Verifies an actor's passphrase (switching actor, four-eyes confirmations).
     pub fn check_actor(&self, actor: ActorId, passphrase: &str) -> Result<Actor, StoreError> {
-        let hash = self
-            .db
-            .read(|c| actors::passphrase_hash(c, actor))?
-            .ok_or(StoreError::UnknownActor)?;
+        let hash = self.db.read(|c| actors::passphrase_hash(c, actor))?.ok_or(StoreError::UnknownActor)?;
         if !secrets::verify_passphrase(passphrase, &hash) {
             return Err(StoreError::WrongPassphrase);
         }
-        self.db
-            .read(|c| actors::get(c, actor))?
-            .ok_or(StoreError::UnknownActor)
+        self.db.read(|c| actors::get(c, actor))?.ok_or(StoreError::UnknownActor)
     }
 
     /// The provider name recorded at creation.
     pub fn provider_name(&self) -> Result<String, StoreError> {
         self.db.read(|c| {
-            Ok(c.query_row(
-                "SELECT value FROM workspace_meta WHERE key = 'provider_name'",
-                [],
-                |r| r.get(0),
-            )?)
+            Ok(c.query_row("SELECT value FROM workspace_meta WHERE key = 'provider_name'", [], |r| r.get(0))?)
         })
     }
 }

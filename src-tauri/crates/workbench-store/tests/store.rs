@@ -29,11 +29,7 @@ fn file_on_disk_holds_no_plaintext() {
             "plaintext canary found in {}",
             file.display()
         );
-        assert!(
-            !bytes.starts_with(b"SQLite format 3"),
-            "{} has a plain SQLite header",
-            file.display()
-        );
+        assert!(!bytes.starts_with(b"SQLite format 3"), "{} has a plain SQLite header", file.display());
     }
 }
 
@@ -45,9 +41,8 @@ fn right_key_reads_back_and_wrong_key_is_refused() {
     write_canary(&path, &key);
 
     let db = Database::open(&path, &key).expect("reopen with the right key");
-    let value: String = db
-        .read(|c| Ok(c.query_row("SELECT v FROM probe", [], |r| r.get(0))?))
-        .expect("read back");
+    let value: String =
+        db.read(|c| Ok(c.query_row("SELECT v FROM probe", [], |r| r.get(0))?)).expect("read back");
     assert_eq!(value, CANARY);
     drop(db);
 
@@ -55,9 +50,5 @@ fn right_key_reads_back_and_wrong_key_is_refused() {
     let wrong = DataKey::generate().expect("key");
     let err = Database::open(&path, &wrong).expect_err("wrong key must fail");
     assert!(matches!(err, StoreError::WrongKey), "got {err:?}");
-    assert_eq!(
-        std::fs::read(&path).expect("read file"),
-        before,
-        "a failed unlock must not write"
-    );
+    assert_eq!(std::fs::read(&path).expect("read file"), before, "a failed unlock must not write");
 }

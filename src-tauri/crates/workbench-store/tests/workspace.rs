@@ -12,10 +12,7 @@ use workbench_store::{NewWorkspace, StoreError, Unlock, Workspace};
 const PASS: &str = "a long workspace passphrase";
 
 fn at() -> chrono::DateTime<chrono::Utc> {
-    chrono::Utc
-        .with_ymd_and_hms(2026, 11, 27, 9, 30, 0)
-        .single()
-        .expect("date")
+    chrono::Utc.with_ymd_and_hms(2026, 11, 27, 9, 30, 0).single().expect("date")
 }
 
 fn create(root: &Path) -> workbench_store::Created {
@@ -43,10 +40,7 @@ fn snapshot(root: &Path) -> BTreeMap<String, Vec<u8>> {
                 stack.push(path);
             } else {
                 files.insert(
-                    path.strip_prefix(root)
-                        .expect("inside")
-                        .display()
-                        .to_string(),
+                    path.strip_prefix(root).expect("inside").display().to_string(),
                     std::fs::read(&path).expect("read"),
                 );
             }
@@ -80,32 +74,15 @@ fn wrong_secrets_fail_clearly_and_write_nothing() {
     drop(create(dir.path()));
     let before = snapshot(dir.path());
 
-    let err =
-        Workspace::unlock(dir.path(), Unlock::Passphrase("not the passphrase")).expect_err("wrong");
-    assert_eq!(
-        err.to_string(),
-        "the passphrase is not right for this workspace"
-    );
-    let err = Workspace::unlock(
-        dir.path(),
-        Unlock::RecoveryCode("AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA"),
-    )
-    .expect_err("wrong");
-    assert_eq!(
-        err.to_string(),
-        "the recovery code is not right for this workspace"
-    );
+    let err = Workspace::unlock(dir.path(), Unlock::Passphrase("not the passphrase")).expect_err("wrong");
+    assert_eq!(err.to_string(), "the passphrase is not right for this workspace");
+    let err = Workspace::unlock(dir.path(), Unlock::RecoveryCode("AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA"))
+        .expect_err("wrong");
+    assert_eq!(err.to_string(), "the recovery code is not right for this workspace");
     let err = Workspace::unlock(dir.path(), Unlock::Keyring).expect_err("no keyring slot");
-    assert_eq!(
-        err.to_string(),
-        "this workspace keeps no key in the OS credential store"
-    );
+    assert_eq!(err.to_string(), "this workspace keeps no key in the OS credential store");
 
-    assert_eq!(
-        snapshot(dir.path()),
-        before,
-        "a failed unlock must leave every file byte-identical"
-    );
+    assert_eq!(snapshot(dir.path()), before, "a failed unlock must leave every file byte-identical");
 }
 
 #[test]
@@ -131,14 +108,11 @@ fn changing_the_passphrase_rewraps_without_touching_the_database_key() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut created = create(dir.path());
     let officer = created.officer.id;
-    created
-        .workspace
-        .change_passphrase(officer, "the second passphrase", at())
-        .expect("change");
+    created.workspace.change_passphrase(officer, "the second passphrase", at()).expect("change");
     drop(created);
     assert!(Workspace::unlock(dir.path(), Unlock::Passphrase(PASS)).is_err());
-    let ws = Workspace::unlock(dir.path(), Unlock::Passphrase("the second passphrase"))
-        .expect("new passphrase");
+    let ws =
+        Workspace::unlock(dir.path(), Unlock::Passphrase("the second passphrase")).expect("new passphrase");
     let report = ws.db().read(audit::verify_chain).expect("verify");
     assert_eq!(report.events, 3);
 }
@@ -152,11 +126,7 @@ fn an_audit_row_edited_with_the_right_key_is_named() {
         .db_mut()
         .write(|tx| Ok(tx.execute("UPDATE audit_event SET actor = 'mallory' WHERE seq = 2", [])?))
         .expect("tamper");
-    let report = created
-        .workspace
-        .db()
-        .read(audit::verify_chain)
-        .expect("verify");
+    let report = created.workspace.db().read(audit::verify_chain).expect("verify");
     let broken = report.first_break.expect("detected");
     assert_eq!(broken.seq, 2);
     assert_eq!(report.events, 1);
@@ -192,10 +162,7 @@ fn a_damaged_database_page_is_reported_not_panicked() {
         Err(e) => assert!(!e.to_string().is_empty()),
         Ok(ws) => {
             let problems = ws.db().integrity_problems().expect("check runs");
-            assert!(
-                !problems.is_empty(),
-                "SQLCipher's page HMAC must flag the altered page"
-            );
+            assert!(!problems.is_empty(), "SQLCipher's page HMAC must flag the altered page");
         }
     }
 }
@@ -204,9 +171,5 @@ fn a_damaged_database_page_is_reported_not_panicked() {
 fn missing_workspace_says_how_to_create_one() {
     let dir = tempfile::tempdir().expect("tempdir");
     let err = Workspace::unlock(dir.path(), Unlock::Passphrase(PASS)).expect_err("none");
-    assert!(
-        err.to_string()
-            .ends_with("(run `cip-workbench init` to create one)"),
-        "{err}"
-    );
+    assert!(err.to_string().ends_with("(run `cip-workbench init` to create one)"), "{err}");
 }

@@ -66,11 +66,7 @@ fn bundle() -> anyhow::Result<()> {
     setup::ensure(setup::Needs::Build)?;
     let root = root();
     proc::step("bundle: tauri build --debug (.deb)")?;
-    proc::run_in(
-        &root,
-        &root.join("ui/node_modules/.bin/tauri"),
-        &["build", "--debug", "--bundles", "deb"],
-    )?;
+    proc::run_in(&root, &root.join("ui/node_modules/.bin/tauri"), &["build", "--debug", "--bundles", "deb"])?;
     let debs = root.join("target/debug/bundle/deb");
     println!("\nThe .deb is in {}.", debs.display());
     println!("Install it as root with:  apt-get install ./target/debug/bundle/deb/<file>.deb");

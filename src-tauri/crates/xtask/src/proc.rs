@@ -68,8 +68,5 @@ pub(crate) fn on_path(program: &str) -> bool {
 
 /// True when running as root (uid 0).
 pub(crate) fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| o.stdout.trim_ascii() == b"0")
+    Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.trim_ascii() == b"0")
 }

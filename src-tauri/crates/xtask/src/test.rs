@@ -23,20 +23,9 @@ pub(crate) struct TestArgs {
 }
 
 /// Crates that must never depend on tauri or WebKit (STYLE.md "Core without Tauri").
-const TAURI_FREE: &[&str] = &[
-    "workbench-core",
-    "workbench-store",
-    "workbench-filings",
-    "workbench-app",
-    "xtask",
-];
-const FORBIDDEN: &[&str] = &[
-    "tauri",
-    "tauri-runtime",
-    "tauri-runtime-wry",
-    "wry",
-    "webkit2gtk",
-];
+const TAURI_FREE: &[&str] =
+    &["workbench-core", "workbench-store", "workbench-filings", "workbench-app", "xtask"];
+const FORBIDDEN: &[&str] = &["tauri", "tauri-runtime", "tauri-runtime-wry", "wry", "webkit2gtk"];
 
 #[derive(Default)]
 struct Tally {
@@ -57,91 +46,35 @@ pub(crate) fn test(args: &TestArgs) -> anyhow::Result<()> {
     let ui = root.join("ui");
     let mut tally = Tally::default();
     let mut outcomes = Vec::new();
-    let mut check =
-        |name: &'static str, mut command: Command, tally: &mut Tally| -> anyhow::Result<()> {
-            step(name)?;
-            let started = Instant::now();
-            let (ok, output) = run_captured(&mut command)?;
-            count_tests(&output, tally);
-            outcomes.push(Outcome {
-                name,
-                ok,
-                seconds: started.elapsed().as_secs_f64(),
-            });
-            Ok(())
-        };
+    let mut check = |name: &'static str, mut command: Command, tally: &mut Tally| -> anyhow::Result<()> {
+        step(name)?;
+        let started = Instant::now();
+        let (ok, output) = run_captured(&mut command)?;
+        count_tests(&output, tally);
+        outcomes.push(Outcome { name, ok, seconds: started.elapsed().as_secs_f64() });
+        Ok(())
+    };
 
-    check(
-        "rustfmt --check",
-        cargo(&root, &["fmt", "--all", "--check"]),
-        &mut tally,
-    )?;
-    check(
-        "no tauri under src-tauri/crates",
-        no_tauri_command(&root),
-        &mut tally,
-    )?;
+    check("rustfmt --check", cargo(&root, &["fmt", "--all", "--check"]), &mut tally)?;
+    check("no tauri under src-tauri/crates", no_tauri_command(&root), &mut tally)?;
     check(
         "clippy -D warnings",
-        cargo(
-            &root,
-            &[
-                "clippy",
-                "--workspace",
-                "--all-targets",
-                "--locked",
-                "--",
-                "-D",
-                "warnings",
-            ],
-        ),
+        cargo(&root, &["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"]),
         &mut tally,
     )?;
     check("svelte-check", npm(&ui, &["run", "check"]), &mut tally)?;
     check("eslint", npm(&ui, &["run", "lint"]), &mut tally)?;
-    check(
-        "prettier --check",
-        npm(&ui, &["run", "format:check"]),
-        &mut tally,
-    )?;
+    check("prettier --check", npm(&ui, &["run", "format:check"]), &mut tally)?;
     check("vitest", npm(&ui, &["run", "test"]), &mut tally)?;
     check(
         "cargo nextest (unit, integration, scenarios, mock runtime)",
-        cargo(
-            &root,
-            &[
-                "nextest",
-                "run",
-                "--workspace",
-                "--locked",
-                "--no-fail-fast",
-            ],
-        ),
+        cargo(&root, &["nextest", "run", "--workspace", "--locked", "--no-fail-fast"]),
         &mut tally,
     )?;
-    check(
-        "bindings drift (ui/src/lib/ipc/bindings)",
-        bindings_drift(&root),
-        &mut tally,
-    )?;
-    check(
-        "cargo deny (offline advisories, licenses, bans, sources)",
-        deny(&root)?,
-        &mut tally,
-    )?;
+    check("bindings drift (ui/src/lib/ipc/bindings)", bindings_drift(&root), &mut tally)?;
+    check("cargo deny (offline advisories, licenses, bans, sources)", deny(&root)?, &mut tally)?;
     if !args.no_e2e {
-        let mut e2e = cargo(
-            &root,
-            &[
-                "nextest",
-                "run",
-                "--test",
-                "e2e",
-                "--locked",
-                "--run-ignored",
-                "only",
-            ],
-        );
+        let mut e2e = cargo(&root, &["nextest", "run", "--test", "e2e", "--locked", "--run-ignored", "only"]);
         // One window at a time: two WebKit processes on 2 cores make timing flaky.
         e2e.args(["--no-fail-fast", "--test-threads", "1"]);
         check("end-to-end (WebDriver on the real window)", e2e, &mut tally)?;
@@ -149,17 +82,9 @@ pub(crate) fn test(args: &TestArgs) -> anyhow::Result<()> {
 
     println!("\n\x1b[1mSummary\x1b[0m");
     for o in &outcomes {
-        println!(
-            "  {:<4} {:>7.1}s  {}",
-            if o.ok { "ok" } else { "FAIL" },
-            o.seconds,
-            o.name
-        );
+        println!("  {:<4} {:>7.1}s  {}", if o.ok { "ok" } else { "FAIL" }, o.seconds, o.name);
     }
-    println!(
-        "\ntests: {} passed, {} failed, {} skipped",
-        tally.passed, tally.failed, tally.skipped
-    );
+    println!("\ntests: {} passed, {} failed, {} skipped", tally.passed, tally.failed, tally.skipped);
     let failed: Vec<_> = outcomes.iter().filter(|o| !o.ok).map(|o| o.name).collect();
     if !failed.is_empty() {
         bail!("{} step(s) failed: {}", failed.len(), failed.join(", "));
@@ -254,13 +179,7 @@ fn count_tests(output: &str, tally: &mut Tally) {
 
 fn number_before(line: &str, word: &str) -> u64 {
     line.find(word)
-        .and_then(|at| {
-            line[..at]
-                .split(|c: char| !c.is_ascii_digit())
-                .next_back()?
-                .parse()
-                .ok()
-        })
+        .and_then(|at| line[..at].split(|c: char| !c.is_ascii_digit()).next_back()?.parse().ok())
         .unwrap_or(0)
 }
 
