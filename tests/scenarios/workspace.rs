@@ -130,3 +130,47 @@ fn keyring_slot_unlocks_without_a_passphrase_and_its_loss_is_explained() {
         .arg(&pass));
     assert!(output.status.success(), "{}", stderr(&output));
 }
+
+#[test]
+fn backup_then_restore_elsewhere_then_doctor_checks_the_workspace() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ws = dir.path().join("ws");
+    let pass = passphrase_file(dir.path());
+    let output = run(app().arg("init").arg("--workspace").arg(&ws).arg("--passphrase-file").arg(&pass));
+    assert!(output.status.success(), "{}", stderr(&output));
+
+    let backup = dir.path().join("ws.cipwbak");
+    let output = run(app()
+        .arg("backup")
+        .arg("--out")
+        .arg(&backup)
+        .arg("--workspace")
+        .arg(&ws)
+        .arg("--passphrase-file")
+        .arg(&pass));
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("verified"), "{}", stdout(&output));
+    assert!(stderr(&output).contains("backup: 100 %"), "progress is shown: {}", stderr(&output));
+
+    let elsewhere = dir.path().join("restored");
+    let output = run(app()
+        .arg("restore")
+        .arg("--from")
+        .arg(&backup)
+        .arg("--workspace")
+        .arg(&elsewhere)
+        .arg("--passphrase-file")
+        .arg(&pass));
+    assert!(output.status.success(), "{}", stderr(&output));
+
+    let output =
+        run(app().arg("doctor").arg("--workspace").arg(&elsewhere).arg("--passphrase-file").arg(&pass));
+    let text = stdout(&output);
+    for line in [
+        "ok   integrity: every page authenticates",
+        "ok   audit: 2 event(s) verify",
+        "ok   evidence: 0 file(s)",
+    ] {
+        assert!(text.contains(line), "missing {line:?} in:\n{text}");
+    }
+}

@@ -54,6 +54,10 @@ enum Command {
     /// The audit chain (R11).
     #[command(subcommand)]
     Audit(workspace::AuditCommand),
+    /// Write a one-file backup (database, key slots, evidence), verified before it is kept.
+    Backup(workspace::BackupArgs),
+    /// Restore a backup into an empty --workspace folder (passphrase or recovery code).
+    Restore(workspace::RestoreArgs),
     /// Change the workspace passphrase (re-wraps the key; the database is not re-encrypted).
     Passphrase(workspace::PassphraseArgs),
     /// Write the one-page "about this workspace" PDF (no customer data in it).
@@ -85,6 +89,8 @@ fn run(command: Command, context: &Context, passphrase_file: Option<&std::path::
         Command::Status { json } => workspace::status(context, json),
         Command::Audit(command) => workspace::audit(context, &command, passphrase_file),
         Command::Passphrase(args) => workspace::change_passphrase(context, &args, passphrase_file),
+        Command::Backup(args) => workspace::backup(context, &args, passphrase_file),
+        Command::Restore(args) => workspace::restore(context, &args, passphrase_file),
         Command::Version { json } => match workbench_app::app_info(context) {
             Ok(info) if json => print_json(&info),
             Ok(info) => {
@@ -98,7 +104,8 @@ fn run(command: Command, context: &Context, passphrase_file: Option<&std::path::
             Err(e) => fail(&workbench_app::ApiError::from(e).message),
         },
         Command::Doctor { json } => {
-            let report = workbench_app::doctor(context);
+            let session = workspace::unlock_quietly(context, passphrase_file);
+            let report = workbench_app::doctor(context, &session);
             if json {
                 print_json(&report);
             } else {
@@ -106,6 +113,7 @@ fn run(command: Command, context: &Context, passphrase_file: Option<&std::path::
                     let mark = match check.status {
                         CheckStatus::Ok => "ok  ",
                         CheckStatus::Failed => "FAIL",
+                        CheckStatus::Skipped => "skip",
                     };
                     println!("{mark} {}: {}", check.name, check.detail);
                 }

@@ -48,6 +48,25 @@ pub enum AuditCommand {
     },
 }
 
+/// Options of `backup`.
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Where to write the backup (replaced atomically, only after it verifies).
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+}
+
+/// Options of `restore`.
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The backup file.
+    #[arg(long, value_name = "FILE")]
+    from: PathBuf,
+    /// Unlock the backup with the recovery code in FILE instead of the passphrase.
+    #[arg(long, value_name = "FILE")]
+    recovery_code_file: Option<PathBuf>,
+}
+
 /// Options of `passphrase change`.
 #[derive(Debug, Args)]
 pub struct PassphraseArgs {
@@ -179,4 +198,71 @@ fn unlock(ctx: &Context, passphrase_file: Option<&Path>) -> Result<Session, Stri
     ws::unlock(ctx, &session, &UnlockRequest::Passphrase(passphrase.to_string()))
         .map_err(|e| ApiError::from(e).message)?;
     Ok(session)
+}
+
+pub fn backup(ctx: &Context, args: &BackupArgs, passphrase_file: Option<&Path>) -> ExitCode {
+    let session = match unlock(ctx, passphrase_file) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    let mut last = 0;
+    let mut progress = |done: u64, total: u64| {
+        let percent = (done * 100).checked_div(total).unwrap_or(100);
+        if percent >= last + 10 || percent == 100 {
+            eprintln!("backup: {percent} %");
+            last = percent;
+        }
+    };
+    match ws::backup(ctx, &session, &args.out, &mut progress) {
+        Ok(summary) => {
+            println!(
+                "wrote {} ({} bytes; {} evidence file(s), {} audit event(s)); verified",
+                args.out.display(),
+                summary.bytes,
+                summary.evidence_files,
+                summary.audit_events
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&ApiError::from(e).message),
+    }
+}
+
+pub fn restore(ctx: &Context, args: &RestoreArgs, passphrase_file: Option<&Path>) -> ExitCode {
+    let request = match &args.recovery_code_file {
+        Some(file) => match secrets::from_file(file) {
+            Ok(code) => UnlockRequest::RecoveryCode(code.to_string()),
+            Err(e) => return fail(&e),
+        },
+        None => match secrets::passphrase(passphrase_file, "Passphrase of the backed-up workspace: ") {
+            Ok(p) => UnlockRequest::Passphrase(p.to_string()),
+            Err(e) => return fail(&e),
+        },
+    };
+    let session = Session::default();
+    match ws::restore(ctx, &session, &args.from, &request, &mut |_, _| {}) {
+        Ok(status) => {
+            println!("restored into {}; the audit chain verifies", status.data_dir);
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&ApiError::from(e).message),
+    }
+}
+
+/// For `doctor`: unlocks without asking (credential store, or a passphrase given by file or
+/// environment); a locked session just means the workspace checks are skipped.
+pub fn unlock_quietly(ctx: &Context, passphrase_file: Option<&Path>) -> Session {
+    let session = Session::default();
+    let Ok(status) = ws::status(ctx, &session) else { return session };
+    if !status.exists {
+        return session;
+    }
+    if status.has_keyring_slot && ws::unlock(ctx, &session, &UnlockRequest::Keyring).is_ok() {
+        return session;
+    }
+    let given = passphrase_file.is_some() || std::env::var_os(secrets::PASSPHRASE_ENV).is_some();
+    if given && let Ok(p) = secrets::passphrase(passphrase_file, "") {
+        let _ = ws::unlock(ctx, &session, &UnlockRequest::Passphrase(p.to_string()));
+    }
+    session
 }

@@ -31,7 +31,7 @@ pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo, ApiError> {
 /// Every `doctor` check, for the Diagnostics view.
 #[tauri::command]
 pub fn app_doctor(state: State<'_, AppState>) -> DoctorReport {
-    workbench_app::doctor(state.context())
+    workbench_app::doctor(state.context(), state.session())
 }
 
 /// Whether a workspace exists, is unlocked, and who is acting.

@@ -246,3 +246,30 @@ pub fn actor_switch(
 fn require(allowed: bool, what: &str) -> Result<(), AppError> {
     if allowed { Ok(()) } else { Err(AppError::Forbidden(format!("only an officer may {what}"))) }
 }
+
+/// Writes a verified one-file backup of the unlocked workspace to `out`.
+pub fn backup(
+    ctx: &Context,
+    session: &Session,
+    out: &std::path::Path,
+    progress: workbench_store::backup::Progress<'_>,
+) -> Result<workbench_store::backup::BackupSummary, AppError> {
+    session.with(ctx, |u| Ok(workbench_store::backup::write(&u.workspace, out, progress)?))
+}
+
+/// Restores the backup at `from` into this context's (empty) workspace folder and opens it.
+pub fn restore(
+    ctx: &Context,
+    session: &Session,
+    from: &std::path::Path,
+    request: &UnlockRequest,
+    progress: workbench_store::backup::Progress<'_>,
+) -> Result<WorkspaceStatus, AppError> {
+    let how = match request {
+        UnlockRequest::Keyring => Unlock::Keyring,
+        UnlockRequest::Passphrase(p) => Unlock::Passphrase(p),
+        UnlockRequest::RecoveryCode(c) => Unlock::RecoveryCode(c),
+    };
+    drop(workbench_store::backup::restore(from, ctx.data_dir(), how, progress)?);
+    unlock(ctx, session, request)
+}

@@ -72,6 +72,9 @@ pub enum StoreError {
     /// An evidence file fails authentication or its hash (altered or damaged on disk).
     #[error("evidence {0} is damaged or was altered: it no longer matches what was stored")]
     EvidenceCorrupt(String),
+    /// A backup file cannot be restored.
+    #[error("the backup cannot be used: {0}")]
+    BackupDamaged(String),
     /// The OS credential store could not be used.
     #[error("{0}")]
     Keyring(String),

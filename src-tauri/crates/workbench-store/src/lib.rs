@@ -10,6 +10,7 @@
 
 pub mod actors;
 pub mod audit;
+pub mod backup;
 pub mod db;
 pub mod error;
 pub mod evidence;

@@ -192,6 +192,11 @@ impl Workspace {
                 slots.confirm(keyring::load_key(account)?)?
             }
         };
+        Self::open_with_key(root, slots, key)
+    }
+
+    /// Opens the workspace at `root` with a key already confirmed against `slots`.
+    pub(crate) fn open_with_key(root: &Path, slots: KeySlots, key: DataKey) -> Result<Self, StoreError> {
         let id: WorkspaceId = slots
             .workspace_id
             .parse()
