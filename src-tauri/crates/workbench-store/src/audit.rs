@@ -1,11 +1,11 @@
 //! The audit chain's table (R11): appending inside the caller's transaction, checkpoints,
 //! listing and verification. Hashing rules live in `workbench_core::audit`.
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
 use workbench_core::audit::{
-    ChainBreak, ChainReport, ChainedEvent, EventBody, GENESIS, chain, digest_hex, verify,
+    ChainBreak, ChainReport, ChainedEvent, EventBody, EventFields, GENESIS, Verifier, chain, digest_hex,
 };
 
 use crate::error::StoreError;
@@ -128,31 +128,45 @@ fn insert_checkpoint(
     Ok(checkpoint)
 }
 
-/// Recomputes the whole chain in order and checks every checkpoint against it; names the first
-/// bad event. Rows that do not even parse (a mangled timestamp) count as altered.
+/// Recomputes the whole chain in order, streaming rows in constant memory, and checks every
+/// checkpoint against it; names the first bad event. The stored time text is hashed as stored.
 pub fn verify_chain(conn: &Connection) -> Result<ChainReport, StoreError> {
     let mut statement = conn.prepare(
         "SELECT seq, at, actor, action, object, before, after, prev_hash, hash FROM audit_event ORDER BY seq",
     )?;
     let mut rows = statement.query([])?;
-    let mut events = Vec::new();
-    let mut unreadable = None;
+    let mut verifier = Verifier::default();
     while let Some(row) = rows.next()? {
-        match row_to_event(row) {
-            Ok(event) => events.push(event),
-            Err(_) => {
-                unreadable = Some(row.get::<_, i64>(0)?);
+        let seq: i64 = row.get(0)?;
+        // Borrow every text column from the row: no allocation per event.
+        let text = |i: usize| row.get_ref(i).ok().and_then(|v| v.as_str().ok());
+        let optional = |i: usize| row.get_ref(i).ok().map(|v| v.as_str_or_null().ok().flatten());
+        let fields = (|| {
+            Some(EventFields {
+                seq,
+                at: text(1)?,
+                actor: text(2)?,
+                action: text(3)?,
+                object: text(4)?,
+                before: optional(5)?,
+                after: optional(6)?,
+                prev_hash: text(7)?,
+                hash: text(8)?,
+            })
+        })();
+        match fields {
+            Some(fields) => {
+                if !verifier.push(&fields) {
+                    break;
+                }
+            }
+            None => {
+                verifier.fail(seq, "the stored event cannot be read (it was altered)");
                 break;
             }
         }
     }
-    let mut report = verify(events);
-    if report.first_break.is_none()
-        && let Some(seq) = unreadable
-    {
-        report.first_break =
-            Some(ChainBreak { seq, problem: "the stored event cannot be read (it was altered)".into() });
-    }
+    let mut report = verifier.report();
     if report.first_break.is_none() {
         report.first_break = check_checkpoints(conn)?;
     }
@@ -244,7 +258,7 @@ fn row_to_event(row: &rusqlite::Row<'_>) -> rusqlite::Result<ChainedEvent> {
     })
 }
 
-/// The stored form of a UTC time: RFC 3339 with microseconds and `Z`.
+/// The stored form of a UTC time: RFC 3339 with microseconds and `Z` (also what is hashed).
 pub fn timestamp(at: &DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Micros, true)
+    workbench_core::audit::canonical_time(at)
 }

@@ -133,3 +133,33 @@ fn the_sweep_at_open_removes_orphans_and_reports_missing_files() {
     assert_eq!(report.removed_orphans, 0);
     assert_eq!(report.missing_files, [lost.id.to_string()]);
 }
+
+/// A source that fails part-way, like a disk or a network share giving out mid-copy.
+struct FailingReader {
+    left: usize,
+}
+
+impl std::io::Read for FailingReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.left == 0 {
+            return Err(std::io::Error::other("device went away"));
+        }
+        let n = buf.len().min(self.left);
+        buf[..n].fill(1);
+        self.left -= n;
+        Ok(n)
+    }
+}
+
+#[test]
+fn a_read_or_write_error_mid_file_leaves_no_partial_file_and_the_database_opens() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut ws, actor) = open(dir.path());
+    let err = evidence::store(&mut ws, FailingReader { left: 3 * CHUNK + 7 }, &new(u64::MAX), actor, at())
+        .expect_err("fails");
+    assert_eq!(err.to_string(), "reading the evidence file: device went away");
+    assert!(vault_files(dir.path()).is_empty(), "no partial file may remain");
+    drop(ws);
+    let ws = Workspace::unlock(dir.path(), Unlock::Passphrase(PASS)).expect("still opens");
+    assert!(ws.db().integrity_problems().expect("check").is_empty());
+}

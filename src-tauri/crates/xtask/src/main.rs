@@ -32,6 +32,13 @@ enum Task {
     Test(test::TestArgs),
     /// Build the installable .deb with the Tauri CLI.
     Bundle,
+    /// Run a benchmark and print its table: `store` (SQLCipher overhead, unlock, passphrase
+    /// change, audit verification).
+    Bench {
+        /// Which benchmark.
+        #[arg(value_parser = ["store"])]
+        which: String,
+    },
     /// Only install what is missing and build the UI.
     Setup,
 }
@@ -42,6 +49,7 @@ fn main() -> ExitCode {
         Task::Run(args) => run::run(&args),
         Task::Test(args) => test::test(&args),
         Task::Bundle => bundle(),
+        Task::Bench { which } => bench(&which),
         Task::Setup => setup::ensure(setup::Needs::All),
     };
     match result {
@@ -60,6 +68,16 @@ pub(crate) fn root() -> PathBuf {
         .nth(3)
         .expect("xtask lives at src-tauri/crates/xtask")
         .to_path_buf()
+}
+
+fn bench(which: &str) -> anyhow::Result<()> {
+    let root = root();
+    proc::step(&format!("bench {which} (release build)"))?;
+    proc::run_in(
+        &root,
+        std::path::Path::new("cargo"),
+        &["bench", "--locked", "-p", "workbench-store", "--bench", which],
+    )
 }
 
 fn bundle() -> anyhow::Result<()> {

@@ -64,8 +64,26 @@ pub(crate) fn ensure(needs: Needs) -> anyhow::Result<()> {
         step("setup: test tools (tauri-driver, cargo-deny)")?;
         cargo_tool("tauri-driver", &["install", "tauri-driver", "--locked", "--version", "2.1.0"])?;
         cargo_deny()?;
+        sqlcipher3()?;
     }
     Ok(())
+}
+
+/// PyPI `sqlcipher3-binary` (SQLCipher 4.12): the independent reader the store tests use.
+/// Installed into ~/.cache/cip-workbench/pylib (tests read `CIPW_PYLIB` or that folder).
+fn sqlcipher3() -> anyhow::Result<()> {
+    let home = std::env::var_os("HOME").map(std::path::PathBuf::from).unwrap_or_default();
+    let lib = home.join(".cache/cip-workbench/pylib");
+    if lib.join("sqlcipher3").is_dir() {
+        println!("sqlcipher3-binary present");
+        return Ok(());
+    }
+    let target = lib.to_string_lossy().into_owned();
+    run_in(
+        &root(),
+        Path::new("python3"),
+        &["-m", "pip", "install", "--quiet", "--target", &target, "sqlcipher3-binary==0.6.0"],
+    )
 }
 
 fn apt_packages() -> anyhow::Result<()> {
