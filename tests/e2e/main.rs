@@ -77,3 +77,33 @@ async fn first_run_then_lock_then_unlock_with_the_passphrase() -> WebDriverResul
     app.screenshot("audit").await;
     app.quit().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "end-to-end: needs tauri-driver and a display; run by `cargo xtask test`"]
+async fn an_officer_adds_a_reviewer_who_then_acts() -> WebDriverResult<()> {
+    let app = App::launch().await?;
+    app.create_workspace().await?;
+    app.go("s").await?;
+    app.type_into("[data-testid='new-actor-name']", "Rita Reviewer").await?;
+    let form = app.wait_for("form[aria-label='Add a person']").await?;
+    form.find(By::Css("select")).await?.send_keys("reviewer").await?;
+    form.find(By::Css("input[type='password']")).await?.send_keys("rita's own passphrase").await?;
+    form.find(By::Css("button[type='submit']")).await?.click().await?;
+    let actors = app.text_of("[data-testid='actors']").await?;
+    assert!(actors.contains("Rita Reviewer"), "{actors}");
+
+    app.click("[data-testid='actors'] button").await?;
+    app.type_into("form.inline input[type='password']", "rita's own passphrase").await?;
+    app.click("form.inline button.primary").await?;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let actor = app.text_of("[data-testid='actor']").await?;
+        if actor.starts_with("Rita Reviewer") {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "still acting as {actor}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    app.screenshot("settings").await;
+    app.quit().await
+}

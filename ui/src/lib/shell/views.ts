@@ -11,6 +11,7 @@ export interface View {
 
 export const VIEWS: readonly View[] = [
 	{ path: '/audit', label: 'Audit', key: 'l' },
+	{ path: '/settings', label: 'Settings', key: 's' },
 	{ path: '/about', label: 'About', key: 'a' }
 ];
 

@@ -1,0 +1,68 @@
+// Settings: actor profiles (officers manage them) and the workspace passphrase.
+import {
+	actorCreate,
+	actorList,
+	actorSwitch,
+	toIpcError,
+	workspaceChangePassphrase,
+	type ActorView,
+	type NewActor
+} from '$lib/ipc';
+import { onLock, workspace } from '$lib/workspace/state.svelte';
+
+class SettingsState {
+	actors = $state<ActorView[]>([]);
+	error = $state<string | null>(null);
+	notice = $state<string | null>(null);
+
+	async load() {
+		try {
+			this.actors = await actorList();
+			this.error = null;
+		} catch (e) {
+			this.error = toIpcError(e).message;
+		}
+	}
+
+	/** Returns an error message for the form, or null on success. */
+	async create(actor: NewActor): Promise<string | null> {
+		try {
+			const created = await actorCreate(actor);
+			this.notice = `${created.name} can now act as ${created.role}.`;
+			await this.load();
+			return null;
+		} catch (e) {
+			return toIpcError(e).message;
+		}
+	}
+
+	async switchTo(actor: ActorView, passphrase: string): Promise<string | null> {
+		try {
+			await actorSwitch(actor.id, passphrase);
+			await workspace.refresh();
+			this.notice = `Now acting as ${actor.name}.`;
+			return null;
+		} catch (e) {
+			return toIpcError(e).message;
+		}
+	}
+
+	async changePassphrase(next: string): Promise<string | null> {
+		try {
+			await workspaceChangePassphrase(next);
+			this.notice = 'Passphrase changed. The recovery code still works.';
+			return null;
+		} catch (e) {
+			return toIpcError(e).message;
+		}
+	}
+
+	clear() {
+		this.actors = [];
+		this.notice = null;
+		this.error = null;
+	}
+}
+
+export const settings = new SettingsState();
+onLock(() => settings.clear());
