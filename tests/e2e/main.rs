@@ -46,6 +46,13 @@ async fn command_palette_runs_from_the_keyboard() -> WebDriverResult<()> {
     let theme =
         app.driver().execute("return document.documentElement.dataset.theme ?? 'system'", vec![]).await?;
     assert_eq!(theme.json(), &serde_json::json!("light"), "system → light after one switch");
+
+    app.driver().find(By::Tag("body")).await?.send_keys("t").await?;
+    let theme = app.driver().execute("return document.documentElement.dataset.theme", vec![]).await?;
+    assert_eq!(theme.json(), &serde_json::json!("dark"), "t switches light → dark");
+    app.go("a").await?;
+    app.text_of("[data-testid='sqlcipher-version']").await?;
+    app.screenshot("about-dark").await;
     app.quit().await
 }
 
