@@ -174,3 +174,28 @@ fn backup_then_restore_elsewhere_then_doctor_checks_the_workspace() {
         assert!(text.contains(line), "missing {line:?} in:\n{text}");
     }
 }
+
+#[test]
+fn init_can_write_the_recovery_sheet_for_printing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ws = dir.path().join("ws");
+    let pdf = dir.path().join("recovery.pdf");
+    let output = run(app()
+        .args(["init", "--no-keyring", "--provider-name", "Müller Datentechnik GmbH", "--workspace"])
+        .arg(&ws)
+        .arg("--recovery-pdf")
+        .arg(&pdf)
+        .env("CIPW_PASSPHRASE", PASS));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let code = stdout(&output)
+        .lines()
+        .map(str::trim)
+        .find(|l| l.len() == 39 && l.matches('-').count() == 7)
+        .expect("code printed")
+        .to_owned();
+    let path = pdf.to_str().expect("utf-8");
+    crate::support::tool("qpdf", &["--check", path]);
+    let text = crate::support::tool("pdftotext", &[path, "-"]);
+    assert!(text.contains(&code), "the sheet carries the code shown:\n{text}");
+    assert!(text.contains("Müller Datentechnik GmbH"), "{text}");
+}

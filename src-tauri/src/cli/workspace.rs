@@ -23,6 +23,9 @@ pub struct InitArgs {
     /// Do not keep a copy of the key in the OS credential store.
     #[arg(long)]
     no_keyring: bool,
+    /// Also write the one-page recovery-code sheet to FILE, to print and lock away.
+    #[arg(long, value_name = "FILE")]
+    recovery_pdf: Option<PathBuf>,
 }
 
 /// `audit` subcommands.
@@ -102,6 +105,12 @@ pub fn init(ctx: &Context, args: &InitArgs, passphrase_file: Option<&Path>) -> E
             println!(
                 "It unlocks the workspace if the passphrase is lost. Anyone holding it can read the records."
             );
+            if let Some(pdf) = &args.recovery_pdf {
+                if let Err(e) = ws::write_recovery_sheet(ctx, &session, &result.recovery_code, pdf) {
+                    return fail(&ApiError::from(e).message);
+                }
+                println!("Recovery sheet written to {}: print it, then delete the file.", pdf.display());
+            }
             ExitCode::SUCCESS
         }
         Err(e) => fail(&ApiError::from(e).message),

@@ -12,6 +12,7 @@ macro_rules! with_commands {
             workspace_lock,
             workspace_touch,
             workspace_change_passphrase,
+            workspace_save_recovery_sheet,
             actor_list,
             actor_create,
             actor_switch,

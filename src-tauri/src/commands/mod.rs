@@ -109,3 +109,23 @@ pub fn audit_list(state: State<'_, AppState>, query: AuditQuery) -> Result<Vec<A
 pub fn audit_verify(state: State<'_, AppState>) -> Result<ChainReport, ApiError> {
     Ok(workbench_app::audit::verify(state.context(), state.session())?)
 }
+
+/// Asks where to save the recovery-code sheet (a native dialog opened here, never a path from
+/// the UI) and writes it. Returns false when the user cancels.
+#[tauri::command]
+pub async fn workspace_save_recovery_sheet(
+    state: State<'_, AppState>,
+    code: String,
+) -> Result<bool, ApiError> {
+    let Some(file) = rfd::AsyncFileDialog::new()
+        .set_title("Save the recovery-code sheet")
+        .set_file_name("cip-workbench-recovery-code.pdf")
+        .add_filter("PDF", &["pdf"])
+        .save_file()
+        .await
+    else {
+        return Ok(false);
+    };
+    workspace::write_recovery_sheet(state.context(), state.session(), &code, file.path())?;
+    Ok(true)
+}

@@ -273,3 +273,27 @@ pub fn restore(
     drop(workbench_store::backup::restore(from, ctx.data_dir(), how, progress)?);
     unlock(ctx, session, request)
 }
+
+/// Renders the one-page recovery-code sheet for the unlocked workspace and writes it to `out`
+/// (only on the user's explicit request: the sheet carries the secret).
+pub fn write_recovery_sheet(
+    ctx: &Context,
+    session: &Session,
+    code: &str,
+    out: &std::path::Path,
+) -> Result<(), AppError> {
+    let (provider, id, created) = session.peek(ctx, |u| {
+        let created: String = u.workspace.db().read(|c| {
+            Ok(c.query_row("SELECT value FROM workspace_meta WHERE key = 'created_at'", [], |r| r.get(0))?)
+        })?;
+        Ok((u.workspace.provider_name()?, u.workspace.id().to_string(), created))
+    })?;
+    let created_at = chrono::DateTime::parse_from_rfc3339(&created)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .unwrap_or_else(|_| ctx.clock().now());
+    let sheet =
+        workbench_filings::RecoverySheet { provider_name: &provider, workspace_id: &id, created_at, code };
+    let bytes = workbench_filings::render_recovery_sheet(&sheet)?;
+    workbench_store::files::write_atomically(out, &bytes)?;
+    Ok(())
+}

@@ -1,10 +1,10 @@
 //! The one-page "about this workspace" PDF.
 
-use printpdf::{Mm, PdfDocument, PdfPage};
+use printpdf::{Mm, PdfPage};
 use workbench_core::AboutSheet;
 
 use crate::error::FilingError;
-use crate::layout::{A4, Face, Fonts, pt, rule, save_deterministic};
+use crate::layout::{A4, Face, new_document, pt, rule, save_deterministic};
 
 const MARGIN_MM: f32 = 20.0;
 const LABEL_COLUMN_MM: f32 = 48.0;
@@ -18,20 +18,7 @@ const LINE_GAP: f32 = 14.0;
 /// # Errors
 /// [`FilingError::MissingGlyph`] if a value contains a character the embedded fonts lack.
 pub fn render_about(sheet: &AboutSheet) -> Result<Vec<u8>, FilingError> {
-    let mut doc = PdfDocument::new(&sheet.title);
-    let fonts = Fonts::register(&mut doc)?;
-    let stamp = printpdf::OffsetDateTime::from_unix_timestamp(sheet.generated_at.timestamp())
-        .unwrap_or(doc.metadata.info.creation_date);
-    let info = &mut doc.metadata.info;
-    info.creation_date = stamp;
-    info.modification_date = stamp;
-    info.metadata_date = stamp;
-    info.author = "CIP Workbench".into();
-    info.creator = sheet.title.clone();
-    info.producer = "CIP Workbench (printpdf)".into();
-    info.subject = "About this workspace".into();
-    info.identifier = format!("about-{}", sheet.generated_at.timestamp());
-
+    let (mut doc, fonts) = new_document(&sheet.title, "About this workspace", sheet.generated_at)?;
     let (width, height) = A4;
     let left = pt(MARGIN_MM);
     let right = pt(width - MARGIN_MM);

@@ -125,6 +125,29 @@ pub(crate) fn rule(x1: f32, x2: f32, y: f32, grey: f32) -> Vec<Op> {
     ]
 }
 
+/// A new document with the embedded fonts registered and its metadata set from the inputs
+/// only (no wall-clock time), so the same inputs give the same bytes.
+pub(crate) fn new_document(
+    title: &str,
+    subject: &str,
+    generated_at: chrono::DateTime<chrono::Utc>,
+) -> Result<(PdfDocument, Fonts), FilingError> {
+    let mut doc = PdfDocument::new(title);
+    let fonts = Fonts::register(&mut doc)?;
+    let stamp = printpdf::OffsetDateTime::from_unix_timestamp(generated_at.timestamp())
+        .unwrap_or(doc.metadata.info.creation_date);
+    let info = &mut doc.metadata.info;
+    info.creation_date = stamp;
+    info.modification_date = stamp;
+    info.metadata_date = stamp;
+    info.author = "CIP Workbench".into();
+    info.creator = "CIP Workbench".into();
+    info.producer = "CIP Workbench (printpdf)".into();
+    info.subject = subject.into();
+    info.identifier = format!("{}-{}", subject.to_lowercase().replace(' ', "-"), generated_at.timestamp());
+    Ok((doc, fonts))
+}
+
 /// Saves `doc` and replaces printpdf's random trailer `/ID` with one derived from the content,
 /// so the same input always gives the same bytes (and the ID still changes when content does).
 pub(crate) fn save_deterministic(doc: &PdfDocument) -> Vec<u8> {

@@ -147,14 +147,14 @@ fn deny(root: &Path) -> anyhow::Result<Command> {
         script.push_str(&format!(
             "rm -rf '{db}'; mkdir -p '{db}'; cp -R '{snap}/crates' '{db}/crates'; \
              git -C '{db}' init -q; touch -d 2026-08-21T06:28:40Z '{db}/.git/FETCH_HEAD'\n\
-             cargo deny --offline --locked check\n",
+             cargo deny --offline --locked --config .config/deny.toml check\n",
             db = db.display(),
             snap = snapshot.display()
         ));
     } else {
         script.push_str(
             "echo 'no advisory snapshot at ../shared/data/advisory-db: checking licenses, bans, sources only'\n\
-             cargo deny --offline --locked check licenses bans sources\n",
+             cargo deny --offline --locked --config .config/deny.toml check licenses bans sources\n",
         );
     }
     let mut command = Command::new("sh");

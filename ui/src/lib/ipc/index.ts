@@ -50,6 +50,9 @@ export const workspaceUnlock = (request: UnlockRequest) =>
 export const workspaceLock = () => ipc.call<boolean>('workspace_lock');
 /** User activity; returns seconds until the idle lock. */
 export const workspaceTouch = () => ipc.call<number>('workspace_touch');
+/** Opens a native save dialog and writes the recovery-code sheet; false if cancelled. */
+export const workspaceSaveRecoverySheet = (code: string) =>
+	ipc.call<boolean>('workspace_save_recovery_sheet', { code });
 export const workspaceChangePassphrase = (newPassphrase: string) =>
 	ipc.call<null>('workspace_change_passphrase', { newPassphrase });
 
