@@ -2,7 +2,7 @@
 //!
 //! No SQL, rule or PDF code lives here. Names follow `<domain>_<verb>[_<object>]`.
 
-use tauri::State;
+use tauri::{Manager, State};
 use workbench_app::audit::{AuditEventView, AuditQuery};
 use workbench_app::workspace::{
     self, ActorView, InitRequest, InitResult, NewActor, UnlockRequest, WorkspaceStatus,
@@ -128,4 +128,66 @@ pub async fn workspace_save_recovery_sheet(
     };
     workspace::write_recovery_sheet(state.context(), state.session(), &code, file.path())?;
     Ok(true)
+}
+
+/// Asks where to save a backup (native dialog) and writes it, verified; progress is polled with
+/// `job_progress`. Returns null when the user cancels.
+#[tauri::command]
+pub async fn workspace_backup<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Option<workspace::BackupSummary>, ApiError> {
+    let stamp = state.context().clock().now().format("%Y-%m-%d");
+    let Some(file) = rfd::AsyncFileDialog::new()
+        .set_title("Save a backup of the workspace")
+        .set_file_name(format!("cip-workbench-{stamp}.cipwbak"))
+        .save_file()
+        .await
+    else {
+        return Ok(None);
+    };
+    // The copy and its verification take seconds: off the async workers.
+    let path = file.path().to_path_buf();
+    let summary = tauri::async_runtime::spawn_blocking(move || {
+        let state = app.state::<AppState>();
+        let job = state.jobs().start("Backing up");
+        workspace::backup(state.context(), state.session(), &path, &mut |done, total| job.report(done, total))
+    })
+    .await
+    .map_err(|e| ApiError { code: workbench_app::ErrorCode::Internal, message: e.to_string() })??;
+    Ok(Some(summary))
+}
+
+/// First run on a new machine: pick a backup (native dialog) and restore it into this
+/// workspace folder, unlocking it with the passphrase or recovery code given. Null on cancel.
+#[tauri::command]
+pub async fn workspace_restore<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    request: UnlockRequest,
+) -> Result<Option<WorkspaceStatus>, ApiError> {
+    let Some(file) = rfd::AsyncFileDialog::new()
+        .set_title("Choose a CIP Workbench backup")
+        .add_filter("CIP Workbench backup", &["cipwbak"])
+        .pick_file()
+        .await
+    else {
+        return Ok(None);
+    };
+    let path = file.path().to_path_buf();
+    let status = tauri::async_runtime::spawn_blocking(move || {
+        let state = app.state::<AppState>();
+        let job = state.jobs().start("Restoring");
+        workspace::restore(state.context(), state.session(), &path, &request, &mut |done, total| {
+            job.report(done, total)
+        })
+    })
+    .await
+    .map_err(|e| ApiError { code: workbench_app::ErrorCode::Internal, message: e.to_string() })??;
+    Ok(Some(status))
+}
+
+/// The long job running, if any (backup, restore), for the status bar.
+#[tauri::command]
+pub fn job_progress(state: State<'_, AppState>) -> Option<workbench_app::jobs::JobProgress> {
+    state.jobs().current()
 }

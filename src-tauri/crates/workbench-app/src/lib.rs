@@ -9,6 +9,7 @@ pub mod audit;
 pub mod context;
 pub mod doctor;
 pub mod error;
+pub mod jobs;
 pub mod session;
 pub mod workspace;
 

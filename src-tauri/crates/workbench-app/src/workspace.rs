@@ -247,14 +247,39 @@ fn require(allowed: bool, what: &str) -> Result<(), AppError> {
     if allowed { Ok(()) } else { Err(AppError::Forbidden(format!("only an officer may {what}"))) }
 }
 
+/// What a finished backup holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct BackupSummary {
+    /// Where it was written.
+    pub path: String,
+    /// Its size.
+    #[ts(type = "number")]
+    pub bytes: u64,
+    /// Evidence files in it.
+    #[ts(type = "number")]
+    pub evidence_files: u64,
+    /// Audit events in its snapshot.
+    #[ts(type = "number")]
+    pub audit_events: i64,
+}
+
 /// Writes a verified one-file backup of the unlocked workspace to `out`.
 pub fn backup(
     ctx: &Context,
     session: &Session,
     out: &std::path::Path,
     progress: workbench_store::backup::Progress<'_>,
-) -> Result<workbench_store::backup::BackupSummary, AppError> {
-    session.with(ctx, |u| Ok(workbench_store::backup::write(&u.workspace, out, progress)?))
+) -> Result<BackupSummary, AppError> {
+    session.with(ctx, |u| {
+        let summary = workbench_store::backup::write(&u.workspace, out, progress)?;
+        Ok(BackupSummary {
+            path: out.display().to_string(),
+            bytes: summary.bytes,
+            evidence_files: summary.evidence_files as u64,
+            audit_events: summary.audit_events,
+        })
+    })
 }
 
 /// Restores the backup at `from` into this context's (empty) workspace folder and opens it.

@@ -5,10 +5,12 @@ import type { ActorView } from './bindings/ActorView';
 import type { AppInfo } from './bindings/AppInfo';
 import type { AuditEventView } from './bindings/AuditEventView';
 import type { AuditQuery } from './bindings/AuditQuery';
+import type { BackupSummary } from './bindings/BackupSummary';
 import type { ChainReport } from './bindings/ChainReport';
 import type { DoctorReport } from './bindings/DoctorReport';
 import type { InitRequest } from './bindings/InitRequest';
 import type { InitResult } from './bindings/InitResult';
+import type { JobProgress } from './bindings/JobProgress';
 import type { NewActor } from './bindings/NewActor';
 import type { UnlockRequest } from './bindings/UnlockRequest';
 import type { WorkspaceStatus } from './bindings/WorkspaceStatus';
@@ -20,10 +22,12 @@ export type {
 	AppInfo,
 	AuditEventView,
 	AuditQuery,
+	BackupSummary,
 	ChainReport,
 	DoctorReport,
 	InitRequest,
 	InitResult,
+	JobProgress,
 	NewActor,
 	UnlockRequest,
 	WorkspaceStatus
@@ -53,6 +57,13 @@ export const workspaceTouch = () => ipc.call<number>('workspace_touch');
 /** Opens a native save dialog and writes the recovery-code sheet; false if cancelled. */
 export const workspaceSaveRecoverySheet = (code: string) =>
 	ipc.call<boolean>('workspace_save_recovery_sheet', { code });
+/** Native save dialog, then a verified backup; null if cancelled. Poll `jobProgress`. */
+export const workspaceBackup = () => ipc.call<BackupSummary | null>('workspace_backup');
+/** Native open dialog, then restore into the (empty) workspace folder; null if cancelled. */
+export const workspaceRestore = (request: UnlockRequest) =>
+	ipc.call<WorkspaceStatus | null>('workspace_restore', { request });
+/** The long job running (backup, restore), if any. */
+export const jobProgress = () => ipc.call<JobProgress | null>('job_progress');
 export const workspaceChangePassphrase = (newPassphrase: string) =>
 	ipc.call<null>('workspace_change_passphrase', { newPassphrase });
 
