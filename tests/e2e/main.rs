@@ -91,6 +91,13 @@ async fn an_officer_adds_a_reviewer_who_then_acts() -> WebDriverResult<()> {
     let app = App::launch().await?;
     app.create_workspace().await?;
     app.go("s").await?;
+    app.type_into("[data-testid='idle-minutes']", "5").await?;
+    app.click("[data-testid='save-settings']").await?;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !app.text_of("[data-testid='lock-countdown']").await?.ends_with("5 min") {
+        assert!(std::time::Instant::now() < deadline, "the countdown follows the new idle limit");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     app.type_into("[data-testid='new-actor-name']", "Rita Reviewer").await?;
     let form = app.wait_for("form[aria-label='Add a person']").await?;
     form.find(By::Css("select")).await?.send_keys("reviewer").await?;

@@ -20,7 +20,9 @@ macro_rules! with_commands {
             actor_create,
             actor_switch,
             audit_list,
-            audit_verify
+            audit_verify,
+            settings_get,
+            settings_update
         )
     };
 }

@@ -4,6 +4,7 @@
 
 use tauri::{Manager, State};
 use workbench_app::audit::{AuditEventView, AuditQuery};
+use workbench_app::settings::WorkspaceSettings;
 use workbench_app::workspace::{
     self, ActorView, InitRequest, InitResult, NewActor, UnlockRequest, WorkspaceStatus,
 };
@@ -190,4 +191,19 @@ pub async fn workspace_restore<R: tauri::Runtime>(
 #[tauri::command]
 pub fn job_progress(state: State<'_, AppState>) -> Option<workbench_app::jobs::JobProgress> {
     state.jobs().current()
+}
+
+/// The workspace settings (idle lock, evidence size limit).
+#[tauri::command]
+pub fn settings_get(state: State<'_, AppState>) -> Result<WorkspaceSettings, ApiError> {
+    Ok(workbench_app::settings::get(state.context(), state.session())?)
+}
+
+/// Saves the workspace settings (officers only).
+#[tauri::command]
+pub fn settings_update(
+    state: State<'_, AppState>,
+    settings: WorkspaceSettings,
+) -> Result<WorkspaceSettings, ApiError> {
+    Ok(workbench_app::settings::update(state.context(), state.session(), &settings)?)
 }

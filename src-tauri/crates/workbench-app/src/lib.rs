@@ -11,6 +11,7 @@ pub mod doctor;
 pub mod error;
 pub mod jobs;
 pub mod session;
+pub mod settings;
 pub mod workspace;
 
 pub use about::{AppInfo, KeyringInfo, app_info, export_about_pdf};

@@ -6,6 +6,7 @@
 //! that needs the workspace first locks it if the idle limit has passed.
 
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -30,7 +31,7 @@ pub struct Unlocked {
 /// Locked or unlocked, behind one mutex (held only for the duration of one use case).
 pub struct Session {
     state: Mutex<Option<Unlocked>>,
-    idle_lock: Duration,
+    idle_lock_secs: AtomicU64,
 }
 
 impl Default for Session {
@@ -41,19 +42,24 @@ impl Default for Session {
 
 impl std::fmt::Debug for Session {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Session").field("idle_lock", &self.idle_lock).finish_non_exhaustive()
+        f.debug_struct("Session").field("idle_lock", &self.idle_lock()).finish_non_exhaustive()
     }
 }
 
 impl Session {
     /// A locked session that locks itself after `idle_lock` without activity.
     pub fn new(idle_lock: Duration) -> Self {
-        Self { state: Mutex::new(None), idle_lock }
+        Self { state: Mutex::new(None), idle_lock_secs: AtomicU64::new(idle_lock.as_secs()) }
     }
 
     /// The idle limit.
     pub fn idle_lock(&self) -> Duration {
-        self.idle_lock
+        Duration::from_secs(self.idle_lock_secs.load(Ordering::Relaxed))
+    }
+
+    /// Changes the idle limit (from the workspace's settings).
+    pub fn set_idle_lock(&self, limit: Duration) {
+        self.idle_lock_secs.store(limit.as_secs().max(1), Ordering::Relaxed);
     }
 
     /// Replaces the state with an unlocked workspace acting as `actor`.
@@ -75,7 +81,7 @@ impl Session {
     ) -> Result<T, AppError> {
         let mut guard = self.guard();
         let now = ctx.clock().now();
-        let expired = guard.as_ref().is_some_and(|u| idle_for(u, now) >= self.idle_lock);
+        let expired = guard.as_ref().is_some_and(|u| idle_for(u, now) >= self.idle_lock());
         if expired {
             tracing::info!("workspace locked after the idle limit");
             *guard = None;
@@ -93,7 +99,7 @@ impl Session {
         f: impl FnOnce(&Unlocked) -> Result<T, AppError>,
     ) -> Result<T, AppError> {
         let mut guard = self.guard();
-        if guard.as_ref().is_some_and(|u| idle_for(u, ctx.clock().now()) >= self.idle_lock) {
+        if guard.as_ref().is_some_and(|u| idle_for(u, ctx.clock().now()) >= self.idle_lock()) {
             *guard = None;
         }
         f(guard.as_ref().ok_or(AppError::Locked)?)
@@ -104,7 +110,7 @@ impl Session {
         let guard = self.guard();
         let unlocked = guard.as_ref()?;
         let idle = idle_for(unlocked, ctx.clock().now());
-        Some(self.idle_lock.saturating_sub(idle).as_secs())
+        Some(self.idle_lock().saturating_sub(idle).as_secs())
     }
 
     /// True when unlocked and within the idle limit.

@@ -158,6 +158,7 @@ pub fn unlock(
         .filter(|a| a.role == Role::Officer)
         .min_by(|a, b| a.created_at.cmp(&b.created_at))
         .ok_or(workbench_store::StoreError::UnknownActor)?;
+    session.set_idle_lock(crate::settings::load(&workspace)?.idle_lock());
     session.open(ctx, workspace, officer);
     status(ctx, session)
 }

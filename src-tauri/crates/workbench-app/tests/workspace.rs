@@ -154,3 +154,30 @@ fn passphrase_change_needs_a_long_passphrase_and_takes_effect() {
     workspace::unlock(&ctx, &session, &UnlockRequest::Passphrase("a different passphrase".into()))
         .expect("new one");
 }
+
+#[test]
+fn the_idle_lock_setting_applies_at_once_and_survives_unlock() {
+    use workbench_app::settings::{self, WorkspaceSettings};
+    let (_dir, ctx, clock, session) = setup();
+    init(&ctx, &session);
+    assert_eq!(settings::get(&ctx, &session).expect("get"), WorkspaceSettings::default());
+
+    let err =
+        settings::update(&ctx, &session, &WorkspaceSettings { idle_lock_minutes: 0, evidence_max_mib: 5000 })
+            .expect_err("out of range");
+    assert_eq!(
+        err.to_string(),
+        "2 invalid field(s): idle_lock_minutes: must be 1 to 240 minutes; evidence_max_mib: must be 1 to 1024 MiB"
+    );
+
+    let five = WorkspaceSettings { idle_lock_minutes: 5, evidence_max_mib: 20 };
+    settings::update(&ctx, &session, &five).expect("update");
+    clock.advance(chrono::Duration::minutes(5));
+    assert!(matches!(workspace::actor_list(&ctx, &session), Err(AppError::Locked)), "5 idle minutes lock it");
+
+    workspace::unlock(&ctx, &session, &UnlockRequest::Passphrase(PASS.into())).expect("unlock");
+    assert_eq!(workspace::status(&ctx, &session).expect("status").seconds_to_lock, Some(300));
+    assert_eq!(settings::get(&ctx, &session).expect("get"), five);
+    let events = workbench_app::audit::list(&ctx, &session, &Default::default()).expect("events");
+    assert_eq!(events.iter().filter(|e| e.action == "settings.update").count(), 2, "each change is audited");
+}

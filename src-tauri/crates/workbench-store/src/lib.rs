@@ -20,6 +20,7 @@ pub mod keyring;
 pub mod keyslots;
 pub mod migrations;
 pub mod secrets;
+pub mod settings;
 pub mod workspace;
 
 pub use db::{Database, sqlcipher_version};

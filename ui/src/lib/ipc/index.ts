@@ -13,6 +13,7 @@ import type { InitResult } from './bindings/InitResult';
 import type { JobProgress } from './bindings/JobProgress';
 import type { NewActor } from './bindings/NewActor';
 import type { UnlockRequest } from './bindings/UnlockRequest';
+import type { WorkspaceSettings } from './bindings/WorkspaceSettings';
 import type { WorkspaceStatus } from './bindings/WorkspaceStatus';
 
 export { IpcError, toIpcError } from './client';
@@ -30,6 +31,7 @@ export type {
 	JobProgress,
 	NewActor,
 	UnlockRequest,
+	WorkspaceSettings,
 	WorkspaceStatus
 };
 export type { ChainBreak } from './bindings/ChainBreak';
@@ -74,3 +76,7 @@ export const actorSwitch = (id: ActorId, passphrase: string) =>
 
 export const auditList = (query: AuditQuery) => ipc.call<AuditEventView[]>('audit_list', { query });
 export const auditVerify = () => ipc.call<ChainReport>('audit_verify');
+
+export const settingsGet = () => ipc.call<WorkspaceSettings>('settings_get');
+export const settingsUpdate = (settings: WorkspaceSettings) =>
+	ipc.call<WorkspaceSettings>('settings_update', { settings });

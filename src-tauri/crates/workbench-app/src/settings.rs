@@ -1,0 +1,98 @@
+//! Workspace settings the officer controls: the idle lock and the evidence size limit.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use workbench_core::{CoreError, FieldError};
+use workbench_store::settings;
+
+use crate::context::Context;
+use crate::error::AppError;
+use crate::session::Session;
+
+/// The settings, with their defaults filled in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct WorkspaceSettings {
+    /// Lock after this many idle minutes (1–240; default 15).
+    pub idle_lock_minutes: u32,
+    /// Largest evidence file accepted, in MiB (1–1024; default 50).
+    pub evidence_max_mib: u32,
+}
+
+impl Default for WorkspaceSettings {
+    fn default() -> Self {
+        Self { idle_lock_minutes: 15, evidence_max_mib: 50 }
+    }
+}
+
+impl WorkspaceSettings {
+    /// Checks every field; the error names each field out of range.
+    pub fn validate(&self) -> Result<(), CoreError> {
+        let mut errors = Vec::new();
+        if !(1..=240).contains(&self.idle_lock_minutes) {
+            errors.push(FieldError {
+                field: "idle_lock_minutes".into(),
+                problem: "must be 1 to 240 minutes".into(),
+            });
+        }
+        if !(1..=1024).contains(&self.evidence_max_mib) {
+            errors.push(FieldError {
+                field: "evidence_max_mib".into(),
+                problem: "must be 1 to 1024 MiB".into(),
+            });
+        }
+        if errors.is_empty() { Ok(()) } else { Err(CoreError::Invalid(errors)) }
+    }
+
+    /// The idle limit as a duration.
+    pub fn idle_lock(&self) -> Duration {
+        Duration::from_secs(u64::from(self.idle_lock_minutes) * 60)
+    }
+}
+
+/// Reads the settings from an open workspace.
+pub(crate) fn load(ws: &workbench_store::Workspace) -> Result<WorkspaceSettings, AppError> {
+    let defaults = WorkspaceSettings::default();
+    let read = |name: &str, default: u32| -> Result<u32, AppError> {
+        Ok(ws.db().read(|c| settings::get(c, name))?.and_then(|v| v.parse().ok()).unwrap_or(default))
+    };
+    Ok(WorkspaceSettings {
+        idle_lock_minutes: read("idle_lock_minutes", defaults.idle_lock_minutes)?,
+        evidence_max_mib: read("evidence_max_mib", defaults.evidence_max_mib)?,
+    })
+}
+
+/// The current settings.
+pub fn get(ctx: &Context, session: &Session) -> Result<WorkspaceSettings, AppError> {
+    session.with(ctx, |u| load(&u.workspace))
+}
+
+/// Saves the settings (officers only); the idle limit applies at once. Each changed value is
+/// audited.
+pub fn update(
+    ctx: &Context,
+    session: &Session,
+    new: &WorkspaceSettings,
+) -> Result<WorkspaceSettings, AppError> {
+    new.validate()?;
+    session.with(ctx, |u| {
+        if !u.actor.role.can_manage_actors() {
+            return Err(AppError::Forbidden("only an officer may change the workspace settings".into()));
+        }
+        let current = load(&u.workspace)?;
+        let actor = u.actor.id.to_string();
+        let at = ctx.clock().now();
+        let db = u.workspace.db_mut();
+        if new.idle_lock_minutes != current.idle_lock_minutes {
+            settings::set(db, "idle_lock_minutes", &new.idle_lock_minutes.to_string(), &actor, at)?;
+        }
+        if new.evidence_max_mib != current.evidence_max_mib {
+            settings::set(db, "evidence_max_mib", &new.evidence_max_mib.to_string(), &actor, at)?;
+        }
+        Ok(())
+    })?;
+    session.set_idle_lock(new.idle_lock());
+    Ok(new.clone())
+}

@@ -1,0 +1,49 @@
+//! Workspace settings: small named values in `workspace_meta` under `setting.`, each change
+//! audited with digests of the old and new value.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::audit::{self, Change};
+use crate::db::Database;
+use crate::error::StoreError;
+
+/// Reads a setting; `None` when it was never set (the caller applies its default).
+pub fn get(conn: &Connection, name: &str) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .query_row("SELECT value FROM workspace_meta WHERE key = ?1", [format!("setting.{name}")], |r| {
+            r.get(0)
+        })
+        .optional()?)
+}
+
+/// Sets a setting and records the change in the audit chain, in one transaction.
+pub fn set(
+    db: &mut Database,
+    name: &str,
+    value: &str,
+    actor: &str,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    db.write(|tx| {
+        let key = format!("setting.{name}");
+        let before = get(tx, name)?;
+        tx.execute(
+            "INSERT INTO workspace_meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        let object = format!("setting:{name}");
+        audit::append(
+            tx,
+            at,
+            Change {
+                actor,
+                action: "settings.update",
+                object: &object,
+                before: before.as_deref().map(str::as_bytes),
+                after: Some(value.as_bytes()),
+            },
+        )?;
+        Ok(())
+    })
+}
