@@ -7,7 +7,7 @@ pub mod cli;
 pub mod commands;
 pub mod state;
 
-use tauri::{Builder, Runtime};
+use tauri::{Builder, Manager, Runtime};
 
 pub use state::AppState;
 
@@ -26,6 +26,15 @@ pub fn run_gui(context: workbench_app::Context) -> anyhow::Result<()> {
     tracing::info!(data_dir = %context.data_dir().display(), "starting the window");
     register(tauri::Builder::default())
         .manage(AppState::new(context))
+        .setup(|app| {
+            // Screen lock or sleep locks the workspace; the UI sees it on its next status poll.
+            let handle = app.handle().clone();
+            let watchers = workbench_app::os_lock::watch(move |_why| {
+                handle.state::<AppState>().session().lock();
+            });
+            tracing::info!(watchers, "watching for screen lock and sleep");
+            Ok(())
+        })
         .run(tauri::generate_context!())
         .map_err(|e| anyhow::anyhow!("the window could not start: {e}"))
 }

@@ -31,6 +31,11 @@ pub struct App {
 impl App {
     /// Starts a display if needed, tauri-driver, and the app binary with a fresh workspace.
     pub async fn launch() -> WebDriverResult<Self> {
+        Self::launch_with_env(&[]).await
+    }
+
+    /// As [`App::launch`], with extra environment variables for the app (e.g. a private D-Bus).
+    pub async fn launch_with_env(env: &[(&str, &str)]) -> WebDriverResult<Self> {
         let workspace = tempfile::tempdir().expect("temporary workspace");
         // A fresh WebView profile (localStorage, caches) per test, so no test sees another's state.
         let profile = tempfile::tempdir().expect("temporary profile");
@@ -46,6 +51,7 @@ impl App {
             .env("XDG_CONFIG_HOME", profile.path().join("config"))
             .env("DISPLAY", &display)
             .env_remove("WAYLAND_DISPLAY")
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::null());
         let tauri_driver = command.spawn().expect("tauri-driver starts (cargo xtask setup installs it)");
@@ -210,4 +216,48 @@ fn tauri_driver_path() -> PathBuf {
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
         .expect("HOME or CARGO_HOME");
     cargo_home.join("bin/tauri-driver")
+}
+
+/// A private D-Bus session bus for one test; stopped on drop.
+pub struct PrivateBus {
+    daemon: Child,
+    /// The bus address (`unix:path=…`), for `DBUS_SESSION_BUS_ADDRESS` and `dbus-send --bus=`.
+    pub address: String,
+}
+
+impl PrivateBus {
+    /// Starts `dbus-daemon --session` and reads its address.
+    pub fn start() -> Self {
+        use std::io::{BufRead, BufReader};
+        let mut daemon = Command::new("dbus-daemon")
+            .args(["--session", "--nofork", "--print-address=1"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("dbus-daemon (cargo xtask setup installs dbus)");
+        let mut address = String::new();
+        let stdout = daemon.stdout.take().expect("stdout");
+        BufReader::new(stdout).read_line(&mut address).expect("bus address");
+        Self { daemon, address: address.trim().to_owned() }
+    }
+
+    /// Emits `org.freedesktop.ScreenSaver.ActiveChanged(active)` on the bus.
+    pub fn screen_saver(&self, active: bool) {
+        let status = Command::new("dbus-send")
+            .arg(format!("--bus={}", self.address))
+            .args([
+                "--type=signal",
+                "/org/freedesktop/ScreenSaver",
+                "org.freedesktop.ScreenSaver.ActiveChanged",
+            ])
+            .arg(format!("boolean:{active}"))
+            .status()
+            .expect("dbus-send");
+        assert!(status.success(), "dbus-send failed");
+    }
+}
+
+impl Drop for PrivateBus {
+    fn drop(&mut self) {
+        terminate(&mut self.daemon);
+    }
 }

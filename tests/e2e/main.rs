@@ -4,7 +4,7 @@
 
 mod harness;
 
-use harness::{App, PASSPHRASE};
+use harness::{App, PASSPHRASE, PrivateBus};
 use thirtyfour::prelude::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -119,5 +119,17 @@ async fn an_officer_adds_a_reviewer_who_then_acts() -> WebDriverResult<()> {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     app.screenshot("settings").await;
+    app.quit().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "end-to-end: needs tauri-driver and a display; run by `cargo xtask test`"]
+async fn a_screen_lock_signal_locks_the_workspace() -> WebDriverResult<()> {
+    let bus = PrivateBus::start();
+    let app = App::launch_with_env(&[("DBUS_SESSION_BUS_ADDRESS", &bus.address)]).await?;
+    app.create_workspace().await?;
+    bus.screen_saver(true);
+    app.wait_for("[data-testid='unlock-secret']").await?;
+    app.screenshot("locked-by-screensaver").await;
     app.quit().await
 }

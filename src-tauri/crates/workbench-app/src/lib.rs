@@ -10,6 +10,7 @@ pub mod context;
 pub mod doctor;
 pub mod error;
 pub mod jobs;
+pub mod os_lock;
 pub mod session;
 pub mod settings;
 pub mod workspace;

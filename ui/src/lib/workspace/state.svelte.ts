@@ -22,6 +22,9 @@ export function onLock(clear: () => void): () => void {
 	return () => clearers.delete(clear);
 }
 
+/** How often the unlocked UI re-reads the backend's lock state. */
+const STATUS_POLL_SECONDS = 5;
+
 /** At most one activity ping per this many milliseconds. */
 const TOUCH_INTERVAL_MS = 30_000;
 
@@ -96,11 +99,14 @@ class WorkspaceState {
 	private startTicker() {
 		this.lastTouch = Date.now();
 		if (this.ticker) return;
+		let ticks = 0;
 		this.ticker = setInterval(() => {
 			if (this.secondsToLock === null) return;
 			this.secondsToLock = Math.max(0, this.secondsToLock - 1);
-			// Ask the backend rather than trust the local count: it owns the timer.
-			if (this.secondsToLock === 0) this.refresh();
+			ticks += 1;
+			// Ask the backend rather than trust the local count: it owns the timer, and it may
+			// have locked for the screen locking or the machine sleeping.
+			if (this.secondsToLock === 0 || ticks % STATUS_POLL_SECONDS === 0) this.refresh();
 		}, 1000);
 	}
 
