@@ -11,6 +11,12 @@ pub mod doctor;
 pub mod error;
 pub mod jobs;
 pub mod os_lock;
+
+/// A private D-Bus for tests, shared with the e2e harness.
+#[cfg(all(test, target_os = "linux"))]
+#[path = "../../../../tests/support/bus.rs"]
+mod test_bus;
+
 pub mod session;
 pub mod settings;
 pub mod workspace;

@@ -59,36 +59,18 @@ mod platform {
 
     #[cfg(test)]
     mod tests {
-        use std::io::{BufRead, BufReader};
-        use std::process::{Command, Stdio};
         use std::sync::mpsc;
         use std::time::Duration;
 
         use super::*;
+        use crate::test_bus::PrivateBus;
 
         /// A private session bus (dbus-daemon), the watcher on it, and `dbus-send` emitting the
         /// screen saver's signal: the callback must fire for `true` and not for `false`.
         #[test]
         fn a_screen_lock_signal_on_a_real_bus_locks() {
-            struct Daemon(std::process::Child);
-            impl Drop for Daemon {
-                fn drop(&mut self) {
-                    let _ = self.0.kill();
-                    let _ = self.0.wait();
-                }
-            }
-            let mut daemon = Daemon(
-                Command::new("dbus-daemon")
-                    .args(["--session", "--nofork", "--print-address=1"])
-                    .stdout(Stdio::piped())
-                    .spawn()
-                    .expect("dbus-daemon (cargo xtask setup installs dbus)"),
-            );
-            let mut address = String::new();
-            BufReader::new(daemon.0.stdout.take().expect("stdout")).read_line(&mut address).expect("address");
-            let address = address.trim().to_owned();
-
-            let connection = zbus::blocking::connection::Builder::address(address.as_str())
+            let bus = PrivateBus::start();
+            let connection = zbus::blocking::connection::Builder::address(bus.address.as_str())
                 .expect("address")
                 .build()
                 .expect("connect");
@@ -98,25 +80,12 @@ mod platform {
             })
             .expect("watch");
 
-            let send = |active: &str| {
-                let status = Command::new("dbus-send")
-                    .arg(format!("--bus={address}"))
-                    .args([
-                        "--type=signal",
-                        "/org/freedesktop/ScreenSaver",
-                        "org.freedesktop.ScreenSaver.ActiveChanged",
-                    ])
-                    .arg(format!("boolean:{active}"))
-                    .status()
-                    .expect("dbus-send");
-                assert!(status.success());
-            };
-            send("false");
+            bus.screen_saver(false);
             assert!(
                 rx.recv_timeout(Duration::from_millis(500)).is_err(),
                 "unlocking the screen must not lock"
             );
-            send("true");
+            bus.screen_saver(true);
             assert_eq!(rx.recv_timeout(Duration::from_secs(5)).expect("lock callback"), "screen locked");
         }
     }
