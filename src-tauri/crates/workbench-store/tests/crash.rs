@@ -75,19 +75,24 @@ fn kill_minus_9_loses_no_acknowledged_commit() {
         seed ^= seed << 17;
         let after = Duration::from_millis(seed % 40);
         let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = std::sync::mpsc::channel::<String>();
         let reader = std::thread::spawn(move || {
-            BufReader::new(stdout)
-                .lines()
-                .map_while(Result::ok)
-                .filter_map(|l| l.strip_prefix("ACK ").map(str::to_owned))
-                .collect::<Vec<_>>()
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(id) = line.strip_prefix("ACK ") {
+                    let _ = tx.send(id.to_owned());
+                }
+            }
         });
-        // Wait for the first acknowledgement window to open (unlock and sweep take a moment).
-        std::thread::sleep(Duration::from_millis(15) + after);
+        // Let the child get going (unlock, sweep, first commit), then kill it 0–40 ms into its
+        // stream of commits: a random point inside a transaction, a file write or an fsync.
+        if let Ok(first) = rx.recv_timeout(Duration::from_secs(10)) {
+            acknowledged.push(first);
+        }
+        std::thread::sleep(after);
         child.kill().expect("SIGKILL");
         let _ = child.wait();
-        let acks = reader.join().expect("reader");
-        acknowledged.extend(acks);
+        reader.join().expect("reader");
+        acknowledged.extend(rx.try_iter());
 
         let ws = Workspace::unlock(dir.path(), Unlock::RecoveryCode(&code))
             .unwrap_or_else(|e| panic!("cycle {cycle}: the workspace does not open after kill -9: {e}"));

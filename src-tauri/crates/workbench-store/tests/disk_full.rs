@@ -11,6 +11,8 @@ use workbench_store::evidence::{self, NewEvidence};
 use workbench_store::workspace::EVIDENCE_DIR;
 use workbench_store::{NewWorkspace, StoreError, Unlock, Workspace, backup};
 
+mod common;
+
 const PASS: &str = "disk full passphrase";
 
 /// A small tmpfs, unmounted on drop.
@@ -45,20 +47,7 @@ impl Drop for SmallDisk {
 }
 
 fn files_under(root: &Path) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).expect("list") {
-            let path = entry.expect("entry").path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.push(path.strip_prefix(root).expect("inside").display().to_string());
-            }
-        }
-    }
-    out.sort();
-    out
+    common::snapshot(root).into_keys().collect()
 }
 
 #[test]

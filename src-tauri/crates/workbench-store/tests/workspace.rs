@@ -1,13 +1,15 @@
 //! A whole workspace on disk: create, unlock every way, refuse wrong secrets without writing,
 //! detect tampering with the audit chain.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::TimeZone;
 use workbench_store::audit;
 use workbench_store::workspace::{DB_FILE, KEYSLOTS_FILE};
 use workbench_store::{NewWorkspace, StoreError, Unlock, Workspace};
+
+mod common;
+use common::snapshot;
 
 const PASS: &str = "a long workspace passphrase";
 
@@ -27,26 +29,6 @@ fn create(root: &Path) -> workbench_store::Created {
         },
     )
     .expect("create")
-}
-
-/// Every file in the workspace folder with its bytes.
-fn snapshot(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).expect("list") {
-            let path = entry.expect("entry").path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                files.insert(
-                    path.strip_prefix(root).expect("inside").display().to_string(),
-                    std::fs::read(&path).expect("read"),
-                );
-            }
-        }
-    }
-    files
 }
 
 #[test]
