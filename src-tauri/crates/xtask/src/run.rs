@@ -14,10 +14,14 @@ use crate::root;
 use crate::setup::{self, Needs};
 use process::{start_xvfb, terminate};
 
+/// The demo workspace's passphrase (it holds no real data).
+const DEMO_PASSPHRASE: &str = "demo workspace passphrase";
+
 /// Options of `cargo xtask run`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct RunArgs {
-    /// Workspace folder to open (default: target/demo-workspace).
+    /// Workspace folder to open (default: target/demo-workspace, created on first run with the
+    /// passphrase printed by this command).
     #[arg(long, value_name = "DIR")]
     workspace: Option<PathBuf>,
     /// Save a screenshot of the screen to FILE once the window is up.
@@ -37,6 +41,30 @@ pub(crate) fn run(args: &RunArgs) -> anyhow::Result<()> {
     let binary = target.join("debug/cip-workbench");
     let workspace = args.workspace.clone().unwrap_or_else(|| root.join("target/demo-workspace"));
     std::fs::create_dir_all(&workspace).context("creating the demo workspace folder")?;
+    if args.workspace.is_none() && !workspace.join("keyslots.json").exists() {
+        step("create the demo workspace")?;
+        let status = Command::new(&binary)
+            .args([
+                "init",
+                "--no-keyring",
+                "--provider-name",
+                "Demo Cloud LLC",
+                "--officer-name",
+                "Demo Officer",
+            ])
+            .arg("--workspace")
+            .arg(&workspace)
+            .env("CIPW_PASSPHRASE", DEMO_PASSPHRASE)
+            .stdout(std::process::Stdio::null())
+            .status()
+            .context("creating the demo workspace")?;
+        if !status.success() {
+            bail!("could not create the demo workspace in {}", workspace.display());
+        }
+    }
+    if args.workspace.is_none() {
+        println!("\nDemo workspace passphrase: {DEMO_PASSPHRASE}");
+    }
 
     let has_display =
         ["DISPLAY", "WAYLAND_DISPLAY"].iter().any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()));
