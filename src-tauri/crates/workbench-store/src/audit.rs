@@ -70,7 +70,7 @@ pub fn append(
         ],
     )?;
     if seq % CHECKPOINT_EVERY == 0 {
-        insert_checkpoint(tx, &event, at, "interval")?;
+        insert_checkpoint(tx, seq, &event.hash, at, "interval")?;
     }
     Ok(event)
 }
@@ -94,36 +94,30 @@ pub fn checkpoint(
     at: DateTime<Utc>,
     reason: &str,
 ) -> Result<Option<Checkpoint>, StoreError> {
-    let Some(head) = tx
-        .query_row(
-            "SELECT seq, at, actor, action, object, before, after, prev_hash, hash FROM audit_event \
-             ORDER BY seq DESC LIMIT 1",
-            [],
-            row_to_event,
-        )
+    let Some((seq, hash)) = tx
+        .query_row("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1", [], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+        })
         .optional()?
     else {
         return Ok(None);
     };
-    tx.execute("DELETE FROM audit_checkpoint WHERE seq = ?1", [head.body.seq])?;
-    Ok(Some(insert_checkpoint(tx, &head, at, reason)?))
+    tx.execute("DELETE FROM audit_checkpoint WHERE seq = ?1", [seq])?;
+    Ok(Some(insert_checkpoint(tx, seq, &hash, at, reason)?))
 }
 
 fn insert_checkpoint(
     tx: &Transaction<'_>,
-    event: &ChainedEvent,
+    seq: i64,
+    hash: &str,
     at: DateTime<Utc>,
     reason: &str,
 ) -> Result<Checkpoint, StoreError> {
-    let checkpoint = Checkpoint {
-        events: event.body.seq,
-        root_hash: event.hash.clone(),
-        at: timestamp(&at),
-        reason: reason.to_owned(),
-    };
+    let checkpoint =
+        Checkpoint { events: seq, root_hash: hash.to_owned(), at: timestamp(&at), reason: reason.to_owned() };
     tx.execute(
         "INSERT INTO audit_checkpoint (seq, at, events, root_hash, reason) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![event.body.seq, checkpoint.at, checkpoint.events, checkpoint.root_hash, reason],
+        params![seq, checkpoint.at, checkpoint.events, checkpoint.root_hash, reason],
     )?;
     Ok(checkpoint)
 }
@@ -238,27 +232,73 @@ pub fn list(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-fn row_to_event(row: &rusqlite::Row<'_>) -> rusqlite::Result<ChainedEvent> {
-    let at: String = row.get(1)?;
-    let at = DateTime::parse_from_rfc3339(&at)
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, Box::new(e)))?
-        .with_timezone(&Utc);
-    Ok(ChainedEvent {
-        body: EventBody {
-            seq: row.get(0)?,
-            at,
-            actor: row.get(2)?,
-            action: row.get(3)?,
-            object: row.get(4)?,
-            before: row.get(5)?,
-            after: row.get(6)?,
-        },
-        prev_hash: row.get(7)?,
-        hash: row.get(8)?,
-    })
-}
-
 /// The stored form of a UTC time: RFC 3339 with microseconds and `Z` (also what is hashed).
 pub fn timestamp(at: &DateTime<Utc>) -> String {
     workbench_core::audit::canonical_time(at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{DataKey, Database};
+
+    fn db_with_events(n: usize) -> Database {
+        let mut db = Database::open_in_memory(&DataKey::generate().expect("key")).expect("open");
+        db.migrate().expect("migrate");
+        db.write(|tx| {
+            for i in 0..n {
+                let object = format!("customer:{i}");
+                append(
+                    tx,
+                    Utc::now(),
+                    Change {
+                        actor: "system",
+                        action: "customer.create",
+                        object: &object,
+                        before: None,
+                        after: Some(b"x"),
+                    },
+                )?;
+            }
+            Ok(())
+        })
+        .expect("events");
+        db
+    }
+
+    #[test]
+    fn a_filing_checkpoint_records_the_head_and_is_checked() {
+        let mut db = db_with_events(3);
+        let checkpoint =
+            db.write(|tx| checkpoint(tx, Utc::now(), "filing")).expect("checkpoint").expect("some");
+        let report = db.read(verify_chain).expect("verify");
+        assert_eq!(checkpoint.events, 3);
+        assert_eq!(checkpoint.root_hash, report.head);
+        assert!(report.first_break.is_none());
+
+        db.write(|tx| Ok(tx.execute("UPDATE audit_checkpoint SET root_hash = 'forged' WHERE seq = 3", [])?))
+            .expect("tamper");
+        let broken = db.read(verify_chain).expect("verify").first_break.expect("detected");
+        assert_eq!(broken.seq, 3);
+        assert_eq!(broken.problem, "does not match the checkpoint recorded for it");
+    }
+
+    #[test]
+    fn no_checkpoint_on_an_empty_chain() {
+        let mut db = db_with_events(0);
+        assert_eq!(db.write(|tx| checkpoint(tx, Utc::now(), "filing")).expect("runs"), None);
+    }
+
+    #[test]
+    fn list_filters_by_action_prefix_literally() {
+        let db = db_with_events(2);
+        let all = db.read(|c| list(c, None, 10, 0)).expect("list");
+        assert_eq!(all.iter().map(|e| e.seq).collect::<Vec<_>>(), [2, 1], "newest first");
+        assert_eq!(db.read(|c| list(c, Some("customer."), 10, 0)).expect("list").len(), 2);
+        assert!(
+            db.read(|c| list(c, Some("customer_"), 10, 0)).expect("list").is_empty(),
+            "_ is not a wildcard"
+        );
+        assert_eq!(db.read(|c| list(c, None, 1, 1)).expect("page")[0].seq, 1);
+    }
 }

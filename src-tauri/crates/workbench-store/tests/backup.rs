@@ -6,7 +6,9 @@ use std::path::Path;
 
 use chrono::TimeZone;
 use workbench_store::evidence::{self, NewEvidence};
-use workbench_store::{NewWorkspace, StoreError, Unlock, Workspace, backup};
+use workbench_store::{StoreError, Unlock, Workspace, backup};
+
+mod common;
 
 const PASS: &str = "backup test passphrase";
 
@@ -15,17 +17,7 @@ fn at() -> chrono::DateTime<chrono::Utc> {
 }
 
 fn populated(root: &Path) -> (Workspace, String, workbench_core::EvidenceId) {
-    let mut created = Workspace::create(
-        root,
-        &NewWorkspace {
-            provider_name: "P",
-            officer_name: "O",
-            passphrase: PASS,
-            use_keyring: false,
-            at: at(),
-        },
-    )
-    .expect("create");
+    let mut created = common::create(root, PASS);
     let record = evidence::store(
         &mut created.workspace,
         Cursor::new(vec![7u8; 100_000]),

@@ -7,7 +7,9 @@ use chrono::TimeZone;
 use workbench_core::ActorId;
 use workbench_store::evidence::{self, NewEvidence};
 use workbench_store::workspace::EVIDENCE_DIR;
-use workbench_store::{NewWorkspace, StoreError, Unlock, Workspace};
+use workbench_store::{StoreError, Unlock, Workspace};
+
+mod common;
 
 const PASS: &str = "evidence test passphrase";
 const CHUNK: usize = 64 * 1024;
@@ -17,17 +19,7 @@ fn at() -> chrono::DateTime<chrono::Utc> {
 }
 
 fn open(root: &Path) -> (Workspace, ActorId) {
-    let created = Workspace::create(
-        root,
-        &NewWorkspace {
-            provider_name: "P",
-            officer_name: "O",
-            passphrase: PASS,
-            use_keyring: false,
-            at: at(),
-        },
-    )
-    .expect("create");
+    let created = common::create(root, PASS);
     (created.workspace, created.officer.id)
 }
 

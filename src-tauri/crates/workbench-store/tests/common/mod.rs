@@ -1,5 +1,8 @@
 //! Helpers shared by the store's integration tests.
 
+// Each test binary includes this module and uses a subset of it.
+#![allow(dead_code)]
+
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -19,4 +22,22 @@ pub fn snapshot(root: &Path) -> BTreeMap<String, Vec<u8>> {
         }
     }
     files
+}
+
+/// A new workspace in `root` with passphrase `passphrase` and no keyring slot.
+pub fn create(root: &Path, passphrase: &str) -> workbench_store::Created {
+    let at = chrono::DateTime::parse_from_rfc3339("2026-11-27T10:00:00Z")
+        .expect("date")
+        .with_timezone(&chrono::Utc);
+    workbench_store::Workspace::create(
+        root,
+        &workbench_store::NewWorkspace {
+            provider_name: "P",
+            officer_name: "O",
+            passphrase,
+            use_keyring: false,
+            at,
+        },
+    )
+    .expect("create")
 }
