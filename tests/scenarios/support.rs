@@ -1,6 +1,10 @@
 //! Running the real binary and the real external tools for scenario tests.
 
 use std::path::Path;
+
+#[path = "../support/files.rs"]
+mod files;
+pub use files::snapshot;
 use std::process::{Command, Output};
 
 /// The app binary, built by cargo for this test.

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::support::{app, app_with_keyring, run, stderr, stdout, with_keyring};
+use crate::support::{app, app_with_keyring, run, snapshot, stderr, stdout, with_keyring};
 
 const PASS: &str = "scenario passphrase 2026";
 const CANARY_PROVIDER: &str = "CANARY-Provider-Zq7Xw";
@@ -12,23 +12,6 @@ fn passphrase_file(dir: &Path) -> std::path::PathBuf {
     let path = dir.join("pass.txt");
     std::fs::write(&path, format!("{PASS}\n")).expect("write passphrase file");
     path
-}
-
-/// Every byte of every file under `root`.
-fn all_bytes(root: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).expect("list") {
-            let path = entry.expect("entry").path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.push((path.display().to_string(), std::fs::read(&path).expect("read")));
-            }
-        }
-    }
-    out
 }
 
 fn contains(haystack: &[u8], needle: &str) -> bool {
@@ -58,7 +41,7 @@ fn init_without_keyring_then_verify_with_the_passphrase() {
         "says why there is no keyring slot"
     );
 
-    for (name, bytes) in all_bytes(&ws) {
+    for (name, bytes) in snapshot(&ws) {
         for canary in [CANARY_PROVIDER, PASS, code] {
             assert!(!contains(&bytes, canary), "{canary:?} found in plaintext in {name}");
         }

@@ -3,26 +3,12 @@
 // Each test binary includes this module and uses a subset of it.
 #![allow(dead_code)]
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
-/// Every file under `root` (relative path → bytes), for before/after comparisons.
-pub fn snapshot(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).expect("list") {
-            let path = entry.expect("entry").path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let name = path.strip_prefix(root).expect("inside").display().to_string();
-                files.insert(name, std::fs::read(&path).expect("read"));
-            }
-        }
-    }
-    files
-}
+#[path = "../../../../../tests/support/files.rs"]
+mod files;
+#[allow(unused_imports)] // not every test binary compares snapshots
+pub use files::snapshot;
 
 /// A new workspace in `root` with passphrase `passphrase` and no keyring slot.
 pub fn create(root: &Path, passphrase: &str) -> workbench_store::Created {
