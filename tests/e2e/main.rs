@@ -133,3 +133,34 @@ async fn a_screen_lock_signal_locks_the_workspace() -> WebDriverResult<()> {
     app.screenshot("locked-by-screensaver").await;
     app.quit().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "end-to-end: needs tauri-driver and a display; run by `cargo xtask test`"]
+async fn an_officer_rotates_the_data_key_and_gets_a_new_recovery_code() -> WebDriverResult<()> {
+    let app = App::launch().await?;
+    let old_code = app.create_workspace().await?;
+    let old_db = std::fs::read(app.workspace().join("workspace.db")).expect("db");
+    app.go("s").await?;
+    app.type_into("[data-testid='rotate-passphrase']", "not the passphrase").await?;
+    app.click("[data-testid='rotate-key']").await?;
+    let error = app.text_of("section[aria-labelledby='key-heading'] [role='alert']").await?;
+    assert_eq!(error, "the passphrase is not right for this workspace");
+
+    app.type_into("[data-testid='rotate-passphrase']", PASSPHRASE).await?;
+    app.click("[data-testid='rotate-key']").await?;
+    let new_code = app.text_of("[data-testid='rotated-code']").await?;
+    assert_eq!(new_code.len(), 39, "{new_code}");
+    assert_ne!(new_code, old_code);
+    app.screenshot("rotated-key").await;
+    let new_db = std::fs::read(app.workspace().join("workspace.db")).expect("db");
+    assert_ne!(old_db[..4096], new_db[..4096], "re-encrypted on disk");
+
+    app.click("[data-testid='lock']").await?;
+    app.type_into("[data-testid='unlock-secret']", PASSPHRASE).await?;
+    app.click("[data-testid='unlock']").await?;
+    app.go("l").await?;
+    app.click("[data-testid='audit-verify']").await?;
+    let result = app.text_of("[data-testid='audit-result']").await?;
+    assert!(result.starts_with("✓ Intact: 3 event(s)"), "{result}");
+    app.quit().await
+}

@@ -77,6 +77,18 @@ fn plain_sqlite_refuses_the_database() {
     assert!(stderr(&output).contains("file is not a database"), "{}", stderr(&output));
 }
 
+/// `init` with the OS credential store (a private gnome-keyring under `scratch`); must succeed.
+fn init_with_keyring(scratch: &Path, ws: &Path, pass: &Path) -> std::process::Output {
+    let output = run(app_with_keyring(scratch)
+        .arg("init")
+        .arg("--workspace")
+        .arg(ws)
+        .arg("--passphrase-file")
+        .arg(pass));
+    assert!(output.status.success(), "{}", stderr(&output));
+    output
+}
+
 #[test]
 fn keyring_slot_unlocks_without_a_passphrase_and_its_loss_is_explained() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -84,13 +96,7 @@ fn keyring_slot_unlocks_without_a_passphrase_and_its_loss_is_explained() {
     let pass = passphrase_file(dir.path());
     let scratch = dir.path().join("session");
 
-    let output = run(app_with_keyring(&scratch)
-        .arg("init")
-        .arg("--workspace")
-        .arg(&ws)
-        .arg("--passphrase-file")
-        .arg(&pass));
-    assert!(output.status.success(), "{}", stderr(&output));
+    let output = init_with_keyring(&scratch, &ws, &pass);
     assert!(!stderr(&output).contains("not saved"), "the keyring slot must be created: {}", stderr(&output));
 
     // A later session, no passphrase given: the OS credential store's copy unlocks.
@@ -181,4 +187,63 @@ fn init_can_write_the_recovery_sheet_for_printing() {
     let text = crate::support::tool("pdftotext", &[path, "-"]);
     assert!(text.contains(&code), "the sheet carries the code shown:\n{text}");
     assert!(text.contains("Müller Datentechnik GmbH"), "{text}");
+}
+
+fn printed_code(text: &str) -> String {
+    text.lines()
+        .map(str::trim)
+        .find(|l| l.len() == 39 && l.matches('-').count() == 7)
+        .expect("a recovery code is printed")
+        .to_owned()
+}
+
+#[test]
+fn rotate_key_re_encrypts_keeps_the_keyring_working_and_replaces_the_recovery_code() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ws = dir.path().join("ws");
+    let pass = passphrase_file(dir.path());
+    let scratch = dir.path().join("session");
+    let output = init_with_keyring(&scratch, &ws, &pass);
+    let old_code = printed_code(&stdout(&output));
+    let old_db = std::fs::read(ws.join("workspace.db")).expect("db");
+
+    let output = run(app_with_keyring(&scratch)
+        .arg("rotate-key")
+        .arg("--workspace")
+        .arg(&ws)
+        .arg("--passphrase-file")
+        .arg(&pass));
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stderr(&output).contains("re-encrypting: 100 %"), "progress shown: {}", stderr(&output));
+    let new_code = printed_code(&stdout(&output));
+    assert_ne!(new_code, old_code);
+    assert!(!stderr(&output).contains("did not take"), "the keyring took the new key: {}", stderr(&output));
+    let new_db = std::fs::read(ws.join("workspace.db")).expect("db");
+    assert_ne!(old_db[..4096], new_db[..4096], "the database was re-encrypted");
+
+    // The keyring copy was replaced: unlock without a passphrase still works, and the rotation
+    // is in the chain (create, actor, rotate).
+    let output = run(app_with_keyring(&scratch).args(["audit", "verify", "--workspace"]).arg(&ws));
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).starts_with("audit chain intact: 3 event(s)"), "{}", stdout(&output));
+
+    // A backup opens with the new recovery code, not the old one.
+    let backup = dir.path().join("ws.cipwbak");
+    let output =
+        run(app_with_keyring(&scratch).arg("backup").arg("--out").arg(&backup).arg("--workspace").arg(&ws));
+    assert!(output.status.success(), "{}", stderr(&output));
+    for (code, ok) in [(&old_code, false), (&new_code, true)] {
+        let code_file = dir.path().join("code.txt");
+        std::fs::write(&code_file, format!("{code}\n")).expect("code file");
+        let target = dir.path().join(if ok { "restored-new" } else { "restored-old" });
+        let output = run(app()
+            .arg("restore")
+            .arg("--from")
+            .arg(&backup)
+            .arg("--recovery-code-file")
+            .arg(&code_file)
+            .arg("--workspace")
+            .arg(&target));
+        assert_eq!(output.status.success(), ok, "code old={}: {}", !ok, stderr(&output));
+    }
 }

@@ -60,6 +60,9 @@ enum Command {
     Restore(workspace::RestoreArgs),
     /// Change the workspace passphrase (re-wraps the key; the database is not re-encrypted).
     Passphrase(workspace::PassphraseArgs),
+    /// Replace the data key: re-encrypt the database and issue a new recovery code (the old
+    /// one stops working). Asks for the workspace passphrase.
+    RotateKey(workspace::RotateArgs),
     /// Write the one-page "about this workspace" PDF (no customer data in it).
     About {
         /// Where to write the PDF; replaced atomically.
@@ -90,6 +93,7 @@ fn run(command: Command, context: &Context, passphrase_file: Option<&std::path::
         Command::Audit(command) => workspace::audit(context, &command, passphrase_file),
         Command::Passphrase(args) => workspace::change_passphrase(context, &args, passphrase_file),
         Command::Backup(args) => workspace::backup(context, &args, passphrase_file),
+        Command::RotateKey(args) => workspace::rotate_key(context, &args, passphrase_file),
         Command::Restore(args) => workspace::restore(context, &args, passphrase_file),
         Command::Version { json } => match workbench_app::app_info(context) {
             Ok(info) if json => print_json(&info),

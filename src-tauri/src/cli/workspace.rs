@@ -70,6 +70,14 @@ pub struct RestoreArgs {
     recovery_code_file: Option<PathBuf>,
 }
 
+/// Options of `rotate-key`.
+#[derive(Debug, Args)]
+pub struct RotateArgs {
+    /// Also write the new recovery-code sheet to FILE, to print and lock away.
+    #[arg(long, value_name = "FILE")]
+    recovery_pdf: Option<PathBuf>,
+}
+
 /// Options of `passphrase change`.
 #[derive(Debug, Args)]
 pub struct PassphraseArgs {
@@ -97,21 +105,13 @@ pub fn init(ctx: &Context, args: &InitArgs, passphrase_file: Option<&Path>) -> E
                 eprintln!("note: the key was not saved in the OS credential store: {problem}");
                 eprintln!("      unlock with the passphrase instead.");
             }
-            println!();
-            println!("Recovery code (shown once; print it or write it down and keep it safe):");
-            println!();
-            println!("    {}", result.recovery_code);
-            println!();
-            println!(
-                "It unlocks the workspace if the passphrase is lost. Anyone holding it can read the records."
-            );
-            if let Some(pdf) = &args.recovery_pdf {
-                if let Err(e) = ws::write_recovery_sheet(ctx, &session, &result.recovery_code, pdf) {
-                    return fail(&ApiError::from(e).message);
-                }
-                println!("Recovery sheet written to {}: print it, then delete the file.", pdf.display());
-            }
-            ExitCode::SUCCESS
+            show_recovery_code(
+                ctx,
+                &session,
+                "Recovery code (shown once; print it or write it down and keep it safe):",
+                &result.recovery_code,
+                args.recovery_pdf.as_deref(),
+            )
         }
         Err(e) => fail(&ApiError::from(e).message),
     }
@@ -188,6 +188,70 @@ pub fn change_passphrase(ctx: &Context, args: &PassphraseArgs, passphrase_file: 
     }
 }
 
+pub fn rotate_key(ctx: &Context, args: &RotateArgs, passphrase_file: Option<&Path>) -> ExitCode {
+    // The passphrase is asked for even when the keyring could unlock: it confirms the rotation.
+    let passphrase = match secrets::passphrase(passphrase_file, "Workspace passphrase: ") {
+        Ok(p) => p,
+        Err(e) => return fail(&e),
+    };
+    let session = Session::default();
+    if let Err(e) = ws::unlock(ctx, &session, &UnlockRequest::Passphrase(passphrase.to_string())) {
+        return fail(&ApiError::from(e).message);
+    }
+    let result = ws::rotate_key(ctx, &session, &passphrase, &mut percent_printer("re-encrypting"));
+    match result {
+        Ok(result) => {
+            println!("The data key was replaced; {} evidence key(s) re-wrapped.", result.evidence_keys);
+            if let Some(problem) = &result.keyring_problem {
+                eprintln!("note: the OS credential store did not take the new key: {problem}");
+            }
+            show_recovery_code(
+                ctx,
+                &session,
+                "New recovery code (the old one no longer works; shown once):",
+                &result.recovery_code,
+                args.recovery_pdf.as_deref(),
+            )
+        }
+        Err(e) => fail(&ApiError::from(e).message),
+    }
+}
+
+/// Progress on stderr every 10 %: "backup: 40 %".
+fn percent_printer(label: &'static str) -> impl FnMut(u64, u64) {
+    let mut last = None;
+    move |done, total| {
+        let percent = (done * 100).checked_div(total).unwrap_or(100);
+        if last.is_none_or(|l| percent >= l + 10 || (percent == 100 && l < 100)) {
+            eprintln!("{label}: {percent} %");
+            last = Some(percent);
+        }
+    }
+}
+
+/// Prints a new recovery code once and, when asked, writes its one-page sheet for printing.
+fn show_recovery_code(
+    ctx: &Context,
+    session: &Session,
+    heading: &str,
+    code: &str,
+    pdf: Option<&Path>,
+) -> ExitCode {
+    println!();
+    println!("{heading}");
+    println!();
+    println!("    {code}");
+    println!();
+    println!("It unlocks the workspace if the passphrase is lost. Anyone holding it can read the records.");
+    if let Some(pdf) = pdf {
+        if let Err(e) = ws::write_recovery_sheet(ctx, session, code, pdf) {
+            return fail(&ApiError::from(e).message);
+        }
+        println!("Recovery sheet written to {}: print it, then delete the file.", pdf.display());
+    }
+    ExitCode::SUCCESS
+}
+
 /// Unlocks for one command: the OS credential store first (when the workspace has that slot
 /// and no passphrase was given), else the passphrase. Says why the keyring did not work.
 fn unlock(ctx: &Context, passphrase_file: Option<&Path>) -> Result<Session, String> {
@@ -214,15 +278,7 @@ pub fn backup(ctx: &Context, args: &BackupArgs, passphrase_file: Option<&Path>) 
         Ok(s) => s,
         Err(e) => return fail(&e),
     };
-    let mut last = 0;
-    let mut progress = |done: u64, total: u64| {
-        let percent = (done * 100).checked_div(total).unwrap_or(100);
-        if percent >= last + 10 || percent == 100 {
-            eprintln!("backup: {percent} %");
-            last = percent;
-        }
-    };
-    match ws::backup(ctx, &session, &args.out, &mut progress) {
+    match ws::backup(ctx, &session, &args.out, &mut percent_printer("backup")) {
         Ok(summary) => {
             println!(
                 "wrote {} ({} bytes; {} evidence file(s), {} audit event(s)); verified",

@@ -12,6 +12,7 @@ macro_rules! with_commands {
             workspace_lock,
             workspace_touch,
             workspace_change_passphrase,
+            workspace_rotate_key,
             workspace_save_recovery_sheet,
             workspace_backup,
             workspace_restore,

@@ -77,6 +77,24 @@ pub fn workspace_change_passphrase(
     Ok(workspace::change_passphrase(state.context(), state.session(), &new_passphrase)?)
 }
 
+/// Replace the data key (re-encrypts the database; progress is polled with `job_progress`).
+#[tauri::command]
+pub async fn workspace_rotate_key<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    passphrase: String,
+) -> Result<workspace::RotateResult, ApiError> {
+    tauri::async_runtime::spawn_blocking(move || {
+        let state = app.state::<AppState>();
+        let job = state.jobs().start("Re-encrypting");
+        workspace::rotate_key(state.context(), state.session(), &passphrase, &mut |done, total| {
+            job.report(done, total)
+        })
+    })
+    .await
+    .map_err(|e| ApiError { code: workbench_app::ErrorCode::Internal, message: e.to_string() })?
+    .map_err(ApiError::from)
+}
+
 /// Every active actor.
 #[tauri::command]
 pub fn actor_list(state: State<'_, AppState>) -> Result<Vec<ActorView>, ApiError> {

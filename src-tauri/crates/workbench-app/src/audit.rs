@@ -68,5 +68,5 @@ pub fn list(ctx: &Context, session: &Session, query: &AuditQuery) -> Result<Vec<
 
 /// Recomputes the chain and names the first bad event.
 pub fn verify(ctx: &Context, session: &Session) -> Result<ChainReport, AppError> {
-    session.with(ctx, |u| Ok(u.workspace.db().read(audit::verify_chain)?))
+    session.with(ctx, |u| Ok(u.workspace.verify_audit()?))
 }

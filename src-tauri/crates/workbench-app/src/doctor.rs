@@ -76,7 +76,7 @@ pub fn doctor(ctx: &Context, session: &Session) -> DoctorReport {
             Ok(p) => Err(p.join("; ")),
             Err(e) => Err(e.to_string()),
         };
-        let audit = match ws.db().read(workbench_store::audit::verify_chain) {
+        let audit = match ws.verify_audit() {
             Ok(r) => match r.first_break {
                 None => Ok(format!("{} event(s) verify", r.events)),
                 Some(b) => Err(format!("broken at event {}: {}", b.seq, b.problem)),

@@ -184,6 +184,38 @@ pub fn change_passphrase(ctx: &Context, session: &Session, new: &str) -> Result<
     })
 }
 
+/// What a finished data-key rotation gives back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct RotateResult {
+    /// The new recovery code, shown once (the old one no longer opens the workspace).
+    pub recovery_code: String,
+    /// Evidence files whose keys were re-wrapped.
+    #[ts(type = "number")]
+    pub evidence_keys: u64,
+    /// Why the OS credential store did not take the new key, if it failed.
+    pub keyring_problem: Option<String>,
+}
+
+/// Replaces the data key (officers only; confirmed with the workspace passphrase): the database
+/// is re-encrypted with progress, evidence keys re-wrapped, a new recovery code issued.
+pub fn rotate_key(
+    ctx: &Context,
+    session: &Session,
+    passphrase: &str,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<RotateResult, AppError> {
+    session.with(ctx, |u| {
+        require(u.actor.role.can_manage_actors(), "rotate the data key")?;
+        let rotated = u.workspace.rotate_data_key(passphrase, u.actor.id, ctx.clock().now(), progress)?;
+        Ok(RotateResult {
+            recovery_code: rotated.recovery_code.to_string(),
+            evidence_keys: rotated.evidence_keys as u64,
+            keyring_problem: rotated.keyring_problem.clone(),
+        })
+    })
+}
+
 /// Every active actor.
 pub fn actor_list(ctx: &Context, session: &Session) -> Result<Vec<ActorView>, AppError> {
     session.with(ctx, |u| Ok(u.workspace.db().read(actors::list)?.iter().map(ActorView::from).collect()))

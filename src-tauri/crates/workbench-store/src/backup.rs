@@ -126,7 +126,7 @@ pub fn restore(
             progress(done, total);
         }
         write_atomically(&into.join(KEYSLOTS_FILE), slots_bytes)?;
-        let ws = Workspace::open_with_key(into, slots.clone(), key.clone())?;
+        let ws = Workspace::open_with_key(into, slots.clone(), key.clone(), true)?;
         let report = ws.db().read(crate::audit::verify_chain)?;
         if let Some(broken) = report.first_break {
             return Err(StoreError::BackupDamaged(format!("its audit chain breaks at event {}", broken.seq)));

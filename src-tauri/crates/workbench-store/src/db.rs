@@ -9,6 +9,7 @@ use std::path::Path;
 
 use rusqlite::{Connection, OpenFlags};
 
+use crate::anchor::Anchor;
 use crate::error::StoreError;
 use crate::key::DataKey;
 
@@ -16,6 +17,7 @@ use crate::key::DataKey;
 pub struct Database {
     conn: Connection,
     cipher_version: String,
+    anchor: Option<Anchor>,
 }
 
 impl std::fmt::Debug for Database {
@@ -66,7 +68,7 @@ impl Database {
         // 64 MiB of decrypted pages: a page read from disk is decrypted once, not on every visit.
         conn.pragma_update(None, "cache_size", -65_536)?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        Ok(Self { conn, cipher_version })
+        Ok(Self { conn, cipher_version, anchor: None })
     }
 
     /// The SQLCipher version reported by this connection, e.g. `4.6.1 community`.
@@ -108,7 +110,47 @@ impl Database {
         let tx = self.conn.transaction()?;
         let value = f(&tx)?;
         tx.commit()?;
+        if let Some(anchor) = self.anchor.as_mut() {
+            // The commit stands either way; an anchor left behind catches up at the next commit.
+            if let Err(e) = anchor.update(&self.conn) {
+                tracing::warn!(error = %e, "could not update the audit anchor");
+            }
+        }
         Ok(value)
+    }
+
+    /// Keeps `anchor` up to date after every commit from now on.
+    pub(crate) fn set_anchor(&mut self, mut anchor: Anchor) -> Result<(), StoreError> {
+        anchor.update(&self.conn)?;
+        self.anchor = Some(anchor);
+        Ok(())
+    }
+}
+
+impl Database {
+    /// Copies every page of this database into `dest`, which may be keyed differently (SQLCipher
+    /// decrypts each page under this key and encrypts it under `dest`'s). Works a few hundred
+    /// pages at a time, reporting `(pages done, pages in all)`.
+    pub(crate) fn copy_into(
+        &self,
+        dest: &mut Database,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<(), StoreError> {
+        use rusqlite::backup::{Backup, StepResult};
+        const PAGES_PER_STEP: std::ffi::c_int = 512;
+        let backup = Backup::new(&self.conn, &mut dest.conn)?;
+        loop {
+            let step = backup.step(PAGES_PER_STEP)?;
+            let p = backup.progress();
+            let total = p.pagecount.max(0) as u64;
+            progress(total.saturating_sub(p.remaining.max(0) as u64), total);
+            match step {
+                StepResult::Done => return Ok(()),
+                StepResult::More => {}
+                // Only this process writes; a busy database is a short wait, not a failure.
+                _ => std::thread::sleep(std::time::Duration::from_millis(5)),
+            }
+        }
     }
 }
 

@@ -93,6 +93,9 @@ pub enum StoreError {
         #[source]
         source: std::io::Error,
     },
+    /// A long operation was stopped before its commit point; nothing of it took effect.
+    #[error("the operation was interrupted before it finished; nothing was changed")]
+    Interrupted,
     /// The system random source failed.
     #[error("the system random number generator failed: {0}")]
     Random(String),

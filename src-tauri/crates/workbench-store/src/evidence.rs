@@ -22,6 +22,7 @@ use zeroize::Zeroizing;
 
 use crate::audit::{self, Change, timestamp};
 use crate::error::StoreError;
+use crate::key::DataKey;
 use crate::workspace::{EVIDENCE_DIR, Workspace};
 
 const MAGIC: &[u8; 8] = b"CIPWEV1\0";
@@ -133,7 +134,7 @@ pub fn store(
     tmp.persist(&final_path).map_err(|e| StoreError::io("moving evidence into the vault", e.error))?;
     sync_dir(&dir);
 
-    let wrapped_key = wrap_file_key(ws, id, &file_key)?;
+    let wrapped_key = wrap_file_key(ws.data_key(), id, &file_key)?;
     let record = EvidenceRecord {
         id,
         sha256: hex::encode(hasher.finalize()),
@@ -173,7 +174,7 @@ pub fn store(
 /// recorded at store time.
 pub fn read(ws: &Workspace, id: EvidenceId, mut sink: impl Write) -> Result<EvidenceRecord, StoreError> {
     let (record, wrapped) = lookup(ws, id)?.ok_or(StoreError::NoSuchEvidence)?;
-    let file_key = unwrap_file_key(ws, id, &wrapped)?;
+    let file_key = unwrap_file_key(ws.data_key(), id, &wrapped)?;
     let path = vault_path(ws, id);
     let mut file = File::open(&path).map_err(|e| StoreError::io(format!("opening {}", path.display()), e))?;
     let corrupt = || StoreError::EvidenceCorrupt(id.to_string());
@@ -289,9 +290,9 @@ fn lookup(ws: &Workspace, id: EvidenceId) -> Result<Option<(EvidenceRecord, Vec<
     })
 }
 
-fn wrap_file_key(ws: &Workspace, id: EvidenceId, file_key: &[u8; 32]) -> Result<Vec<u8>, StoreError> {
+fn wrap_file_key(key: &DataKey, id: EvidenceId, file_key: &[u8; 32]) -> Result<Vec<u8>, StoreError> {
     let nonce = random::<24>()?;
-    let cipher = XChaCha20Poly1305::new(ws.data_key().expose().into());
+    let cipher = XChaCha20Poly1305::new(key.expose().into());
     let aad = format!("cip-workbench evidence key/{id}");
     let mut out = nonce.to_vec();
     out.extend(
@@ -302,16 +303,12 @@ fn wrap_file_key(ws: &Workspace, id: EvidenceId, file_key: &[u8; 32]) -> Result<
     Ok(out)
 }
 
-fn unwrap_file_key(
-    ws: &Workspace,
-    id: EvidenceId,
-    wrapped: &[u8],
-) -> Result<Zeroizing<[u8; 32]>, StoreError> {
+fn unwrap_file_key(key: &DataKey, id: EvidenceId, wrapped: &[u8]) -> Result<Zeroizing<[u8; 32]>, StoreError> {
     let corrupt = || StoreError::EvidenceCorrupt(id.to_string());
     if wrapped.len() < 24 {
         return Err(corrupt());
     }
-    let cipher = XChaCha20Poly1305::new(ws.data_key().expose().into());
+    let cipher = XChaCha20Poly1305::new(key.expose().into());
     let aad = format!("cip-workbench evidence key/{id}");
     let plain = Zeroizing::new(
         cipher
@@ -320,6 +317,26 @@ fn unwrap_file_key(
     );
     let key: [u8; 32] = plain.as_slice().try_into().map_err(|_| corrupt())?;
     Ok(Zeroizing::new(key))
+}
+
+/// Re-wraps every per-file key from `old` to `new` inside `tx` (data-key rotation). The vault
+/// files themselves are untouched: only their keys' wrapping changes. Returns how many.
+pub(crate) fn rewrap_keys(
+    tx: &rusqlite::Transaction<'_>,
+    old: &DataKey,
+    new: &DataKey,
+) -> Result<usize, StoreError> {
+    let rows: Vec<(String, Vec<u8>)> = {
+        let mut statement = tx.prepare("SELECT id, wrapped_key FROM evidence ORDER BY id")?;
+        statement.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?
+    };
+    let mut update = tx.prepare("UPDATE evidence SET wrapped_key = ?1 WHERE id = ?2")?;
+    for (id, wrapped) in &rows {
+        let parsed: EvidenceId = id.parse().map_err(|_| StoreError::EvidenceCorrupt(id.clone()))?;
+        let file_key = unwrap_file_key(old, parsed, wrapped)?;
+        update.execute(params![wrap_file_key(new, parsed, &file_key)?, id])?;
+    }
+    Ok(rows.len())
 }
 
 /// Reads until `buffer` is full or the source ends; returns how much was read.

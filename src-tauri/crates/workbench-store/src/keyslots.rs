@@ -23,7 +23,9 @@ use crate::key::DataKey;
 const FORMAT: &str = "cip-workbench-keyslots";
 const VERSION: u32 = 1;
 
-/// Argon2id cost: 64 MiB, 3 passes, 1 lane — about half a second on a 2-core laptop.
+/// Argon2id cost. New slots use 128 MiB, 4 passes, 1 lane: 0.55 s measured on this 2-core
+/// machine (the issue asks ~0.5–1 s at ≥ 64 MiB). Each slot records its own cost, so older slots
+/// keep opening; none below 64 MiB is accepted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KdfCost {
     /// Memory in KiB.
@@ -36,7 +38,7 @@ pub struct KdfCost {
 
 impl KdfCost {
     /// The cost new workspaces use.
-    pub const DEFAULT: Self = Self { memory_kib: 64 * 1024, iterations: 3, parallelism: 1 };
+    pub const DEFAULT: Self = Self { memory_kib: 128 * 1024, iterations: 4, parallelism: 1 };
     /// The floor below which a key-slot file is refused (it would have been tampered with).
     const MINIMUM_MEMORY_KIB: u32 = 64 * 1024;
 }
@@ -200,7 +202,7 @@ impl KeySlots {
 
     /// Accepts a DEK from elsewhere (the OS credential store) only if it is this workspace's.
     pub fn confirm(&self, key: DataKey) -> Result<DataKey, StoreError> {
-        use subtle_eq::constant_time_eq;
+        use crate::key::constant_time_eq;
         if constant_time_eq(key_check(&key, &self.workspace_id).as_bytes(), self.key_check.as_bytes()) {
             Ok(key)
         } else {
@@ -288,13 +290,6 @@ pub fn new_recovery_code() -> Result<Secret, StoreError> {
         .collect::<Vec<_>>()
         .join("-");
     Ok(Zeroizing::new(grouped))
-}
-
-mod subtle_eq {
-    /// Compares without an early exit, so timing does not reveal how much matched.
-    pub(super) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-        a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-    }
 }
 
 #[cfg(test)]

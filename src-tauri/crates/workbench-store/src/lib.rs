@@ -9,6 +9,7 @@
 //! SQLite by accident.
 
 pub mod actors;
+pub mod anchor;
 pub mod audit;
 pub mod backup;
 pub mod db;
@@ -19,6 +20,7 @@ pub mod key;
 pub mod keyring;
 pub mod keyslots;
 pub mod migrations;
+pub mod rotate;
 pub mod secrets;
 pub mod settings;
 pub mod workspace;

@@ -13,7 +13,7 @@ fn hasher() -> Result<Argon2<'static>, StoreError> {
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
 }
 
-/// Hashes an actor's passphrase into a PHC string (`$argon2id$v=19$m=65536,t=3,p=1$…`).
+/// Hashes an actor's passphrase into a PHC string (`$argon2id$v=19$m=131072,t=4,p=1$…`).
 pub fn hash_passphrase(passphrase: &str) -> Result<String, StoreError> {
     let mut salt = [0u8; 16];
     getrandom::fill(&mut salt).map_err(|e| StoreError::Random(e.to_string()))?;
@@ -39,7 +39,7 @@ mod tests {
     fn hashes_verify_and_differ_by_salt() {
         let a = hash_passphrase("reviewer passphrase 1").expect("hash");
         let b = hash_passphrase("reviewer passphrase 1").expect("hash");
-        assert!(a.starts_with("$argon2id$v=19$m=65536,t=3,p=1$"), "{a}");
+        assert!(a.starts_with("$argon2id$v=19$m=131072,t=4,p=1$"), "{a}");
         assert_ne!(a, b, "each hash has its own salt");
         assert!(verify_passphrase("reviewer passphrase 1", &a));
         assert!(!verify_passphrase("reviewer passphrase 2", &a));

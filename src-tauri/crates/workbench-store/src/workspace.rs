@@ -6,9 +6,11 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
+use workbench_core::audit::{ChainBreak, ChainReport};
 use workbench_core::{ActorId, Role, WorkspaceId};
 
 use crate::actors::{self, Actor};
+use crate::anchor::Anchor;
 use crate::audit::{self, Change, timestamp};
 use crate::db::Database;
 use crate::error::StoreError;
@@ -72,11 +74,13 @@ pub enum Unlock<'a> {
 
 /// An unlocked workspace. Dropping it closes the database and zeroizes the key.
 pub struct Workspace {
-    root: PathBuf,
-    id: WorkspaceId,
-    slots: KeySlots,
-    db: Database,
-    key: DataKey,
+    pub(crate) root: PathBuf,
+    pub(crate) id: WorkspaceId,
+    pub(crate) slots: KeySlots,
+    pub(crate) db: Database,
+    pub(crate) key: DataKey,
+    /// Set at open when the database disagrees with the audit anchor (lost commits).
+    pub(crate) anchor_problem: Option<ChainBreak>,
 }
 
 impl std::fmt::Debug for Workspace {
@@ -110,7 +114,7 @@ impl Workspace {
             .map_err(|e| StoreError::io(format!("creating {}", root.display()), e))?;
         restrict_to_owner(root);
         // A database without a key-slot file is a creation that crashed: nothing can open it.
-        for leftover in [DB_FILE, "workspace.db-wal", "workspace.db-shm"] {
+        for leftover in [DB_FILE, "workspace.db-wal", "workspace.db-shm", crate::rotate::NEXT_DB_FILE] {
             let _ = std::fs::remove_file(root.join(leftover));
         }
 
@@ -158,6 +162,7 @@ impl Workspace {
             )?;
             Ok(officer)
         })?;
+        db.set_anchor(Anchor::new(root, &key, &id.to_string()))?;
 
         let keyring_problem = if new.use_keyring {
             match keyring::store_key(&id.to_string(), &key) {
@@ -172,7 +177,7 @@ impl Workspace {
         };
         write_atomically(&root.join(KEYSLOTS_FILE), &slots.to_json())?;
         Ok(Created {
-            workspace: Self { root: root.to_path_buf(), id, slots, db, key },
+            workspace: Self { root: root.to_path_buf(), id, slots, db, key, anchor_problem: None },
             recovery_code,
             officer,
             keyring_problem,
@@ -192,15 +197,22 @@ impl Workspace {
                 slots.confirm(keyring::load_key(account)?)?
             }
         };
-        Self::open_with_key(root, slots, key)
+        Self::open_with_key(root, slots, key, false)
     }
 
     /// Opens the workspace at `root` with a key already confirmed against `slots`.
-    pub(crate) fn open_with_key(root: &Path, slots: KeySlots, key: DataKey) -> Result<Self, StoreError> {
+    /// `establishing`: the audit anchor is (re)started rather than checked (a restore).
+    pub(crate) fn open_with_key(
+        root: &Path,
+        slots: KeySlots,
+        key: DataKey,
+        establishing: bool,
+    ) -> Result<Self, StoreError> {
         let id: WorkspaceId = slots
             .workspace_id
             .parse()
             .map_err(|_| StoreError::KeySlots("the workspace id is not valid".into()))?;
+        let rotated = crate::rotate::recover(root, &key, &slots.workspace_id)?;
         let path = root.join(DB_FILE);
         if !path.is_file() {
             return Err(StoreError::io(
@@ -210,7 +222,16 @@ impl Workspace {
         }
         let mut db = Database::open(&path, &key)?;
         db.migrate()?;
-        let workspace = Self { root: root.to_path_buf(), id, slots, db, key };
+        let anchor = Anchor::new(root, &key, &slots.workspace_id);
+        let anchor_problem = db.read(|c| anchor.check(c, establishing || rotated))?;
+        match &anchor_problem {
+            None => db.set_anchor(anchor)?,
+            // Left as it is: it records what was lost until the workspace is restored.
+            Some(problem) => {
+                tracing::error!(seq = problem.seq, "the database disagrees with the audit anchor")
+            }
+        }
+        let workspace = Self { root: root.to_path_buf(), id, slots, db, key, anchor_problem };
         let swept = crate::evidence::sweep(&workspace)?;
         if swept.removed_orphans > 0 || !swept.missing_files.is_empty() {
             tracing::warn!(
@@ -220,6 +241,16 @@ impl Workspace {
             );
         }
         Ok(workspace)
+    }
+
+    /// Recomputes the audit chain (R11) and checks it against the audit anchor, so a chain
+    /// that verifies only because its newest events were lost is reported too.
+    pub fn verify_audit(&self) -> Result<ChainReport, StoreError> {
+        let mut report = self.db.read(audit::verify_chain)?;
+        if report.first_break.is_none() {
+            report.first_break = self.anchor_problem.clone();
+        }
+        Ok(report)
     }
 
     /// The workspace folder.

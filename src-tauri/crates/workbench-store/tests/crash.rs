@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use workbench_store::evidence::{self, NewEvidence};
-use workbench_store::{NewWorkspace, Unlock, Workspace, audit};
+use workbench_store::{NewWorkspace, Unlock, Workspace};
 
 const CHILD_ENV: &str = "CIPW_CRASH_CHILD_DIR";
 const CODE_ENV: &str = "CIPW_CRASH_CHILD_CODE";
@@ -98,7 +98,7 @@ fn kill_minus_9_loses_no_acknowledged_commit() {
             .unwrap_or_else(|e| panic!("cycle {cycle}: the workspace does not open after kill -9: {e}"));
         let problems = ws.db().integrity_problems().expect("integrity check runs");
         assert!(problems.is_empty(), "cycle {cycle}: integrity failures {problems:?}");
-        let report = ws.db().read(audit::verify_chain).expect("verify");
+        let report = ws.verify_audit().expect("verify");
         assert!(report.first_break.is_none(), "cycle {cycle}: audit chain broken: {:?}", report.first_break);
     }
 

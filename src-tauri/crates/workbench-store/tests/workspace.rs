@@ -155,3 +155,96 @@ fn missing_workspace_says_how_to_create_one() {
     let err = Workspace::unlock(dir.path(), Unlock::Passphrase(PASS)).expect_err("none");
     assert!(err.to_string().ends_with("(run `cip-workbench init` to create one)"), "{err}");
 }
+
+/// Copies the workspace folder while `ws` is open, as a crash would leave it: the recent commits
+/// are still in the write-ahead log.
+fn crash_copy(from: &Path) -> tempfile::TempDir {
+    let to = tempfile::tempdir().expect("tempdir");
+    for entry in std::fs::read_dir(from).expect("list").flatten() {
+        if entry.path().is_file() {
+            std::fs::copy(entry.path(), to.path().join(entry.file_name())).expect("copy");
+        }
+    }
+    std::fs::create_dir_all(to.path().join("evidence")).expect("vault");
+    to
+}
+
+/// A workspace whose last commits sit in the WAL; returns the open workspace (keep it alive).
+fn with_commits_in_wal(root: &Path) -> Workspace {
+    let mut created = create(root);
+    let officer = created.officer.id;
+    for i in 0..3 {
+        created
+            .workspace
+            .db_mut()
+            .write(|tx| {
+                let object = format!("test:{i}");
+                audit::append(
+                    tx,
+                    at(),
+                    audit::Change {
+                        actor: &officer.to_string(),
+                        action: "test.write",
+                        object: &object,
+                        before: None,
+                        after: Some(b"x"),
+                    },
+                )
+            })
+            .expect("commit");
+    }
+    let wal = std::fs::metadata(root.join(format!("{DB_FILE}-wal"))).expect("wal").len();
+    assert!(wal > 32 + 24 + 4096, "the commits are in the WAL ({wal} bytes)");
+    created.workspace
+}
+
+#[test]
+fn a_flipped_byte_in_the_wal_is_detected_through_the_audit_anchor() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ws = with_commits_in_wal(dir.path());
+    // WAL layout: 32-byte header, then frames of a 24-byte header and one page. Flip a byte in
+    // the last frame's page: SQLite drops that commit silently; the anchor must not.
+    for (what, offset_from_end) in [("the last frame", 100usize), ("the first frame", 0)] {
+        let copy = crash_copy(dir.path());
+        let wal = copy.path().join(format!("{DB_FILE}-wal"));
+        let mut bytes = std::fs::read(&wal).expect("read wal");
+        let at = if offset_from_end == 0 { 32 + 24 + 10 } else { bytes.len() - offset_from_end };
+        bytes[at] ^= 0x01;
+        std::fs::write(&wal, &bytes).expect("write wal");
+
+        let opened = Workspace::unlock(copy.path(), Unlock::Passphrase(PASS)).expect("still opens");
+        let report = opened.verify_audit().expect("verify runs");
+        let broken = report.first_break.unwrap_or_else(|| panic!("{what}: lost commits not detected"));
+        assert_eq!(broken.seq, 5, "{what}: the anchored event is named");
+        assert!(broken.problem.contains("committed changes were lost"), "{what}: {}", broken.problem);
+        // SQLite itself saw nothing wrong: the shorter chain verifies on its own.
+        assert!(opened.db().read(audit::verify_chain).expect("chain").first_break.is_none());
+    }
+    drop(ws);
+}
+
+#[test]
+fn an_intact_crash_copy_verifies_and_an_altered_anchor_is_named() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ws = with_commits_in_wal(dir.path());
+    let copy = crash_copy(dir.path());
+    drop(ws);
+    let opened = Workspace::unlock(copy.path(), Unlock::Passphrase(PASS)).expect("opens");
+    let report = opened.verify_audit().expect("verify");
+    assert_eq!(report.events, 5);
+    assert!(report.first_break.is_none(), "{:?}", report.first_break);
+    drop(opened);
+
+    let anchor = copy.path().join(workbench_store::anchor::ANCHOR_FILE);
+    let text = std::fs::read_to_string(&anchor).expect("anchor").replace(" 5 ", " 4 ");
+    std::fs::write(&anchor, text).expect("write");
+    let opened = Workspace::unlock(copy.path(), Unlock::Passphrase(PASS)).expect("opens");
+    let broken = opened.verify_audit().expect("verify").first_break.expect("detected");
+    assert!(broken.problem.contains("was altered"), "{}", broken.problem);
+    drop(opened);
+
+    std::fs::remove_file(&anchor).expect("remove");
+    let opened = Workspace::unlock(copy.path(), Unlock::Passphrase(PASS)).expect("opens");
+    let broken = opened.verify_audit().expect("verify").first_break.expect("detected");
+    assert!(broken.problem.contains("is missing"), "{}", broken.problem);
+}

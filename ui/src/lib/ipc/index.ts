@@ -12,6 +12,7 @@ import type { InitRequest } from './bindings/InitRequest';
 import type { InitResult } from './bindings/InitResult';
 import type { JobProgress } from './bindings/JobProgress';
 import type { NewActor } from './bindings/NewActor';
+import type { RotateResult } from './bindings/RotateResult';
 import type { UnlockRequest } from './bindings/UnlockRequest';
 import type { WorkspaceSettings } from './bindings/WorkspaceSettings';
 import type { WorkspaceStatus } from './bindings/WorkspaceStatus';
@@ -30,6 +31,7 @@ export type {
 	InitResult,
 	JobProgress,
 	NewActor,
+	RotateResult,
 	UnlockRequest,
 	WorkspaceSettings,
 	WorkspaceStatus
@@ -68,6 +70,9 @@ export const workspaceRestore = (request: UnlockRequest) =>
 export const jobProgress = () => ipc.call<JobProgress | null>('job_progress');
 export const workspaceChangePassphrase = (newPassphrase: string) =>
 	ipc.call<null>('workspace_change_passphrase', { newPassphrase });
+/** Re-encrypts under a new data key (confirmed by the passphrase); a new recovery code comes back. */
+export const workspaceRotateKey = (passphrase: string) =>
+	ipc.call<RotateResult>('workspace_rotate_key', { passphrase });
 
 export const actorList = () => ipc.call<ActorView[]>('actor_list');
 export const actorCreate = (actor: NewActor) => ipc.call<ActorView>('actor_create', { actor });
