@@ -10,6 +10,8 @@ pub mod audit;
 pub mod clock;
 pub mod error;
 pub mod ids;
+pub mod obligations;
+pub mod rules;
 
 pub use about::{AboutSheet, Fact};
 pub use actor::{Role, validate_actor_name, validate_new_passphrase};

@@ -1,0 +1,732 @@
+//! The obligations engine: events in, dated obligations out (R8, R10, R13, R14, R15, R19, R22,
+//! R23). Pure: the caller passes the events, what has been met, the active rule pack, the
+//! provider's time zone and "now".
+//!
+//! Deadlines are calendar days counted from the event's date *in the provider's time zone*
+//! (the rule speaks of calendar days; a request received at 20:00 in New York on 31 March is a
+//! 31 March request even though it is 1 April in UTC). A due date is the provider's local date;
+//! `due_at` is the end of that day as a UTC instant, which is what is stored and exported.
+//! Later issues add events (customers, resellers, AI transactions) through [`EventKind`]; the
+//! engine needs nothing else from them.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Datelike, Months, NaiveDate, TimeZone, Utc};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::rules::{LoadedPack, RiskTier, RulePack};
+
+/// What happened, with what the engine needs to date its consequences.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[ts(export)]
+pub enum EventKind {
+    /// The CIP programme started (workspace created): annual certifications fall due from the
+    /// next year on (R13).
+    ProgramStarted,
+    /// Commerce asked for the CIP (and the resellers' CIPs) (R15).
+    CipCopyRequested {
+        /// Who asked, as recorded.
+        requester: String,
+    },
+    /// The provider learned a foreign reseller does not comply (R19).
+    ResellerNonCompliance {
+        /// The reseller, `reseller:<id>` or its name.
+        reseller: String,
+    },
+    /// A covered AI transaction became known (R23).
+    AiTransactionKnown {
+        /// The customer.
+        customer: String,
+        /// The transaction's value, for the penalty ceiling (R27).
+        #[ts(type = "number | null")]
+        transaction_value_usd: Option<u64>,
+    },
+    /// The provider's primary CIP contact changed (R14).
+    PrimaryContactChanged {
+        /// The new contact's name.
+        contact: String,
+    },
+    /// A reseller's primary CIP contact changed (R14).
+    ResellerContactChanged {
+        /// The reseller.
+        reseller: String,
+    },
+    /// A significant change of business or corporate structure (R14).
+    BusinessChange {
+        /// What changed, in a few words.
+        summary: String,
+    },
+    /// A material change to the CIP (R14).
+    MaterialCipChange {
+        /// The CIP version.
+        version: String,
+    },
+    /// An account's closure / last access, for record retention (R10). The newest event per
+    /// account counts.
+    AccountActivity {
+        /// The account.
+        account: String,
+        /// When it was closed, if it was.
+        #[ts(type = "string | null")]
+        closed_on: Option<NaiveDate>,
+        /// When it was last accessed.
+        #[ts(type = "string")]
+        last_access_on: NaiveDate,
+    },
+    /// A customer's identity was verified (R8). The newest event per customer counts.
+    CustomerVerified {
+        /// The customer.
+        customer: String,
+        /// Its risk tier at verification.
+        tier: RiskTier,
+    },
+    /// A special measure was determined (R22).
+    SpecialMeasure {
+        /// The named person or jurisdiction.
+        target: String,
+        /// The stated effective date; else determination + the pack's lead time.
+        #[ts(type = "string | null")]
+        effective_on: Option<NaiveDate>,
+        /// The stated end; else effective + the pack's maximum duration.
+        #[ts(type = "string | null")]
+        expires_on: Option<NaiveDate>,
+    },
+}
+
+/// An event as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Event {
+    /// Id (UUIDv7 text).
+    pub id: String,
+    /// When it happened (or became known), UTC.
+    #[ts(type = "string")]
+    pub occurred_at: DateTime<Utc>,
+    /// What happened.
+    pub kind: EventKind,
+}
+
+/// The kinds of obligation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ObligationKind {
+    /// R13.
+    AnnualCertification,
+    /// R15.
+    CipCopy,
+    /// R19.
+    ResellerTermination,
+    /// R23.
+    AiReport,
+    /// R14.
+    ChangeNotice,
+    /// R10.
+    RetentionExpiry,
+    /// R8.
+    Reverification,
+    /// R22: apply from this date.
+    SpecialMeasureEffective,
+    /// R22: lapses on this date unless extended.
+    SpecialMeasureExpiry,
+}
+
+impl ObligationKind {
+    /// Every kind, for filters and counts.
+    pub const ALL: [Self; 9] = [
+        Self::AnnualCertification,
+        Self::CipCopy,
+        Self::ResellerTermination,
+        Self::AiReport,
+        Self::ChangeNotice,
+        Self::RetentionExpiry,
+        Self::Reverification,
+        Self::SpecialMeasureEffective,
+        Self::SpecialMeasureExpiry,
+    ];
+
+    /// The stored code (as serialised), e.g. `cip_copy`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::AnnualCertification => "annual_certification",
+            Self::CipCopy => "cip_copy",
+            Self::ResellerTermination => "reseller_termination",
+            Self::AiReport => "ai_report",
+            Self::ChangeNotice => "change_notice",
+            Self::RetentionExpiry => "retention_expiry",
+            Self::Reverification => "reverification",
+            Self::SpecialMeasureEffective => "special_measure_effective",
+            Self::SpecialMeasureExpiry => "special_measure_expiry",
+        }
+    }
+
+    /// A short label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::AnnualCertification => "Annual certification",
+            Self::CipCopy => "CIP copy to Commerce",
+            Self::ResellerTermination => "End reseller relationship",
+            Self::AiReport => "AI training report",
+            Self::ChangeNotice => "Change notice",
+            Self::RetentionExpiry => "Retention ends",
+            Self::Reverification => "Re-verify customer",
+            Self::SpecialMeasureEffective => "Special measure takes effect",
+            Self::SpecialMeasureExpiry => "Special measure expires",
+        }
+    }
+}
+
+/// Where an obligation stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Status {
+    /// Due later than the "due soon" window.
+    Open,
+    /// Due within the window.
+    DueSoon,
+    /// Past its due date and not met.
+    Overdue,
+    /// Met (see `met`).
+    Met,
+}
+
+/// A record that an obligation was met, frozen with the pack it was met under.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Met {
+    /// The obligation's key.
+    pub key: String,
+    /// When it was met, UTC.
+    #[ts(type = "string")]
+    pub met_at: DateTime<Utc>,
+    /// Who recorded it (actor id).
+    pub by: String,
+    /// What met it: a filing id, a delivery reference, a note.
+    pub reference: String,
+    /// The due date in force when it was met.
+    #[ts(type = "string")]
+    pub due_date: NaiveDate,
+    /// The pack in force then.
+    pub pack_id: String,
+    /// Its SHA-256.
+    pub pack_sha256: String,
+}
+
+/// One dated obligation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Obligation {
+    /// Stable key: `<kind>:<event id>` or `annual_certification:<year>`.
+    pub key: String,
+    /// Kind.
+    pub kind: ObligationKind,
+    /// Requirement id.
+    pub rid: String,
+    /// What to do, in words.
+    pub title: String,
+    /// The event it comes from.
+    pub source_event: String,
+    /// Due date, provider-local calendar date.
+    #[ts(type = "string")]
+    pub due_date: NaiveDate,
+    /// The end of that day, UTC.
+    #[ts(type = "string")]
+    pub due_at: DateTime<Utc>,
+    /// Where it stands.
+    pub status: Status,
+    /// Days from today to the due date (negative when overdue).
+    #[ts(type = "number")]
+    pub days_left: i64,
+    /// The day count behind it is the pack's assumption (shown with ⚠).
+    pub assumed: bool,
+    /// When met, what met it.
+    pub met: Option<Met>,
+    /// The pack the due date comes from (for a met one, the pack it was met under).
+    pub pack_id: String,
+    /// Its SHA-256.
+    pub pack_sha256: String,
+    /// For an overdue one: the civil penalty ceiling from the pack (R27).
+    #[ts(type = "number | null")]
+    pub exposure_usd: Option<u64>,
+}
+
+/// The engine's inputs besides the events.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    /// The active rule pack.
+    pub pack: &'a LoadedPack,
+    /// The provider's time zone.
+    pub tz: Tz,
+    /// Now.
+    pub now: DateTime<Utc>,
+    /// An obligation due within this many days is "due soon".
+    pub due_soon_days: i64,
+}
+
+/// Computes every obligation the events give rise to, newest due date last.
+pub fn compute(events: &[Event], met: &[Met], ctx: &Context<'_>) -> Vec<Obligation> {
+    let today = ctx.now.with_timezone(&ctx.tz).date_naive();
+    let met: HashMap<&str, &Met> = met.iter().map(|m| (m.key.as_str(), m)).collect();
+    let mut drafts = Vec::new();
+    let mut latest: HashMap<(u8, &str), &Event> = HashMap::new();
+    for event in events {
+        // R8 and R10 follow the newest event per customer / account.
+        let subject = match &event.kind {
+            EventKind::CustomerVerified { customer, .. } => Some((0u8, customer.as_str())),
+            EventKind::AccountActivity { account, .. } => Some((1u8, account.as_str())),
+            _ => None,
+        };
+        match subject {
+            Some(key) => {
+                let slot = latest.entry(key).or_insert(event);
+                if event.occurred_at >= slot.occurred_at {
+                    *slot = event;
+                }
+            }
+            None => drafts.extend(drafts_for(event, ctx, today)),
+        }
+    }
+    let mut superseding: Vec<&Event> = latest.into_values().collect();
+    superseding.sort_by(|a, b| a.id.cmp(&b.id));
+    for event in superseding {
+        drafts.extend(drafts_for(event, ctx, today));
+    }
+
+    let mut obligations: Vec<Obligation> = drafts
+        .into_iter()
+        .map(|d| {
+            let key = d.key();
+            let record = met.get(key.as_str()).copied();
+            let due_date = record.map_or(d.due_date, |m| m.due_date);
+            let days_left = (due_date - today).num_days();
+            let status = match record {
+                Some(_) => Status::Met,
+                None if days_left < 0 => Status::Overdue,
+                None if days_left <= ctx.due_soon_days => Status::DueSoon,
+                None => Status::Open,
+            };
+            let exposure_usd = (status == Status::Overdue).then(|| exposure(ctx.pack, d.transaction_value));
+            Obligation {
+                key,
+                kind: d.kind,
+                rid: d.rid,
+                title: d.title,
+                source_event: d.event_id,
+                due_date,
+                due_at: end_of_day(ctx.tz, due_date),
+                status,
+                days_left,
+                assumed: d.assumed,
+                pack_id: record.map_or_else(|| ctx.pack.pack.pack.id.clone(), |m| m.pack_id.clone()),
+                pack_sha256: record.map_or_else(|| ctx.pack.sha256.clone(), |m| m.pack_sha256.clone()),
+                met: record.cloned(),
+                exposure_usd,
+            }
+        })
+        .collect();
+    obligations.sort_by(|a, b| a.due_date.cmp(&b.due_date).then_with(|| a.key.cmp(&b.key)));
+    obligations
+}
+
+/// Sum of the penalty ceilings of overdue obligations.
+pub fn total_exposure(obligations: &[Obligation]) -> u64 {
+    obligations.iter().filter_map(|o| o.exposure_usd).sum()
+}
+
+/// R27: the greater of the per-violation amount and the multiple of the transaction's value.
+fn exposure(pack: &LoadedPack, transaction_value: Option<u64>) -> u64 {
+    let p = &pack.pack.penalties;
+    let per_violation = p.civil_per_violation.usd.unwrap_or(0);
+    let multiple = u64::from(p.transaction_multiple.times.unwrap_or(0));
+    transaction_value.map_or(per_violation, |v| per_violation.max(v.saturating_mul(multiple)))
+}
+
+struct Draft {
+    kind: ObligationKind,
+    event_id: String,
+    suffix: Option<String>,
+    rid: String,
+    title: String,
+    due_date: NaiveDate,
+    assumed: bool,
+    transaction_value: Option<u64>,
+}
+
+impl Draft {
+    fn key(&self) -> String {
+        let kind = self.kind.code();
+        match &self.suffix {
+            Some(suffix) => format!("{kind}:{suffix}"),
+            None => format!("{kind}:{}", self.event_id),
+        }
+    }
+}
+
+fn drafts_for(event: &Event, ctx: &Context<'_>, today: NaiveDate) -> Vec<Draft> {
+    let pack: &RulePack = &ctx.pack.pack;
+    let d = &pack.deadlines;
+    let on = event.occurred_at.with_timezone(&ctx.tz).date_naive();
+    let draft = |kind, rid: &str, title: String, due_date, assumed| Draft {
+        kind,
+        event_id: event.id.clone(),
+        suffix: None,
+        rid: rid.to_owned(),
+        title,
+        due_date,
+        assumed,
+        transaction_value: None,
+    };
+    match &event.kind {
+        EventKind::ProgramStarted => {
+            let a = &d.annual_certification;
+            (on.year() + 1..=today.year() + 1)
+                .map(|year| Draft {
+                    suffix: Some(year.to_string()),
+                    ..draft(
+                        ObligationKind::AnnualCertification,
+                        &a.rid,
+                        format!("Annual certification {year} (covers {})", year - 1),
+                        day_of_year(year, a.month, a.day),
+                        a.assumed,
+                    )
+                })
+                .collect()
+        }
+        EventKind::CipCopyRequested { requester } => vec![draft(
+            ObligationKind::CipCopy,
+            &d.cip_copy.rid,
+            format!("Deliver the CIP and every foreign reseller's CIP to {requester}"),
+            add_days(on, d.cip_copy.days),
+            d.cip_copy.assumed,
+        )],
+        EventKind::ResellerNonCompliance { reseller } => vec![draft(
+            ObligationKind::ResellerTermination,
+            &d.reseller_termination.rid,
+            format!("End the relationship with {reseller} and report the activity"),
+            add_days(on, d.reseller_termination.days),
+            d.reseller_termination.assumed,
+        )],
+        EventKind::AiTransactionKnown { customer, transaction_value_usd } => vec![Draft {
+            transaction_value: *transaction_value_usd,
+            ..draft(
+                ObligationKind::AiReport,
+                &d.ai_report.rid,
+                format!("Report the covered AI transaction of {customer}"),
+                add_days(on, d.ai_report.days),
+                d.ai_report.assumed,
+            )
+        }],
+        EventKind::PrimaryContactChanged { contact } => {
+            vec![change(event, pack, on, format!("Notify Commerce: primary CIP contact is now {contact}"))]
+        }
+        EventKind::ResellerContactChanged { reseller } => vec![change(
+            event,
+            pack,
+            on,
+            format!("Notify Commerce: {reseller} changed its primary CIP contact"),
+        )],
+        EventKind::BusinessChange { summary } => {
+            vec![change(event, pack, on, format!("Notify Commerce of a significant change: {summary}"))]
+        }
+        EventKind::MaterialCipChange { version } => {
+            vec![change(
+                event,
+                pack,
+                on,
+                format!("Notify Commerce of a material CIP change (version {version})"),
+            )]
+        }
+        EventKind::AccountActivity { account, closed_on, last_access_on } => {
+            let r = &pack.records.retention;
+            let from = closed_on.map_or(*last_access_on, |c| c.max(*last_access_on));
+            vec![draft(
+                ObligationKind::RetentionExpiry,
+                &r.rid,
+                format!("Records of account {account} may be purged"),
+                add_months(from, r.years * 12),
+                r.assumed,
+            )]
+        }
+        EventKind::CustomerVerified { customer, tier } => {
+            let m = pack.reverification_months(*tier);
+            vec![draft(
+                ObligationKind::Reverification,
+                &m.rid,
+                format!("Re-verify {customer} ({} risk)", tier.label()),
+                add_months(on, m.months),
+                m.assumed,
+            )]
+        }
+        EventKind::SpecialMeasure { target, effective_on, expires_on } => {
+            let effective = effective_on.unwrap_or_else(|| add_days(on, d.special_measure_lead.days));
+            let expires = expires_on.unwrap_or_else(|| add_days(effective, d.special_measure_max.days));
+            vec![
+                draft(
+                    ObligationKind::SpecialMeasureEffective,
+                    &d.special_measure_lead.rid,
+                    format!("Apply the special measure against {target}"),
+                    effective,
+                    effective_on.is_none() && d.special_measure_lead.assumed,
+                ),
+                draft(
+                    ObligationKind::SpecialMeasureExpiry,
+                    &d.special_measure_max.rid,
+                    format!("The special measure against {target} lapses unless extended"),
+                    expires,
+                    expires_on.is_none() && d.special_measure_max.assumed,
+                ),
+            ]
+        }
+    }
+}
+
+fn change(event: &Event, pack: &RulePack, on: NaiveDate, title: String) -> Draft {
+    let p = &pack.deadlines.change_notice;
+    Draft {
+        kind: ObligationKind::ChangeNotice,
+        event_id: event.id.clone(),
+        suffix: None,
+        rid: p.rid.clone(),
+        title,
+        due_date: add_days(on, p.days),
+        assumed: p.assumed,
+        transaction_value: None,
+    }
+}
+
+fn add_days(date: NaiveDate, days: i64) -> NaiveDate {
+    date + chrono::Duration::days(days)
+}
+
+/// Adds calendar months; the 29th–31st fall back to the month's last day (29 Feb + 12 months =
+/// 28 Feb).
+fn add_months(date: NaiveDate, months: u32) -> NaiveDate {
+    date.checked_add_months(Months::new(months)).unwrap_or(NaiveDate::MAX)
+}
+
+/// `month`/`day` of `year`; 29 February in a common year is 28 February.
+fn day_of_year(year: i32, month: u32, day: u32) -> NaiveDate {
+    (0..4)
+        .find_map(|back| NaiveDate::from_ymd_opt(year, month, day - back))
+        .unwrap_or_else(|| NaiveDate::from_ymd_opt(year, month, 1).unwrap_or(NaiveDate::MIN))
+}
+
+/// The last second of `date` in `tz`, as UTC (an ambiguous or skipped local time takes the
+/// latest valid instant).
+pub fn end_of_day(tz: Tz, date: NaiveDate) -> DateTime<Utc> {
+    let local = date.and_hms_opt(23, 59, 59).unwrap_or_default();
+    tz.from_local_datetime(&local)
+        .latest()
+        .map_or_else(|| Utc.from_utc_datetime(&local), |t| t.with_timezone(&Utc))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+
+    fn at(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text).expect("time").with_timezone(&Utc)
+    }
+
+    fn date(text: &str) -> NaiveDate {
+        text.parse().expect("date")
+    }
+
+    fn ctx<'a>(pack: &'a LoadedPack, tz: Tz, now: &str) -> Context<'a> {
+        Context { pack, tz, now: at(now), due_soon_days: 30 }
+    }
+
+    fn event(occurred: &str, kind: EventKind) -> Event {
+        Event { id: "e1".into(), occurred_at: at(occurred), kind }
+    }
+
+    fn only(events: &[Event], tz: Tz, now: &str) -> Obligation {
+        let pack = RulePack::built_in();
+        let mut all = compute(events, &[], &ctx(&pack, tz, now));
+        assert_eq!(all.len(), 1, "{all:#?}");
+        all.remove(0)
+    }
+
+    /// Hand-computed due dates, one row per obligation kind and calendar edge.
+    #[rstest]
+    // R15: 10 days; crossing a month end.
+    #[case::cip_copy_month_end(
+        "2025-01-25T15:00:00Z", EventKind::CipCopyRequested { requester: "BIS".into() }, "2025-02-04", ObligationKind::CipCopy, "R15")]
+    // R15 across 29 February 2024.
+    #[case::cip_copy_leap_day(
+        "2024-02-25T15:00:00Z", EventKind::CipCopyRequested { requester: "BIS".into() }, "2024-03-06", ObligationKind::CipCopy, "R15")]
+    // R19: 30 days from awareness.
+    #[case::reseller_30_days(
+        "2024-01-31T12:00:00Z", EventKind::ResellerNonCompliance { reseller: "R".into() }, "2024-03-01", ObligationKind::ResellerTermination, "R19")]
+    // R23: 15 days.
+    #[case::ai_report(
+        "2024-12-20T12:00:00Z", EventKind::AiTransactionKnown { customer: "C".into(), transaction_value_usd: None }, "2025-01-04", ObligationKind::AiReport, "R23")]
+    // R14: 30 days (assumed).
+    #[case::contact_change(
+        "2024-02-29T12:00:00Z", EventKind::PrimaryContactChanged { contact: "Ann".into() }, "2024-03-30", ObligationKind::ChangeNotice, "R14")]
+    #[case::business_change(
+        "2023-12-15T12:00:00Z", EventKind::BusinessChange { summary: "merger".into() }, "2024-01-14", ObligationKind::ChangeNotice, "R14")]
+    #[case::material_cip_change(
+        "2024-05-01T12:00:00Z", EventKind::MaterialCipChange { version: "3".into() }, "2024-05-31", ObligationKind::ChangeNotice, "R14")]
+    // R10: 2 years after the later of closure and last access; from 29 Feb → 28 Feb.
+    #[case::retention_leap_day(
+        "2024-03-01T00:00:00Z", EventKind::AccountActivity { account: "A".into(), closed_on: Some(date("2024-01-10")), last_access_on: date("2024-02-29") }, "2026-02-28", ObligationKind::RetentionExpiry, "R10")]
+    #[case::retention_closed_later(
+        "2024-03-01T00:00:00Z", EventKind::AccountActivity { account: "A".into(), closed_on: Some(date("2024-06-30")), last_access_on: date("2024-02-01") }, "2026-06-30", ObligationKind::RetentionExpiry, "R10")]
+    // R8: high risk 12 months; 31 Jan + 12 months; 31 Aug + 12 months (medium: 24).
+    #[case::reverify_high(
+        "2024-01-31T10:00:00Z", EventKind::CustomerVerified { customer: "C".into(), tier: RiskTier::High }, "2025-01-31", ObligationKind::Reverification, "R8")]
+    #[case::reverify_medium_leap(
+        "2024-02-29T10:00:00Z", EventKind::CustomerVerified { customer: "C".into(), tier: RiskTier::Medium }, "2026-02-28", ObligationKind::Reverification, "R8")]
+    fn due_dates_match_hand_computed_ones(
+        #[case] occurred: &str,
+        #[case] kind: EventKind,
+        #[case] due: &str,
+        #[case] expected_kind: ObligationKind,
+        #[case] rid: &str,
+    ) {
+        let o = only(&[event(occurred, kind)], Tz::America__New_York, "2024-01-01T12:00:00Z");
+        assert_eq!(o.due_date, date(due));
+        assert_eq!(o.kind, expected_kind);
+        assert_eq!(o.rid, rid);
+    }
+
+    #[test]
+    fn special_measures_date_effect_and_expiry() {
+        let pack = RulePack::built_in();
+        let events = [event(
+            "2024-03-01T12:00:00Z",
+            EventKind::SpecialMeasure {
+                target: "Jurisdiction X".into(),
+                effective_on: Some(date("2024-03-31")),
+                expires_on: None,
+            },
+        )];
+        let all = compute(&events, &[], &ctx(&pack, Tz::UTC, "2024-03-01T12:00:00Z"));
+        assert_eq!(all[0].kind, ObligationKind::SpecialMeasureEffective);
+        assert_eq!(all[0].due_date, date("2024-03-31"));
+        assert_eq!(all[1].kind, ObligationKind::SpecialMeasureExpiry);
+        assert_eq!(all[1].due_date, date("2025-03-31"), "365 days after 31 March 2024 (leap year)");
+    }
+
+    #[test]
+    fn the_local_date_counts_not_the_utc_date() {
+        // 1 April 02:00 UTC is still 31 March in New York (EDT, UTC−4).
+        let events = [event("2025-04-01T02:00:00Z", EventKind::CipCopyRequested { requester: "BIS".into() })];
+        let ny = only(&events, Tz::America__New_York, "2025-04-01T02:00:00Z");
+        assert_eq!(ny.due_date, date("2025-04-10"));
+        assert_eq!(ny.due_at, at("2025-04-11T03:59:59Z"), "end of 10 April in New York, in UTC");
+        // The same instant in Tokyo is 1 April.
+        let tokyo = only(&events, Tz::Asia__Tokyo, "2025-04-01T02:00:00Z");
+        assert_eq!(tokyo.due_date, date("2025-04-11"));
+        assert_eq!(tokyo.due_at, at("2025-04-11T14:59:59Z"));
+    }
+
+    #[test]
+    fn annual_certifications_run_from_the_year_after_the_start() {
+        let pack = RulePack::built_in();
+        let events = [event("2024-06-01T12:00:00Z", EventKind::ProgramStarted)];
+        let all = compute(&events, &[], &ctx(&pack, Tz::UTC, "2026-02-10T12:00:00Z"));
+        let dates: Vec<_> = all.iter().map(|o| (o.key.as_str(), o.due_date, o.status)).collect();
+        assert_eq!(
+            dates,
+            [
+                ("annual_certification:2025", date("2025-01-31"), Status::Overdue),
+                ("annual_certification:2026", date("2026-01-31"), Status::Overdue),
+                ("annual_certification:2027", date("2027-01-31"), Status::Open),
+            ]
+        );
+        assert!(all.iter().all(|o| o.assumed), "the pack assumes 31 January");
+    }
+
+    #[test]
+    fn status_follows_today_and_the_due_soon_window() {
+        let events = [event("2025-03-01T12:00:00Z", EventKind::CipCopyRequested { requester: "BIS".into() })];
+        let due = |now: &str| only(&events, Tz::UTC, now);
+        assert_eq!(due("2025-03-01T13:00:00Z").status, Status::DueSoon, "10 days ≤ 30");
+        assert_eq!(due("2025-03-11T23:00:00Z").days_left, 0);
+        assert_eq!(due("2025-03-11T23:00:00Z").status, Status::DueSoon, "due today is not overdue");
+        let late = due("2025-03-12T00:30:00Z");
+        assert_eq!(late.status, Status::Overdue);
+        assert_eq!(late.days_left, -1);
+        assert_eq!(late.exposure_usd, Some(250_000), "R27 per-violation ceiling");
+    }
+
+    #[test]
+    fn exposure_uses_twice_the_transaction_when_greater() {
+        let events = [event(
+            "2025-01-01T12:00:00Z",
+            EventKind::AiTransactionKnown { customer: "C".into(), transaction_value_usd: Some(400_000) },
+        )];
+        let o = only(&events, Tz::UTC, "2025-02-01T12:00:00Z");
+        assert_eq!(o.exposure_usd, Some(800_000));
+        assert_eq!(total_exposure(&[o]), 800_000);
+    }
+
+    #[test]
+    fn newer_verification_supersedes_older() {
+        let pack = RulePack::built_in();
+        let mut second = event(
+            "2025-01-10T12:00:00Z",
+            EventKind::CustomerVerified { customer: "C".into(), tier: RiskTier::Low },
+        );
+        second.id = "e2".into();
+        let events = [
+            event(
+                "2024-01-10T12:00:00Z",
+                EventKind::CustomerVerified { customer: "C".into(), tier: RiskTier::High },
+            ),
+            second,
+        ];
+        let all = compute(&events, &[], &ctx(&pack, Tz::UTC, "2025-01-10T12:00:00Z"));
+        assert_eq!(all.len(), 1);
+        assert_eq!(all[0].due_date, date("2028-01-10"), "low risk: 36 months from the newer check");
+    }
+
+    #[test]
+    fn switching_packs_moves_open_obligations_but_not_met_ones() {
+        let old = RulePack::built_in();
+        let new = RulePack::load(
+            "final.toml",
+            &crate::rules::BUILT_IN
+                .replacen("id = \"us-bis-iaas-cip-2024-nprm\"", "id = \"us-bis-iaas-cip-final\"", 1)
+                .replacen("days = 10\n", "days = 20\n", 1),
+        )
+        .expect("pack");
+        let mut a = event("2025-03-01T12:00:00Z", EventKind::CipCopyRequested { requester: "BIS".into() });
+        a.id = "a".into();
+        let mut b = a.clone();
+        b.id = "b".into();
+        let now = "2025-03-02T12:00:00Z";
+        let under_old = compute(&[a.clone(), b.clone()], &[], &ctx(&old, Tz::UTC, now));
+        let met = Met {
+            key: under_old[0].key.clone(),
+            met_at: at(now),
+            by: "officer".into(),
+            reference: "delivered by email".into(),
+            due_date: under_old[0].due_date,
+            pack_id: old.pack.pack.id.clone(),
+            pack_sha256: old.sha256.clone(),
+        };
+        let under_new = compute(&[a, b], &[met], &ctx(&new, Tz::UTC, now));
+        let met_one = under_new.iter().find(|o| o.key == "cip_copy:a").expect("a");
+        assert_eq!(met_one.status, Status::Met);
+        assert_eq!(met_one.due_date, date("2025-03-11"), "kept from the old pack");
+        assert_eq!(met_one.pack_id, "us-bis-iaas-cip-2024-nprm");
+        let open = under_new.iter().find(|o| o.key == "cip_copy:b").expect("b");
+        assert_eq!(open.due_date, date("2025-03-21"), "recomputed: 20 days");
+        assert_eq!(open.pack_id, "us-bis-iaas-cip-final");
+    }
+
+    #[test]
+    fn kind_codes_are_the_serialised_names() {
+        for kind in ObligationKind::ALL {
+            assert_eq!(serde_json::to_value(kind).expect("json"), kind.code());
+        }
+    }
+}

@@ -1,0 +1,658 @@
+//! The rule pack: every day count, threshold, amount and text of the rule, as data.
+//!
+//! The rule is a proposal (RULE.md); a final rule will change its numbers. A pack is a TOML file
+//! (`assets/rules/*.toml`, schema in `assets/rules/SCHEMA.md`) loaded and validated here; code
+//! reads parameters from a [`RulePack`], never from constants. Each pack is identified by its
+//! `id` and the SHA-256 of its bytes, which every record made under it stores.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use ts_rs::TS;
+
+/// The schema version this binary reads.
+pub const SCHEMA: u32 = 1;
+
+/// The pack shipped with the app.
+pub const BUILT_IN: &str = include_str!("../../../../assets/rules/us-bis-iaas-cip-2024-nprm.toml");
+/// The built-in pack's file name, for messages.
+pub const BUILT_IN_FILE: &str = "us-bis-iaas-cip-2024-nprm.toml";
+
+/// Whether the rule is a proposal or final.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum RuleStatus {
+    /// A notice of proposed rulemaking.
+    Proposed,
+    /// A final rule.
+    Final,
+}
+
+/// What the pack says about itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct PackInfo {
+    /// Stable id, e.g. `us-bis-iaas-cip-2024-nprm`.
+    pub id: String,
+    /// Human title.
+    pub title: String,
+    /// Federal Register citation.
+    pub citation: String,
+    /// Proposed or final.
+    pub status: RuleStatus,
+    /// Publication date.
+    #[ts(type = "string")]
+    pub published: NaiveDate,
+    /// Caveats shown with the pack.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// A count of calendar days.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct DaysParam {
+    /// Calendar days.
+    #[ts(type = "number")]
+    pub days: i64,
+    /// The requirement it serves.
+    pub rid: String,
+    /// The proposal leaves it open; this value is the pack's assumption.
+    #[serde(default)]
+    pub assumed: bool,
+    /// Why, when assumed.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// A day of the year (annual due date).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct DayOfYearParam {
+    /// 1–12.
+    pub month: u32,
+    /// 1–31 (29 February falls back to 28 in common years).
+    pub day: u32,
+    /// The requirement it serves.
+    pub rid: String,
+    /// Assumed by the pack.
+    #[serde(default)]
+    pub assumed: bool,
+    /// Why, when assumed.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// A number of months (re-verification interval).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct MonthsParam {
+    /// Months.
+    pub months: u32,
+    /// The requirement it serves.
+    pub rid: String,
+    /// Assumed by the pack.
+    #[serde(default)]
+    pub assumed: bool,
+    /// Why, when assumed.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Record retention.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct RetentionParam {
+    /// Years after the later of closure and last access.
+    pub years: u32,
+    /// The requirement it serves.
+    pub rid: String,
+    /// What the years count from, in words.
+    pub counted_from: String,
+    /// Assumed by the pack.
+    #[serde(default)]
+    pub assumed: bool,
+    /// Why, when assumed.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// A percentage threshold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct PercentParam {
+    /// Percent, 0–100.
+    pub percent: u32,
+    /// The requirement it serves.
+    pub rid: String,
+    /// Assumed by the pack.
+    #[serde(default)]
+    pub assumed: bool,
+    /// Why, when assumed.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// A penalty figure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct PenaltyParam {
+    /// US dollars, when a money amount.
+    #[serde(default)]
+    #[ts(type = "number | null")]
+    pub usd: Option<u64>,
+    /// A multiple (of a transaction's value).
+    #[serde(default)]
+    pub times: Option<u32>,
+    /// Years of imprisonment.
+    #[serde(default)]
+    pub years: Option<u32>,
+    /// The requirement it serves.
+    pub rid: String,
+    /// Assumed by the pack.
+    #[serde(default)]
+    pub assumed: bool,
+    /// Why, when assumed.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// A technical condition for a covered AI model (R26).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct ConditionParam {
+    /// The figure.
+    pub value: f64,
+    /// The requirement it serves.
+    pub rid: String,
+    /// Assumed by the pack.
+    #[serde(default)]
+    pub assumed: bool,
+    /// Why, when assumed.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// The deadlines, in calendar days unless said otherwise.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct Deadlines {
+    /// R15: deliver a CIP copy after a request.
+    pub cip_copy: DaysParam,
+    /// R19: end a non-compliant foreign reseller relationship.
+    pub reseller_termination: DaysParam,
+    /// R23: report a covered AI transaction.
+    pub ai_report: DaysParam,
+    /// R14: out-of-cycle change notice.
+    pub change_notice: DaysParam,
+    /// R13: the annual certification's due day.
+    pub annual_certification: DayOfYearParam,
+    /// R22: from determination to effect.
+    pub special_measure_lead: DaysParam,
+    /// R22: the longest a special measure lasts unless extended.
+    pub special_measure_max: DaysParam,
+}
+
+/// Re-verification intervals per risk tier (R8).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct Reverification {
+    /// Low risk.
+    pub low: MonthsParam,
+    /// Medium risk.
+    pub medium: MonthsParam,
+    /// High risk.
+    pub high: MonthsParam,
+}
+
+/// Penalty amounts (R27).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct Penalties {
+    /// Civil, per violation, as proposed.
+    pub civil_per_violation: PenaltyParam,
+    /// Civil, per violation, inflation-adjusted.
+    pub civil_per_violation_adjusted: PenaltyParam,
+    /// Civil: this multiple of the transaction's value when greater.
+    pub transaction_multiple: PenaltyParam,
+    /// Criminal maximum.
+    pub criminal_max: PenaltyParam,
+}
+
+/// Technical conditions for a covered AI model (R26).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct AiConditions {
+    /// Training compute, operations.
+    pub training_operations: ConditionParam,
+    /// Cluster capacity, operations per second.
+    pub cluster_operations_per_second: ConditionParam,
+    /// Cluster networking, Gbit/s.
+    pub cluster_network_gbps: ConditionParam,
+}
+
+/// The R2 fields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct Fields {
+    /// The requirement.
+    pub rid: String,
+    /// Collected for every customer and beneficial owner.
+    pub required: Vec<String>,
+    /// Collected when available.
+    pub optional: Vec<String>,
+}
+
+/// One element or statement of a certification.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct Section {
+    /// Stable key.
+    pub key: String,
+    /// Title as printed.
+    pub title: String,
+    /// The requirement.
+    pub rid: String,
+}
+
+/// Certification contents (R12, R13).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct Certification {
+    /// The initial certification's elements.
+    pub initial: Vec<Section>,
+    /// The annual certification's statements.
+    pub annual: Vec<Section>,
+}
+
+/// The customer notice (R9).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct Notice {
+    /// The requirement.
+    pub rid: String,
+    /// The text; `{provider}` is replaced by the provider's name.
+    pub text: String,
+}
+
+/// Record retention section.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct Records {
+    /// R10.
+    pub retention: RetentionParam,
+}
+
+/// Beneficial ownership section.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct BeneficialOwner {
+    /// R5: ownership at or above this makes a beneficial owner.
+    pub threshold: PercentParam,
+}
+
+/// A parsed, validated rule pack.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct RulePack {
+    /// Schema version.
+    pub schema: u32,
+    /// About the pack.
+    pub pack: PackInfo,
+    /// R10.
+    pub records: Records,
+    /// R5.
+    pub beneficial_owner: BeneficialOwner,
+    /// Deadlines.
+    pub deadlines: Deadlines,
+    /// R8.
+    pub reverification: Reverification,
+    /// R27.
+    pub penalties: Penalties,
+    /// R26.
+    pub ai_conditions: AiConditions,
+    /// R2.
+    pub fields: Fields,
+    /// R12, R13.
+    pub certification: Certification,
+    /// R9.
+    pub notice: Notice,
+}
+
+/// A pack as loaded: parsed, with the hash of the exact bytes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadedPack {
+    /// The parsed pack.
+    pub pack: RulePack,
+    /// SHA-256 of the file, hex.
+    pub sha256: String,
+}
+
+/// Why a pack was refused: the file, the key and the line, in words.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, TS)]
+#[error("{file}:{line}: {key}: {message}")]
+#[ts(export)]
+pub struct PackError {
+    /// The file's name.
+    pub file: String,
+    /// Dotted key path, e.g. `deadlines.cip_copy.days`.
+    pub key: String,
+    /// 1-based line.
+    pub line: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl RulePack {
+    /// Parses and validates `source` (the text of `file`).
+    ///
+    /// # Errors
+    /// The first problem, naming the file, the dotted key and the line: TOML syntax, a missing
+    /// key, a wrong type, an unknown key, or a value out of range.
+    pub fn load(file: &str, source: &str) -> Result<LoadedPack, PackError> {
+        let pack: RulePack = parse(file, source)?;
+        pack.validate(file, source)?;
+        Ok(LoadedPack { pack, sha256: hex(&Sha256::digest(source.as_bytes())) })
+    }
+
+    /// The built-in pack (the 2024 proposal).
+    pub fn built_in() -> LoadedPack {
+        Self::load(BUILT_IN_FILE, BUILT_IN).expect("the built-in rule pack is validated by a test")
+    }
+
+    /// The re-verification interval for a risk tier.
+    pub fn reverification_months(&self, tier: RiskTier) -> &MonthsParam {
+        match tier {
+            RiskTier::Low => &self.reverification.low,
+            RiskTier::Medium => &self.reverification.medium,
+            RiskTier::High => &self.reverification.high,
+        }
+    }
+
+    /// Every value the pack marks as assumed, by dotted key (for the UI's ⚠ marks).
+    pub fn assumed_keys(&self) -> Vec<String> {
+        let d = &self.deadlines;
+        let mut keys = BTreeMap::new();
+        for (key, assumed) in [
+            ("records.retention", self.records.retention.assumed),
+            ("beneficial_owner.threshold", self.beneficial_owner.threshold.assumed),
+            ("deadlines.cip_copy", d.cip_copy.assumed),
+            ("deadlines.reseller_termination", d.reseller_termination.assumed),
+            ("deadlines.ai_report", d.ai_report.assumed),
+            ("deadlines.change_notice", d.change_notice.assumed),
+            ("deadlines.annual_certification", d.annual_certification.assumed),
+            ("deadlines.special_measure_lead", d.special_measure_lead.assumed),
+            ("deadlines.special_measure_max", d.special_measure_max.assumed),
+            ("reverification.low", self.reverification.low.assumed),
+            ("reverification.medium", self.reverification.medium.assumed),
+            ("reverification.high", self.reverification.high.assumed),
+            ("penalties.civil_per_violation", self.penalties.civil_per_violation.assumed),
+            ("penalties.civil_per_violation_adjusted", self.penalties.civil_per_violation_adjusted.assumed),
+            ("ai_conditions.training_operations", self.ai_conditions.training_operations.assumed),
+            (
+                "ai_conditions.cluster_operations_per_second",
+                self.ai_conditions.cluster_operations_per_second.assumed,
+            ),
+            ("ai_conditions.cluster_network_gbps", self.ai_conditions.cluster_network_gbps.assumed),
+        ] {
+            keys.insert(key, assumed);
+        }
+        keys.into_iter().filter(|(_, a)| *a).map(|(k, _)| k.to_owned()).collect()
+    }
+
+    fn validate(&self, file: &str, source: &str) -> Result<(), PackError> {
+        let fail = |key: &str, message: String| {
+            Err(PackError { file: file.to_owned(), key: key.to_owned(), line: line_of(source, key), message })
+        };
+        if self.schema != SCHEMA {
+            return fail("schema", format!("this app reads schema {SCHEMA}, the file says {}", self.schema));
+        }
+        if self.pack.id.trim().is_empty()
+            || !self.pack.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            return fail("pack.id", "must be lower-case letters, digits and hyphens".into());
+        }
+        let d = &self.deadlines;
+        for (key, param) in [
+            ("deadlines.cip_copy.days", &d.cip_copy),
+            ("deadlines.reseller_termination.days", &d.reseller_termination),
+            ("deadlines.ai_report.days", &d.ai_report),
+            ("deadlines.change_notice.days", &d.change_notice),
+            ("deadlines.special_measure_lead.days", &d.special_measure_lead),
+            ("deadlines.special_measure_max.days", &d.special_measure_max),
+        ] {
+            if !(0..=3660).contains(&param.days) {
+                return fail(key, format!("must be a number of days from 0 to 3660 (found {})", param.days));
+            }
+        }
+        let annual = &d.annual_certification;
+        if NaiveDate::from_ymd_opt(2024, annual.month, annual.day).is_none() {
+            return fail(
+                "deadlines.annual_certification",
+                format!("month {} / day {} is not a day of the year", annual.month, annual.day),
+            );
+        }
+        for (key, param) in [
+            ("reverification.low.months", &self.reverification.low),
+            ("reverification.medium.months", &self.reverification.medium),
+            ("reverification.high.months", &self.reverification.high),
+        ] {
+            if !(1..=240).contains(&param.months) {
+                return fail(key, format!("must be 1 to 240 months (found {})", param.months));
+            }
+        }
+        if !(1..=100).contains(&self.beneficial_owner.threshold.percent) {
+            return fail("beneficial_owner.threshold.percent", "must be 1 to 100".into());
+        }
+        if self.records.retention.years == 0 {
+            return fail("records.retention.years", "must be at least 1".into());
+        }
+        if self.penalties.civil_per_violation.usd.is_none() {
+            return fail("penalties.civil_per_violation.usd", "an amount is required".into());
+        }
+        if self.penalties.transaction_multiple.times.is_none() {
+            return fail("penalties.transaction_multiple.times", "a multiple is required".into());
+        }
+        if self.certification.initial.is_empty() {
+            return fail("certification.initial", "lists no elements".into());
+        }
+        if !self.notice.text.contains("{provider}") {
+            return fail("notice.text", "must contain {provider}".into());
+        }
+        Ok(())
+    }
+}
+
+/// Customer risk tier (R8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum RiskTier {
+    /// Low.
+    Low,
+    /// Medium.
+    Medium,
+    /// High.
+    High,
+}
+
+impl RiskTier {
+    /// Lower-case label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
+        }
+    }
+}
+
+fn parse(file: &str, source: &str) -> Result<RulePack, PackError> {
+    let deserializer = toml::Deserializer::parse(source).map_err(|e| PackError {
+        file: file.to_owned(),
+        key: "(syntax)".into(),
+        line: e.span().map_or(1, |s| line_at(source, s.start)),
+        message: e.message().to_owned(),
+    })?;
+    serde_path_to_error::deserialize(deserializer).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let mut key = if path == "." { String::new() } else { path };
+        let mut message = inner.message().to_owned();
+        // "missing field `x`": name the missing key itself.
+        if let Some(field) = message.strip_prefix("missing field `").and_then(|m| m.strip_suffix('`')) {
+            key = if key.is_empty() { field.to_owned() } else { format!("{key}.{field}") };
+            message = "is missing".into();
+        }
+        let line = inner.span().map_or_else(|| line_of(source, &key), |s| line_at(source, s.start));
+        PackError { file: file.to_owned(), key, line, message }
+    })
+}
+
+/// 1-based line of a byte offset.
+fn line_at(source: &str, offset: usize) -> usize {
+    source[..offset.min(source.len())].bytes().filter(|b| *b == b'\n').count() + 1
+}
+
+/// Best-effort line of a dotted key: its table header, then the key inside it.
+fn line_of(source: &str, key: &str) -> usize {
+    let parts: Vec<&str> = key.split('.').collect();
+    let mut best = 1;
+    for split in (0..=parts.len()).rev() {
+        let (table, rest) = parts.split_at(split);
+        let header = format!("[{}]", table.join("."));
+        let start = if table.is_empty() {
+            Some(0)
+        } else {
+            source.lines().position(|l| l.trim() == header).map(|i| i + 1)
+        };
+        let Some(start) = start else { continue };
+        best = start.max(1);
+        if let Some(first) = rest.first() {
+            for (i, line) in source.lines().enumerate().skip(start) {
+                let trimmed = line.trim_start();
+                if trimmed.starts_with('[') && i > start {
+                    break;
+                }
+                if trimmed.starts_with(&format!("{first} ")) || trimmed.starts_with(&format!("{first}=")) {
+                    return i + 1;
+                }
+            }
+        }
+        return best;
+    }
+    best
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_built_in_pack_loads_and_carries_every_rule_md_parameter() {
+        let loaded = RulePack::built_in();
+        let p = &loaded.pack;
+        assert_eq!(p.pack.status, RuleStatus::Proposed);
+        assert_eq!(p.records.retention.years, 2);
+        assert_eq!(p.beneficial_owner.threshold.percent, 25);
+        assert_eq!(p.deadlines.cip_copy.days, 10);
+        assert_eq!(p.deadlines.reseller_termination.days, 30);
+        assert_eq!(p.deadlines.ai_report.days, 15);
+        assert_eq!(p.deadlines.special_measure_max.days, 365);
+        assert_eq!(p.penalties.civil_per_violation.usd, Some(250_000));
+        assert_eq!(p.penalties.transaction_multiple.times, Some(2));
+        assert_eq!(p.penalties.criminal_max.usd, Some(1_000_000));
+        assert_eq!(p.penalties.criminal_max.years, Some(20));
+        assert_eq!(p.certification.initial.len(), 8, "R12 lists eight elements");
+        assert!(p.fields.required.contains(&"ip_addresses".to_owned()));
+        assert!(p.deadlines.change_notice.assumed, "the proposal names no R14 day count");
+        assert!(p.assumed_keys().contains(&"deadlines.annual_certification".to_owned()));
+        assert_eq!(loaded.sha256.len(), 64);
+    }
+
+    fn broken(from: &str, to: &str) -> PackError {
+        assert!(BUILT_IN.contains(from), "fixture text {from:?} not in the pack");
+        RulePack::load("broken.toml", &BUILT_IN.replacen(from, to, 1)).expect_err("must be refused")
+    }
+
+    fn line_containing(text: &str, needle: &str) -> usize {
+        text.lines().position(|l| l.contains(needle)).expect("needle") + 1
+    }
+
+    #[test]
+    fn a_negative_day_count_names_file_key_and_line() {
+        let source = BUILT_IN.replacen("days = 10\n", "days = -3\n", 1);
+        let err = RulePack::load("broken.toml", &source).expect_err("negative");
+        assert_eq!(err.file, "broken.toml");
+        assert_eq!(err.key, "deadlines.cip_copy.days");
+        assert_eq!(err.line, line_containing(&source, "days = -3"));
+        assert!(err.message.contains("found -3"), "{err}");
+        assert!(err.to_string().starts_with(&format!("broken.toml:{}: deadlines.cip_copy.days:", err.line)));
+    }
+
+    #[test]
+    fn a_missing_key_is_named() {
+        let err = broken("[deadlines.ai_report]\ndays = 15\n", "[deadlines.ai_report]\n");
+        assert_eq!(err.key, "deadlines.ai_report.days");
+        assert_eq!(err.message, "is missing");
+        assert!(err.line > 1, "{err}");
+    }
+
+    #[test]
+    fn a_wrong_type_names_key_and_line() {
+        let err = broken("years = 2\n", "years = \"two\"\n");
+        assert_eq!(err.key, "records.retention.years");
+        let source = BUILT_IN.replacen("years = 2\n", "years = \"two\"\n", 1);
+        assert_eq!(err.line, line_containing(&source, "years = \"two\""));
+    }
+
+    #[test]
+    fn an_unknown_key_and_bad_syntax_are_refused() {
+        let err = broken("[deadlines.cip_copy]\n", "[deadlines.cip_copy]\nhours = 3\n");
+        assert!(err.message.contains("unknown field `hours`"), "{err}");
+        assert_eq!(err.key, "deadlines.cip_copy.hours");
+        let err = broken("schema = 1", "schema = = 1");
+        assert_eq!(err.key, "(syntax)");
+        assert_eq!(err.line, line_containing(BUILT_IN, "schema = 1"));
+    }
+
+    #[test]
+    fn an_impossible_annual_day_is_refused() {
+        let err = broken("month = 1\nday = 31", "month = 2\nday = 30");
+        assert_eq!(err.key, "deadlines.annual_certification");
+    }
+
+    #[test]
+    fn the_hash_is_of_the_exact_bytes() {
+        let a = RulePack::load("a.toml", BUILT_IN).expect("load");
+        let b = RulePack::load("a.toml", &format!("{BUILT_IN}\n# a comment\n")).expect("load");
+        assert_eq!(a.pack, b.pack);
+        assert_ne!(a.sha256, b.sha256);
+    }
+}
