@@ -46,6 +46,9 @@ pub enum AppError {
     /// A filing failed to render.
     #[error(transparent)]
     Filing(#[from] workbench_filings::FilingError),
+    /// A rule pack was refused (names file, key and line).
+    #[error(transparent)]
+    Pack(#[from] workbench_core::rules::PackError),
     /// The workspace is locked (or just locked itself after the idle limit).
     #[error("the workspace is locked; unlock it to continue")]
     Locked,
@@ -62,7 +65,7 @@ impl AppError {
     pub fn code(&self) -> ErrorCode {
         use workbench_store::StoreError;
         match self {
-            Self::Core(_) => ErrorCode::InvalidInput,
+            Self::Core(_) | Self::Pack(_) => ErrorCode::InvalidInput,
             Self::Store(
                 StoreError::WrongKey
                 | StoreError::WrongPassphrase
@@ -71,6 +74,7 @@ impl AppError {
             ) => ErrorCode::WrongKey,
             Self::Store(StoreError::Io { .. } | StoreError::MissingFolder(_)) => ErrorCode::Io,
             Self::Store(StoreError::NoWorkspace(_)) => ErrorCode::NoWorkspace,
+            Self::Store(StoreError::Conflict(_)) => ErrorCode::InvalidInput,
             Self::Store(_) => ErrorCode::Storage,
             Self::Filing(_) => ErrorCode::Rendering,
             Self::Cancelled => ErrorCode::Cancelled,

@@ -10,6 +10,7 @@ pub mod context;
 pub mod doctor;
 pub mod error;
 pub mod jobs;
+pub mod obligations;
 pub mod os_lock;
 
 /// A private D-Bus for tests, shared with the e2e harness.

@@ -73,6 +73,8 @@ id_newtype! {
     EvidenceId => "evidence",
     /// Identifies a filing (R12–R15).
     FilingId => "filing",
+    /// Identifies an event obligations are dated from (R13–R23).
+    EventId => "event",
 }
 
 #[cfg(test)]

@@ -93,6 +93,12 @@ pub enum StoreError {
         #[source]
         source: std::io::Error,
     },
+    /// A stored record cannot be read back (altered or from an unknown version).
+    #[error("a stored record is damaged: {0}")]
+    Corrupt(String),
+    /// The change conflicts with what is stored.
+    #[error("{0}")]
+    Conflict(String),
     /// A long operation was stopped before its commit point; nothing of it took effect.
     #[error("the operation was interrupted before it finished; nothing was changed")]
     Interrupted,

@@ -20,7 +20,10 @@ pub mod key;
 pub mod keyring;
 pub mod keyslots;
 pub mod migrations;
+pub mod obligations;
+pub mod provider;
 pub mod rotate;
+pub mod rule_packs;
 pub mod secrets;
 pub mod settings;
 pub mod workspace;
@@ -29,4 +32,6 @@ pub use db::{Database, sqlcipher_version};
 pub use error::StoreError;
 pub use key::DataKey;
 pub use keyring::{KeyringStatus, probe_keyring};
+/// The SQLite binding, for callers that pass a transaction into repository functions.
+pub use rusqlite;
 pub use workspace::{Created, NewWorkspace, Unlock, Workspace};

@@ -11,7 +11,10 @@ use rusqlite::Connection;
 use crate::error::StoreError;
 
 /// Every migration, in order; the schema version is the count applied.
-const MIGRATIONS: &[(&str, &str)] = &[("0001_workspace", include_str!("../migrations/0001_workspace.sql"))];
+const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_workspace", include_str!("../migrations/0001_workspace.sql")),
+    ("0002_obligations", include_str!("../migrations/0002_obligations.sql")),
+];
 
 /// The schema version this binary writes.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -147,6 +147,17 @@ impl Workspace {
                     after: Some(id.to_string().as_bytes()),
                 },
             )?;
+            crate::provider::init(tx, new.provider_name, new.at)?;
+            crate::obligations::insert_event(
+                tx,
+                &workbench_core::obligations::Event {
+                    id: "program-started".into(),
+                    occurred_at: new.at,
+                    kind: workbench_core::obligations::EventKind::ProgramStarted,
+                },
+                "system",
+                new.at,
+            )?;
             let officer = actors::insert(tx, new.officer_name, Role::Officer, &officer_hash, new.at)?;
             let object = format!("actor:{}", officer.id);
             audit::append(
@@ -324,7 +335,7 @@ impl Workspace {
     /// The provider name recorded at creation.
     pub fn provider_name(&self) -> Result<String, StoreError> {
         self.db.read(|c| {
-            Ok(c.query_row("SELECT value FROM workspace_meta WHERE key = 'provider_name'", [], |r| r.get(0))?)
+            Ok(c.query_row("SELECT legal_name FROM provider_profile WHERE id = 1", [], |r| r.get(0))?)
         })
     }
 }

@@ -1,0 +1,575 @@
+//! Rule packs, the provider profile and obligations (R13–R15, R19, R22, R23, R27): the use cases
+//! behind the dashboard, the calendar, Settings → Rule pack and the Provider view.
+
+use std::str::FromStr;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use workbench_core::obligations::{
+    self as engine, Event, EventKind, Met, Obligation, ObligationKind, Status,
+};
+use workbench_core::rules::{LoadedPack, RulePack, RuleStatus};
+use workbench_core::{CoreError, EventId};
+use workbench_store::audit::{self, Change};
+use workbench_store::provider::{self, Contact, Profile};
+use workbench_store::{obligations as store, rule_packs, settings};
+
+use crate::context::Context;
+use crate::error::AppError;
+use crate::session::{Session, Unlocked};
+
+const ACTIVE_PACK: &str = "rule_pack.active";
+/// An obligation due within this many days is "due soon" (UI.md: due-in-30-days first).
+pub const DUE_SOON_DAYS: i64 = 30;
+
+/// A rule pack as listed in Settings and shown in the frame.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct PackView {
+    /// Pack id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Citation.
+    pub citation: String,
+    /// Proposed or final.
+    pub status: RuleStatus,
+    /// SHA-256 of the file.
+    pub sha256: String,
+    /// File name.
+    pub file_name: String,
+    /// Shipped with the app.
+    pub built_in: bool,
+    /// The active one.
+    pub active: bool,
+    /// Keys whose values the pack assumes (⚠).
+    pub assumed: Vec<String>,
+}
+
+fn view(loaded: &LoadedPack, file_name: &str, built_in: bool, active: bool) -> PackView {
+    let p = &loaded.pack.pack;
+    PackView {
+        id: p.id.clone(),
+        title: p.title.clone(),
+        citation: p.citation.clone(),
+        status: p.status,
+        sha256: loaded.sha256.clone(),
+        file_name: file_name.to_owned(),
+        built_in,
+        active,
+        assumed: loaded.pack.assumed_keys(),
+    }
+}
+
+/// The active pack: the one chosen in Settings, else the built-in one. A stored pack that no
+/// longer loads (it was validated at import, so only if altered) falls back to the built-in one
+/// with a warning; the app keeps running.
+pub(crate) fn active_pack(u: &Unlocked) -> Result<(LoadedPack, String), AppError> {
+    let chosen = u.workspace.db().read(|c| settings::get(c, ACTIVE_PACK))?;
+    let built_in = RulePack::built_in();
+    let Some(sha) = chosen.filter(|s| *s != built_in.sha256) else {
+        return Ok((built_in, workbench_core::rules::BUILT_IN_FILE.to_owned()));
+    };
+    let stored = u.workspace.db().read(|c| rule_packs::get(c, &sha))?;
+    match stored.map(|p| (RulePack::load(&p.file_name, &p.source), p.file_name)) {
+        Some((Ok(loaded), file)) => Ok((loaded, file)),
+        Some((Err(e), _)) => {
+            tracing::warn!(error = %e, "the active rule pack no longer loads; using the built-in one");
+            Ok((built_in, workbench_core::rules::BUILT_IN_FILE.to_owned()))
+        }
+        None => Ok((built_in, workbench_core::rules::BUILT_IN_FILE.to_owned())),
+    }
+}
+
+/// Every pack: the built-in one, then those imported.
+pub fn rules_list(ctx: &Context, session: &Session) -> Result<Vec<PackView>, AppError> {
+    session.with(ctx, |u| {
+        let (active, _) = active_pack(u)?;
+        let built_in = RulePack::built_in();
+        let mut out = vec![view(
+            &built_in,
+            workbench_core::rules::BUILT_IN_FILE,
+            true,
+            built_in.sha256 == active.sha256,
+        )];
+        for stored in u.workspace.db().read(rule_packs::list)? {
+            if let Ok(loaded) = RulePack::load(&stored.file_name, &stored.source) {
+                let is_active = loaded.sha256 == active.sha256;
+                out.push(view(&loaded, &stored.file_name, false, is_active));
+            }
+        }
+        Ok(out)
+    })
+}
+
+/// Validates and stores a pack file (officers). Does not activate it.
+pub fn rules_import(ctx: &Context, session: &Session, path: &std::path::Path) -> Result<PackView, AppError> {
+    let file_name = path.file_name().map_or_else(|| "pack.toml".into(), |n| n.to_string_lossy().into_owned());
+    let source = std::fs::read_to_string(path).map_err(|e| {
+        AppError::Store(workbench_store::StoreError::io(format!("reading {}", path.display()), e))
+    })?;
+    let loaded = RulePack::load(&file_name, &source)?;
+    session.with(ctx, |u| {
+        require_officer(u, "import a rule pack")?;
+        let at = ctx.clock().now();
+        let by = u.actor.id.to_string();
+        u.workspace.db_mut().write(|tx| {
+            if rule_packs::insert(tx, &loaded.sha256, &loaded.pack.pack.id, &file_name, &source, &by, at)? {
+                let object = format!("rule_pack:{}", loaded.sha256);
+                audit::append(
+                    tx,
+                    at,
+                    Change {
+                        actor: &by,
+                        action: "rules.import",
+                        object: &object,
+                        before: None,
+                        after: Some(source.as_bytes()),
+                    },
+                )?;
+            }
+            Ok(())
+        })?;
+        Ok(view(&loaded, &file_name, false, false))
+    })
+}
+
+/// Makes a pack (by SHA-256) the active one (officers). Open obligations follow it from now on;
+/// met ones keep the pack they were met under.
+pub fn rules_activate(ctx: &Context, session: &Session, sha256: &str) -> Result<(), AppError> {
+    session.with(ctx, |u| {
+        require_officer(u, "choose the rule pack")?;
+        let built_in = RulePack::built_in();
+        let known =
+            sha256 == built_in.sha256 || u.workspace.db().read(|c| rule_packs::get(c, sha256))?.is_some();
+        if !known {
+            return Err(CoreError::invalid("sha256", "no imported rule pack has this hash").into());
+        }
+        let by = u.actor.id.to_string();
+        settings::set(u.workspace.db_mut(), ACTIVE_PACK, sha256, &by, ctx.clock().now())?;
+        Ok(())
+    })
+}
+
+/// The provider profile with its contact history (newest first).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ProviderView {
+    /// Legal name.
+    pub legal_name: String,
+    /// Postal address.
+    pub address: String,
+    /// ISO 3166-1 alpha-2.
+    pub country: String,
+    /// small | medium | large.
+    pub size_tier: String,
+    /// Offers virtualized IaaS.
+    pub virtualized: bool,
+    /// Offers dedicated IaaS.
+    pub dedicated: bool,
+    /// The IaaS products, described.
+    pub products: String,
+    /// IANA time zone for counting calendar days.
+    pub time_zone: String,
+    /// Primary CIP contacts, newest (current) first.
+    #[serde(default)]
+    pub contacts: Vec<ContactView>,
+}
+
+/// A primary CIP contact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ContactView {
+    /// Name.
+    pub name: String,
+    /// Job title.
+    pub title: String,
+    /// Email.
+    pub email: String,
+    /// Phone.
+    pub phone: String,
+    /// From when (RFC 3339 UTC); empty for a new one.
+    #[serde(default)]
+    pub since: String,
+}
+
+impl From<Contact> for ContactView {
+    fn from(c: Contact) -> Self {
+        Self { name: c.name, title: c.title, email: c.email, phone: c.phone, since: c.since }
+    }
+}
+
+/// The profile and contacts.
+pub fn provider_get(ctx: &Context, session: &Session) -> Result<ProviderView, AppError> {
+    session.with(ctx, |u| {
+        let profile = u.workspace.db().read(provider::get)?;
+        let contacts =
+            u.workspace.db().read(provider::contacts)?.into_iter().map(ContactView::from).collect();
+        Ok(ProviderView {
+            legal_name: profile.legal_name,
+            address: profile.address,
+            country: profile.country,
+            size_tier: profile.size_tier,
+            virtualized: profile.virtualized,
+            dedicated: profile.dedicated,
+            products: profile.products,
+            time_zone: profile.time_zone,
+            contacts,
+        })
+    })
+}
+
+/// Saves the profile (officers); audited with digests.
+pub fn provider_update(
+    ctx: &Context,
+    session: &Session,
+    new: &ProviderView,
+) -> Result<ProviderView, AppError> {
+    let mut problems = Vec::new();
+    if new.legal_name.trim().is_empty() {
+        problems.push(field("legal_name", "the provider's legal name is required"));
+    }
+    if new.country.len() != 2 || !new.country.chars().all(|c| c.is_ascii_uppercase()) {
+        problems.push(field("country", "use the two-letter ISO 3166-1 code, e.g. US"));
+    }
+    if !["small", "medium", "large"].contains(&new.size_tier.as_str()) {
+        problems.push(field("size_tier", "choose small, medium or large"));
+    }
+    if Tz::from_str(&new.time_zone).is_err() {
+        problems.push(field("time_zone", "not a known IANA time zone, e.g. America/New_York"));
+    }
+    if !new.virtualized && !new.dedicated {
+        problems.push(field("products", "offer at least one of virtualized or dedicated IaaS"));
+    }
+    if !problems.is_empty() {
+        return Err(CoreError::Invalid(problems).into());
+    }
+    let profile = Profile {
+        legal_name: new.legal_name.trim().to_owned(),
+        address: new.address.trim().to_owned(),
+        country: new.country.clone(),
+        size_tier: new.size_tier.clone(),
+        virtualized: new.virtualized,
+        dedicated: new.dedicated,
+        products: new.products.trim().to_owned(),
+        time_zone: new.time_zone.clone(),
+    };
+    session.with(ctx, |u| {
+        require_officer(u, "change the provider profile")?;
+        let at = ctx.clock().now();
+        let by = u.actor.id.to_string();
+        u.workspace.db_mut().write(|tx| {
+            let before = provider::update(tx, &profile, at)?;
+            audit::append(
+                tx,
+                at,
+                Change {
+                    actor: &by,
+                    action: "provider.update",
+                    object: "provider:profile",
+                    before: Some(format!("{before:?}").as_bytes()),
+                    after: Some(format!("{profile:?}").as_bytes()),
+                },
+            )?;
+            Ok(())
+        })?;
+        Ok(())
+    })?;
+    provider_get(ctx, session)
+}
+
+/// Records a new primary CIP contact (officers). Replacing an existing contact is an R14 event.
+pub fn provider_contact_change(
+    ctx: &Context,
+    session: &Session,
+    new: &ContactView,
+) -> Result<ProviderView, AppError> {
+    if new.name.trim().is_empty() {
+        return Err(CoreError::invalid("name", "the contact's name is required").into());
+    }
+    if !new.email.is_empty() && !new.email.contains('@') {
+        return Err(CoreError::invalid("email", "not an email address").into());
+    }
+    session.with(ctx, |u| {
+        require_officer(u, "change the primary CIP contact")?;
+        let at = ctx.clock().now();
+        let by = u.actor.id.to_string();
+        u.workspace.db_mut().write(|tx| {
+            let previous = provider::current_contact(tx)?;
+            let contact = Contact {
+                id: EventId::new().to_string(),
+                name: new.name.trim().to_owned(),
+                title: new.title.trim().to_owned(),
+                email: new.email.trim().to_owned(),
+                phone: new.phone.trim().to_owned(),
+                since: audit::timestamp(&at),
+                recorded_by: by.clone(),
+            };
+            provider::add_contact(tx, &contact)?;
+            let object = format!("provider_contact:{}", contact.id);
+            audit::append(
+                tx,
+                at,
+                Change {
+                    actor: &by,
+                    action: "provider.contact_change",
+                    object: &object,
+                    before: previous.as_ref().map(|p| p.id.as_bytes()),
+                    after: Some(contact.id.as_bytes()),
+                },
+            )?;
+            if previous.is_some() {
+                let event = Event {
+                    id: EventId::new().to_string(),
+                    occurred_at: at,
+                    kind: EventKind::PrimaryContactChanged { contact: contact.name.clone() },
+                };
+                record(tx, &event, &by, at)?;
+            }
+            Ok(())
+        })?;
+        Ok(())
+    })?;
+    provider_get(ctx, session)
+}
+
+/// An event a user records from the UI or CLI (this issue owns these kinds; later issues emit
+/// their own through the same store).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[ts(export)]
+pub enum NewEvent {
+    /// R15: a request for the CIP.
+    CipCopyRequested {
+        /// Who asked (e.g. "BIS Office of ICTS").
+        requester: String,
+        /// When the request was received, RFC 3339.
+        #[ts(type = "string")]
+        received_at: DateTime<Utc>,
+    },
+    /// R14: a significant change of business or corporate structure.
+    BusinessChange {
+        /// What changed.
+        summary: String,
+        /// When it took effect, RFC 3339.
+        #[ts(type = "string")]
+        occurred_at: DateTime<Utc>,
+    },
+}
+
+/// Records an event (officers); returns the obligations it gives rise to.
+pub fn event_record(ctx: &Context, session: &Session, new: &NewEvent) -> Result<Vec<Obligation>, AppError> {
+    let (kind, occurred_at) = match new {
+        NewEvent::CipCopyRequested { requester, received_at } => {
+            let requester = requester.trim();
+            if requester.is_empty() {
+                return Err(CoreError::invalid("requester", "say who asked for the CIP").into());
+            }
+            (EventKind::CipCopyRequested { requester: requester.to_owned() }, *received_at)
+        }
+        NewEvent::BusinessChange { summary, occurred_at } => {
+            let summary = summary.trim();
+            if summary.is_empty() {
+                return Err(CoreError::invalid("summary", "describe the change in a few words").into());
+            }
+            (EventKind::BusinessChange { summary: summary.to_owned() }, *occurred_at)
+        }
+    };
+    if occurred_at > ctx.clock().now() + chrono::Duration::minutes(5) {
+        return Err(CoreError::invalid("date", "cannot be in the future").into());
+    }
+    let event = Event { id: EventId::new().to_string(), occurred_at, kind };
+    session.with(ctx, |u| {
+        require_officer(u, "record this event")?;
+        let at = ctx.clock().now();
+        let by = u.actor.id.to_string();
+        u.workspace.db_mut().write(|tx| record(tx, &event, &by, at))?;
+        Ok(compute(ctx, u)?.obligations.into_iter().filter(|o| o.source_event == event.id).collect())
+    })
+}
+
+/// Stores an event with its audit event (the audit keeps a digest of the event, never its text).
+fn record(
+    tx: &workbench_store::rusqlite::Transaction<'_>,
+    event: &Event,
+    by: &str,
+    at: DateTime<Utc>,
+) -> Result<(), workbench_store::StoreError> {
+    store::insert_event(tx, event, by, at)?;
+    let object = format!("event:{}", event.id);
+    let after = format!("{:?}", event.kind);
+    let change = Change {
+        actor: by,
+        action: "obligation.event",
+        object: &object,
+        before: None,
+        after: Some(after.as_bytes()),
+    };
+    audit::append(tx, at, change).map(|_| ())
+}
+
+/// Everything the dashboard and calendar show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct ObligationsView {
+    /// Every obligation, by due date.
+    pub obligations: Vec<Obligation>,
+    /// Today in the provider's time zone.
+    #[ts(type = "string")]
+    pub today: NaiveDate,
+    /// The provider's time zone.
+    pub time_zone: String,
+    /// Sum of penalty ceilings of overdue obligations (R27).
+    #[ts(type = "number")]
+    pub exposure_usd: u64,
+    /// The active pack.
+    pub pack: PackView,
+    /// Open (not met) obligations per kind.
+    pub counts: Vec<KindCount>,
+}
+
+/// Open obligations of one kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct KindCount {
+    /// Kind.
+    pub kind: ObligationKind,
+    /// Label.
+    pub label: String,
+    /// Not met.
+    #[ts(type = "number")]
+    pub open: u64,
+    /// Of those, overdue.
+    #[ts(type = "number")]
+    pub overdue: u64,
+}
+
+/// Computes every obligation under the active pack.
+pub fn obligations_list(ctx: &Context, session: &Session) -> Result<ObligationsView, AppError> {
+    session.with(ctx, |u| compute(ctx, u))
+}
+
+fn compute(ctx: &Context, u: &Unlocked) -> Result<ObligationsView, AppError> {
+    let (pack, file) = active_pack(u)?;
+    let profile = u.workspace.db().read(provider::get)?;
+    let tz = Tz::from_str(&profile.time_zone).unwrap_or(Tz::America__New_York);
+    let events = u.workspace.db().read(store::events)?;
+    let met = u.workspace.db().read(store::met)?;
+    let now = ctx.clock().now();
+    let obligations = engine::compute(
+        &events,
+        &met,
+        &engine::Context { pack: &pack, tz, now, due_soon_days: DUE_SOON_DAYS },
+    );
+    let counts = ObligationKind::ALL
+        .iter()
+        .map(|kind| {
+            let of_kind = obligations.iter().filter(|o| o.kind == *kind && o.status != Status::Met);
+            let (open, overdue) =
+                of_kind.fold((0, 0), |(n, late), o| (n + 1, late + u64::from(o.status == Status::Overdue)));
+            KindCount { kind: *kind, label: kind.label().to_owned(), open, overdue }
+        })
+        .collect();
+    Ok(ObligationsView {
+        exposure_usd: engine::total_exposure(&obligations),
+        today: now.with_timezone(&tz).date_naive(),
+        time_zone: tz.name().to_owned(),
+        pack: view(&pack, &file, pack.sha256 == RulePack::built_in().sha256, true),
+        obligations,
+        counts,
+    })
+}
+
+/// Records that an obligation was met (officers), with what met it; the due date and pack in
+/// force are frozen with it.
+pub fn obligation_meet(ctx: &Context, session: &Session, key: &str, reference: &str) -> Result<(), AppError> {
+    let reference = reference.trim();
+    if reference.is_empty() {
+        return Err(
+            CoreError::invalid("reference", "say what met it (a delivery, a filing, a reference)").into()
+        );
+    }
+    session.with(ctx, |u| {
+        require_officer(u, "record an obligation as met")?;
+        let view = compute(ctx, u)?;
+        let obligation = view
+            .obligations
+            .iter()
+            .find(|o| o.key == key)
+            .ok_or_else(|| CoreError::invalid("key", "no such obligation"))?;
+        let at = ctx.clock().now();
+        let by = u.actor.id.to_string();
+        let met = Met {
+            key: key.to_owned(),
+            met_at: at,
+            by: by.clone(),
+            reference: reference.to_owned(),
+            due_date: obligation.due_date,
+            pack_id: view.pack.id.clone(),
+            pack_sha256: view.pack.sha256.clone(),
+        };
+        u.workspace.db_mut().write(|tx| {
+            store::insert_met(tx, &met)?;
+            let object = format!("obligation:{key}");
+            audit::append(
+                tx,
+                at,
+                Change {
+                    actor: &by,
+                    action: "obligation.meet",
+                    object: &object,
+                    before: None,
+                    after: Some(reference.as_bytes()),
+                },
+            )?;
+            Ok(())
+        })?;
+        Ok(())
+    })
+}
+
+/// The open obligations as an iCalendar file (all-day events on the due date, in the
+/// provider's calendar), for subscribing in a personal calendar.
+pub fn obligations_ics(ctx: &Context, session: &Session) -> Result<String, AppError> {
+    let view = obligations_list(ctx, session)?;
+    Ok(to_ics(&view))
+}
+
+/// Renders obligations as iCalendar. Met ones are left out.
+pub fn to_ics(view: &ObligationsView) -> String {
+    use icalendar::{Calendar, Component, EventLike};
+    let mut calendar = Calendar::new();
+    calendar.name("CIP Workbench obligations");
+    for o in view.obligations.iter().filter(|o| o.status != Status::Met) {
+        let mut event = icalendar::Event::new();
+        let assumed = if o.assumed { " (due date assumed by the rule pack)" } else { "" };
+        event
+            .uid(&format!("{}@cip-workbench", o.key))
+            .summary(&format!("{} — {}", o.rid, o.title))
+            .description(&format!(
+                "{}{assumed}. Due {} ({}). Rule pack {} ({}).",
+                o.kind.label(),
+                o.due_date,
+                view.time_zone,
+                o.pack_id,
+                &o.pack_sha256[..12]
+            ))
+            .all_day(o.due_date);
+        calendar.push(event.done());
+    }
+    calendar.done().to_string()
+}
+
+fn require_officer(u: &Unlocked, what: &str) -> Result<(), AppError> {
+    if u.actor.role.can_manage_actors() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(format!("only an officer may {what}")))
+    }
+}
+
+fn field(name: &str, problem: &str) -> workbench_core::FieldError {
+    workbench_core::FieldError { field: name.to_owned(), problem: problem.to_owned() }
+}
