@@ -2,5 +2,6 @@
 //! SQLCipher, a real Secret Service (gnome-keyring under a private D-Bus) and real PDF tools.
 
 mod cli;
+mod obligations;
 mod support;
 mod workspace;

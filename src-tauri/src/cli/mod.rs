@@ -1,6 +1,7 @@
 //! The command line: the same binary, headless. Every subcommand calls `workbench_app`, like the
 //! window does, and never needs a display.
 
+mod obligations;
 mod secrets;
 mod workspace;
 
@@ -63,6 +64,11 @@ enum Command {
     /// Replace the data key: re-encrypt the database and issue a new recovery code (the old
     /// one stops working). Asks for the workspace passphrase.
     RotateKey(workspace::RotateArgs),
+    /// Rule packs: check a file before importing it in Settings.
+    #[command(subcommand)]
+    Rules(obligations::RulesCommand),
+    /// List the obligations (deadlines) under the active rule pack; `--ics` for a calendar.
+    Obligations(obligations::ObligationsArgs),
     /// Write the one-page "about this workspace" PDF (no customer data in it).
     About {
         /// Where to write the PDF; replaced atomically.
@@ -93,6 +99,8 @@ fn run(command: Command, context: &Context, passphrase_file: Option<&std::path::
         Command::Audit(command) => workspace::audit(context, &command, passphrase_file),
         Command::Passphrase(args) => workspace::change_passphrase(context, &args, passphrase_file),
         Command::Backup(args) => workspace::backup(context, &args, passphrase_file),
+        Command::Rules(command) => obligations::rules(&command),
+        Command::Obligations(args) => obligations::obligations(context, &args, passphrase_file),
         Command::RotateKey(args) => workspace::rotate_key(context, &args, passphrase_file),
         Command::Restore(args) => workspace::restore(context, &args, passphrase_file),
         Command::Version { json } => match workbench_app::app_info(context) {

@@ -254,7 +254,7 @@ fn show_recovery_code(
 
 /// Unlocks for one command: the OS credential store first (when the workspace has that slot
 /// and no passphrase was given), else the passphrase. Says why the keyring did not work.
-fn unlock(ctx: &Context, passphrase_file: Option<&Path>) -> Result<Session, String> {
+pub(super) fn unlock(ctx: &Context, passphrase_file: Option<&Path>) -> Result<Session, String> {
     let session = Session::default();
     let status = ws::status(ctx, &session).map_err(|e| ApiError::from(e).message)?;
     if !status.exists {

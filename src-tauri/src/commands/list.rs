@@ -23,7 +23,17 @@ macro_rules! with_commands {
             audit_list,
             audit_verify,
             settings_get,
-            settings_update
+            settings_update,
+            rules_list,
+            rules_import,
+            rules_activate,
+            provider_get,
+            provider_update,
+            provider_contact_change,
+            event_record,
+            obligations_list,
+            obligation_meet,
+            obligations_export_ics
         )
     };
 }

@@ -4,6 +4,7 @@
 
 use tauri::{Manager, State};
 use workbench_app::audit::{AuditEventView, AuditQuery};
+use workbench_app::obligations as ob;
 use workbench_app::settings::WorkspaceSettings;
 use workbench_app::workspace::{
     self, ActorView, InitRequest, InitResult, NewActor, UnlockRequest, WorkspaceStatus,
@@ -224,4 +225,91 @@ pub fn settings_update(
     settings: WorkspaceSettings,
 ) -> Result<WorkspaceSettings, ApiError> {
     Ok(workbench_app::settings::update(state.context(), state.session(), &settings)?)
+}
+
+/// Every rule pack (built-in and imported), the active one marked.
+#[tauri::command]
+pub fn rules_list(state: State<'_, AppState>) -> Result<Vec<ob::PackView>, ApiError> {
+    Ok(ob::rules_list(state.context(), state.session())?)
+}
+
+/// Pick a rule pack file (native dialog), validate and store it. Null when cancelled.
+#[tauri::command]
+pub async fn rules_import(state: State<'_, AppState>) -> Result<Option<ob::PackView>, ApiError> {
+    let Some(file) = rfd::AsyncFileDialog::new()
+        .set_title("Import a rule pack")
+        .add_filter("Rule pack", &["toml"])
+        .pick_file()
+        .await
+    else {
+        return Ok(None);
+    };
+    Ok(Some(ob::rules_import(state.context(), state.session(), file.path())?))
+}
+
+/// Make a pack the active one.
+#[tauri::command]
+pub fn rules_activate(state: State<'_, AppState>, sha256: String) -> Result<(), ApiError> {
+    Ok(ob::rules_activate(state.context(), state.session(), &sha256)?)
+}
+
+/// The provider profile and its contact history.
+#[tauri::command]
+pub fn provider_get(state: State<'_, AppState>) -> Result<ob::ProviderView, ApiError> {
+    Ok(ob::provider_get(state.context(), state.session())?)
+}
+
+/// Save the provider profile.
+#[tauri::command]
+pub fn provider_update(
+    state: State<'_, AppState>,
+    profile: ob::ProviderView,
+) -> Result<ob::ProviderView, ApiError> {
+    Ok(ob::provider_update(state.context(), state.session(), &profile)?)
+}
+
+/// Record a new primary CIP contact (a change raises an R14 notice).
+#[tauri::command]
+pub fn provider_contact_change(
+    state: State<'_, AppState>,
+    contact: ob::ContactView,
+) -> Result<ob::ProviderView, ApiError> {
+    Ok(ob::provider_contact_change(state.context(), state.session(), &contact)?)
+}
+
+/// Record an event (CIP copy request, business change); returns the obligations it raises.
+#[tauri::command]
+pub fn event_record(
+    state: State<'_, AppState>,
+    event: ob::NewEvent,
+) -> Result<Vec<workbench_core::obligations::Obligation>, ApiError> {
+    Ok(ob::event_record(state.context(), state.session(), &event)?)
+}
+
+/// Every obligation under the active pack, with counts and penalty exposure.
+#[tauri::command]
+pub fn obligations_list(state: State<'_, AppState>) -> Result<ob::ObligationsView, ApiError> {
+    Ok(ob::obligations_list(state.context(), state.session())?)
+}
+
+/// Record that an obligation was met, and by what.
+#[tauri::command]
+pub fn obligation_meet(state: State<'_, AppState>, key: String, reference: String) -> Result<(), ApiError> {
+    Ok(ob::obligation_meet(state.context(), state.session(), &key, &reference)?)
+}
+
+/// Save the open obligations as an .ics file (native dialog). False when cancelled.
+#[tauri::command]
+pub async fn obligations_export_ics(state: State<'_, AppState>) -> Result<bool, ApiError> {
+    let Some(file) = rfd::AsyncFileDialog::new()
+        .set_title("Export obligations to a calendar file")
+        .set_file_name("cip-obligations.ics")
+        .add_filter("iCalendar", &["ics"])
+        .save_file()
+        .await
+    else {
+        return Ok(false);
+    };
+    ob::obligations_write_ics(state.context(), state.session(), file.path())?;
+    Ok(true)
 }

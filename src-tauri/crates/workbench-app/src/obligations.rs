@@ -537,6 +537,17 @@ pub fn obligations_ics(ctx: &Context, session: &Session) -> Result<String, AppEr
     Ok(to_ics(&view))
 }
 
+/// Writes the .ics export to `path` (atomically).
+pub fn obligations_write_ics(
+    ctx: &Context,
+    session: &Session,
+    path: &std::path::Path,
+) -> Result<(), AppError> {
+    let ics = obligations_ics(ctx, session)?;
+    workbench_store::files::write_atomically(path, ics.as_bytes())?;
+    Ok(())
+}
+
 /// Renders obligations as iCalendar. Met ones are left out.
 pub fn to_ics(view: &ObligationsView) -> String {
     use icalendar::{Calendar, Component, EventLike};
