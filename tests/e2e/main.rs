@@ -107,8 +107,8 @@ async fn an_officer_adds_a_reviewer_who_then_acts() -> WebDriverResult<()> {
     assert!(actors.contains("Rita Reviewer"), "{actors}");
 
     app.click("[data-testid='actors'] button").await?;
-    app.type_into("form.inline input[type='password']", "rita's own passphrase").await?;
-    app.click("form.inline button.primary").await?;
+    app.type_into("form.form-row input[type='password']", "rita's own passphrase").await?;
+    app.click("form.form-row button.primary").await?;
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     loop {
         let actor = app.text_of("[data-testid='actor']").await?;
@@ -162,5 +162,74 @@ async fn an_officer_rotates_the_data_key_and_gets_a_new_recovery_code() -> WebDr
     app.click("[data-testid='audit-verify']").await?;
     let result = app.text_of("[data-testid='audit-result']").await?;
     assert!(result.starts_with("✓ Intact: 3 event(s)"), "{result}");
+    app.quit().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "end-to-end: needs tauri-driver and a display; run by `cargo xtask test`"]
+async fn a_cip_copy_request_shows_on_the_dashboard_due_in_the_packs_days_and_in_the_ics()
+-> WebDriverResult<()> {
+    let app = App::launch().await?;
+    app.create_workspace().await?;
+    // The landing view is the dashboard; the rule pack is named in the navigation.
+    assert_eq!(app.text_of("[data-testid='nav-pack']").await?, "us-bis-iaas-cip-2024-nprm");
+    app.go("p").await?;
+    app.click("[data-testid='record-cip-request']").await?;
+    let created = app.text_of("[data-testid='created-obligation']").await?;
+    assert!(created.starts_with("R15: Deliver the CIP"), "{created}");
+    assert!(created.contains("(in 10 days)"), "the pack's 10 days: {created}");
+    app.screenshot("provider").await;
+
+    app.go("d").await?;
+    let urgent = app.text_of("[data-testid='urgent-obligations']").await?;
+    assert!(urgent.contains("R15") && urgent.contains("in 10 days"), "{urgent}");
+    assert!(urgent.contains("Due soon"), "{urgent}");
+    app.screenshot("dashboard").await;
+    let body = app.driver().find(By::Tag("body")).await?;
+    for _ in 0..3 {
+        let theme =
+            app.driver().execute("return document.documentElement.dataset.theme ?? ''", vec![]).await?;
+        if theme.json() == "dark" {
+            break;
+        }
+        body.send_keys("t").await?;
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    app.screenshot("dashboard-dark").await;
+    body.send_keys("t").await?;
+
+    app.go("c").await?;
+    body.send_keys("m").await?;
+    // Due ten days out: this month or the next one (`]` turns the page). The cells clip long
+    // titles, so read the text content rather than WebDriver's visible text.
+    let month_text = || async {
+        let script = "return document.querySelector(\"[data-testid='calendar-month']\")?.textContent ?? ''";
+        let value = app.driver().execute(script, vec![]).await?;
+        Ok::<_, WebDriverError>(value.json().as_str().unwrap_or_default().to_owned())
+    };
+    app.wait_for("[data-testid='calendar-month']").await?;
+    let mut month = month_text().await?;
+    if !month.contains("R15") {
+        body.send_keys("]").await?;
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while !month.contains("R15") && std::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            month = month_text().await?;
+        }
+    }
+    app.screenshot("calendar-month").await;
+    assert!(month.contains("R15"), "the month grid shows it: {month}");
+
+    // The calendar export (the window saves it through a native dialog; the CLI prints the same
+    // file, read here while the app still has the workspace open).
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_cip-workbench"))
+        .args(["obligations", "--ics", "--workspace"])
+        .arg(app.workspace())
+        .env("CIPW_PASSPHRASE", PASSPHRASE)
+        .output()
+        .expect("run the CLI");
+    let ics = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(ics.contains("SUMMARY:R15 — Deliver the CIP"), "{ics}");
     app.quit().await
 }

@@ -11,7 +11,13 @@ import type { DoctorReport } from './bindings/DoctorReport';
 import type { InitRequest } from './bindings/InitRequest';
 import type { InitResult } from './bindings/InitResult';
 import type { JobProgress } from './bindings/JobProgress';
+import type { ContactView } from './bindings/ContactView';
 import type { NewActor } from './bindings/NewActor';
+import type { NewEvent } from './bindings/NewEvent';
+import type { Obligation } from './bindings/Obligation';
+import type { ObligationsView } from './bindings/ObligationsView';
+import type { PackView } from './bindings/PackView';
+import type { ProviderView } from './bindings/ProviderView';
 import type { RotateResult } from './bindings/RotateResult';
 import type { UnlockRequest } from './bindings/UnlockRequest';
 import type { WorkspaceSettings } from './bindings/WorkspaceSettings';
@@ -30,7 +36,13 @@ export type {
 	InitRequest,
 	InitResult,
 	JobProgress,
+	ContactView,
 	NewActor,
+	NewEvent,
+	Obligation,
+	ObligationsView,
+	PackView,
+	ProviderView,
 	RotateResult,
 	UnlockRequest,
 	WorkspaceSettings,
@@ -42,6 +54,9 @@ export type { CheckStatus } from './bindings/CheckStatus';
 export type { ErrorCode } from './bindings/ErrorCode';
 export type { KeyringInfo } from './bindings/KeyringInfo';
 export type { Role } from './bindings/Role';
+export type { KindCount } from './bindings/KindCount';
+export type { ObligationKind } from './bindings/ObligationKind';
+export type { Status as ObligationStatus } from './bindings/Status';
 
 /** Facts for the About view (versions, credential store, workspace folder). */
 export const appInfo = () => ipc.call<AppInfo>('app_info');
@@ -85,3 +100,24 @@ export const auditVerify = () => ipc.call<ChainReport>('audit_verify');
 export const settingsGet = () => ipc.call<WorkspaceSettings>('settings_get');
 export const settingsUpdate = (settings: WorkspaceSettings) =>
 	ipc.call<WorkspaceSettings>('settings_update', { settings });
+
+/** Every rule pack, built-in first; the active one marked. */
+export const rulesList = () => ipc.call<PackView[]>('rules_list');
+/** Native open dialog, then validate and store a pack; null if cancelled. */
+export const rulesImport = () => ipc.call<PackView | null>('rules_import');
+export const rulesActivate = (sha256: string) => ipc.call<null>('rules_activate', { sha256 });
+
+export const providerGet = () => ipc.call<ProviderView>('provider_get');
+export const providerUpdate = (profile: ProviderView) =>
+	ipc.call<ProviderView>('provider_update', { profile });
+/** A new primary CIP contact; replacing one raises an R14 notice. */
+export const providerContactChange = (contact: ContactView) =>
+	ipc.call<ProviderView>('provider_contact_change', { contact });
+
+/** Records an event; returns the obligations it raised. */
+export const eventRecord = (event: NewEvent) => ipc.call<Obligation[]>('event_record', { event });
+export const obligationsList = () => ipc.call<ObligationsView>('obligations_list');
+export const obligationMeet = (key: string, reference: string) =>
+	ipc.call<null>('obligation_meet', { key, reference });
+/** Native save dialog, then the .ics file; false if cancelled. */
+export const obligationsExportIcs = () => ipc.call<boolean>('obligations_export_ics');

@@ -10,6 +10,9 @@ export interface View {
 }
 
 export const VIEWS: readonly View[] = [
+	{ path: '/dashboard', label: 'Dashboard', key: 'd' },
+	{ path: '/calendar', label: 'Calendar', key: 'c' },
+	{ path: '/provider', label: 'Provider', key: 'p' },
 	{ path: '/audit', label: 'Audit', key: 'l' },
 	{ path: '/settings', label: 'Settings', key: 's' },
 	{ path: '/about', label: 'About', key: 'a' }
