@@ -163,6 +163,12 @@ impl Default for Verifier {
 }
 
 impl Verifier {
+    /// A verifier for the part of a chain that starts at `seq`, whose event must link to
+    /// `prev_hash` (the caller checks that the part before ends with that hash).
+    pub fn resume(seq: i64, prev_hash: &str) -> Self {
+        Self { expected_prev: prev_hash.to_owned(), expected_seq: seq, checked: 0, first_break: None }
+    }
+
     /// Checks the next event; returns false once the chain has broken (stop feeding it).
     pub fn push(&mut self, event: &EventFields<'_>) -> bool {
         if self.first_break.is_some() {

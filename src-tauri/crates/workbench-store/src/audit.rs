@@ -125,11 +125,78 @@ fn insert_checkpoint(
 /// Recomputes the whole chain in order, streaming rows in constant memory, and checks every
 /// checkpoint against it; names the first bad event. The stored time text is hashed as stored.
 pub fn verify_chain(conn: &Connection) -> Result<ChainReport, StoreError> {
+    let verifier = verify_range(conn, 1, i64::MAX, Verifier::default())?;
+    finish(conn, verifier.report())
+}
+
+/// Like [`verify_chain`], with the second half of a long chain read and hashed on a second
+/// connection (`open_second`) in parallel: decrypting pages is most of the work, and the two
+/// halves need each other only at the seam.
+pub fn verify_chain_parallel(
+    conn: &Connection,
+    open_second: impl FnOnce() -> Result<Connection, StoreError> + Send,
+) -> Result<ChainReport, StoreError> {
+    const PARALLEL_FROM: i64 = 50_000;
+    let head: i64 = conn.query_row("SELECT coalesce(max(seq), 0) FROM audit_event", [], |r| r.get(0))?;
+    if head < PARALLEL_FROM {
+        return verify_chain(conn);
+    }
+    let seam = head / 2 + 1;
+    let seam_prev: Option<String> = conn
+        .query_row("SELECT prev_hash FROM audit_event WHERE seq = ?1", [seam], |r| r.get(0))
+        .optional()?;
+    let Some(seam_prev) = seam_prev else {
+        // A gap at the seam: the sequential pass names it precisely.
+        return verify_chain(conn);
+    };
+    let (first, second) = std::thread::scope(|scope| {
+        let seam_prev = seam_prev.clone();
+        let second = scope.spawn(move || {
+            let other = open_second()?;
+            verify_range(&other, seam, i64::MAX, Verifier::resume(seam, &seam_prev))
+        });
+        let first = verify_range(conn, 1, seam - 1, Verifier::default());
+        (
+            first,
+            second.join().unwrap_or_else(|_| Err(StoreError::Corrupt("the verifier thread failed".into()))),
+        )
+    });
+    let first = first?.report();
+    if first.first_break.is_some() {
+        return finish(conn, first);
+    }
+    if first.head != seam_prev {
+        let report = ChainReport {
+            events: first.events,
+            head: first.head,
+            first_break: Some(ChainBreak {
+                seq: seam,
+                problem: "does not link to the event before it".into(),
+            }),
+        };
+        return finish(conn, report);
+    }
+    let second = second?.report();
+    let report = ChainReport {
+        events: first.events + second.events,
+        head: if second.events > 0 { second.head } else { first.head },
+        first_break: second.first_break,
+    };
+    finish(conn, report)
+}
+
+/// Feeds events `from..=to` to `verifier`, stopping at the first break.
+fn verify_range(
+    conn: &Connection,
+    from: i64,
+    to: i64,
+    mut verifier: Verifier,
+) -> Result<Verifier, StoreError> {
     let mut statement = conn.prepare(
-        "SELECT seq, at, actor, action, object, before, after, prev_hash, hash FROM audit_event ORDER BY seq",
+        "SELECT seq, at, actor, action, object, before, after, prev_hash, hash FROM audit_event \
+         WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq",
     )?;
-    let mut rows = statement.query([])?;
-    let mut verifier = Verifier::default();
+    let mut rows = statement.query([from, to])?;
     while let Some(row) = rows.next()? {
         let seq: i64 = row.get(0)?;
         // Borrow every text column from the row: no allocation per event.
@@ -160,7 +227,10 @@ pub fn verify_chain(conn: &Connection) -> Result<ChainReport, StoreError> {
             }
         }
     }
-    let mut report = verifier.report();
+    Ok(verifier)
+}
+
+fn finish(conn: &Connection, mut report: ChainReport) -> Result<ChainReport, StoreError> {
     if report.first_break.is_none() {
         report.first_break = check_checkpoints(conn)?;
     }

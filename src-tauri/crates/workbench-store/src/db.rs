@@ -71,6 +71,11 @@ impl Database {
         Ok(Self { conn, cipher_version, anchor: None })
     }
 
+    /// Gives up the wrapper for a second, read-only use of the connection on another thread.
+    pub(crate) fn into_connection(self) -> Connection {
+        self.conn
+    }
+
     /// The SQLCipher version reported by this connection, e.g. `4.6.1 community`.
     pub fn cipher_version(&self) -> &str {
         &self.cipher_version

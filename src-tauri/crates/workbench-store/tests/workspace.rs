@@ -248,3 +248,46 @@ fn an_intact_crash_copy_verifies_and_an_altered_anchor_is_named() {
     let broken = opened.verify_audit().expect("verify").first_break.expect("detected");
     assert!(broken.problem.contains("is missing"), "{}", broken.problem);
 }
+
+#[test]
+fn a_long_chain_is_verified_in_two_halves_and_a_break_in_either_is_named() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut created = create(dir.path());
+    let officer = created.officer.id.to_string();
+    created
+        .workspace
+        .db_mut()
+        .write(|tx| {
+            for i in 0..60_000 {
+                let object = format!("test:{i}");
+                audit::append(
+                    tx,
+                    at(),
+                    audit::Change {
+                        actor: &officer,
+                        action: "test.write",
+                        object: &object,
+                        before: None,
+                        after: None,
+                    },
+                )?;
+            }
+            Ok(())
+        })
+        .expect("fill");
+    let ws = created.workspace;
+    let report = ws.verify_audit().expect("verify");
+    assert_eq!(report.events, 60_002);
+    assert!(report.first_break.is_none(), "{:?}", report.first_break);
+    let sequential = ws.db().read(audit::verify_chain).expect("verify");
+    assert_eq!(sequential.head, report.head, "both ways end at the same head");
+
+    let mut ws = ws;
+    for seq in [10_000i64, 50_000] {
+        ws.db_mut()
+            .write(|tx| Ok(tx.execute("UPDATE audit_event SET action = 'x' WHERE seq = ?1", [seq])?))
+            .expect("tamper");
+        let broken = ws.verify_audit().expect("verify").first_break.expect("detected");
+        assert_eq!(broken.seq, 10_000, "the first altered event is named (seq {seq} altered)");
+    }
+}
