@@ -353,7 +353,7 @@ mod tests {
         let (_, slots, _) = fresh();
         let text = String::from_utf8(slots.to_json()).expect("utf-8");
         assert!(matches!(KeySlots::parse(b"{not json"), Err(StoreError::KeySlots(_))));
-        let weakened = text.replace("65536", "8");
+        let weakened = text.replace("131072", "8");
         assert!(KeySlots::parse(weakened.as_bytes()).is_err(), "lowered Argon2 cost must be refused");
         let moved = KeySlots::parse(text.replace("ws-1", "ws-2").as_bytes()).expect("parses");
         assert!(moved.open_with_passphrase(PASS).is_err(), "slots are bound to their workspace");
