@@ -220,6 +220,17 @@ async fn a_cip_copy_request_shows_on_the_dashboard_due_in_the_packs_days_and_in_
     app.screenshot("calendar-month").await;
     assert!(month.contains("R15"), "the month grid shows it: {month}");
 
+    app.go("s").await?;
+    let packs = app.text_of("[data-testid='rule-packs']").await?;
+    assert!(packs.contains("us-bis-iaas-cip-2024-nprm") && packs.contains("Active"), "{packs}");
+    app.click("[data-testid='assumed-values'] summary").await?;
+    let assumed = app.text_of("[data-testid='assumed-values']").await?;
+    assert!(assumed.contains("deadlines.change_notice"), "assumed values listed with notes: {assumed}");
+    app.driver()
+        .execute("document.querySelector(\"[data-testid='rule-packs']\").scrollIntoView()", vec![])
+        .await?;
+    app.screenshot("settings-rule-pack").await;
+
     // The calendar export (the window saves it through a native dialog; the CLI prints the same
     // file, read here while the app still has the workspace open).
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_cip-workbench"))

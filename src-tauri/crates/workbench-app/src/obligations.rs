@@ -44,8 +44,18 @@ pub struct PackView {
     pub built_in: bool,
     /// The active one.
     pub active: bool,
-    /// Keys whose values the pack assumes (⚠).
-    pub assumed: Vec<String>,
+    /// Values the pack assumes (⚠), with the pack's note on each.
+    pub assumed: Vec<AssumedValue>,
+}
+
+/// A value the rule leaves open and the pack assumes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct AssumedValue {
+    /// Dotted key, e.g. `deadlines.change_notice`.
+    pub key: String,
+    /// Why the pack assumes it.
+    pub note: String,
 }
 
 fn view(loaded: &LoadedPack, file_name: &str, built_in: bool, active: bool) -> PackView {
@@ -59,7 +69,12 @@ fn view(loaded: &LoadedPack, file_name: &str, built_in: bool, active: bool) -> P
         file_name: file_name.to_owned(),
         built_in,
         active,
-        assumed: loaded.pack.assumed_keys(),
+        assumed: loaded
+            .pack
+            .assumed_values()
+            .into_iter()
+            .map(|(key, note)| AssumedValue { key, note })
+            .collect(),
     }
 }
 

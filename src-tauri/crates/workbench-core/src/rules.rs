@@ -5,8 +5,6 @@
 //! reads parameters from a [`RulePack`], never from constants. Each pack is identified by its
 //! `id` and the SHA-256 of its bytes, which every record made under it stores.
 
-use std::collections::BTreeMap;
-
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -393,33 +391,58 @@ impl RulePack {
 
     /// Every value the pack marks as assumed, by dotted key (for the UI's ⚠ marks).
     pub fn assumed_keys(&self) -> Vec<String> {
+        self.assumed_values().into_iter().map(|(key, _)| key).collect()
+    }
+
+    /// Every assumed value with its note, by dotted key.
+    pub fn assumed_values(&self) -> Vec<(String, String)> {
         let d = &self.deadlines;
-        let mut keys = BTreeMap::new();
-        for (key, assumed) in [
-            ("records.retention", self.records.retention.assumed),
-            ("beneficial_owner.threshold", self.beneficial_owner.threshold.assumed),
-            ("deadlines.cip_copy", d.cip_copy.assumed),
-            ("deadlines.reseller_termination", d.reseller_termination.assumed),
-            ("deadlines.ai_report", d.ai_report.assumed),
-            ("deadlines.change_notice", d.change_notice.assumed),
-            ("deadlines.annual_certification", d.annual_certification.assumed),
-            ("deadlines.special_measure_lead", d.special_measure_lead.assumed),
-            ("deadlines.special_measure_max", d.special_measure_max.assumed),
-            ("reverification.low", self.reverification.low.assumed),
-            ("reverification.medium", self.reverification.medium.assumed),
-            ("reverification.high", self.reverification.high.assumed),
-            ("penalties.civil_per_violation", self.penalties.civil_per_violation.assumed),
-            ("penalties.civil_per_violation_adjusted", self.penalties.civil_per_violation_adjusted.assumed),
-            ("ai_conditions.training_operations", self.ai_conditions.training_operations.assumed),
+        let p = &self.penalties;
+        let ai = &self.ai_conditions;
+        let r = &self.reverification;
+        let all: [(&str, bool, &Option<String>); 17] = [
+            ("records.retention", self.records.retention.assumed, &self.records.retention.note),
+            (
+                "beneficial_owner.threshold",
+                self.beneficial_owner.threshold.assumed,
+                &self.beneficial_owner.threshold.note,
+            ),
+            ("deadlines.cip_copy", d.cip_copy.assumed, &d.cip_copy.note),
+            ("deadlines.reseller_termination", d.reseller_termination.assumed, &d.reseller_termination.note),
+            ("deadlines.ai_report", d.ai_report.assumed, &d.ai_report.note),
+            ("deadlines.change_notice", d.change_notice.assumed, &d.change_notice.note),
+            ("deadlines.annual_certification", d.annual_certification.assumed, &d.annual_certification.note),
+            ("deadlines.special_measure_lead", d.special_measure_lead.assumed, &d.special_measure_lead.note),
+            ("deadlines.special_measure_max", d.special_measure_max.assumed, &d.special_measure_max.note),
+            ("reverification.low", r.low.assumed, &r.low.note),
+            ("reverification.medium", r.medium.assumed, &r.medium.note),
+            ("reverification.high", r.high.assumed, &r.high.note),
+            ("penalties.civil_per_violation", p.civil_per_violation.assumed, &p.civil_per_violation.note),
+            (
+                "penalties.civil_per_violation_adjusted",
+                p.civil_per_violation_adjusted.assumed,
+                &p.civil_per_violation_adjusted.note,
+            ),
+            (
+                "ai_conditions.training_operations",
+                ai.training_operations.assumed,
+                &ai.training_operations.note,
+            ),
             (
                 "ai_conditions.cluster_operations_per_second",
-                self.ai_conditions.cluster_operations_per_second.assumed,
+                ai.cluster_operations_per_second.assumed,
+                &ai.cluster_operations_per_second.note,
             ),
-            ("ai_conditions.cluster_network_gbps", self.ai_conditions.cluster_network_gbps.assumed),
-        ] {
-            keys.insert(key, assumed);
-        }
-        keys.into_iter().filter(|(_, a)| *a).map(|(k, _)| k.to_owned()).collect()
+            (
+                "ai_conditions.cluster_network_gbps",
+                ai.cluster_network_gbps.assumed,
+                &ai.cluster_network_gbps.note,
+            ),
+        ];
+        all.into_iter()
+            .filter(|(_, assumed, _)| *assumed)
+            .map(|(key, _, note)| (key.to_owned(), note.clone().unwrap_or_default()))
+            .collect()
     }
 
     fn validate(&self, file: &str, source: &str) -> Result<(), PackError> {

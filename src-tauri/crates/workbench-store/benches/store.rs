@@ -72,6 +72,9 @@ fn main() {
 
     // 1. Encryption overhead on the same workload.
     let mut plain = Connection::open(dir.path().join("plain.db")).expect("plain");
+    if let Ok(size) = std::env::var("CIPW_BENCH_PAGE") {
+        plain.pragma_update(None, "page_size", &size).expect("page size");
+    }
     configure(&plain);
     let (plain_rate, plain_query) = workload(&mut plain, rows);
     // The bench picks the key bytes itself so it can key a raw connection for the identical
@@ -80,12 +83,16 @@ fn main() {
     getrandom::fill(&mut bytes).expect("random");
     let db = Database::open(&dir.path().join("cipher.db"), &DataKey::from_bytes(bytes)).expect("sqlcipher");
     drop(db);
-    let mut cipher = Connection::open(dir.path().join("cipher.db")).expect("reopen");
+    let cipher_file = if std::env::var("CIPW_BENCH_PAGE").is_ok() { "cipher-page.db" } else { "cipher.db" };
+    let mut cipher = Connection::open(dir.path().join(cipher_file)).expect("reopen");
     cipher.pragma_update(None, "key", format!("x'{}'", hex::encode(bytes))).expect("key");
     // The same setting the app uses (Database::open): wipe freed memory that held plaintext.
     // CIPW_BENCH_MEMSEC=OFF measures what that costs.
     let memsec = std::env::var("CIPW_BENCH_MEMSEC").unwrap_or_else(|_| "ON".into());
     cipher.pragma_update(None, "cipher_memory_security", &memsec).expect("memory security");
+    if let Ok(size) = std::env::var("CIPW_BENCH_PAGE") {
+        cipher.pragma_update(None, "cipher_page_size", &size).expect("page size");
+    }
     configure(&cipher);
     let (cipher_rate, cipher_query) = workload(&mut cipher, rows);
     table.push((
