@@ -8,6 +8,8 @@
 //! - Audit chain verification of N events (default 1,000,000).
 //!
 //! Sizes: CIPW_BENCH_ROWS (default 200,000), CIPW_BENCH_EVENTS (default 1,000,000).
+//! Experiments: CIPW_BENCH_MEMSEC=OFF (memory wiping off), CIPW_BENCH_PAGE=16384 (both engines
+//! on a larger page size, for the insert comparison only).
 
 use std::time::{Duration, Instant};
 
