@@ -11,6 +11,7 @@ pub mod clock;
 pub mod customer;
 pub mod error;
 pub mod ids;
+pub mod import;
 pub mod obligations;
 pub mod rules;
 

@@ -1,0 +1,311 @@
+//! Bulk import of customers from CSV (R2), all or nothing.
+//!
+//! The file is read whole and checked whole: every bad row is reported as
+//! `row N: column: message` (N counts the header as row 1, as a spreadsheet does), and nothing is
+//! imported unless every row is good. UTF-8 with or without a byte-order mark; CRLF or LF.
+//! Columns are documented in `assets/templates/README.md`; multiple emails or phones are
+//! separated by `;`.
+
+use std::collections::HashSet;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::customer::{Address, CustomerKind, NewCustomer, Payment, UsPerson, ValidCustomer};
+use crate::rules::RiskTier;
+
+/// The customers file's columns, in template order.
+pub const CUSTOMER_COLUMNS: [&str; 19] = [
+    "customer_ref",
+    "kind",
+    "name",
+    "country",
+    "address_line1",
+    "address_line2",
+    "city",
+    "region",
+    "postal_code",
+    "emails",
+    "phones",
+    "us_person",
+    "reseller_ref",
+    "account_ref",
+    "payment_method",
+    "payment_last4",
+    "payment_source",
+    "risk_tier",
+    "opened_on",
+];
+
+/// One problem in one row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct RowError {
+    /// 1-based line as a spreadsheet shows it (the header is row 1).
+    #[ts(type = "number")]
+    pub row: u64,
+    /// The column, or `(file)` / `(row)` for problems of the whole file or row.
+    pub column: String,
+    /// What is wrong (never the value itself: it may be PII).
+    pub message: String,
+}
+
+impl std::fmt::Display for RowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "row {}: {}: {}", self.row, self.column, self.message)
+    }
+}
+
+/// A good row, ready to store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedCustomer {
+    /// The row it came from.
+    pub row: u64,
+    /// The validated customer and first account.
+    pub customer: ValidCustomer,
+    /// The foreign reseller it came through, if any.
+    pub reseller_ref: Option<String>,
+    /// When the account was opened.
+    pub opened_on: NaiveDate,
+}
+
+/// Parses and validates a customers CSV. `Ok` only when every row is good.
+///
+/// # Errors
+/// Every bad row (all of them, in order), or one `(file)` error when the header is unusable.
+pub fn parse_customers(bytes: &[u8]) -> Result<Vec<ImportedCustomer>, Vec<RowError>> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(bytes);
+    let file_error = |message: String| vec![RowError { row: 1, column: "(file)".into(), message }];
+    let header: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(|c| c.to_ascii_lowercase()).collect(),
+        Err(e) => return Err(file_error(format!("the header cannot be read: {}", csv_reason(&e)))),
+    };
+    let missing: Vec<&str> =
+        CUSTOMER_COLUMNS.iter().copied().filter(|c| !header.iter().any(|h| h == c)).collect();
+    if !missing.is_empty() {
+        return Err(file_error(format!("missing column(s): {}", missing.join(", "))));
+    }
+    let unknown: Vec<&str> =
+        header.iter().map(String::as_str).filter(|h| !CUSTOMER_COLUMNS.contains(h)).collect();
+    if !unknown.is_empty() {
+        return Err(file_error(format!("unknown column(s): {}", unknown.join(", "))));
+    }
+    let index = |name: &str| header.iter().position(|h| h == name).unwrap_or(usize::MAX);
+    let columns: Vec<usize> = CUSTOMER_COLUMNS.iter().map(|c| index(c)).collect();
+
+    let mut good = Vec::new();
+    let mut errors = Vec::new();
+    let mut refs = HashSet::new();
+    let mut accounts = HashSet::new();
+    for (i, record) in reader.records().enumerate() {
+        let row = i as u64 + 2;
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(RowError { row, column: "(row)".into(), message: csv_reason(&e) });
+                continue;
+            }
+        };
+        if record.len() != header.len() {
+            errors.push(RowError {
+                row,
+                column: "(row)".into(),
+                message: format!("has {} fields where the header has {}", record.len(), header.len()),
+            });
+            continue;
+        }
+        let get = |name: &str| {
+            let position =
+                CUSTOMER_COLUMNS.iter().position(|c| *c == name).map_or(usize::MAX, |p| columns[p]);
+            record.get(position).unwrap_or_default()
+        };
+        let mut row_errors = Vec::new();
+        let mut bad = |column: &str, message: &str| {
+            row_errors.push(RowError { row, column: column.into(), message: message.into() });
+        };
+        let kind = match get("kind").to_ascii_lowercase().as_str() {
+            "individual" => Some(CustomerKind::Individual),
+            "entity" => Some(CustomerKind::Entity),
+            _ => {
+                bad("kind", "must be individual or entity");
+                None
+            }
+        };
+        let us_person = match get("us_person").to_ascii_lowercase().as_str() {
+            "yes" | "true" | "y" => Some(UsPerson::Yes),
+            "no" | "false" | "n" => Some(UsPerson::No),
+            "" | "unknown" | "undetermined" => Some(UsPerson::Undetermined),
+            _ => {
+                bad("us_person", "must be yes, no or empty (undetermined)");
+                None
+            }
+        };
+        let risk_tier = match get("risk_tier").to_ascii_lowercase().as_str() {
+            "low" => Some(RiskTier::Low),
+            "medium" => Some(RiskTier::Medium),
+            "high" => Some(RiskTier::High),
+            _ => {
+                bad("risk_tier", "must be low, medium or high");
+                None
+            }
+        };
+        let opened_on = match get("opened_on").parse::<NaiveDate>() {
+            Ok(d) => Some(d),
+            Err(_) => {
+                bad("opened_on", "must be a date as YYYY-MM-DD");
+                None
+            }
+        };
+        let customer_ref = get("customer_ref").to_owned();
+        if !customer_ref.is_empty() && !refs.insert(customer_ref.clone()) {
+            bad("customer_ref", "appears on an earlier row of this file");
+        }
+        let account_ref = get("account_ref").to_owned();
+        if !account_ref.is_empty() && !accounts.insert(account_ref.clone()) {
+            bad("account_ref", "appears on an earlier row of this file");
+        }
+        let split = |text: &str| {
+            text.split(';').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
+        };
+        let (Some(kind), Some(us_person), Some(risk_tier), Some(opened_on)) =
+            (kind, us_person, risk_tier, opened_on)
+        else {
+            errors.extend(row_errors);
+            continue;
+        };
+        let customer = NewCustomer {
+            customer_ref,
+            kind,
+            name: get("name").to_owned(),
+            address: Address {
+                line1: get("address_line1").to_owned(),
+                line2: get("address_line2").to_owned(),
+                city: get("city").to_owned(),
+                region: get("region").to_owned(),
+                postal_code: get("postal_code").to_owned(),
+                country: get("country").to_owned(),
+            },
+            emails: split(get("emails")),
+            phones: split(get("phones")),
+            us_person,
+            risk_tier,
+            account_ref,
+            payment: Payment {
+                method: get("payment_method").to_owned(),
+                last4: get("payment_last4").to_owned(),
+                source: get("payment_source").to_owned(),
+            },
+        };
+        match customer.validate() {
+            Ok(valid) if row_errors.is_empty() => {
+                let reseller = get("reseller_ref");
+                good.push(ImportedCustomer {
+                    row,
+                    customer: valid,
+                    reseller_ref: (!reseller.is_empty()).then(|| reseller.to_owned()),
+                    opened_on,
+                });
+            }
+            Ok(_) => errors.extend(row_errors),
+            Err(crate::CoreError::Invalid(fields)) => {
+                errors.extend(row_errors);
+                errors.extend(fields.into_iter().map(|f| RowError {
+                    row,
+                    column: column_of(&f.field),
+                    message: f.problem,
+                }));
+            }
+            Err(other) => errors.push(RowError { row, column: "(row)".into(), message: other.to_string() }),
+        }
+    }
+    if errors.is_empty() { Ok(good) } else { Err(errors) }
+}
+
+/// `emails[1]` → `emails`; other field names are the column names.
+fn column_of(field: &str) -> String {
+    field.split('[').next().unwrap_or(field).to_owned()
+}
+
+fn csv_reason(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::Utf8 { .. } => "is not valid UTF-8 text".into(),
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            format!("has {len} fields where the header has {expected_len}")
+        }
+        _ => "cannot be read as CSV".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "customer_ref,kind,name,country,address_line1,address_line2,city,region,postal_code,emails,phones,us_person,reseller_ref,account_ref,payment_method,payment_last4,payment_source,risk_tier,opened_on";
+
+    fn row(i: usize) -> String {
+        format!(
+            "C-{i:06},entity,Firma {i} GmbH,DE,Hauptstraße {i},,Berlin,BE,10115,a{i}@example.de;b{i}@example.de,+49 30 {:07},no,,A-{i:06},card,4242,Bank {i},high,2026-01-15",
+            1_000_000 + i
+        )
+    }
+
+    #[test]
+    fn a_good_file_with_bom_and_crlf_imports_every_row() {
+        let text = format!("\u{feff}{HEADER}\r\n{}\r\n{}\r\n", row(1), row(2));
+        let rows = parse_customers(text.as_bytes()).expect("good");
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].row, 2);
+        assert_eq!(rows[0].customer.0.emails.len(), 2, "split on ;");
+        assert_eq!(rows[1].customer.0.phones, ["+49301000002"]);
+        assert_eq!(rows[1].opened_on.to_string(), "2026-01-15");
+    }
+
+    #[test]
+    fn ten_thousand_rows_with_known_bad_ones_report_exactly_those() {
+        let mut lines = vec![HEADER.to_owned()];
+        for i in 0..10_000 {
+            lines.push(row(i));
+        }
+        // Rows are 1-based with the header as row 1: data line i is row i + 2.
+        lines[1 + 17] = lines[1 + 17].replace(",DE,", ",XX,");
+        lines[1 + 4242] = lines[1 + 4242].replace(",high,", ",extreme,");
+        lines[1 + 9999] = lines[1 + 9999].replace(",4242,", ",4242424242424242,");
+        lines[1 + 500] = row(499); // a duplicate reference
+        let errors = parse_customers(lines.join("\n").as_bytes()).expect_err("bad rows");
+        let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            [
+                "row 19: country: is not an ISO 3166-1 two-letter country code",
+                "row 502: customer_ref: appears on an earlier row of this file",
+                "row 502: account_ref: appears on an earlier row of this file",
+                "row 4244: risk_tier: must be low, medium or high",
+                "row 10001: payment_last4: must be exactly the last 4 digits (a full card number is never stored)",
+            ]
+        );
+    }
+
+    #[test]
+    fn header_problems_are_reported_once() {
+        let err = parse_customers(b"customer_ref,name\nC-1,X\n").expect_err("missing");
+        assert_eq!(err.len(), 1);
+        assert!(
+            err[0].to_string().starts_with("row 1: (file): missing column(s): kind, country"),
+            "{}",
+            err[0]
+        );
+        let err = parse_customers(format!("{HEADER},passport\n").as_bytes()).expect_err("unknown");
+        assert_eq!(err[0].to_string(), "row 1: (file): unknown column(s): passport");
+    }
+
+    #[test]
+    fn short_rows_and_bad_utf8_name_the_row() {
+        let mut bytes = format!("{HEADER}\nC-1,entity\n{}\n", row(3)).into_bytes();
+        bytes.extend_from_slice(b"C-9,entity,\xff\xfe\n");
+        let errors = parse_customers(&bytes).expect_err("bad");
+        assert_eq!(errors[0].to_string(), "row 2: (row): has 2 fields where the header has 19");
+        assert_eq!(errors[1].row, 4);
+    }
+}
