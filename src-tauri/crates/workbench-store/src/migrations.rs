@@ -14,6 +14,7 @@ use crate::error::StoreError;
 const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_workspace", include_str!("../migrations/0001_workspace.sql")),
     ("0002_obligations", include_str!("../migrations/0002_obligations.sql")),
+    ("0003_customers", include_str!("../migrations/0003_customers.sql")),
 ];
 
 /// The schema version this binary writes.

@@ -1,0 +1,333 @@
+//! Customers and accounts (R2–R6): stored in one transaction with their audit events, listed
+//! page by page, and counted for the certifications (R12, R13).
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, Transaction, params};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use workbench_core::customer::{AccountState, CustomerKind, UsPerson};
+use workbench_core::import::{ImportedCustomer, RowError};
+use workbench_core::{CustomerId, EventId};
+
+use crate::audit::{self, Change, timestamp};
+use crate::error::StoreError;
+
+/// Stores every imported customer with its first account in `tx`, all or nothing. A reference
+/// already in the workspace refuses the whole import, naming each such row.
+pub fn insert_imported(
+    tx: &Transaction<'_>,
+    rows: &[ImportedCustomer],
+    actor: &str,
+    at: DateTime<Utc>,
+) -> Result<Result<usize, Vec<RowError>>, StoreError> {
+    let mut clashes = Vec::new();
+    {
+        let mut customer = tx.prepare("SELECT 1 FROM customer WHERE customer_ref = ?1")?;
+        let mut account = tx.prepare("SELECT 1 FROM account WHERE account_ref = ?1")?;
+        for r in rows {
+            let c = &r.customer.0;
+            if customer.exists([&c.customer_ref])? {
+                clashes.push(RowError {
+                    row: r.row,
+                    column: "customer_ref".into(),
+                    message: "is already in the workspace".into(),
+                });
+            }
+            if account.exists([&c.account_ref])? {
+                clashes.push(RowError {
+                    row: r.row,
+                    column: "account_ref".into(),
+                    message: "is already in the workspace".into(),
+                });
+            }
+        }
+    }
+    if !clashes.is_empty() {
+        return Ok(Err(clashes));
+    }
+    let stamp = timestamp(&at);
+    let mut insert_customer = tx.prepare(
+        "INSERT INTO customer (id, customer_ref, kind, name, address_line1, address_line2, city, region, \
+         postal_code, country, us_person, risk_tier, reseller_ref, created_at, created_by) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+    )?;
+    let mut insert_email =
+        tx.prepare("INSERT INTO customer_email (customer_id, position, email) VALUES (?1, ?2, ?3)")?;
+    let mut insert_phone =
+        tx.prepare("INSERT INTO customer_phone (customer_id, position, e164) VALUES (?1, ?2, ?3)")?;
+    let mut insert_account = tx.prepare(
+        "INSERT INTO account (id, customer_id, account_ref, state, payment_method, payment_last4, payment_source, opened_on) \
+         VALUES (?1, ?2, ?3, 'applicant', ?4, ?5, ?6, ?7)",
+    )?;
+    let mut insert_change = tx.prepare(
+        "INSERT INTO account_state_change (account_id, at, from_state, to_state, actor, reason) \
+         VALUES (?1, ?2, NULL, 'applicant', ?3, 'imported')",
+    )?;
+    for r in rows {
+        let c = &r.customer.0;
+        let id = CustomerId::new().to_string();
+        let account_id = EventId::new().to_string();
+        insert_customer.execute(params![
+            id,
+            c.customer_ref,
+            kind_code(c.kind),
+            c.name,
+            c.address.line1,
+            c.address.line2,
+            c.address.city,
+            c.address.region,
+            c.address.postal_code,
+            c.address.country,
+            us_person_code(c.us_person),
+            c.risk_tier.label(),
+            r.reseller_ref,
+            stamp,
+            actor
+        ])?;
+        for (i, email) in c.emails.iter().enumerate() {
+            insert_email.execute(params![id, i as i64, email])?;
+        }
+        for (i, phone) in c.phones.iter().enumerate() {
+            insert_phone.execute(params![id, i as i64, phone])?;
+        }
+        insert_account.execute(params![
+            account_id,
+            id,
+            c.account_ref,
+            c.payment.method,
+            c.payment.last4,
+            c.payment.source,
+            r.opened_on.to_string()
+        ])?;
+        insert_change.execute(params![account_id, stamp, actor])?;
+        // The audit keeps a digest of the record, never the record (names, emails are PII).
+        let digest = Sha256::digest(format!("{c:?}").as_bytes());
+        let object = format!("customer:{id}");
+        audit::append(
+            tx,
+            at,
+            Change { actor, action: "customer.import", object: &object, before: None, after: Some(&digest) },
+        )?;
+    }
+    Ok(Ok(rows.len()))
+}
+
+/// Moves an account to `to` if the state machine (R6) allows it, recording the change (and an
+/// audit event) in `tx`.
+pub fn set_state(
+    tx: &Transaction<'_>,
+    account_ref: &str,
+    to: AccountState,
+    reason: &str,
+    actor: &str,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let (id, from): (String, String) = tx
+        .query_row("SELECT id, state FROM account WHERE account_ref = ?1", [account_ref], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .map_err(|_| StoreError::Conflict(format!("no account {account_ref} in this workspace")))?;
+    let from_state = AccountState::ALL
+        .into_iter()
+        .find(|s| state_code(*s) == from)
+        .ok_or_else(|| StoreError::Corrupt(format!("account {account_ref}: unknown state")))?;
+    from_state.transition(to).map_err(|e| StoreError::Conflict(e.to_string()))?;
+    let stamp = timestamp(&at);
+    tx.execute("UPDATE account SET state = ?1 WHERE id = ?2", params![state_code(to), id])?;
+    if to == AccountState::Closed {
+        tx.execute("UPDATE account SET closed_on = ?1 WHERE id = ?2", params![&stamp[..10], id])?;
+    }
+    tx.execute(
+        "INSERT INTO account_state_change (account_id, at, from_state, to_state, actor, reason) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![id, stamp, from, state_code(to), actor, reason],
+    )?;
+    let object = format!("account:{id}");
+    audit::append(
+        tx,
+        at,
+        Change {
+            actor,
+            action: "account.state",
+            object: &object,
+            before: Some(from.as_bytes()),
+            after: Some(state_code(to).as_bytes()),
+        },
+    )?;
+    Ok(())
+}
+
+/// One customer as listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CustomerRow {
+    /// Id.
+    pub id: String,
+    /// The provider's reference.
+    pub customer_ref: String,
+    /// Individual or entity.
+    pub kind: String,
+    /// Name.
+    pub name: String,
+    /// Country.
+    pub country: String,
+    /// U.S.-person status.
+    pub us_person: String,
+    /// Risk tier.
+    pub risk_tier: String,
+    /// The first account's state.
+    pub state: String,
+    /// Accounts held.
+    pub accounts: i64,
+    /// The reseller it came through.
+    pub reseller_ref: Option<String>,
+}
+
+/// Sort orders of the customer list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// By reference.
+    #[default]
+    Ref,
+    /// By name.
+    Name,
+    /// By country, then name.
+    Country,
+}
+
+/// A page of customers whose reference or name contains `search` (case-insensitive), optionally
+/// of one country.
+pub fn list(
+    conn: &Connection,
+    search: &str,
+    country: Option<&str>,
+    sort: Sort,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<CustomerRow>, i64), StoreError> {
+    let order = match sort {
+        Sort::Ref => "c.customer_ref",
+        Sort::Name => "c.name COLLATE NOCASE, c.customer_ref",
+        Sort::Country => "c.country, c.name COLLATE NOCASE",
+    };
+    let pattern =
+        format!("%{}%", search.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    let filter = "(c.customer_ref LIKE ?1 ESCAPE '\\' OR c.name LIKE ?1 ESCAPE '\\') AND (?2 IS NULL OR c.country = ?2)";
+    let total: i64 = conn.query_row(
+        &format!("SELECT count(*) FROM customer c WHERE {filter}"),
+        params![pattern, country],
+        |r| r.get(0),
+    )?;
+    let mut statement = conn.prepare(&format!(
+        "SELECT c.id, c.customer_ref, c.kind, c.name, c.country, c.us_person, c.risk_tier, c.reseller_ref, \
+         (SELECT state FROM account a WHERE a.customer_id = c.id ORDER BY a.opened_on, a.id LIMIT 1), \
+         (SELECT count(*) FROM account a WHERE a.customer_id = c.id) \
+         FROM customer c WHERE {filter} ORDER BY {order} LIMIT ?3 OFFSET ?4"
+    ))?;
+    let rows = statement.query_map(params![pattern, country, limit, offset], |r| {
+        Ok(CustomerRow {
+            id: r.get(0)?,
+            customer_ref: r.get(1)?,
+            kind: r.get(2)?,
+            name: r.get(3)?,
+            country: r.get(4)?,
+            us_person: r.get(5)?,
+            risk_tier: r.get(6)?,
+            reseller_ref: r.get(7)?,
+            state: r.get::<_, Option<String>>(8)?.unwrap_or_default(),
+            accounts: r.get(9)?,
+        })
+    })?;
+    Ok((rows.collect::<Result<_, _>>()?, total))
+}
+
+/// The counts the certifications print (R12, R13), computed from the records.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Foreign customers (not shown to be U.S. persons), by country, largest first.
+    pub foreign_customers_by_country: Vec<(String, i64)>,
+    /// Foreign customers in all.
+    pub foreign_customers: i64,
+    /// Accounts of foreign customers whose identity is not verified yet (R12).
+    pub foreign_accounts_unverified: i64,
+    /// Accounts refused in the year (R13).
+    pub refused_in_year: i64,
+    /// Accounts that left verification unverified in the year — refused or closed before
+    /// being verified (R13: how often identity could not be verified).
+    pub unverifiable_in_year: i64,
+    /// The calendar year of the yearly counts.
+    pub year: i32,
+}
+
+/// Computes [`Counts`] for `year`.
+pub fn counts(conn: &Connection, year: i32) -> Result<Counts, StoreError> {
+    let foreign = "c.us_person <> 'yes'";
+    let mut by_country = conn.prepare(&format!(
+        "SELECT c.country, count(*) FROM customer c WHERE {foreign} GROUP BY c.country ORDER BY count(*) DESC, c.country"
+    ))?;
+    let foreign_customers_by_country: Vec<(String, i64)> =
+        by_country.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+    let unverified_states = AccountState::ALL
+        .iter()
+        .filter(|s| s.is_unverified())
+        .map(|s| format!("'{}'", state_code(*s)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let foreign_accounts_unverified: i64 = conn.query_row(
+        &format!(
+            "SELECT count(*) FROM account a JOIN customer c ON c.id = a.customer_id \
+             WHERE {foreign} AND a.state IN ({unverified_states})"
+        ),
+        [],
+        |r| r.get(0),
+    )?;
+    let (from, to) = (format!("{year}-01-01"), format!("{}-01-01", year + 1));
+    let refused_in_year: i64 = conn.query_row(
+        "SELECT count(*) FROM account_state_change WHERE to_state = 'refused' AND at >= ?1 AND at < ?2",
+        [&from, &to],
+        |r| r.get(0),
+    )?;
+    let unverifiable_in_year: i64 = conn.query_row(
+        &format!(
+            "SELECT count(*) FROM account_state_change WHERE at >= ?1 AND at < ?2 \
+             AND (to_state = 'refused' OR (to_state = 'closed' AND from_state IN ({unverified_states})))"
+        ),
+        [&from, &to],
+        |r| r.get(0),
+    )?;
+    Ok(Counts {
+        foreign_customers: foreign_customers_by_country.iter().map(|(_, n)| n).sum(),
+        foreign_customers_by_country,
+        foreign_accounts_unverified,
+        refused_in_year,
+        unverifiable_in_year,
+        year,
+    })
+}
+
+fn kind_code(kind: CustomerKind) -> &'static str {
+    match kind {
+        CustomerKind::Individual => "individual",
+        CustomerKind::Entity => "entity",
+    }
+}
+
+fn us_person_code(us: UsPerson) -> &'static str {
+    match us {
+        UsPerson::Undetermined => "undetermined",
+        UsPerson::Yes => "yes",
+        UsPerson::No => "no",
+    }
+}
+
+/// The stored code of a state (as serialised).
+pub fn state_code(state: AccountState) -> &'static str {
+    match state {
+        AccountState::Applicant => "applicant",
+        AccountState::PendingVerification => "pending_verification",
+        AccountState::Restricted => "restricted",
+        AccountState::Monitored => "monitored",
+        AccountState::Verified => "verified",
+        AccountState::Refused => "refused",
+        AccountState::Closed => "closed",
+    }
+}
