@@ -9,12 +9,19 @@ pub struct AppState {
     context: Context,
     session: Session,
     jobs: Jobs,
+    /// The file the user chose for an import, checked (dry run) and awaiting "Import".
+    pending_import: std::sync::Mutex<Option<std::path::PathBuf>>,
 }
 
 impl AppState {
     /// State over a use-case context, locked.
     pub fn new(context: Context) -> Self {
-        Self { context, session: Session::default(), jobs: Jobs::default() }
+        Self {
+            context,
+            session: Session::default(),
+            jobs: Jobs::default(),
+            pending_import: Default::default(),
+        }
     }
 
     /// Progress of the long job running, if any.
@@ -25,6 +32,11 @@ impl AppState {
     /// The session: locked, or the open workspace and the acting actor.
     pub fn session(&self) -> &Session {
         &self.session
+    }
+
+    /// The import file chosen in the native dialog, kept here so the UI never sends a path.
+    pub fn pending_import(&self) -> std::sync::MutexGuard<'_, Option<std::path::PathBuf>> {
+        self.pending_import.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The use-case context (workspace folder, clock).

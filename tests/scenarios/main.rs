@@ -2,6 +2,7 @@
 //! SQLCipher, a real Secret Service (gnome-keyring under a private D-Bus) and real PDF tools.
 
 mod cli;
+mod customers;
 mod obligations;
 mod support;
 mod workspace;

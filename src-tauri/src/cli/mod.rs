@@ -1,6 +1,7 @@
 //! The command line: the same binary, headless. Every subcommand calls `workbench_app`, like the
 //! window does, and never needs a display.
 
+mod customers;
 mod obligations;
 mod secrets;
 mod workspace;
@@ -64,6 +65,11 @@ enum Command {
     /// Replace the data key: re-encrypt the database and issue a new recovery code (the old
     /// one stops working). Asks for the workspace passphrase.
     RotateKey(workspace::RotateArgs),
+    /// Customers: bulk import from CSV.
+    #[command(subcommand)]
+    Customers(customers::CustomersCommand),
+    /// The certification counts (R12, R13) computed from the records.
+    Counts(customers::CountsArgs),
     /// Rule packs: check a file before importing it in Settings.
     #[command(subcommand)]
     Rules(obligations::RulesCommand),
@@ -99,6 +105,8 @@ fn run(command: Command, context: &Context, passphrase_file: Option<&std::path::
         Command::Audit(command) => workspace::audit(context, &command, passphrase_file),
         Command::Passphrase(args) => workspace::change_passphrase(context, &args, passphrase_file),
         Command::Backup(args) => workspace::backup(context, &args, passphrase_file),
+        Command::Customers(command) => customers::run(context, &command, passphrase_file),
+        Command::Counts(args) => customers::counts(context, &args, passphrase_file),
         Command::Rules(command) => obligations::rules(&command),
         Command::Obligations(args) => obligations::obligations(context, &args, passphrase_file),
         Command::RotateKey(args) => workspace::rotate_key(context, &args, passphrase_file),

@@ -33,7 +33,11 @@ macro_rules! with_commands {
             event_record,
             obligations_list,
             obligation_meet,
-            obligations_export_ics
+            obligations_export_ics,
+            customers_list,
+            customers_import_check,
+            customers_import_commit,
+            customers_counts
         )
     };
 }

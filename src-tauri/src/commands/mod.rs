@@ -313,3 +313,53 @@ pub async fn obligations_export_ics(state: State<'_, AppState>) -> Result<bool, 
     ob::obligations_write_ics(state.context(), state.session(), file.path())?;
     Ok(true)
 }
+
+/// A page of customers.
+#[tauri::command]
+pub fn customers_list(
+    state: State<'_, AppState>,
+    query: workbench_app::customers::CustomerQuery,
+) -> Result<workbench_app::customers::CustomerPage, ApiError> {
+    Ok(workbench_app::customers::list(state.context(), state.session(), &query)?)
+}
+
+/// Pick a customers CSV (native dialog) and check it without storing anything (dry run). The
+/// file is remembered for `customers_import_commit`. Null when cancelled.
+#[tauri::command]
+pub async fn customers_import_check(
+    state: State<'_, AppState>,
+) -> Result<Option<workbench_app::customers::ImportReport>, ApiError> {
+    let Some(file) = rfd::AsyncFileDialog::new()
+        .set_title("Import customers (CSV)")
+        .add_filter("CSV", &["csv"])
+        .pick_file()
+        .await
+    else {
+        return Ok(None);
+    };
+    let path = file.path().to_path_buf();
+    let report = workbench_app::customers::import(state.context(), state.session(), &path, true)?;
+    *state.pending_import() = report.errors.is_empty().then_some(path);
+    Ok(Some(report))
+}
+
+/// Store the file checked by `customers_import_check`, all or nothing.
+#[tauri::command]
+pub fn customers_import_commit(
+    state: State<'_, AppState>,
+) -> Result<workbench_app::customers::ImportReport, ApiError> {
+    let path = state.pending_import().take().ok_or_else(|| ApiError {
+        code: workbench_app::ErrorCode::InvalidInput,
+        message: "choose and check a file first".into(),
+    })?;
+    Ok(workbench_app::customers::import(state.context(), state.session(), &path, false)?)
+}
+
+/// The certification counts (R12, R13) for a calendar year.
+#[tauri::command]
+pub fn customers_counts(
+    state: State<'_, AppState>,
+    year: i32,
+) -> Result<workbench_app::customers::CountsView, ApiError> {
+    Ok(workbench_app::customers::counts(state.context(), state.session(), year)?)
+}

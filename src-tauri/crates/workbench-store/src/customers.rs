@@ -12,36 +12,39 @@ use workbench_core::{CustomerId, EventId};
 use crate::audit::{self, Change, timestamp};
 use crate::error::StoreError;
 
+/// The rows whose customer or account reference is already in the workspace.
+pub fn clashes(conn: &Connection, rows: &[ImportedCustomer]) -> Result<Vec<RowError>, StoreError> {
+    let mut clashes = Vec::new();
+    let mut customer = conn.prepare("SELECT 1 FROM customer WHERE customer_ref = ?1")?;
+    let mut account = conn.prepare("SELECT 1 FROM account WHERE account_ref = ?1")?;
+    for r in rows {
+        let c = &r.customer.0;
+        for (column, taken) in [
+            ("customer_ref", customer.exists([&c.customer_ref])?),
+            ("account_ref", account.exists([&c.account_ref])?),
+        ] {
+            if taken {
+                clashes.push(RowError {
+                    row: r.row,
+                    column: column.into(),
+                    message: "is already in the workspace".into(),
+                });
+            }
+        }
+    }
+    Ok(clashes)
+}
+
 /// Stores every imported customer with its first account in `tx`, all or nothing. A reference
-/// already in the workspace refuses the whole import, naming each such row.
+/// already in the workspace refuses the whole import before anything is written, naming each
+/// such row.
 pub fn insert_imported(
     tx: &Transaction<'_>,
     rows: &[ImportedCustomer],
     actor: &str,
     at: DateTime<Utc>,
 ) -> Result<Result<usize, Vec<RowError>>, StoreError> {
-    let mut clashes = Vec::new();
-    {
-        let mut customer = tx.prepare("SELECT 1 FROM customer WHERE customer_ref = ?1")?;
-        let mut account = tx.prepare("SELECT 1 FROM account WHERE account_ref = ?1")?;
-        for r in rows {
-            let c = &r.customer.0;
-            if customer.exists([&c.customer_ref])? {
-                clashes.push(RowError {
-                    row: r.row,
-                    column: "customer_ref".into(),
-                    message: "is already in the workspace".into(),
-                });
-            }
-            if account.exists([&c.account_ref])? {
-                clashes.push(RowError {
-                    row: r.row,
-                    column: "account_ref".into(),
-                    message: "is already in the workspace".into(),
-                });
-            }
-        }
-    }
+    let clashes = clashes(tx, rows)?;
     if !clashes.is_empty() {
         return Ok(Err(clashes));
     }

@@ -1,0 +1,206 @@
+//! Customer use cases (R2–R6, R12, R13): import from CSV (dry run or all-or-nothing commit),
+//! the customer list, and the certification counts.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use workbench_core::import::{RowError, parse_customers};
+use workbench_store::customers::{self as store, Sort};
+
+use crate::context::Context;
+use crate::error::AppError;
+use crate::session::Session;
+
+/// What an import did (or, in a dry run, would do).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct ImportReport {
+    /// Good rows (all of them were stored unless `dry_run` or `errors` is not empty).
+    #[ts(type = "number")]
+    pub rows: u64,
+    /// Every bad row; when not empty, nothing was stored.
+    pub errors: Vec<RowError>,
+    /// Only checked, nothing stored.
+    pub dry_run: bool,
+    /// Rows stored.
+    #[ts(type = "number")]
+    pub stored: u64,
+}
+
+/// Reads a customers CSV and stores it (officers and reviewers), all or nothing; with `dry_run`
+/// only checks it.
+pub fn import(
+    ctx: &Context,
+    session: &Session,
+    path: &Path,
+    dry_run: bool,
+) -> Result<ImportReport, AppError> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        AppError::Store(workbench_store::StoreError::io(format!("reading {}", path.display()), e))
+    })?;
+    let rows = match parse_customers(&bytes) {
+        Ok(rows) => rows,
+        Err(errors) => return Ok(ImportReport { rows: 0, errors, dry_run, stored: 0 }),
+    };
+    session.with(ctx, |u| {
+        if u.actor.role == workbench_core::Role::Viewer {
+            return Err(AppError::Forbidden("a viewer cannot import customers".into()));
+        }
+        let good = rows.len() as u64;
+        if dry_run {
+            let errors = u.workspace.db().read(|c| store::clashes(c, &rows))?;
+            return Ok(ImportReport { rows: good, errors, dry_run, stored: 0 });
+        }
+        let by = u.actor.id.to_string();
+        let at = ctx.clock().now();
+        // A clash is found before anything is written, so the transaction holds nothing then.
+        match u.workspace.db_mut().write(|tx| store::insert_imported(tx, &rows, &by, at))? {
+            Ok(n) => Ok(ImportReport { rows: good, errors: Vec::new(), dry_run, stored: n as u64 }),
+            Err(errors) => Ok(ImportReport { rows: good, errors, dry_run, stored: 0 }),
+        }
+    })
+}
+
+/// A page request for the customer list.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[ts(export)]
+pub struct CustomerQuery {
+    /// Part of the reference or name.
+    #[serde(default)]
+    pub search: String,
+    /// One country (ISO alpha-2), or all.
+    pub country: Option<String>,
+    /// "ref" (default), "name" or "country".
+    pub sort: Option<String>,
+    /// Page size (1–500, default 100).
+    #[ts(type = "number | null")]
+    pub limit: Option<i64>,
+    /// Rows to skip.
+    #[ts(type = "number | null")]
+    pub offset: Option<i64>,
+}
+
+/// One customer in the list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct CustomerListRow {
+    /// Id.
+    pub id: String,
+    /// Reference.
+    pub customer_ref: String,
+    /// individual | entity.
+    pub kind: String,
+    /// Name.
+    pub name: String,
+    /// Country.
+    pub country: String,
+    /// yes | no | undetermined.
+    pub us_person: String,
+    /// Risk tier.
+    pub risk_tier: String,
+    /// First account's state.
+    pub state: String,
+    /// Accounts held.
+    #[ts(type = "number")]
+    pub accounts: i64,
+    /// Reseller it came through.
+    pub reseller_ref: Option<String>,
+}
+
+/// A page of the list and the total that match.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct CustomerPage {
+    /// The rows.
+    pub rows: Vec<CustomerListRow>,
+    /// How many match in all.
+    #[ts(type = "number")]
+    pub total: i64,
+}
+
+/// Lists customers, a page at a time.
+pub fn list(ctx: &Context, session: &Session, query: &CustomerQuery) -> Result<CustomerPage, AppError> {
+    let sort = match query.sort.as_deref() {
+        Some("name") => Sort::Name,
+        Some("country") => Sort::Country,
+        _ => Sort::Ref,
+    };
+    let limit = query.limit.unwrap_or(100).clamp(1, 500);
+    let offset = query.offset.unwrap_or(0).max(0);
+    let country = query.country.as_deref().filter(|c| !c.is_empty());
+    session.with(ctx, |u| {
+        let (rows, total) =
+            u.workspace.db().read(|c| store::list(c, &query.search, country, sort, limit, offset))?;
+        Ok(CustomerPage {
+            rows: rows
+                .into_iter()
+                .map(|r| CustomerListRow {
+                    id: r.id,
+                    customer_ref: r.customer_ref,
+                    kind: r.kind,
+                    name: r.name,
+                    country: r.country,
+                    us_person: r.us_person,
+                    risk_tier: r.risk_tier,
+                    state: r.state,
+                    accounts: r.accounts,
+                    reseller_ref: r.reseller_ref,
+                })
+                .collect(),
+            total,
+        })
+    })
+}
+
+/// The certification counts for a calendar year (R12, R13).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct CountsView {
+    /// The year of the yearly counts.
+    pub year: i32,
+    /// Foreign customers in all.
+    #[ts(type = "number")]
+    pub foreign_customers: i64,
+    /// Foreign customers by country, largest first.
+    pub foreign_customers_by_country: Vec<CountryCount>,
+    /// Foreign-customer accounts not yet verified (R12).
+    #[ts(type = "number")]
+    pub foreign_accounts_unverified: i64,
+    /// Accounts refused in the year (R13).
+    #[ts(type = "number")]
+    pub refused_in_year: i64,
+    /// Times identity could not be verified in the year (R13).
+    #[ts(type = "number")]
+    pub unverifiable_in_year: i64,
+}
+
+/// Customers of one country.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct CountryCount {
+    /// ISO alpha-2.
+    pub country: String,
+    /// How many.
+    #[ts(type = "number")]
+    pub count: i64,
+}
+
+/// Computes the counts for `year`.
+pub fn counts(ctx: &Context, session: &Session, year: i32) -> Result<CountsView, AppError> {
+    session.with(ctx, |u| {
+        let c = u.workspace.db().read(|conn| store::counts(conn, year))?;
+        Ok(CountsView {
+            year: c.year,
+            foreign_customers: c.foreign_customers,
+            foreign_customers_by_country: c
+                .foreign_customers_by_country
+                .into_iter()
+                .map(|(country, count)| CountryCount { country, count })
+                .collect(),
+            foreign_accounts_unverified: c.foreign_accounts_unverified,
+            refused_in_year: c.refused_in_year,
+            unverifiable_in_year: c.unverifiable_in_year,
+        })
+    })
+}

@@ -1,0 +1,80 @@
+//! `customers import` and `counts`: bulk import and the certification counts from a terminal.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand};
+use workbench_app::customers;
+use workbench_app::{ApiError, Context};
+
+use super::{fail, print_json, workspace};
+
+/// `customers` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum CustomersCommand {
+    /// Import customers from a CSV file, all or nothing; exit 1 listing every bad row.
+    Import {
+        /// The customers CSV (columns in assets/templates/README.md).
+        file: PathBuf,
+        /// Only check the file; store nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+/// Options of `counts`.
+#[derive(Debug, Args)]
+pub struct CountsArgs {
+    /// The calendar year of the yearly counts (R13).
+    #[arg(long)]
+    year: i32,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(ctx: &Context, command: &CustomersCommand, passphrase_file: Option<&Path>) -> ExitCode {
+    let CustomersCommand::Import { file, dry_run } = command;
+    let session = match workspace::unlock(ctx, passphrase_file) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    match customers::import(ctx, &session, file, *dry_run) {
+        Ok(report) if report.errors.is_empty() => {
+            if report.dry_run {
+                println!("{}: {} row(s), all good; nothing stored (dry run)", file.display(), report.rows);
+            } else {
+                println!("{}: imported {} customer(s)", file.display(), report.stored);
+            }
+            ExitCode::SUCCESS
+        }
+        Ok(report) => {
+            for error in &report.errors {
+                eprintln!("{error}");
+            }
+            fail(&format!("{} problem(s); nothing was imported", report.errors.len()))
+        }
+        Err(e) => fail(&ApiError::from(e).message),
+    }
+}
+
+pub fn counts(ctx: &Context, args: &CountsArgs, passphrase_file: Option<&Path>) -> ExitCode {
+    let session = match workspace::unlock(ctx, passphrase_file) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    match customers::counts(ctx, &session, args.year) {
+        Ok(c) if args.json => print_json(&c),
+        Ok(c) => {
+            println!("Foreign customers: {}", c.foreign_customers);
+            for country in &c.foreign_customers_by_country {
+                println!("  {}  {}", country.country, country.count);
+            }
+            println!("Foreign-customer accounts not verified (R12): {}", c.foreign_accounts_unverified);
+            println!("Identity could not be verified in {} (R13): {}", c.year, c.unverifiable_in_year);
+            println!("Accounts refused in {} (R13): {}", c.year, c.refused_in_year);
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&ApiError::from(e).message),
+    }
+}
