@@ -97,6 +97,20 @@ impl App {
         self.workspace.path()
     }
 
+    /// Runs the CLI on this app's workspace (unlocked with [`PASSPHRASE`]) while the window has
+    /// it open, as an officer's second terminal would; panics with its stderr if it fails.
+    pub fn cli(&self, args: &[&str]) -> String {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_cip-workbench"))
+            .args(args)
+            .arg("--workspace")
+            .arg(self.workspace())
+            .env("CIPW_PASSPHRASE", PASSPHRASE)
+            .output()
+            .expect("run the CLI");
+        assert!(output.status.success(), "cli {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
     /// Waits (up to the query timeout) for `css` to show non-empty text and returns it.
     pub async fn text_of(&self, css: &str) -> WebDriverResult<String> {
         let element = self.wait_for(css).await?;

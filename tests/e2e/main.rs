@@ -233,14 +233,41 @@ async fn a_cip_copy_request_shows_on_the_dashboard_due_in_the_packs_days_and_in_
 
     // The calendar export (the window saves it through a native dialog; the CLI prints the same
     // file, read here while the app still has the workspace open).
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_cip-workbench"))
-        .args(["obligations", "--ics", "--workspace"])
-        .arg(app.workspace())
-        .env("CIPW_PASSPHRASE", PASSPHRASE)
-        .output()
-        .expect("run the CLI");
-    let ics = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let ics = app.cli(&["obligations", "--ics"]);
     assert!(ics.contains("SUMMARY:R15 — Deliver the CIP"), "{ics}");
+    app.quit().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "end-to-end: needs tauri-driver and a display; run by `cargo xtask test`"]
+async fn customers_imported_from_csv_are_listed_searched_and_counted() -> WebDriverResult<()> {
+    let app = App::launch().await?;
+    app.create_workspace().await?;
+    app.go("u").await?;
+    let empty = app.text_of("p.empty").await?;
+    assert!(empty.starts_with("No customers yet"), "{empty}");
+
+    // The window imports through a native file dialog; the CLI runs the same use case.
+    let template = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/templates/customers.csv");
+    app.cli(&["customers", "import", template]);
+
+    app.go("l").await?;
+    app.go("u").await?;
+    let table = app.text_of("[data-testid='customers']").await?;
+    assert!(table.contains("Müller Datentechnik GmbH") && table.contains("Ana Souza"), "{table}");
+    let counts = app.text_of("[data-testid='customer-counts']").await?;
+    assert!(counts.starts_with("2 foreign customer(s) in 2 countries"), "{counts}");
+    app.type_into("[data-testid='customer-search']", "souza").await?;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let table = app.text_of("[data-testid='customers']").await?;
+        if !table.contains("Müller") {
+            assert!(table.contains("Ana Souza"), "{table}");
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the search did not filter: {table}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    app.screenshot("customers").await;
     app.quit().await
 }

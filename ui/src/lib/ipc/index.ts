@@ -12,6 +12,10 @@ import type { InitRequest } from './bindings/InitRequest';
 import type { InitResult } from './bindings/InitResult';
 import type { JobProgress } from './bindings/JobProgress';
 import type { ContactView } from './bindings/ContactView';
+import type { CountsView } from './bindings/CountsView';
+import type { CustomerPage } from './bindings/CustomerPage';
+import type { CustomerQuery } from './bindings/CustomerQuery';
+import type { ImportReport } from './bindings/ImportReport';
 import type { NewActor } from './bindings/NewActor';
 import type { NewEvent } from './bindings/NewEvent';
 import type { Obligation } from './bindings/Obligation';
@@ -37,6 +41,10 @@ export type {
 	InitResult,
 	JobProgress,
 	ContactView,
+	CountsView,
+	CustomerPage,
+	CustomerQuery,
+	ImportReport,
 	NewActor,
 	NewEvent,
 	Obligation,
@@ -54,6 +62,8 @@ export type { CheckStatus } from './bindings/CheckStatus';
 export type { ErrorCode } from './bindings/ErrorCode';
 export type { KeyringInfo } from './bindings/KeyringInfo';
 export type { Role } from './bindings/Role';
+export type { CustomerListRow } from './bindings/CustomerListRow';
+export type { RowError } from './bindings/RowError';
 export type { KindCount } from './bindings/KindCount';
 export type { ObligationKind } from './bindings/ObligationKind';
 export type { Status as ObligationStatus } from './bindings/Status';
@@ -121,3 +131,13 @@ export const obligationMeet = (key: string, reference: string) =>
 	ipc.call<null>('obligation_meet', { key, reference });
 /** Native save dialog, then the .ics file; false if cancelled. */
 export const obligationsExportIcs = () => ipc.call<boolean>('obligations_export_ics');
+
+/** A page of customers (search, country, sort and paging happen in the backend). */
+export const customersList = (query: CustomerQuery) =>
+	ipc.call<CustomerPage>('customers_list', { query });
+/** Native open dialog, then a dry run of the file; null if cancelled. */
+export const customersImportCheck = () => ipc.call<ImportReport | null>('customers_import_check');
+/** Stores the checked file, all or nothing. */
+export const customersImportCommit = () => ipc.call<ImportReport>('customers_import_commit');
+/** The certification counts (R12, R13) for a calendar year. */
+export const customersCounts = (year: number) => ipc.call<CountsView>('customers_counts', { year });

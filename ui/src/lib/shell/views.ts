@@ -11,6 +11,7 @@ export interface View {
 
 export const VIEWS: readonly View[] = [
 	{ path: '/dashboard', label: 'Dashboard', key: 'd' },
+	{ path: '/customers', label: 'Customers', key: 'u' },
 	{ path: '/calendar', label: 'Calendar', key: 'c' },
 	{ path: '/provider', label: 'Provider', key: 'p' },
 	{ path: '/audit', label: 'Audit', key: 'l' },

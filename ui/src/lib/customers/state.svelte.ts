@@ -1,0 +1,98 @@
+// The Customers view's state: one page of the list at a time, filters, the last import check.
+import {
+	customersCounts,
+	customersImportCheck,
+	customersImportCommit,
+	customersList,
+	toIpcError,
+	type CountsView,
+	type CustomerListRow,
+	type ImportReport
+} from '$lib/ipc';
+import { onLock } from '$lib/workspace/state.svelte';
+
+const PAGE = 100;
+
+export type SortKey = 'ref' | 'name' | 'country';
+
+class CustomersState {
+	rows = $state<CustomerListRow[]>([]);
+	total = $state(0);
+	search = $state('');
+	country = $state('');
+	sort = $state<SortKey>('ref');
+	loading = $state(false);
+	error = $state<string | null>(null);
+	counts = $state<CountsView | null>(null);
+	check = $state<ImportReport | null>(null);
+	importing = $state(false);
+	notice = $state<string | null>(null);
+
+	async load(reset = true) {
+		this.loading = true;
+		try {
+			const page = await customersList({
+				search: this.search,
+				country: this.country.trim().toUpperCase() || null,
+				sort: this.sort,
+				limit: PAGE,
+				offset: reset ? 0 : this.rows.length
+			});
+			this.rows = reset ? page.rows : [...this.rows, ...page.rows];
+			this.total = page.total;
+			this.error = null;
+		} catch (e) {
+			this.error = toIpcError(e).message;
+		} finally {
+			this.loading = false;
+		}
+	}
+
+	async loadCounts(year: number) {
+		try {
+			this.counts = await customersCounts(year);
+		} catch (e) {
+			this.error = toIpcError(e).message;
+		}
+	}
+
+	/** Opens the file dialog and checks the chosen file (nothing is stored). */
+	async checkFile() {
+		this.notice = null;
+		this.importing = true;
+		try {
+			this.check = await customersImportCheck();
+		} catch (e) {
+			this.error = toIpcError(e).message;
+		} finally {
+			this.importing = false;
+		}
+	}
+
+	async commit() {
+		this.importing = true;
+		try {
+			const report = await customersImportCommit();
+			this.check = report.errors.length > 0 ? report : null;
+			if (report.errors.length === 0) this.notice = `Imported ${report.stored} customer(s).`;
+			await this.load();
+		} catch (e) {
+			this.error = toIpcError(e).message;
+		} finally {
+			this.importing = false;
+		}
+	}
+
+	clear() {
+		this.rows = [];
+		this.total = 0;
+		this.counts = null;
+		this.check = null;
+		this.notice = null;
+		this.search = '';
+		this.country = '';
+	}
+}
+
+export const customers = new CustomersState();
+onLock(() => customers.clear());
