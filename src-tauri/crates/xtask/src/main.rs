@@ -33,10 +33,10 @@ enum Task {
     /// Build the installable .deb with the Tauri CLI.
     Bundle,
     /// Run a benchmark and print its table: `store` (SQLCipher overhead, unlock, passphrase
-    /// change, audit verification).
+    /// change, audit verification) or `customers` (100k-row import, search latency).
     Bench {
         /// Which benchmark.
-        #[arg(value_parser = ["store"])]
+        #[arg(value_parser = ["store", "customers"])]
         which: String,
     },
     /// Only install what is missing and build the UI.
