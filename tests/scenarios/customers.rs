@@ -76,3 +76,39 @@ fn import_reports_bad_rows_stores_nothing_then_imports_the_template_and_counts()
     );
     assert_eq!(counts(&ws)["foreign_customers"], 2);
 }
+
+#[test]
+fn demo_fills_a_new_workspace_with_customers_in_every_state_and_live_deadlines() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ws = dir.path().join("demo");
+    let output = run(app()
+        .args(["demo", "--customers", "96", "--workspace"])
+        .arg(&ws)
+        .env("CIPW_PASSPHRASE", "demo workspace passphrase"));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let json = |args: &[&str]| {
+        let output = run(app()
+            .args(args)
+            .arg("--workspace")
+            .arg(&ws)
+            .env("CIPW_PASSPHRASE", "demo workspace passphrase"));
+        assert!(output.status.success(), "{}", stderr(&output));
+        serde_json::from_str::<serde_json::Value>(&stdout(&output)).expect("json")
+    };
+    let obligations = json(&["obligations", "--json"]);
+    let year = obligations["today"].as_str().expect("today")[..4].to_owned();
+    let counts = json(&["counts", "--year", &year, "--json"]);
+    // 96 customers over 12 countries, 8 of them in the US (U.S. persons).
+    assert_eq!(counts["foreign_customers"], 88);
+    assert_eq!(counts["foreign_customers_by_country"].as_array().expect("array").len(), 11);
+    assert_eq!(counts["refused_in_year"], 12, "one demo account in eight is refused");
+    let statuses: Vec<(&str, &str)> = obligations["obligations"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|o| (o["kind"].as_str().unwrap_or(""), o["status"].as_str().unwrap_or("")))
+        .collect();
+    assert!(statuses.contains(&("cip_copy", "due_soon")), "{statuses:?}");
+    assert!(statuses.contains(&("change_notice", "overdue")), "the 45-day-old business change: {statuses:?}");
+    assert!(obligations["exposure_usd"].as_u64().unwrap_or(0) >= 250_000);
+}

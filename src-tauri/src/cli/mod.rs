@@ -65,6 +65,9 @@ enum Command {
     /// Replace the data key: re-encrypt the database and issue a new recovery code (the old
     /// one stops working). Asks for the workspace passphrase.
     RotateKey(workspace::RotateArgs),
+    /// Create a demo workspace filled with synthetic data (customers in many countries and
+    /// scripts, every account state, deadlines met, due and overdue). No real data.
+    Demo(workspace::DemoArgs),
     /// Customers: bulk import from CSV.
     #[command(subcommand)]
     Customers(customers::CustomersCommand),
@@ -105,6 +108,7 @@ fn run(command: Command, context: &Context, passphrase_file: Option<&std::path::
         Command::Audit(command) => workspace::audit(context, &command, passphrase_file),
         Command::Passphrase(args) => workspace::change_passphrase(context, &args, passphrase_file),
         Command::Backup(args) => workspace::backup(context, &args, passphrase_file),
+        Command::Demo(args) => workspace::demo(context, &args, passphrase_file),
         Command::Customers(command) => customers::run(context, &command, passphrase_file),
         Command::Counts(args) => customers::counts(context, &args, passphrase_file),
         Command::Rules(command) => obligations::rules(&command),

@@ -70,6 +70,14 @@ pub struct RestoreArgs {
     recovery_code_file: Option<PathBuf>,
 }
 
+/// Options of `demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// How many synthetic customers.
+    #[arg(long, default_value_t = 1000)]
+    customers: usize,
+}
+
 /// Options of `rotate-key`.
 #[derive(Debug, Args)]
 pub struct RotateArgs {
@@ -182,6 +190,34 @@ pub fn change_passphrase(ctx: &Context, args: &PassphraseArgs, passphrase_file: 
     match ws::change_passphrase(ctx, &session, &new) {
         Ok(()) => {
             println!("passphrase changed; the recovery code and the OS credential store copy still work");
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&ApiError::from(e).message),
+    }
+}
+
+pub fn demo(ctx: &Context, args: &DemoArgs, passphrase_file: Option<&Path>) -> ExitCode {
+    let passphrase = match secrets::new_passphrase(passphrase_file) {
+        Ok(p) => p,
+        Err(e) => return fail(&e),
+    };
+    let session = Session::default();
+    let request = InitRequest {
+        provider_name: "Demo Cloud LLC".into(),
+        officer_name: "Demo Officer".into(),
+        passphrase: passphrase.to_string(),
+        use_keyring: false,
+    };
+    if let Err(e) = ws::init(ctx, &session, &request) {
+        return fail(&ApiError::from(e).message);
+    }
+    eprintln!("demo: adding {} synthetic customers…", args.customers);
+    match workbench_app::demo::fill(ctx, &session, args.customers) {
+        Ok(n) => {
+            println!(
+                "Demo workspace in {} with {n} synthetic customers (no real data).",
+                ctx.data_dir().display()
+            );
             ExitCode::SUCCESS
         }
         Err(e) => fail(&ApiError::from(e).message),

@@ -8,6 +8,7 @@ pub mod about;
 pub mod audit;
 pub mod context;
 pub mod customers;
+pub mod demo;
 pub mod doctor;
 pub mod error;
 pub mod jobs;

@@ -1,0 +1,200 @@
+//! The demo workspace: realistic synthetic data so a newcomer sees a working product — customers
+//! across many countries and scripts in every account state, a provider profile with a contact
+//! history, and events whose deadlines are met, due soon and overdue. No real person's data.
+
+use chrono::{Duration, NaiveDate};
+use workbench_core::customer::{AccountState, Address, CustomerKind, NewCustomer, Payment, UsPerson};
+use workbench_core::import::ImportedCustomer;
+use workbench_core::rules::RiskTier;
+use workbench_store::customers as store;
+
+use crate::context::Context;
+use crate::error::AppError;
+use crate::obligations::{self, ContactView, NewEvent};
+use crate::session::Session;
+
+/// (country, city, street, given names, family names, phone prefix, national digits)
+type Place = (&'static str, &'static str, &'static str, [&'static str; 3], [&'static str; 3], &'static str);
+
+const PLACES: [Place; 12] = [
+    (
+        "DE",
+        "München",
+        "Hauptstraße",
+        ["Jonas", "Lea", "Felix"],
+        ["Müller", "Schmidt", "Weber"],
+        "+49 89 1234",
+    ),
+    (
+        "FR",
+        "Lyon",
+        "Rue de la République",
+        ["Camille", "Hugo", "Léa"],
+        ["Martin", "Bernard", "Dubois"],
+        "+33 4 72 10 ",
+    ),
+    ("JP", "東京", "千代田", ["陽翔", "結衣", "蓮"], ["佐藤", "鈴木", "高橋"], "+81 3 1234 "),
+    (
+        "RU",
+        "Москва",
+        "ул. Ленина",
+        ["Сергей", "Анна", "Иван"],
+        ["Иванов", "Смирнова", "Кузнецов"],
+        "+7 495 123 ",
+    ),
+    (
+        "GR",
+        "Αθήνα",
+        "Οδός Ερμού",
+        ["Γιώργος", "Μαρία", "Νίκος"],
+        ["Παπαδόπουλος", "Οικονόμου", "Γεωργίου"],
+        "+30 21 0123 ",
+    ),
+    (
+        "BR",
+        "São Paulo",
+        "Rua das Flores",
+        ["Ana", "João", "Beatriz"],
+        ["Souza", "Silva", "Oliveira"],
+        "+55 11 91234 ",
+    ),
+    ("IN", "Bengaluru", "MG Road", ["Aarav", "Diya", "Vihaan"], ["Sharma", "Patel", "Reddy"], "+91 80 4123 "),
+    (
+        "NG",
+        "Lagos",
+        "Broad Street",
+        ["Chinedu", "Amaka", "Tunde"],
+        ["Okafor", "Adeyemi", "Bello"],
+        "+234 803 123 ",
+    ),
+    ("GB", "Leeds", "Park Row", ["Oliver", "Amelia", "Harry"], ["Smith", "Jones", "Taylor"], "+44 113 496 "),
+    ("CN", "上海", "南京路", ["伟", "芳", "娜"], ["王", "李", "张"], "+86 21 6123 "),
+    (
+        "TR",
+        "İstanbul",
+        "İstiklal Caddesi",
+        ["Mehmet", "Ayşe", "Emre"],
+        ["Yılmaz", "Kaya", "Demir"],
+        "+90 212 555 ",
+    ),
+    ("US", "Boston", "Main Street", ["Emma", "Liam", "Noah"], ["Johnson", "Brown", "Davis"], "+1 617 555 "),
+];
+
+const ENTITY_SUFFIX: [&str; 12] =
+    ["GmbH", "SARL", "株式会社", "ООО", "Α.Ε.", "Ltda.", "Pvt Ltd", "Ltd", "Ltd", "有限公司", "A.Ş.", "Inc."];
+
+/// A deterministic synthetic customer (the same `i` always gives the same person).
+fn synthetic(i: usize, opened_on: NaiveDate) -> Result<ImportedCustomer, AppError> {
+    let (country, city, street, given, family, phone) = PLACES[i % PLACES.len()];
+    let pick = (i / PLACES.len()) % 3;
+    let entity = i.is_multiple_of(3);
+    let name = if entity {
+        format!(
+            "{} {} {}",
+            family[pick],
+            ["Cloud", "Data", "Systems"][i % 3],
+            ENTITY_SUFFIX[i % PLACES.len()]
+        )
+    } else {
+        format!("{} {}", given[pick], family[(pick + 1) % 3])
+    };
+    let customer = NewCustomer {
+        customer_ref: format!("C-{:06}", i + 1),
+        kind: if entity { CustomerKind::Entity } else { CustomerKind::Individual },
+        name,
+        address: Address {
+            line1: format!("{street} {}", i % 200 + 1),
+            line2: String::new(),
+            city: city.to_owned(),
+            region: String::new(),
+            postal_code: format!("{:05}", 10_000 + i % 80_000),
+            country: country.to_owned(),
+        },
+        emails: vec![format!("contact{}@example.com", i + 1)],
+        phones: vec![format!("{phone}{:04}", i % 10_000)],
+        us_person: match (country, i % 7) {
+            ("US", _) => UsPerson::Yes,
+            (_, 0) => UsPerson::Undetermined,
+            _ => UsPerson::No,
+        },
+        risk_tier: [RiskTier::Low, RiskTier::Medium, RiskTier::High][i % 3],
+        account_ref: format!("A-{:06}", i + 1),
+        payment: Payment {
+            method: ["card", "wire", "invoice"][i % 3].to_owned(),
+            last4: if entity { format!("{:04}", i % 10_000) } else { String::new() },
+            source: "Example Bank".to_owned(),
+        },
+    };
+    Ok(ImportedCustomer {
+        row: i as u64 + 2,
+        customer: customer.validate()?,
+        reseller_ref: i.is_multiple_of(9).then(|| format!("R-{:02}", i % 5 + 1)),
+        opened_on,
+    })
+}
+
+/// Fills the unlocked (new) workspace with `customers` synthetic customers and the provider's
+/// events. Returns how many customers were added.
+pub fn fill(ctx: &Context, session: &Session, customers: usize) -> Result<usize, AppError> {
+    let now = ctx.clock().now();
+    let today = now.date_naive();
+    let rows = (0..customers)
+        .map(|i| synthetic(i, today - Duration::days((i % 400) as i64 + 1)))
+        .collect::<Result<Vec<_>, _>>()?;
+
+    let mut profile = obligations::provider_get(ctx, session)?;
+    profile.address = "1 Demo Way, Arlington, VA 22201".into();
+    profile.products = "Virtual machines, object storage and dedicated GPU servers".into();
+    profile.dedicated = true;
+    obligations::provider_update(ctx, session, &profile)?;
+    for name in ["Dana Demo", "Rafael Reyes"] {
+        let contact = ContactView {
+            name: name.into(),
+            title: "CIP officer".into(),
+            email: format!("{}@demo-cloud.example", name.split(' ').next().unwrap_or("cip").to_lowercase()),
+            phone: "+1 703 555 0100".into(),
+            since: String::new(),
+        };
+        obligations::provider_contact_change(ctx, session, &contact)?;
+    }
+    for event in [
+        NewEvent::CipCopyRequested {
+            requester: "BIS Office of ICTS".into(),
+            received_at: now - Duration::days(3),
+        },
+        NewEvent::BusinessChange {
+            summary: "acquired a hosting business in Ireland".into(),
+            occurred_at: now - Duration::days(45),
+        },
+    ] {
+        obligations::event_record(ctx, session, &event)?;
+    }
+
+    session.with(ctx, |u| {
+        let by = u.actor.id.to_string();
+        u.workspace.db_mut().write(|tx| {
+            if let Err(clashes) = store::insert_imported(tx, &rows, &by, now)? {
+                return Err(workbench_store::StoreError::Conflict(format!(
+                    "the workspace already holds demo customers ({} clashes)",
+                    clashes.len()
+                )));
+            }
+            // Walk accounts through the life cycle so every state is on screen.
+            for (i, row) in rows.iter().enumerate() {
+                let path: &[AccountState] = match i % 8 {
+                    0 | 1 => &[],
+                    2 => &[AccountState::PendingVerification],
+                    3 => &[AccountState::PendingVerification, AccountState::Restricted],
+                    4 => &[AccountState::PendingVerification, AccountState::Monitored],
+                    5 | 6 => &[AccountState::PendingVerification, AccountState::Verified],
+                    _ => &[AccountState::PendingVerification, AccountState::Refused],
+                };
+                for state in path {
+                    store::set_state(tx, &row.customer.0.account_ref, *state, "demo", &by, now)?;
+                }
+            }
+            Ok(())
+        })?;
+        Ok(rows.len())
+    })
+}
