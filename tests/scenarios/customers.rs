@@ -112,3 +112,62 @@ fn demo_fills_a_new_workspace_with_customers_in_every_state_and_live_deadlines()
     assert!(statuses.contains(&("change_notice", "overdue")), "the 45-day-old business change: {statuses:?}");
     assert!(obligations["exposure_usd"].as_u64().unwrap_or(0) >= 250_000);
 }
+
+#[test]
+fn imported_customer_pii_never_reaches_disk_in_the_clear_nor_the_logs_nor_error_messages() {
+    const NAME: &str = "Zygmunt Canarywicz-Qx9";
+    const EMAIL: &str = "canary.pii.qx9@example.org";
+    const STREET: &str = "Kanarienweg 77-Qx9";
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ws = dir.path().join("ws");
+    let pass = dir.path().join("pass.txt");
+    std::fs::write(&pass, "scenario passphrase 2026\n").expect("pass");
+    let output = run(app()
+        .arg("init")
+        .arg("--no-keyring")
+        .arg("--workspace")
+        .arg(&ws)
+        .arg("--passphrase-file")
+        .arg(&pass));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let header =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/templates/customers.csv"))
+            .expect("template")
+            .lines()
+            .next()
+            .expect("header")
+            .to_owned();
+    let good = format!(
+        "{header}\nC-9,individual,{NAME},PL,{STREET},,Kraków,,30-001,{EMAIL},+48 12 345 67 89,no,,A-9,card,4242,Bank,high,2026-01-02\n"
+    );
+    // A bad row carrying the same PII: the error must name row and column, never the value.
+    let bad = good.replace(",PL,", ",PLX,").replace(EMAIL, &format!("{EMAIL}@@"));
+    let (bad_file, good_file) = (dir.path().join("bad.csv"), dir.path().join("good.csv"));
+    std::fs::write(&bad_file, bad).expect("bad");
+    std::fs::write(&good_file, good).expect("good");
+
+    let mut logs = String::new();
+    for file in [&bad_file, &good_file] {
+        let output = run(app()
+            .args(["customers", "import"])
+            .arg(file)
+            .arg("--workspace")
+            .arg(&ws)
+            .arg("--passphrase-file")
+            .arg(&pass)
+            .env("RUST_LOG", "debug"));
+        logs.push_str(&stdout(&output));
+        logs.push_str(&stderr(&output));
+    }
+    assert!(logs.contains("row 2: country:") && logs.contains("row 2: emails:"), "{logs}");
+    assert!(logs.contains("imported 1 customer(s)"), "{logs}");
+    for canary in [NAME, EMAIL, STREET] {
+        assert!(!logs.contains(canary), "{canary:?} in the output or logs:\n{logs}");
+        for (name, bytes) in crate::support::snapshot(&ws) {
+            assert!(
+                !bytes.windows(canary.len()).any(|w| w == canary.as_bytes()),
+                "{canary:?} in plaintext in {name}"
+            );
+        }
+    }
+}
