@@ -62,6 +62,41 @@ fn import_reports_bad_rows_stores_nothing_then_imports_the_template_and_counts()
     assert_eq!(json["foreign_customers"], 2, "one 'no', one undetermined");
     assert_eq!(json["foreign_accounts_unverified"], 2);
 
+    // An IP log that names an unknown account refuses everything, customers included.
+    let log = dir.path().join("ips.csv");
+    std::fs::write(&log, "account_ref,ip,accessed_at,kind\nA-000001,203.0.113.7,2026-03-01T09:30:00Z,access\nA-404,203.0.113.8,2026-03-01T09:31:00Z,admin\n").expect("log");
+    let fresh = dir.path().join("ws2");
+    let output = run(app()
+        .arg("init")
+        .arg("--no-keyring")
+        .arg("--workspace")
+        .arg(&fresh)
+        .arg("--passphrase-file")
+        .arg(&pass));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let output = run(app()
+        .args(["customers", "import", template, "--ips"])
+        .arg(&log)
+        .arg("--workspace")
+        .arg(&fresh)
+        .arg("--passphrase-file")
+        .arg(&pass));
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("row 3: ips: account_ref: is not an account in this file or the workspace"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(counts(&fresh)["foreign_customers"], 0, "the customers were rolled back with the log");
+    let ip_template = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/templates/ip-log.csv");
+    let output = run(app()
+        .args(["customers", "import", template, "--ips", ip_template, "--workspace"])
+        .arg(&fresh)
+        .arg("--passphrase-file")
+        .arg(&pass));
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(counts(&fresh)["foreign_customers"], 2);
+
     // The same file again clashes on every reference and changes nothing.
     let output = run(app()
         .args(["customers", "import", template, "--workspace"])

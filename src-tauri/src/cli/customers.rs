@@ -16,7 +16,11 @@ pub enum CustomersCommand {
     Import {
         /// The customers CSV (columns in assets/templates/README.md).
         file: PathBuf,
-        /// Only check the file; store nothing.
+        /// An IP access log CSV (`account_ref, ip, accessed_at, kind`), stored with the customers
+        /// in the same transaction.
+        #[arg(long, value_name = "FILE")]
+        ips: Option<PathBuf>,
+        /// Only check the file(s); store nothing.
         #[arg(long)]
         dry_run: bool,
     },
@@ -34,12 +38,12 @@ pub struct CountsArgs {
 }
 
 pub fn run(ctx: &Context, command: &CustomersCommand, passphrase_file: Option<&Path>) -> ExitCode {
-    let CustomersCommand::Import { file, dry_run } = command;
+    let CustomersCommand::Import { file, ips, dry_run } = command;
     let session = match workspace::unlock(ctx, passphrase_file) {
         Ok(s) => s,
         Err(e) => return fail(&e),
     };
-    match customers::import(ctx, &session, file, *dry_run) {
+    match customers::import_with(ctx, &session, file, ips.as_deref(), *dry_run) {
         Ok(report) if report.errors.is_empty() => {
             if report.dry_run {
                 println!("{}: {} row(s), all good; nothing stored (dry run)", file.display(), report.rows);

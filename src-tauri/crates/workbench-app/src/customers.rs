@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
-use workbench_core::import::{RowError, parse_customers};
+use workbench_core::import::{RowError, parse_customers, parse_ip_log};
 use workbench_store::customers::{self as store, Sort};
 
 use crate::context::Context;
@@ -36,28 +36,67 @@ pub fn import(
     path: &Path,
     dry_run: bool,
 ) -> Result<ImportReport, AppError> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        AppError::Store(workbench_store::StoreError::io(format!("reading {}", path.display()), e))
-    })?;
-    let rows = match parse_customers(&bytes) {
-        Ok(rows) => rows,
-        Err(errors) => return Ok(ImportReport { rows: 0, errors, dry_run, stored: 0 }),
+    import_with(ctx, session, path, None, dry_run)
+}
+
+/// Like [`import`], with an IP access log file (`--ips`) stored in the same transaction: both
+/// files go in, or neither.
+pub fn import_with(
+    ctx: &Context,
+    session: &Session,
+    path: &Path,
+    ips: Option<&Path>,
+    dry_run: bool,
+) -> Result<ImportReport, AppError> {
+    let read = |p: &Path| {
+        std::fs::read(p).map_err(|e| {
+            AppError::Store(workbench_store::StoreError::io(format!("reading {}", p.display()), e))
+        })
     };
+    let rows = parse_customers(&read(path)?);
+    let log = ips.map(|p| read(p).map(|bytes| parse_ip_log(&bytes))).transpose()?;
+    let mut errors = Vec::new();
+    if let Err(e) = &rows {
+        errors.extend(e.iter().cloned());
+    }
+    if let Some(Err(e)) = &log {
+        errors.extend(e.iter().map(|e| RowError { column: format!("ips: {}", e.column), ..e.clone() }));
+    }
+    let (Ok(rows), log) = (rows, log.transpose().ok().flatten().unwrap_or_default()) else {
+        return Ok(ImportReport { rows: 0, errors, dry_run, stored: 0 });
+    };
+    if !errors.is_empty() {
+        return Ok(ImportReport { rows: rows.len() as u64, errors, dry_run, stored: 0 });
+    }
     session.with(ctx, |u| {
         if u.actor.role == workbench_core::Role::Viewer {
             return Err(AppError::Forbidden("a viewer cannot import customers".into()));
         }
         let good = rows.len() as u64;
-        if dry_run {
-            let errors = u.workspace.db().read(|c| store::clashes(c, &rows))?;
-            return Ok(ImportReport { rows: good, errors, dry_run, stored: 0 });
-        }
         let by = u.actor.id.to_string();
         let at = ctx.clock().now();
-        // A clash is found before anything is written, so the transaction holds nothing then.
-        match u.workspace.db_mut().write(|tx| store::insert_imported(tx, &rows, &by, at))? {
-            Ok(n) => Ok(ImportReport { rows: good, errors: Vec::new(), dry_run, stored: n as u64 }),
-            Err(errors) => Ok(ImportReport { rows: good, errors, dry_run, stored: 0 }),
+        // One transaction for both files; any problem rolls all of it back and is reported by
+        // row. A dry run always rolls back.
+        let outcome = u.workspace.db_mut().write(|tx| {
+            let problems = match store::insert_imported(tx, &rows, &by, at)? {
+                Err(clashes) => clashes,
+                Ok(_) => match store::insert_ip_log(tx, &log, &by, at)? {
+                    Err(unknown) => unknown
+                        .into_iter()
+                        .map(|e| RowError { column: format!("ips: {}", e.column), ..e })
+                        .collect(),
+                    Ok(_) if dry_run => Vec::new(),
+                    Ok(n) => return Ok(n),
+                },
+            };
+            Err(workbench_store::StoreError::Rejected(problems))
+        });
+        match outcome {
+            Ok(_) => Ok(ImportReport { rows: good, errors: Vec::new(), dry_run, stored: good }),
+            Err(workbench_store::StoreError::Rejected(problems)) => {
+                Ok(ImportReport { rows: good, errors: problems, dry_run, stored: 0 })
+            }
+            Err(other) => Err(other.into()),
         }
     })
 }

@@ -223,6 +223,104 @@ pub fn parse_customers(bytes: &[u8]) -> Result<Vec<ImportedCustomer>, Vec<RowErr
     if errors.is_empty() { Ok(good) } else { Err(errors) }
 }
 
+/// The IP access log file's columns (R2: IP addresses used for access or administration, with
+/// the date and time of each access).
+pub const IP_COLUMNS: [&str; 4] = ["account_ref", "ip", "accessed_at", "kind"];
+
+/// Access or administration (R2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum AccessKind {
+    /// Use of the service.
+    Access,
+    /// Administration of the account.
+    Admin,
+}
+
+/// One IP log entry, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IpAccess {
+    /// The row it came from.
+    pub row: u64,
+    /// The account.
+    pub account_ref: String,
+    /// The address (v4 or v6, canonical form).
+    pub ip: std::net::IpAddr,
+    /// When, UTC.
+    pub accessed_at: chrono::DateTime<chrono::Utc>,
+    /// Access or administration.
+    pub kind: AccessKind,
+}
+
+/// Parses and validates an IP access log CSV (`account_ref, ip, accessed_at (RFC 3339), kind`).
+/// `Ok` only when every row is good.
+pub fn parse_ip_log(bytes: &[u8]) -> Result<Vec<IpAccess>, Vec<RowError>> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(bytes);
+    let file_error = |message: String| vec![RowError { row: 1, column: "(file)".into(), message }];
+    let header: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(|c| c.to_ascii_lowercase()).collect(),
+        Err(e) => return Err(file_error(format!("the header cannot be read: {}", csv_reason(&e)))),
+    };
+    if header != IP_COLUMNS {
+        return Err(file_error(format!("the header must be exactly: {}", IP_COLUMNS.join(", "))));
+    }
+    let mut good = Vec::new();
+    let mut errors = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let row = i as u64 + 2;
+        let record = match record {
+            Ok(r) if r.len() == IP_COLUMNS.len() => r,
+            Ok(r) => {
+                errors.push(RowError {
+                    row,
+                    column: "(row)".into(),
+                    message: format!("has {} fields where the header has {}", r.len(), IP_COLUMNS.len()),
+                });
+                continue;
+            }
+            Err(e) => {
+                errors.push(RowError { row, column: "(row)".into(), message: csv_reason(&e) });
+                continue;
+            }
+        };
+        let mut bad = |column: &str, message: &str| {
+            errors.push(RowError { row, column: column.into(), message: message.into() });
+        };
+        let account_ref = record.get(0).unwrap_or_default();
+        if account_ref.is_empty() {
+            bad("account_ref", "is required");
+        }
+        let ip = record.get(1).unwrap_or_default().parse::<std::net::IpAddr>();
+        if ip.is_err() {
+            bad("ip", "is not an IPv4 or IPv6 address");
+        }
+        let at = chrono::DateTime::parse_from_rfc3339(record.get(2).unwrap_or_default());
+        if at.is_err() {
+            bad("accessed_at", "must be an RFC 3339 time with its offset, e.g. 2026-03-01T09:30:00Z");
+        }
+        let kind = match record.get(3).unwrap_or_default().to_ascii_lowercase().as_str() {
+            "access" => Some(AccessKind::Access),
+            "admin" => Some(AccessKind::Admin),
+            _ => {
+                bad("kind", "must be access or admin");
+                None
+            }
+        };
+        if let (Ok(ip), Ok(at), Some(kind), false) = (ip, at, kind, account_ref.is_empty()) {
+            good.push(IpAccess {
+                row,
+                account_ref: account_ref.to_owned(),
+                ip,
+                accessed_at: at.with_timezone(&chrono::Utc),
+                kind,
+            });
+        }
+    }
+    if errors.is_empty() { Ok(good) } else { Err(errors) }
+}
+
 /// `emails[1]` → `emails`; other field names are the column names.
 fn column_of(field: &str) -> String {
     field.split('[').next().unwrap_or(field).to_owned()
@@ -298,6 +396,27 @@ mod tests {
         );
         let err = parse_customers(format!("{HEADER},passport\n").as_bytes()).expect_err("unknown");
         assert_eq!(err[0].to_string(), "row 1: (file): unknown column(s): passport");
+    }
+
+    #[test]
+    fn an_ip_log_is_parsed_with_v4_v6_and_offsets_and_bad_rows_are_named() {
+        let good = "account_ref,ip,accessed_at,kind\r\nA-1,203.0.113.7,2026-03-01T09:30:00Z,access\r\nA-1,2001:db8::1,2026-03-01T10:30:00+01:00,admin\r\n";
+        let rows = parse_ip_log(good.as_bytes()).expect("good");
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[1].ip.to_string(), "2001:db8::1");
+        assert_eq!(rows[1].accessed_at.to_rfc3339(), "2026-03-01T09:30:00+00:00", "stored in UTC");
+        assert_eq!(rows[1].kind, AccessKind::Admin);
+        let bad = "account_ref,ip,accessed_at,kind\nA-1,203.0.113.999,2026-03-01,login\n";
+        let shown: Vec<String> =
+            parse_ip_log(bad.as_bytes()).expect_err("bad").iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            [
+                "row 2: ip: is not an IPv4 or IPv6 address",
+                "row 2: accessed_at: must be an RFC 3339 time with its offset, e.g. 2026-03-01T09:30:00Z",
+                "row 2: kind: must be access or admin",
+            ]
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@ use rusqlite::{Connection, Transaction, params};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use workbench_core::customer::{AccountState, CustomerKind, UsPerson};
-use workbench_core::import::{ImportedCustomer, RowError};
+use workbench_core::import::{AccessKind, ImportedCustomer, IpAccess, RowError};
 use workbench_core::{CustomerId, EventId};
 
 use crate::audit::{self, Change, timestamp};
@@ -158,6 +158,69 @@ pub fn set_state(
         },
     )?;
     Ok(())
+}
+
+/// Stores IP access log rows (R2) in `tx`. Every account must exist (stored earlier in this
+/// transaction or before); otherwise nothing is stored and each such row is named.
+pub fn insert_ip_log(
+    tx: &Transaction<'_>,
+    rows: &[IpAccess],
+    actor: &str,
+    at: DateTime<Utc>,
+) -> Result<Result<usize, Vec<RowError>>, StoreError> {
+    let mut ids = Vec::with_capacity(rows.len());
+    let mut unknown = Vec::new();
+    {
+        let mut account = tx.prepare("SELECT id FROM account WHERE account_ref = ?1")?;
+        for r in rows {
+            match account.query_row([&r.account_ref], |row| row.get::<_, String>(0)) {
+                Ok(id) => ids.push(id),
+                Err(rusqlite::Error::QueryReturnedNoRows) => unknown.push(RowError {
+                    row: r.row,
+                    column: "account_ref".into(),
+                    message: "is not an account in this file or the workspace".into(),
+                }),
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+    if !unknown.is_empty() {
+        return Ok(Err(unknown));
+    }
+    let mut insert =
+        tx.prepare("INSERT INTO ip_access (account_id, ip, accessed_at, kind) VALUES (?1, ?2, ?3, ?4)")?;
+    for (r, id) in rows.iter().zip(&ids) {
+        let kind = match r.kind {
+            AccessKind::Access => "access",
+            AccessKind::Admin => "admin",
+        };
+        insert.execute(params![id, r.ip.to_string(), timestamp(&r.accessed_at), kind])?;
+    }
+    if !rows.is_empty() {
+        let digest = Sha256::digest(format!("{} rows", rows.len()).as_bytes());
+        audit::append(
+            tx,
+            at,
+            Change {
+                actor,
+                action: "ip_log.import",
+                object: "ip_access",
+                before: None,
+                after: Some(&digest),
+            },
+        )?;
+    }
+    Ok(Ok(rows.len()))
+}
+
+/// IP log entries of one account, newest first: (ip, accessed_at, kind).
+pub fn ip_log(conn: &Connection, account_ref: &str) -> Result<Vec<(String, String, String)>, StoreError> {
+    let mut statement = conn.prepare(
+        "SELECT l.ip, l.accessed_at, l.kind FROM ip_access l JOIN account a ON a.id = l.account_id \
+         WHERE a.account_ref = ?1 ORDER BY l.accessed_at DESC",
+    )?;
+    let rows = statement.query_map([account_ref], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// One customer as listed.

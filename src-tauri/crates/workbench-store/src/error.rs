@@ -99,6 +99,9 @@ pub enum StoreError {
     /// The change conflicts with what is stored.
     #[error("{0}")]
     Conflict(String),
+    /// An import was refused row by row; the transaction was rolled back.
+    #[error("{} row problem(s); nothing was stored", .0.len())]
+    Rejected(Vec<workbench_core::import::RowError>),
     /// A long operation was stopped before its commit point; nothing of it took effect.
     #[error("the operation was interrupted before it finished; nothing was changed")]
     Interrupted,

@@ -15,6 +15,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_workspace", include_str!("../migrations/0001_workspace.sql")),
     ("0002_obligations", include_str!("../migrations/0002_obligations.sql")),
     ("0003_customers", include_str!("../migrations/0003_customers.sql")),
+    ("0004_ip_access", include_str!("../migrations/0004_ip_access.sql")),
 ];
 
 /// The schema version this binary writes.
