@@ -5,17 +5,7 @@ use crate::support::{app, run, stderr, stdout};
 #[test]
 fn import_reports_bad_rows_stores_nothing_then_imports_the_template_and_counts() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let ws = dir.path().join("ws");
-    let pass = dir.path().join("pass.txt");
-    std::fs::write(&pass, "scenario passphrase 2026\n").expect("pass");
-    let output = run(app()
-        .arg("init")
-        .arg("--no-keyring")
-        .arg("--workspace")
-        .arg(&ws)
-        .arg("--passphrase-file")
-        .arg(&pass));
-    assert!(output.status.success(), "{}", stderr(&output));
+    let (ws, pass) = crate::support::new_workspace(dir.path());
     let template = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/templates/customers.csv");
 
     let bad = dir.path().join("bad.csv");
@@ -154,17 +144,7 @@ fn imported_customer_pii_never_reaches_disk_in_the_clear_nor_the_logs_nor_error_
     const EMAIL: &str = "canary.pii.qx9@example.org";
     const STREET: &str = "Kanarienweg 77-Qx9";
     let dir = tempfile::tempdir().expect("tempdir");
-    let ws = dir.path().join("ws");
-    let pass = dir.path().join("pass.txt");
-    std::fs::write(&pass, "scenario passphrase 2026\n").expect("pass");
-    let output = run(app()
-        .arg("init")
-        .arg("--no-keyring")
-        .arg("--workspace")
-        .arg(&ws)
-        .arg("--passphrase-file")
-        .arg(&pass));
-    assert!(output.status.success(), "{}", stderr(&output));
+    let (ws, pass) = crate::support::new_workspace(dir.path());
     let header =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/templates/customers.csv"))
             .expect("template")
@@ -205,4 +185,74 @@ fn imported_customer_pii_never_reaches_disk_in_the_clear_nor_the_logs_nor_error_
             );
         }
     }
+}
+
+#[test]
+fn owners_import_with_their_customers_warn_per_r5_and_are_counted_by_country() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (ws, pass) = crate::support::new_workspace(dir.path());
+    let template = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/templates/customers.csv");
+    let owners = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/templates/owners.csv");
+
+    // An owner of an unknown customer refuses everything.
+    let stray = dir.path().join("stray.csv");
+    let text = std::fs::read_to_string(owners).expect("owners");
+    std::fs::write(&stray, text.replacen("C-000001,Greta", "C-404,Greta", 1)).expect("stray");
+    let output = run(app()
+        .args(["customers", "import", template, "--owners"])
+        .arg(&stray)
+        .arg("--workspace")
+        .arg(&ws)
+        .arg("--passphrase-file")
+        .arg(&pass));
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output)
+            .contains("row 3: owners: customer_ref: is not a customer in this file or the workspace"),
+        "{}",
+        stderr(&output)
+    );
+
+    let output = run(app()
+        .args(["customers", "import", template, "--owners", owners, "--workspace"])
+        .arg(&ws)
+        .arg("--passphrase-file")
+        .arg(&pass));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let output = run(app()
+        .args(["counts", "--year", "2026", "--json", "--workspace"])
+        .arg(&ws)
+        .arg("--passphrase-file")
+        .arg(&pass));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("json");
+    let by_country = json["foreign_owners_by_country"].as_array().expect("array");
+    assert_eq!(by_country.len(), 2, "{json}");
+    assert_eq!(json["foreign_customers"], 2, "customers stored with their owners");
+
+    // An entity with only a 10 % owner: warned, still imported.
+    let lone = dir.path().join("lone.csv");
+    let customers = std::fs::read_to_string(template)
+        .expect("template")
+        .replace("C-00000", "D-00000")
+        .replace("A-00000", "B-00000");
+    std::fs::write(&lone, customers).expect("lone");
+    let minor = dir.path().join("minor.csv");
+    std::fs::write(&minor, "customer_ref,name,country,ownership_pct,control,us_person,emails,phones,address_line1,city,postal_code\nD-000001,Klein Anteil,DE,10,no,no,k@example.de,,Weg 2,Köln,50667\n").expect("minor");
+    let output = run(app()
+        .args(["customers", "import"])
+        .arg(&lone)
+        .arg("--owners")
+        .arg(&minor)
+        .arg("--workspace")
+        .arg(&ws)
+        .arg("--passphrase-file")
+        .arg(&pass));
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains(
+            "warning: D-000001 (row 2): no beneficial owner (control, or 25 % or more) is recorded"
+        ),
+        "{}",
+        stderr(&output)
+    );
 }

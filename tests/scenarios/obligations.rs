@@ -25,17 +25,7 @@ fn rules_validate_accepts_the_shipped_pack_and_names_file_key_and_line_of_a_bad_
 #[test]
 fn obligations_prints_json_and_ics_of_a_new_workspace() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let ws = dir.path().join("ws");
-    let pass = dir.path().join("pass.txt");
-    std::fs::write(&pass, "scenario passphrase 2026\n").expect("pass");
-    let output = run(app()
-        .arg("init")
-        .arg("--no-keyring")
-        .arg("--workspace")
-        .arg(&ws)
-        .arg("--passphrase-file")
-        .arg(&pass));
-    assert!(output.status.success(), "{}", stderr(&output));
+    let (ws, pass) = crate::support::new_workspace(dir.path());
 
     let output = run(app()
         .args(["obligations", "--json", "--workspace"])

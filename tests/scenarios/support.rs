@@ -67,3 +67,19 @@ pub fn tool(program: &str, args: &[&str]) -> String {
     assert!(output.status.success(), "{program} {args:?} failed: {}{}", stdout(&output), stderr(&output));
     stdout(&output)
 }
+
+/// A new workspace in `dir/ws` without a keyring slot, its passphrase in `dir/pass.txt`.
+pub fn new_workspace(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let ws = dir.join("ws");
+    let pass = dir.join("pass.txt");
+    std::fs::write(&pass, "scenario passphrase 2026\n").expect("pass");
+    let output = run(app()
+        .arg("init")
+        .arg("--no-keyring")
+        .arg("--workspace")
+        .arg(&ws)
+        .arg("--passphrase-file")
+        .arg(&pass));
+    assert!(output.status.success(), "{}", stderr(&output));
+    (ws, pass)
+}

@@ -16,6 +16,10 @@ pub enum CustomersCommand {
     Import {
         /// The customers CSV (columns in assets/templates/README.md).
         file: PathBuf,
+        /// A beneficial owners CSV (`customer_ref, name, country, ownership_pct, control, …`),
+        /// stored with the customers in the same transaction.
+        #[arg(long, value_name = "FILE")]
+        owners: Option<PathBuf>,
         /// An IP access log CSV (`account_ref, ip, accessed_at, kind`), stored with the customers
         /// in the same transaction.
         #[arg(long, value_name = "FILE")]
@@ -38,13 +42,16 @@ pub struct CountsArgs {
 }
 
 pub fn run(ctx: &Context, command: &CustomersCommand, passphrase_file: Option<&Path>) -> ExitCode {
-    let CustomersCommand::Import { file, ips, dry_run } = command;
+    let CustomersCommand::Import { file, owners, ips, dry_run } = command;
     let session = match workspace::unlock(ctx, passphrase_file) {
         Ok(s) => s,
         Err(e) => return fail(&e),
     };
-    match customers::import_with(ctx, &session, file, ips.as_deref(), *dry_run) {
+    match customers::import_with(ctx, &session, file, owners.as_deref(), ips.as_deref(), *dry_run) {
         Ok(report) if report.errors.is_empty() => {
+            for warning in &report.warnings {
+                eprintln!("warning: {warning}");
+            }
             if report.dry_run {
                 println!("{}: {} row(s), all good; nothing stored (dry run)", file.display(), report.rows);
             } else {
@@ -72,6 +79,13 @@ pub fn counts(ctx: &Context, args: &CountsArgs, passphrase_file: Option<&Path>) 
         Ok(c) => {
             println!("Foreign customers: {}", c.foreign_customers);
             for country in &c.foreign_customers_by_country {
+                println!("  {}  {}", country.country, country.count);
+            }
+            println!(
+                "Foreign beneficial owners: {}",
+                c.foreign_owners_by_country.iter().map(|o| o.count).sum::<i64>()
+            );
+            for country in &c.foreign_owners_by_country {
                 println!("  {}  {}", country.country, country.count);
             }
             println!("Foreign-customer accounts not verified (R12): {}", c.foreign_accounts_unverified);

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
-use workbench_core::import::{RowError, parse_customers, parse_ip_log};
+use workbench_core::import::{RowError, owner_warnings, parse_customers, parse_ip_log, parse_owners};
 use workbench_store::customers::{self as store, Sort};
 
 use crate::context::Context;
@@ -21,6 +21,9 @@ pub struct ImportReport {
     pub rows: u64,
     /// Every bad row; when not empty, nothing was stored.
     pub errors: Vec<RowError>,
+    /// R5 warnings (entity without a beneficial owner, over 100 %, owner lacking R2 data); they
+    /// do not stop the import.
+    pub warnings: Vec<String>,
     /// Only checked, nothing stored.
     pub dry_run: bool,
     /// Rows stored.
@@ -36,15 +39,16 @@ pub fn import(
     path: &Path,
     dry_run: bool,
 ) -> Result<ImportReport, AppError> {
-    import_with(ctx, session, path, None, dry_run)
+    import_with(ctx, session, path, None, None, dry_run)
 }
 
-/// Like [`import`], with an IP access log file (`--ips`) stored in the same transaction: both
-/// files go in, or neither.
+/// Like [`import`], with a beneficial owners file (`--owners`) and an IP access log file
+/// (`--ips`) stored in the same transaction: every file goes in, or none.
 pub fn import_with(
     ctx: &Context,
     session: &Session,
     path: &Path,
+    owners: Option<&Path>,
     ips: Option<&Path>,
     dry_run: bool,
 ) -> Result<ImportReport, AppError> {
@@ -55,24 +59,51 @@ pub fn import_with(
     };
     let rows = parse_customers(&read(path)?);
     let log = ips.map(|p| read(p).map(|bytes| parse_ip_log(&bytes))).transpose()?;
+    let owner_rows = owners.map(|p| read(p).map(|bytes| parse_owners(&bytes))).transpose()?;
     let mut errors = Vec::new();
     if let Err(e) = &rows {
         errors.extend(e.iter().cloned());
     }
+    if let Some(Err(e)) = &owner_rows {
+        errors.extend(e.iter().map(|e| RowError { column: format!("owners: {}", e.column), ..e.clone() }));
+    }
+    let owner_rows = owner_rows.and_then(Result::ok).unwrap_or_default();
     if let Some(Err(e)) = &log {
         errors.extend(e.iter().map(|e| RowError { column: format!("ips: {}", e.column), ..e.clone() }));
     }
     let (Ok(rows), log) = (rows, log.transpose().ok().flatten().unwrap_or_default()) else {
-        return Ok(ImportReport { rows: 0, errors, dry_run, stored: 0 });
+        return Ok(ImportReport { rows: 0, errors, warnings: Vec::new(), dry_run, stored: 0 });
     };
     if !errors.is_empty() {
-        return Ok(ImportReport { rows: rows.len() as u64, errors, dry_run, stored: 0 });
+        return Ok(ImportReport {
+            rows: rows.len() as u64,
+            errors,
+            warnings: Vec::new(),
+            dry_run,
+            stored: 0,
+        });
     }
     session.with(ctx, |u| {
         if u.actor.role == workbench_core::Role::Viewer {
             return Err(AppError::Forbidden("a viewer cannot import customers".into()));
         }
         let good = rows.len() as u64;
+        // R5 warnings (not errors) for the entities in this file, with the pack's threshold.
+        let (pack, _) = crate::obligations::active_pack(u)?;
+        let threshold = f64::from(pack.pack.beneficial_owner.threshold.percent);
+        let warnings: Vec<String> = rows
+            .iter()
+            .filter(|r| r.customer.0.kind == workbench_core::customer::CustomerKind::Entity)
+            .flat_map(|r| {
+                let c = &r.customer.0;
+                let mine: Vec<_> =
+                    owner_rows.iter().filter(|o| o.customer_ref == c.customer_ref).cloned().collect();
+                owner_warnings(c.kind, &mine, threshold)
+                    .into_iter()
+                    .map(|w| format!("{} (row {}): {w}", c.customer_ref, r.row))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
         let by = u.actor.id.to_string();
         let at = ctx.clock().now();
         // One transaction for both files; any problem rolls all of it back and is reported by
@@ -80,21 +111,27 @@ pub fn import_with(
         let outcome = u.workspace.db_mut().write(|tx| {
             let problems = match store::insert_imported(tx, &rows, &by, at)? {
                 Err(clashes) => clashes,
-                Ok(_) => match store::insert_ip_log(tx, &log, &by, at)? {
+                Ok(_) => match store::insert_owners(tx, &owner_rows, &by, at)? {
                     Err(unknown) => unknown
                         .into_iter()
-                        .map(|e| RowError { column: format!("ips: {}", e.column), ..e })
+                        .map(|e| RowError { column: format!("owners: {}", e.column), ..e })
                         .collect(),
-                    Ok(_) if dry_run => Vec::new(),
-                    Ok(n) => return Ok(n),
+                    Ok(_) => match store::insert_ip_log(tx, &log, &by, at)? {
+                        Err(unknown) => unknown
+                            .into_iter()
+                            .map(|e| RowError { column: format!("ips: {}", e.column), ..e })
+                            .collect(),
+                        Ok(_) if dry_run => Vec::new(),
+                        Ok(n) => return Ok(n),
+                    },
                 },
             };
             Err(workbench_store::StoreError::Rejected(problems))
         });
         match outcome {
-            Ok(_) => Ok(ImportReport { rows: good, errors: Vec::new(), dry_run, stored: good }),
+            Ok(_) => Ok(ImportReport { rows: good, errors: Vec::new(), warnings, dry_run, stored: good }),
             Err(workbench_store::StoreError::Rejected(problems)) => {
-                Ok(ImportReport { rows: good, errors: problems, dry_run, stored: 0 })
+                Ok(ImportReport { rows: good, errors: problems, warnings, dry_run, stored: 0 })
             }
             Err(other) => Err(other.into()),
         }
@@ -203,6 +240,8 @@ pub struct CountsView {
     pub foreign_customers: i64,
     /// Foreign customers by country, largest first.
     pub foreign_customers_by_country: Vec<CountryCount>,
+    /// Foreign beneficial owners by country, largest first (R12).
+    pub foreign_owners_by_country: Vec<CountryCount>,
     /// Foreign-customer accounts not yet verified (R12).
     #[ts(type = "number")]
     pub foreign_accounts_unverified: i64,
@@ -234,6 +273,11 @@ pub fn counts(ctx: &Context, session: &Session, year: i32) -> Result<CountsView,
             foreign_customers: c.foreign_customers,
             foreign_customers_by_country: c
                 .foreign_customers_by_country
+                .into_iter()
+                .map(|(country, count)| CountryCount { country, count })
+                .collect(),
+            foreign_owners_by_country: c
+                .foreign_owners_by_country
                 .into_iter()
                 .map(|(country, count)| CountryCount { country, count })
                 .collect(),

@@ -256,35 +256,9 @@ pub struct IpAccess {
 /// Parses and validates an IP access log CSV (`account_ref, ip, accessed_at (RFC 3339), kind`).
 /// `Ok` only when every row is good.
 pub fn parse_ip_log(bytes: &[u8]) -> Result<Vec<IpAccess>, Vec<RowError>> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(bytes);
-    let file_error = |message: String| vec![RowError { row: 1, column: "(file)".into(), message }];
-    let header: Vec<String> = match reader.headers() {
-        Ok(h) => h.iter().map(|c| c.to_ascii_lowercase()).collect(),
-        Err(e) => return Err(file_error(format!("the header cannot be read: {}", csv_reason(&e)))),
-    };
-    if header != IP_COLUMNS {
-        return Err(file_error(format!("the header must be exactly: {}", IP_COLUMNS.join(", "))));
-    }
+    let (records, mut errors) = fixed_records(bytes, &IP_COLUMNS)?;
     let mut good = Vec::new();
-    let mut errors = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let row = i as u64 + 2;
-        let record = match record {
-            Ok(r) if r.len() == IP_COLUMNS.len() => r,
-            Ok(r) => {
-                errors.push(RowError {
-                    row,
-                    column: "(row)".into(),
-                    message: format!("has {} fields where the header has {}", r.len(), IP_COLUMNS.len()),
-                });
-                continue;
-            }
-            Err(e) => {
-                errors.push(RowError { row, column: "(row)".into(), message: csv_reason(&e) });
-                continue;
-            }
-        };
+    for (row, record) in records {
         let mut bad = |column: &str, message: &str| {
             errors.push(RowError { row, column: column.into(), message: message.into() });
         };
@@ -319,6 +293,196 @@ pub fn parse_ip_log(bytes: &[u8]) -> Result<Vec<IpAccess>, Vec<RowError>> {
         }
     }
     if errors.is_empty() { Ok(good) } else { Err(errors) }
+}
+
+/// The beneficial owners file's columns (R5).
+pub const OWNER_COLUMNS: [&str; 11] = [
+    "customer_ref",
+    "name",
+    "country",
+    "ownership_pct",
+    "control",
+    "us_person",
+    "emails",
+    "phones",
+    "address_line1",
+    "city",
+    "postal_code",
+];
+
+/// One beneficial owner row, checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportedOwner {
+    /// The row it came from.
+    pub row: u64,
+    /// The customer (an entity) it owns or controls.
+    pub customer_ref: String,
+    /// Full name.
+    pub name: String,
+    /// ISO 3166-1 alpha-2.
+    pub country: String,
+    /// Ownership in percent (0–100), when known.
+    pub ownership_pct: Option<f64>,
+    /// Exercises substantial control.
+    pub control: bool,
+    /// U.S.-person status.
+    pub us_person: UsPerson,
+    /// Emails.
+    pub emails: Vec<String>,
+    /// Phones, E.164.
+    pub phones: Vec<String>,
+    /// Address line.
+    pub address_line1: String,
+    /// City.
+    pub city: String,
+    /// Postal code.
+    pub postal_code: String,
+}
+
+/// Parses and validates a beneficial owners CSV. `Ok` only when every row is good.
+pub fn parse_owners(bytes: &[u8]) -> Result<Vec<ImportedOwner>, Vec<RowError>> {
+    let (records, mut errors) = fixed_records(bytes, &OWNER_COLUMNS)?;
+    let mut good = Vec::new();
+    for (row, record) in records {
+        let get = |name: &str| {
+            record.get(OWNER_COLUMNS.iter().position(|c| *c == name).unwrap_or(0)).unwrap_or_default()
+        };
+        let before = errors.len();
+        let mut bad = |column: &str, message: &str| {
+            errors.push(RowError { row, column: column.into(), message: message.into() });
+        };
+        for required in ["customer_ref", "name"] {
+            if get(required).is_empty() {
+                bad(required, "is required");
+            }
+        }
+        let country = crate::customer::normalise_country(get("country"));
+        if country.is_none() {
+            bad("country", "is not an ISO 3166-1 two-letter country code");
+        }
+        let pct = match get("ownership_pct").trim_end_matches('%').trim() {
+            "" => Some(None),
+            text => match text.parse::<f64>() {
+                Ok(p) if (0.0..=100.0).contains(&p) => Some(Some(p)),
+                _ => None,
+            },
+        };
+        if pct.is_none() {
+            bad("ownership_pct", "must be a percentage from 0 to 100");
+        }
+        let control = match get("control").to_ascii_lowercase().as_str() {
+            "yes" | "true" | "y" => Some(true),
+            "no" | "false" | "n" | "" => Some(false),
+            _ => None,
+        };
+        if control.is_none() {
+            bad("control", "must be yes or no");
+        }
+        let us_person = match get("us_person").to_ascii_lowercase().as_str() {
+            "yes" | "true" | "y" => Some(UsPerson::Yes),
+            "no" | "false" | "n" => Some(UsPerson::No),
+            "" | "unknown" | "undetermined" => Some(UsPerson::Undetermined),
+            _ => None,
+        };
+        if us_person.is_none() {
+            bad("us_person", "must be yes, no or empty (undetermined)");
+        }
+        let emails: Vec<String> =
+            get("emails").split(';').map(str::trim).filter(|e| !e.is_empty()).map(str::to_owned).collect();
+        if emails.iter().any(|e| !email_address::EmailAddress::is_valid(e)) {
+            bad("emails", "is not a valid email address");
+        }
+        let mut phones = Vec::new();
+        for phone in get("phones").split(';').map(str::trim).filter(|p| !p.is_empty()) {
+            match crate::customer::normalise_phone(phone, country.as_deref().unwrap_or("")) {
+                Some(e164) => phones.push(e164),
+                None => bad("phones", "is not a valid telephone number (use +<country code> …)"),
+            }
+        }
+        if errors.len() > before {
+            continue;
+        }
+        if let (Some(country), Some(pct), Some(control), Some(us_person)) = (country, pct, control, us_person)
+        {
+            good.push(ImportedOwner {
+                row,
+                customer_ref: get("customer_ref").to_owned(),
+                name: get("name").to_owned(),
+                country,
+                ownership_pct: pct,
+                control,
+                us_person,
+                emails,
+                phones,
+                address_line1: get("address_line1").to_owned(),
+                city: get("city").to_owned(),
+                postal_code: get("postal_code").to_owned(),
+            });
+        }
+    }
+    if errors.is_empty() { Ok(good) } else { Err(errors) }
+}
+
+/// R5 warnings for one customer's owners (never errors: a file may list owners below the
+/// threshold, and a reviewer decides): an entity without any beneficial owner, percentages
+/// above 100, a beneficial owner lacking R2 contact or address data.
+pub fn owner_warnings(kind: CustomerKind, owners: &[ImportedOwner], threshold_pct: f64) -> Vec<String> {
+    let mut warnings = Vec::new();
+    let beneficial: Vec<&ImportedOwner> =
+        owners.iter().filter(|o| o.control || o.ownership_pct.is_some_and(|p| p >= threshold_pct)).collect();
+    if kind == CustomerKind::Entity && beneficial.is_empty() {
+        warnings.push(format!("no beneficial owner (control, or {threshold_pct} % or more) is recorded"));
+    }
+    let total: f64 = owners.iter().filter_map(|o| o.ownership_pct).sum();
+    if total > 100.0 + 1e-9 {
+        warnings.push(format!("ownership adds up to {total} %, more than 100 %"));
+    }
+    for owner in beneficial {
+        if owner.address_line1.is_empty() || owner.city.is_empty() {
+            warnings.push(format!("owner on row {} has no address (R2)", owner.row));
+        }
+        if owner.emails.is_empty() && owner.phones.is_empty() {
+            warnings.push(format!("owner on row {} has no email or telephone (R2)", owner.row));
+        }
+    }
+    warnings
+}
+
+/// A CSV record with its spreadsheet row number.
+type NumberedRecord = (u64, csv::StringRecord);
+
+/// Reads a CSV whose header must be exactly `columns`: the records with their row numbers, or
+/// the row errors of the header and of rows with the wrong number of fields (those rows are
+/// left out, and the caller reports them with its own).
+fn fixed_records(
+    bytes: &[u8],
+    columns: &[&str],
+) -> Result<(Vec<NumberedRecord>, Vec<RowError>), Vec<RowError>> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(bytes);
+    let file_error = |message: String| vec![RowError { row: 1, column: "(file)".into(), message }];
+    let header: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(|c| c.to_ascii_lowercase()).collect(),
+        Err(e) => return Err(file_error(format!("the header cannot be read: {}", csv_reason(&e)))),
+    };
+    if header != columns {
+        return Err(file_error(format!("the header must be exactly: {}", columns.join(", "))));
+    }
+    let mut records = Vec::new();
+    let mut errors = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let row = i as u64 + 2;
+        match record {
+            Ok(r) if r.len() == columns.len() => records.push((row, r)),
+            Ok(r) => errors.push(RowError {
+                row,
+                column: "(row)".into(),
+                message: format!("has {} fields where the header has {}", r.len(), columns.len()),
+            }),
+            Err(e) => errors.push(RowError { row, column: "(row)".into(), message: csv_reason(&e) }),
+        }
+    }
+    Ok((records, errors))
 }
 
 /// `emails[1]` → `emails`; other field names are the column names.
@@ -416,6 +580,41 @@ mod tests {
                 "row 2: accessed_at: must be an RFC 3339 time with its offset, e.g. 2026-03-01T09:30:00Z",
                 "row 2: kind: must be access or admin",
             ]
+        );
+    }
+
+    const OWNERS: &str = "customer_ref,name,country,ownership_pct,control,us_person,emails,phones,address_line1,city,postal_code";
+
+    #[test]
+    fn owners_are_parsed_and_the_r5_warnings_follow_the_threshold() {
+        let text = format!(
+            "{OWNERS}\nC-1,Hans Eigner,de,60 %,no,no,h@example.de,+49 89 1234567,Weg 1,München,80331\n\
+             C-1,Greta Kontrolle,AT,10,yes,,,,,,\nC-1,Kleiner Anteil,DE,45,no,no,k@example.de,,Weg 2,Köln,50667\n"
+        );
+        let owners = parse_owners(text.as_bytes()).expect("good");
+        assert_eq!(owners.len(), 3);
+        assert_eq!(owners[0].country, "DE");
+        assert_eq!(owners[0].ownership_pct, Some(60.0));
+        let warnings = owner_warnings(CustomerKind::Entity, &owners, 25.0);
+        assert_eq!(
+            warnings,
+            [
+                "ownership adds up to 115 %, more than 100 %",
+                "owner on row 3 has no address (R2)",
+                "owner on row 3 has no email or telephone (R2)",
+            ]
+        );
+        let minor = &owners[2..];
+        assert_eq!(
+            owner_warnings(CustomerKind::Entity, minor, 50.0),
+            ["no beneficial owner (control, or 50 % or more) is recorded"]
+        );
+        let bad = format!("{OWNERS}\nC-1,X,DE,120,maybe,,,,,,\n");
+        let shown: Vec<String> =
+            parse_owners(bad.as_bytes()).expect_err("bad").iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            ["row 2: ownership_pct: must be a percentage from 0 to 100", "row 2: control: must be yes or no"]
         );
     }
 

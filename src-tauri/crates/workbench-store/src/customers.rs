@@ -6,7 +6,7 @@ use rusqlite::{Connection, Transaction, params};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use workbench_core::customer::{AccountState, CustomerKind, UsPerson};
-use workbench_core::import::{AccessKind, ImportedCustomer, IpAccess, RowError};
+use workbench_core::import::{AccessKind, ImportedCustomer, ImportedOwner, IpAccess, RowError};
 use workbench_core::{CustomerId, EventId};
 
 use crate::audit::{self, Change, timestamp};
@@ -213,6 +213,64 @@ pub fn insert_ip_log(
     Ok(Ok(rows.len()))
 }
 
+/// Stores beneficial owners (R5) in `tx`; each customer must exist (in this transaction or
+/// before), otherwise nothing is stored and each such row is named.
+pub fn insert_owners(
+    tx: &Transaction<'_>,
+    owners: &[ImportedOwner],
+    actor: &str,
+    at: DateTime<Utc>,
+) -> Result<Result<usize, Vec<RowError>>, StoreError> {
+    let mut ids = Vec::with_capacity(owners.len());
+    let mut unknown = Vec::new();
+    {
+        let mut customer = tx.prepare("SELECT id FROM customer WHERE customer_ref = ?1")?;
+        for o in owners {
+            match customer.query_row([&o.customer_ref], |row| row.get::<_, String>(0)) {
+                Ok(id) => ids.push(id),
+                Err(rusqlite::Error::QueryReturnedNoRows) => unknown.push(RowError {
+                    row: o.row,
+                    column: "customer_ref".into(),
+                    message: "is not a customer in this file or the workspace".into(),
+                }),
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+    if !unknown.is_empty() {
+        return Ok(Err(unknown));
+    }
+    let mut insert = tx.prepare(
+        "INSERT INTO beneficial_owner (id, customer_id, name, country, ownership_pct, control, us_person, \
+         emails, phones, address_line1, city, postal_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?;
+    for (o, customer_id) in owners.iter().zip(&ids) {
+        let id = EventId::new().to_string();
+        insert.execute(params![
+            id,
+            customer_id,
+            o.name,
+            o.country,
+            o.ownership_pct,
+            o.control,
+            us_person_code(o.us_person),
+            o.emails.join(";"),
+            o.phones.join(";"),
+            o.address_line1,
+            o.city,
+            o.postal_code
+        ])?;
+        let digest = Sha256::digest(format!("{o:?}").as_bytes());
+        let object = format!("owner:{id}");
+        audit::append(
+            tx,
+            at,
+            Change { actor, action: "owner.import", object: &object, before: None, after: Some(&digest) },
+        )?;
+    }
+    Ok(Ok(owners.len()))
+}
+
 /// IP log entries of one account, newest first: (ip, accessed_at, kind).
 pub fn ip_log(conn: &Connection, account_ref: &str) -> Result<Vec<(String, String, String)>, StoreError> {
     let mut statement = conn.prepare(
@@ -313,6 +371,8 @@ pub struct Counts {
     pub foreign_customers_by_country: Vec<(String, i64)>,
     /// Foreign customers in all.
     pub foreign_customers: i64,
+    /// Foreign beneficial owners (not shown to be U.S. persons), by country (R12).
+    pub foreign_owners_by_country: Vec<(String, i64)>,
     /// Accounts of foreign customers whose identity is not verified yet (R12).
     pub foreign_accounts_unverified: i64,
     /// Accounts refused in the year (R13).
@@ -332,6 +392,12 @@ pub fn counts(conn: &Connection, year: i32) -> Result<Counts, StoreError> {
     ))?;
     let foreign_customers_by_country: Vec<(String, i64)> =
         by_country.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+    let mut owners = conn.prepare(
+        "SELECT country, count(*) FROM beneficial_owner WHERE us_person <> 'yes' GROUP BY country \
+         ORDER BY count(*) DESC, country",
+    )?;
+    let foreign_owners_by_country: Vec<(String, i64)> =
+        owners.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
     let unverified_states = AccountState::ALL
         .iter()
         .filter(|s| s.is_unverified())
@@ -363,6 +429,7 @@ pub fn counts(conn: &Connection, year: i32) -> Result<Counts, StoreError> {
     Ok(Counts {
         foreign_customers: foreign_customers_by_country.iter().map(|(_, n)| n).sum(),
         foreign_customers_by_country,
+        foreign_owners_by_country,
         foreign_accounts_unverified,
         refused_in_year,
         unverifiable_in_year,

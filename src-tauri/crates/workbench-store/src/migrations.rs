@@ -16,6 +16,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0002_obligations", include_str!("../migrations/0002_obligations.sql")),
     ("0003_customers", include_str!("../migrations/0003_customers.sql")),
     ("0004_ip_access", include_str!("../migrations/0004_ip_access.sql")),
+    ("0005_beneficial_owners", include_str!("../migrations/0005_beneficial_owners.sql")),
 ];
 
 /// The schema version this binary writes.

@@ -18,6 +18,10 @@ foreign_customers: number,
  */
 foreign_customers_by_country: Array<CountryCount>, 
 /**
+ * Foreign beneficial owners by country, largest first (R12).
+ */
+foreign_owners_by_country: Array<CountryCount>, 
+/**
  * Foreign-customer accounts not yet verified (R12).
  */
 foreign_accounts_unverified: number, 

@@ -14,6 +14,11 @@ rows: number,
  */
 errors: Array<RowError>, 
 /**
+ * R5 warnings (entity without a beneficial owner, over 100 %, owner lacking R2 data); they
+ * do not stop the import.
+ */
+warnings: Array<string>, 
+/**
  * Only checked, nothing stored.
  */
 dry_run: boolean, 
