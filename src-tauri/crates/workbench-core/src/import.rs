@@ -75,13 +75,7 @@ pub struct ImportedCustomer {
 /// # Errors
 /// Every bad row (all of them, in order), or one `(file)` error when the header is unusable.
 pub fn parse_customers(bytes: &[u8]) -> Result<Vec<ImportedCustomer>, Vec<RowError>> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(bytes);
-    let file_error = |message: String| vec![RowError { row: 1, column: "(file)".into(), message }];
-    let header: Vec<String> = match reader.headers() {
-        Ok(h) => h.iter().map(|c| c.to_ascii_lowercase()).collect(),
-        Err(e) => return Err(file_error(format!("the header cannot be read: {}", csv_reason(&e)))),
-    };
+    let (header, mut reader) = open_csv(bytes)?;
     let missing: Vec<&str> =
         CUSTOMER_COLUMNS.iter().copied().filter(|c| !header.iter().any(|h| h == c)).collect();
     if !missing.is_empty() {
@@ -448,6 +442,26 @@ pub fn owner_warnings(kind: CustomerKind, owners: &[ImportedOwner], threshold_pc
     warnings
 }
 
+/// An error of the whole file, reported on the header's row.
+fn file_error(message: String) -> Vec<RowError> {
+    vec![RowError { row: 1, column: "(file)".into(), message }]
+}
+
+/// A CSV's lower-cased header and the reader positioned at its first record.
+type OpenedCsv<'a> = (Vec<String>, csv::Reader<&'a [u8]>);
+
+/// Opens a CSV (UTF-8 with or without a byte-order mark, CRLF or LF, fields trimmed) and reads
+/// its header, lower-cased.
+fn open_csv(bytes: &[u8]) -> Result<OpenedCsv<'_>, Vec<RowError>> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(bytes);
+    let header = match reader.headers() {
+        Ok(h) => h.iter().map(|c| c.to_ascii_lowercase()).collect(),
+        Err(e) => return Err(file_error(format!("the header cannot be read: {}", csv_reason(&e)))),
+    };
+    Ok((header, reader))
+}
+
 /// A CSV record with its spreadsheet row number.
 type NumberedRecord = (u64, csv::StringRecord);
 
@@ -458,13 +472,7 @@ fn fixed_records(
     bytes: &[u8],
     columns: &[&str],
 ) -> Result<(Vec<NumberedRecord>, Vec<RowError>), Vec<RowError>> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(bytes);
-    let file_error = |message: String| vec![RowError { row: 1, column: "(file)".into(), message }];
-    let header: Vec<String> = match reader.headers() {
-        Ok(h) => h.iter().map(|c| c.to_ascii_lowercase()).collect(),
-        Err(e) => return Err(file_error(format!("the header cannot be read: {}", csv_reason(&e)))),
-    };
+    let (header, mut reader) = open_csv(bytes)?;
     if header != columns {
         return Err(file_error(format!("the header must be exactly: {}", columns.join(", "))));
     }

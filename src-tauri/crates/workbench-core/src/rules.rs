@@ -377,7 +377,13 @@ impl RulePack {
 
     /// The built-in pack (the 2024 proposal).
     pub fn built_in() -> LoadedPack {
-        Self::load(BUILT_IN_FILE, BUILT_IN).expect("the built-in rule pack is validated by a test")
+        // Parsed once per process: every obligations view and import asks for it.
+        static PARSED: std::sync::OnceLock<LoadedPack> = std::sync::OnceLock::new();
+        PARSED
+            .get_or_init(|| {
+                Self::load(BUILT_IN_FILE, BUILT_IN).expect("the built-in rule pack is validated by a test")
+            })
+            .clone()
     }
 
     /// The re-verification interval for a risk tier.

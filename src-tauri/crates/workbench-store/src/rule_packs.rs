@@ -2,7 +2,7 @@
 //! SHA-256). The built-in pack is always available without being stored.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use crate::audit::timestamp;
 use crate::error::StoreError;
@@ -59,5 +59,19 @@ pub fn list(conn: &Connection) -> Result<Vec<StoredPack>, StoreError> {
 
 /// One pack by hash.
 pub fn get(conn: &Connection, sha256: &str) -> Result<Option<StoredPack>, StoreError> {
-    Ok(list(conn)?.into_iter().find(|p| p.sha256 == sha256))
+    Ok(conn
+        .query_row(
+            "SELECT sha256, pack_id, file_name, source, imported_at FROM rule_pack WHERE sha256 = ?1",
+            [sha256],
+            |r| {
+                Ok(StoredPack {
+                    sha256: r.get(0)?,
+                    pack_id: r.get(1)?,
+                    file_name: r.get(2)?,
+                    source: r.get(3)?,
+                    imported_at: r.get(4)?,
+                })
+            },
+        )
+        .optional()?)
 }
