@@ -122,7 +122,12 @@ pub fn import_with(
                             .map(|e| RowError { column: format!("ips: {}", e.column), ..e })
                             .collect(),
                         Ok(_) if dry_run => Vec::new(),
-                        Ok(n) => return Ok(n),
+                        Ok(n) => {
+                            // Every new customer enters the verification queue (R4), due by the
+                            // pack's SLA for its tier.
+                            crate::review::enqueue_new(tx, &pack.pack, at)?;
+                            return Ok(n);
+                        }
                     },
                 },
             };

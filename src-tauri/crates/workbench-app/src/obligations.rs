@@ -406,7 +406,7 @@ pub fn event_record(ctx: &Context, session: &Session, new: &NewEvent) -> Result<
 }
 
 /// Stores an event with its audit event (the audit keeps a digest of the event, never its text).
-fn record(
+pub(crate) fn record(
     tx: &workbench_store::rusqlite::Transaction<'_>,
     event: &Event,
     by: &str,

@@ -14,6 +14,7 @@ pub mod ids;
 pub mod import;
 pub mod obligations;
 pub mod rules;
+pub mod verification;
 
 pub use about::{AboutSheet, Fact};
 pub use actor::{Role, validate_actor_name, validate_new_passphrase};

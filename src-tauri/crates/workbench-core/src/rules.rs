@@ -310,6 +310,69 @@ pub struct BeneficialOwner {
     pub threshold: PercentParam,
 }
 
+/// Review deadlines per risk tier: how long a queue item may wait for a decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct SlaParam {
+    /// Low risk, calendar days.
+    #[ts(type = "number")]
+    pub low_days: i64,
+    /// Medium risk, calendar days.
+    #[ts(type = "number")]
+    pub medium_days: i64,
+    /// High risk, calendar days.
+    #[ts(type = "number")]
+    pub high_days: i64,
+    /// The requirement it serves.
+    pub rid: String,
+    /// Assumed by the pack.
+    #[serde(default)]
+    pub assumed: bool,
+    /// Why, when assumed.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// A reason a reviewer may give for refusing an account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct RefusalReason {
+    /// Stable code, stored with the decision.
+    pub code: String,
+    /// Words for the reviewer.
+    pub title: String,
+}
+
+/// How identity is verified (R4) and how the review queue runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct Verification {
+    /// The requirement.
+    pub rid: String,
+    /// The verification methods the CIP accepts.
+    pub methods: Vec<crate::verification::Method>,
+    /// Elements that must be verified before a customer can be approved.
+    pub required_elements: Vec<crate::verification::Element>,
+    /// The reasons a refusal may give.
+    pub refusal_reasons: Vec<RefusalReason>,
+    /// Review deadlines.
+    pub sla: SlaParam,
+}
+
+impl Verification {
+    /// The review deadline for a tier, in days.
+    pub fn sla_days(&self, tier: RiskTier) -> i64 {
+        match tier {
+            RiskTier::Low => self.sla.low_days,
+            RiskTier::Medium => self.sla.medium_days,
+            RiskTier::High => self.sla.high_days,
+        }
+    }
+}
+
 /// A parsed, validated rule pack.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
@@ -337,6 +400,8 @@ pub struct RulePack {
     pub certification: Certification,
     /// R9.
     pub notice: Notice,
+    /// R4, the review queue.
+    pub verification: Verification,
 }
 
 /// A pack as loaded: parsed, with the hash of the exact bytes.
@@ -406,7 +471,9 @@ impl RulePack {
         let p = &self.penalties;
         let ai = &self.ai_conditions;
         let r = &self.reverification;
-        let all: [(&str, bool, &Option<String>); 17] = [
+        let sla = &self.verification.sla;
+        let all: [(&str, bool, &Option<String>); 18] = [
+            ("verification.sla", sla.assumed, &sla.note),
             ("records.retention", self.records.retention.assumed, &self.records.retention.note),
             (
                 "beneficial_owner.threshold",
@@ -506,6 +573,22 @@ impl RulePack {
         }
         if self.certification.initial.is_empty() {
             return fail("certification.initial", "lists no elements".into());
+        }
+        let v = &self.verification;
+        if v.methods.is_empty() {
+            return fail("verification.methods", "lists no method".into());
+        }
+        if v.refusal_reasons.is_empty() {
+            return fail("verification.refusal_reasons", "lists no reason".into());
+        }
+        for (key, days) in [
+            ("verification.sla.low_days", v.sla.low_days),
+            ("verification.sla.medium_days", v.sla.medium_days),
+            ("verification.sla.high_days", v.sla.high_days),
+        ] {
+            if !(1..=365).contains(&days) {
+                return fail(key, format!("must be 1 to 365 days (found {days})"));
+            }
         }
         if !self.notice.text.contains("{provider}") {
             return fail("notice.text", "must contain {provider}".into());

@@ -2,7 +2,7 @@
 //! page by page, and counted for the certifications (R12, R13).
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use workbench_core::customer::{AccountState, CustomerKind, UsPerson};
@@ -444,7 +444,8 @@ fn kind_code(kind: CustomerKind) -> &'static str {
     }
 }
 
-fn us_person_code(us: UsPerson) -> &'static str {
+/// The stored code of a U.S.-person status.
+pub fn us_person_code(us: UsPerson) -> &'static str {
     match us {
         UsPerson::Undetermined => "undetermined",
         UsPerson::Yes => "yes",
@@ -463,4 +464,181 @@ pub fn state_code(state: AccountState) -> &'static str {
         AccountState::Refused => "refused",
         AccountState::Closed => "closed",
     }
+}
+
+/// One account in a customer's file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AccountDetail {
+    /// Reference.
+    pub account_ref: String,
+    /// State code.
+    pub state: String,
+    /// Means of payment.
+    pub payment_method: String,
+    /// Last four digits of a card, if any.
+    pub payment_last4: String,
+    /// Source of payment.
+    pub payment_source: String,
+    /// Opened.
+    pub opened_on: String,
+    /// Closed.
+    pub closed_on: Option<String>,
+    /// IP accesses recorded.
+    pub ip_accesses: i64,
+    /// Of which administrative.
+    pub ip_admin: i64,
+    /// Distinct addresses.
+    pub ip_distinct: i64,
+}
+
+/// A beneficial owner in a customer's file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OwnerDetail {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Country.
+    pub country: String,
+    /// Ownership, percent.
+    pub ownership_pct: Option<f64>,
+    /// Control prong.
+    pub control: bool,
+    /// U.S.-person status.
+    pub us_person: String,
+    /// Emails, `;`-separated.
+    pub emails: String,
+    /// Phones, `;`-separated.
+    pub phones: String,
+    /// Address line.
+    pub address_line1: String,
+    /// City.
+    pub city: String,
+    /// Postal code.
+    pub postal_code: String,
+}
+
+/// A customer's whole file (what the review screen and the export show).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CustomerDetail {
+    /// The list columns.
+    pub row: CustomerRow,
+    /// Address lines.
+    pub address_line1: String,
+    /// Second line.
+    pub address_line2: String,
+    /// City.
+    pub city: String,
+    /// Region.
+    pub region: String,
+    /// Postal code.
+    pub postal_code: String,
+    /// Emails in order.
+    pub emails: Vec<String>,
+    /// Phones (E.164) in order.
+    pub phones: Vec<String>,
+    /// Accounts.
+    pub accounts: Vec<AccountDetail>,
+    /// Beneficial owners.
+    pub owners: Vec<OwnerDetail>,
+    /// Created.
+    pub created_at: String,
+}
+
+/// Loads one customer's file by id.
+pub fn detail(conn: &Connection, id: &str) -> Result<Option<CustomerDetail>, StoreError> {
+    let head = conn
+        .query_row(
+            "SELECT c.id, c.customer_ref, c.kind, c.name, c.country, c.us_person, c.risk_tier, c.reseller_ref, \
+             c.address_line1, c.address_line2, c.city, c.region, c.postal_code, c.created_at, \
+             (SELECT count(*) FROM account a WHERE a.customer_id = c.id) \
+             FROM customer c WHERE c.id = ?1",
+            [id],
+            |r| {
+                Ok((
+                    CustomerRow {
+                        id: r.get(0)?,
+                        customer_ref: r.get(1)?,
+                        kind: r.get(2)?,
+                        name: r.get(3)?,
+                        country: r.get(4)?,
+                        us_person: r.get(5)?,
+                        risk_tier: r.get(6)?,
+                        reseller_ref: r.get(7)?,
+                        state: String::new(),
+                        accounts: r.get(14)?,
+                    },
+                    [r.get::<_, String>(8)?, r.get(9)?, r.get(10)?, r.get(11)?, r.get(12)?, r.get(13)?],
+                ))
+            },
+        )
+        .optional()?;
+    let Some((mut row, [line1, line2, city, region, postal_code, created_at])) = head else {
+        return Ok(None);
+    };
+    let strings = |sql: &str| -> Result<Vec<String>, StoreError> {
+        let mut s = conn.prepare(sql)?;
+        let rows = s.query_map([id], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    };
+    let emails = strings("SELECT email FROM customer_email WHERE customer_id = ?1 ORDER BY position")?;
+    let phones = strings("SELECT e164 FROM customer_phone WHERE customer_id = ?1 ORDER BY position")?;
+    let mut statement = conn.prepare(
+        "SELECT a.account_ref, a.state, a.payment_method, a.payment_last4, a.payment_source, a.opened_on, a.closed_on, \
+         (SELECT count(*) FROM ip_access i WHERE i.account_id = a.id), \
+         (SELECT count(*) FROM ip_access i WHERE i.account_id = a.id AND i.kind = 'admin'), \
+         (SELECT count(DISTINCT ip) FROM ip_access i WHERE i.account_id = a.id) \
+         FROM account a WHERE a.customer_id = ?1 ORDER BY a.opened_on, a.id",
+    )?;
+    let accounts: Vec<AccountDetail> = statement
+        .query_map([id], |r| {
+            Ok(AccountDetail {
+                account_ref: r.get(0)?,
+                state: r.get(1)?,
+                payment_method: r.get(2)?,
+                payment_last4: r.get(3)?,
+                payment_source: r.get(4)?,
+                opened_on: r.get(5)?,
+                closed_on: r.get(6)?,
+                ip_accesses: r.get(7)?,
+                ip_admin: r.get(8)?,
+                ip_distinct: r.get(9)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut statement = conn.prepare(
+        "SELECT id, name, country, ownership_pct, control, us_person, emails, phones, address_line1, city, postal_code \
+         FROM beneficial_owner WHERE customer_id = ?1 ORDER BY ownership_pct DESC, name",
+    )?;
+    let owners = statement
+        .query_map([id], |r| {
+            Ok(OwnerDetail {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                country: r.get(2)?,
+                ownership_pct: r.get(3)?,
+                control: r.get::<_, i64>(4)? != 0,
+                us_person: r.get(5)?,
+                emails: r.get(6)?,
+                phones: r.get(7)?,
+                address_line1: r.get(8)?,
+                city: r.get(9)?,
+                postal_code: r.get(10)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    row.state = accounts.first().map(|a| a.state.clone()).unwrap_or_default();
+    Ok(Some(CustomerDetail {
+        row,
+        address_line1: line1,
+        address_line2: line2,
+        city,
+        region,
+        postal_code,
+        emails,
+        phones,
+        accounts,
+        owners,
+        created_at,
+    }))
 }

@@ -17,6 +17,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0003_customers", include_str!("../migrations/0003_customers.sql")),
     ("0004_ip_access", include_str!("../migrations/0004_ip_access.sql")),
     ("0005_beneficial_owners", include_str!("../migrations/0005_beneficial_owners.sql")),
+    ("0006_verification", include_str!("../migrations/0006_verification.sql")),
 ];
 
 /// The schema version this binary writes.

@@ -9,6 +9,7 @@ import type { PackInfo } from "./PackInfo";
 import type { Penalties } from "./Penalties";
 import type { Records } from "./Records";
 import type { Reverification } from "./Reverification";
+import type { Verification } from "./Verification";
 
 /**
  * A parsed, validated rule pack.
@@ -57,4 +58,8 @@ certification: Certification,
 /**
  * R9.
  */
-notice: Notice, };
+notice: Notice, 
+/**
+ * R4, the review queue.
+ */
+verification: Verification, };

@@ -1,0 +1,365 @@
+//! The verification queue and decisions through the use cases, on a real SQLCipher workspace
+//! with a fixed clock (R3–R6, R8, R13): order and locks, approval blocked by unverified
+//! elements, four eyes on refusals, snoozing, evidence in the vault, re-verification.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::TimeZone;
+use workbench_app::customers;
+use workbench_app::obligations as ob;
+use workbench_app::review::{
+    self as review, CheckRequest, DecisionRequest, DeterminationRequest, QueueShow, SecondReview,
+};
+use workbench_app::workspace::{self, InitRequest, NewActor};
+use workbench_app::{AppError, Context, Session};
+use workbench_core::customer::UsPerson;
+use workbench_core::obligations::ObligationKind;
+use workbench_core::verification::{DecisionKind, Element, Method, Outcome};
+use workbench_core::{FixedClock, Role};
+
+const OFFICER_PASS: &str = "officer passphrase 2026";
+const REVIEWER_PASS: &str = "reviewer passphrase 2026";
+
+const CUSTOMERS: &str = "customer_ref,kind,name,country,address_line1,address_line2,city,region,postal_code,emails,phones,us_person,reseller_ref,account_ref,payment_method,payment_last4,payment_source,risk_tier,opened_on
+C-1,individual,Low Risk Person,FR,1 Rue A,,Paris,,75001,low@example.com,+33 1 23 45 67 89,no,,A-1,card,4242,Banque,low,2026-01-01
+C-2,individual,High Risk Person,RU,2 Ulitsa B,,Moskva,,101000,high@example.com,+7 495 123-45-67,no,,A-2,card,1111,Bank,high,2026-01-02
+C-3,entity,Medium Risk GmbH,DE,3 Strasse C,,Berlin,,10115,med@example.com,+49 30 1234567,no,,A-3,wire,,Sparkasse,medium,2026-01-03
+";
+
+struct World {
+    _dir: tempfile::TempDir,
+    ctx: Context,
+    clock: Arc<FixedClock>,
+    session: Session,
+    officer: String,
+    reviewer: String,
+}
+
+fn setup() -> World {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let clock = Arc::new(FixedClock::new(
+        chrono::Utc.with_ymd_and_hms(2026, 11, 28, 15, 0, 0).single().expect("date"),
+    ));
+    let ctx = Context::new(dir.path().join("ws"), clock.clone());
+    let session = Session::new(Duration::from_secs(3 * 366 * 24 * 3600));
+    workspace::init(
+        &ctx,
+        &session,
+        &InitRequest {
+            provider_name: "Example Cloud LLC".into(),
+            officer_name: "Olivia Officer".into(),
+            passphrase: OFFICER_PASS.into(),
+            use_keyring: false,
+        },
+    )
+    .expect("init");
+    let officer = workspace::actor_list(&ctx, &session).expect("actors")[0].id.to_string();
+    let reviewer = workspace::actor_create(
+        &ctx,
+        &session,
+        &NewActor { name: "Rita Reviewer".into(), role: Role::Reviewer, passphrase: REVIEWER_PASS.into() },
+    )
+    .expect("reviewer")
+    .id
+    .to_string();
+    let file = dir.path().join("customers.csv");
+    std::fs::write(&file, CUSTOMERS).expect("write");
+    let report = customers::import(&ctx, &session, &file, false).expect("import");
+    assert_eq!(report.stored, 3, "{report:?}");
+    World { _dir: dir, ctx, clock, session, officer, reviewer }
+}
+
+fn verify_required(w: &World, customer_ref: &str) {
+    let view = review::review_get(&w.ctx, &w.session, customer_ref).expect("view");
+    for element in view.elements.iter().filter(|e| e.required) {
+        review::check_record(
+            &w.ctx,
+            &w.session,
+            &CheckRequest {
+                customer_ref: customer_ref.into(),
+                element: element.element,
+                method: Method::Documentary,
+                outcome: Outcome::Verified,
+                evidence_id: None,
+                note: String::new(),
+            },
+        )
+        .expect("check");
+    }
+}
+
+fn decide(
+    w: &World,
+    customer_ref: &str,
+    kind: DecisionKind,
+    reason: &str,
+) -> Result<review::ReviewView, AppError> {
+    review::decide(
+        &w.ctx,
+        &w.session,
+        &DecisionRequest {
+            customer_ref: customer_ref.into(),
+            kind,
+            reason_code: reason.into(),
+            note: if kind == DecisionKind::MoreInfo { "send a passport scan".into() } else { String::new() },
+            until: (kind == DecisionKind::MoreInfo).then(|| w.ctx.clock().now() + chrono::Duration::days(3)),
+        },
+    )
+}
+
+fn switch(w: &World, id: &str, passphrase: &str) {
+    workspace::actor_switch(&w.ctx, &w.session, id.parse().expect("id"), passphrase).expect("switch");
+}
+
+#[test]
+fn imported_customers_queue_by_due_date_then_risk_and_next_locks_the_item() {
+    let w = setup();
+    let page = review::queue_list(&w.ctx, &w.session, QueueShow::Ready, 50, 0).expect("list");
+    let order: Vec<&str> = page.rows.iter().map(|r| r.customer_ref.as_str()).collect();
+    // The built-in pack's SLA: high 2 days, medium 5, low 10.
+    assert_eq!(order, ["C-2", "C-3", "C-1"]);
+    assert_eq!(page.health.ready, 3);
+    assert_eq!(page.rows[0].due_at, "2026-11-30T15:00:00.000000Z");
+
+    let first = review::queue_next(&w.ctx, &w.session).expect("next").expect("an item");
+    assert_eq!(first.customer_ref, "C-2");
+    assert!(first.held_by_me);
+
+    // Another reviewer is not given the held item, and cannot take it…
+    switch(&w, &w.reviewer, REVIEWER_PASS);
+    let second = review::queue_next(&w.ctx, &w.session).expect("next").expect("an item");
+    assert_eq!(second.customer_ref, "C-3");
+    let err = review::queue_take(&w.ctx, &w.session, "C-2").expect_err("held by the officer");
+    assert!(err.to_string().contains("another reviewer"), "{err}");
+    // …until the lock lapses.
+    w.clock.advance(chrono::Duration::minutes(review::LOCK_LAPSES_AFTER_MINUTES + 1));
+    assert!(review::queue_take(&w.ctx, &w.session, "C-2").expect("lapsed").held_by_me);
+}
+
+#[test]
+fn approval_names_the_unverified_elements_then_verifies_the_accounts_and_starts_r8() {
+    let w = setup();
+    review::queue_take(&w.ctx, &w.session, "C-2").expect("take");
+    let err = decide(&w, "C-2", DecisionKind::Approve, "").expect_err("nothing verified yet");
+    assert!(err.to_string().contains("Name") && err.to_string().contains("Identity document"), "{err}");
+
+    verify_required(&w, "C-2");
+    let view = decide(&w, "C-2", DecisionKind::Approve, "").expect("approve");
+    assert!(view.approval_blockers.is_empty());
+    assert_eq!(view.accounts[0].state, "verified");
+    assert_eq!(view.queue.as_ref().map(|q| q.state.as_str()), Some("done"));
+    assert_eq!(view.decisions.len(), 1);
+
+    // R8: high risk → re-verify in 12 months (the pack's interval).
+    let obligations = ob::obligations_list(&w.ctx, &w.session).expect("obligations");
+    let r8: Vec<_> =
+        obligations.obligations.iter().filter(|o| o.kind == ObligationKind::Reverification).collect();
+    assert_eq!(r8.len(), 1);
+    assert_eq!(r8[0].due_date.to_string(), "2027-11-28");
+
+    // Ten months on, refreshing the queue does not reopen it yet; within the SLA horizon it does.
+    w.clock.advance(chrono::Duration::days(300));
+    assert_eq!(review::queue_refresh(&w.ctx, &w.session).expect("refresh"), 0);
+    w.clock.advance(chrono::Duration::days(60));
+    assert_eq!(review::queue_refresh(&w.ctx, &w.session).expect("refresh"), 1);
+    let page = review::queue_list(&w.ctx, &w.session, QueueShow::Ready, 50, 0).expect("list");
+    let item = page.rows.iter().find(|r| r.customer_ref == "C-2").expect("reopened");
+    assert_eq!(item.reason, "reverification");
+}
+
+#[test]
+fn a_refusal_waits_for_a_different_reviewer_with_their_own_passphrase() {
+    let w = setup();
+    review::queue_take(&w.ctx, &w.session, "C-1").expect("take");
+    let err = decide(&w, "C-1", DecisionKind::Refuse, "because").expect_err("unknown reason");
+    assert!(err.to_string().contains("reason"), "{err}");
+    let view = decide(&w, "C-1", DecisionKind::Refuse, "identity_unverifiable").expect("refuse");
+    assert_eq!(view.queue.as_ref().map(|q| q.state.as_str()), Some("awaiting_second"));
+    assert_eq!(view.accounts[0].state, "applicant", "nothing refused before the second reviewer");
+    assert_eq!(
+        view.pending_refusal.as_ref().map(|d| d.reason_title.as_str()),
+        Some("Identity could not be verified")
+    );
+
+    let second = |id: &str, pass: &str, confirm: bool| {
+        review::refusal_second_review(
+            &w.ctx,
+            &w.session,
+            &SecondReview {
+                customer_ref: "C-1".into(),
+                reviewer_id: id.into(),
+                passphrase: pass.into(),
+                confirm,
+            },
+        )
+    };
+    let err = second(&w.officer, OFFICER_PASS, true).expect_err("same person");
+    assert!(err.to_string().contains("four eyes"), "{err}");
+    let err = second(&w.reviewer, "not the passphrase", true).expect_err("wrong passphrase");
+    assert!(err.to_string().contains("passphrase"), "{err}");
+    let view = second(&w.reviewer, REVIEWER_PASS, true).expect("confirmed");
+    assert_eq!(view.accounts[0].state, "refused");
+    assert_eq!(view.decisions[0].status, "final");
+    assert_eq!(view.decisions[0].second_by.as_deref(), Some("Rita Reviewer"));
+    let page = review::queue_list(&w.ctx, &w.session, QueueShow::AwaitingSecond, 50, 0).expect("list");
+    assert_eq!(page.total, 0);
+
+    // Counted for the annual certification (R13).
+    let counts = customers::counts(&w.ctx, &w.session, 2026).expect("counts");
+    assert_eq!(counts.refused_in_year, 1);
+    assert_eq!(counts.foreign_accounts_unverified, 2, "the other two are still applicants");
+}
+
+#[test]
+fn a_declined_refusal_goes_back_to_the_queue() {
+    let w = setup();
+    review::queue_take(&w.ctx, &w.session, "C-3").expect("take");
+    decide(&w, "C-3", DecisionKind::Refuse, "no_response").expect("refuse");
+    let view = review::refusal_second_review(
+        &w.ctx,
+        &w.session,
+        &SecondReview {
+            customer_ref: "C-3".into(),
+            reviewer_id: w.reviewer.clone(),
+            passphrase: REVIEWER_PASS.into(),
+            confirm: false,
+        },
+    )
+    .expect("declined");
+    assert_eq!(view.decisions[0].status, "declined");
+    assert_eq!(view.queue.as_ref().map(|q| q.state.as_str()), Some("waiting"));
+    assert_eq!(view.accounts[0].state, "applicant");
+}
+
+#[test]
+fn more_information_puts_the_item_to_sleep_until_the_date() {
+    let w = setup();
+    review::queue_take(&w.ctx, &w.session, "C-2").expect("take");
+    let err = review::decide(
+        &w.ctx,
+        &w.session,
+        &DecisionRequest {
+            customer_ref: "C-2".into(),
+            kind: DecisionKind::MoreInfo,
+            reason_code: String::new(),
+            note: String::new(),
+            until: None,
+        },
+    )
+    .expect_err("needs a note and a date");
+    assert!(err.to_string().contains("note"), "{err}");
+    let view = decide(&w, "C-2", DecisionKind::MoreInfo, "").expect("snooze");
+    assert_eq!(view.accounts[0].state, "pending_verification");
+    let next = review::queue_next(&w.ctx, &w.session).expect("next").expect("item");
+    assert_eq!(next.customer_ref, "C-3", "the sleeping item is skipped");
+    let snoozed = review::queue_list(&w.ctx, &w.session, QueueShow::Snoozed, 50, 0).expect("list");
+    assert_eq!(snoozed.total, 1);
+    w.clock.advance(chrono::Duration::days(3) + chrono::Duration::minutes(1));
+    let next = review::queue_next(&w.ctx, &w.session).expect("next").expect("item");
+    assert_eq!(next.customer_ref, "C-2", "awake again, and still the most urgent");
+}
+
+#[test]
+fn a_viewer_cannot_decide_and_an_unheld_item_cannot_be_decided() {
+    let w = setup();
+    let err = decide(&w, "C-1", DecisionKind::Refuse, "no_response").expect_err("not taken");
+    assert!(err.to_string().contains("take the item"), "{err}");
+    let viewer = workspace::actor_create(
+        &w.ctx,
+        &w.session,
+        &NewActor {
+            name: "Vic Viewer".into(),
+            role: Role::Viewer,
+            passphrase: "viewer passphrase 2026".into(),
+        },
+    )
+    .expect("viewer");
+    switch(&w, &viewer.id.to_string(), "viewer passphrase 2026");
+    assert!(matches!(review::queue_next(&w.ctx, &w.session), Err(AppError::Forbidden(_))));
+}
+
+#[test]
+fn evidence_is_stored_encrypted_shown_decrypted_and_only_images_or_pdfs_are_accepted() {
+    let w = setup();
+    let dir = tempfile::tempdir().expect("dir");
+    // The smallest valid PNG: 1×1, one grey pixel.
+    let png: &[u8] = &[
+        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0,
+        0, 0, 1, 8, 0, 0, 0, 0, 0x3A, 0x7E, 0x9B, 0x55, 0, 0, 0, 0x0A, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C,
+        0x63, 0x68, 0, 0, 0, 0x82, 0, 0x81, 0x4C, 0x17, 0xD7, 0xDF, 0, 0, 0, 0, 0x49, 0x45, 0x4E, 0x44, 0xAE,
+        0x42, 0x60, 0x82,
+    ];
+    let file = dir.path().join("passport.png");
+    std::fs::write(&file, png).expect("write");
+    let view = review::evidence_attach(&w.ctx, &w.session, "C-1", Some(Element::IdentityDocument), &file)
+        .expect("attach");
+    assert_eq!(view.evidence.len(), 1);
+    assert_eq!(view.evidence[0].media_type, "image/png");
+    assert_eq!(view.evidence[0].original_name, "passport.png");
+    let doc = view.elements.iter().find(|e| e.element == Element::IdentityDocument).expect("row");
+    assert_eq!(doc.summary, "1 document");
+    let (media, bytes) =
+        review::evidence_content(&w.ctx, &w.session, "C-1", &view.evidence[0].id).expect("content");
+    assert_eq!((media.as_str(), bytes.as_slice()), ("image/png", png));
+    // Not another customer's.
+    assert!(review::evidence_content(&w.ctx, &w.session, "C-2", &view.evidence[0].id).is_err());
+    // The vault holds ciphertext only.
+    let vault = w.ctx.data_dir().join("evidence");
+    for entry in std::fs::read_dir(&vault).expect("vault") {
+        let stored = std::fs::read(entry.expect("entry").path()).expect("read");
+        assert!(!stored.windows(4).any(|w| w == b"IHDR"), "plaintext PNG in the vault");
+    }
+
+    let text = dir.path().join("notes.txt");
+    std::fs::write(&text, "hello").expect("write");
+    let err = review::evidence_attach(&w.ctx, &w.session, "C-1", None, &text).expect_err("refused");
+    assert!(err.to_string().contains("PDF"), "{err}");
+    assert_eq!(review::review_get(&w.ctx, &w.session, "C-1").expect("view").evidence.len(), 1);
+}
+
+#[test]
+fn a_us_person_determination_records_status_reason_and_who() {
+    let w = setup();
+    let err = review::us_person_determine(
+        &w.ctx,
+        &w.session,
+        &DeterminationRequest {
+            customer_ref: "C-1".into(),
+            owner_id: None,
+            status: UsPerson::Yes,
+            reason: "  ".into(),
+            evidence_id: None,
+        },
+    )
+    .expect_err("reason required");
+    assert!(err.to_string().contains("reason"), "{err}");
+    let view = review::us_person_determine(
+        &w.ctx,
+        &w.session,
+        &DeterminationRequest {
+            customer_ref: "C-1".into(),
+            owner_id: None,
+            status: UsPerson::Yes,
+            reason: "U.S. passport seen".into(),
+            evidence_id: None,
+        },
+    )
+    .expect("determined");
+    assert_eq!(view.us_person, "yes");
+    assert_eq!(view.us_person_reason.as_deref(), Some("U.S. passport seen"));
+}
+
+#[test]
+fn officers_assign_items_and_the_assignee_gets_them_first() {
+    let w = setup();
+    let n = review::queue_assign(&w.ctx, &w.session, &["C-1".into()], Some(&w.reviewer)).expect("assign");
+    assert_eq!(n, 1);
+    switch(&w, &w.reviewer, REVIEWER_PASS);
+    let next = review::queue_next(&w.ctx, &w.session).expect("next").expect("item");
+    assert_eq!(next.customer_ref, "C-1", "assigned beats more urgent");
+    assert!(matches!(
+        review::queue_assign(&w.ctx, &w.session, &["C-2".into()], None),
+        Err(AppError::Forbidden(_))
+    ));
+}

@@ -1,0 +1,324 @@
+//! Identity verification (R3, R4, R6, R7) as pure rules: the elements a reviewer verifies, the
+//! methods, the decisions a reviewer may take and what each one needs. The store keeps the
+//! records; the queue's order and deadlines come from here and from the rule pack.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::actor::Role;
+use crate::error::CoreError;
+use crate::rules::{RiskTier, RulePack};
+
+/// A piece of a customer's identifying information that is verified on its own (R4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Element {
+    /// The name.
+    Name,
+    /// The address.
+    Address,
+    /// An identity document (passport, register extract, …).
+    IdentityDocument,
+    /// Means and source of payment.
+    Payment,
+    /// Email addresses.
+    Emails,
+    /// Telephone numbers.
+    Phones,
+    /// IP addresses used for access and administration.
+    IpAddresses,
+    /// Beneficial owners (R5).
+    BeneficialOwners,
+    /// The U.S.-person determination (R3).
+    UsPerson,
+}
+
+impl Element {
+    /// Every element, in the order the review screen shows them.
+    pub const ALL: [Self; 9] = [
+        Self::Name,
+        Self::Address,
+        Self::IdentityDocument,
+        Self::Payment,
+        Self::Emails,
+        Self::Phones,
+        Self::IpAddresses,
+        Self::BeneficialOwners,
+        Self::UsPerson,
+    ];
+
+    /// The stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Name => "name",
+            Self::Address => "address",
+            Self::IdentityDocument => "identity_document",
+            Self::Payment => "payment",
+            Self::Emails => "emails",
+            Self::Phones => "phones",
+            Self::IpAddresses => "ip_addresses",
+            Self::BeneficialOwners => "beneficial_owners",
+            Self::UsPerson => "us_person",
+        }
+    }
+
+    /// Parses a stored code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|e| e.code() == code)
+    }
+
+    /// Words for the UI.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Name => "Name",
+            Self::Address => "Address",
+            Self::IdentityDocument => "Identity document",
+            Self::Payment => "Payment",
+            Self::Emails => "Emails",
+            Self::Phones => "Phones",
+            Self::IpAddresses => "IP addresses",
+            Self::BeneficialOwners => "Beneficial owners",
+            Self::UsPerson => "U.S. person",
+        }
+    }
+}
+
+/// How an element was verified (R4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Method {
+    /// Against a document (passport, register extract, utility bill).
+    Documentary,
+    /// By other means (database checks, a test payment, a call-back).
+    NonDocumentary,
+    /// Through a digital identity service.
+    DigitalId,
+}
+
+impl Method {
+    /// Every method.
+    pub const ALL: [Self; 3] = [Self::Documentary, Self::NonDocumentary, Self::DigitalId];
+
+    /// The stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Documentary => "documentary",
+            Self::NonDocumentary => "non_documentary",
+            Self::DigitalId => "digital_id",
+        }
+    }
+
+    /// Parses a stored code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.code() == code)
+    }
+}
+
+/// The outcome of checking one element.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Outcome {
+    /// The element matches the evidence.
+    Verified,
+    /// It could not be verified or contradicts the evidence.
+    Failed,
+}
+
+impl Outcome {
+    /// The stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Verified => "verified",
+            Self::Failed => "failed",
+        }
+    }
+
+    /// Parses a stored code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        [Self::Verified, Self::Failed].into_iter().find(|o| o.code() == code)
+    }
+}
+
+/// A decision on a queue item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum DecisionKind {
+    /// Identity verified: the accounts become verified.
+    Approve,
+    /// Refused: needs a reason code and a second reviewer (four eyes).
+    Refuse,
+    /// More information needed: the item sleeps until a date.
+    MoreInfo,
+}
+
+impl DecisionKind {
+    /// The stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Approve => "approve",
+            Self::Refuse => "refuse",
+            Self::MoreInfo => "more_info",
+        }
+    }
+}
+
+/// The newest outcome recorded for each element of one customer.
+pub type ElementStatus = Vec<(Element, Outcome)>;
+
+/// Why a customer cannot be approved yet: the required elements not verified, in screen order.
+///
+/// # Errors
+/// [`CoreError::Invalid`] on field `elements`, naming each one.
+pub fn check_approvable(pack: &RulePack, status: &ElementStatus) -> Result<(), CoreError> {
+    let missing: Vec<&str> = pack
+        .verification
+        .required_elements
+        .iter()
+        .filter(|required| !status.iter().any(|(e, o)| e == *required && *o == Outcome::Verified))
+        .map(|e| e.label())
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(CoreError::invalid("elements", format!("not verified yet: {}", missing.join(", "))))
+    }
+}
+
+/// Checks that `method` is one the pack (the CIP) accepts (R4).
+///
+/// # Errors
+/// [`CoreError::Invalid`] on field `method`.
+pub fn check_method(pack: &RulePack, method: Method) -> Result<(), CoreError> {
+    if pack.verification.methods.contains(&method) {
+        Ok(())
+    } else {
+        Err(CoreError::invalid("method", format!("{} is not a method this CIP accepts", method.code())))
+    }
+}
+
+/// Checks a refusal's reason code against the pack's list.
+///
+/// # Errors
+/// [`CoreError::Invalid`] on field `reason`.
+pub fn check_refusal_reason(pack: &RulePack, code: &str) -> Result<(), CoreError> {
+    if pack.verification.refusal_reasons.iter().any(|r| r.code == code) {
+        Ok(())
+    } else {
+        Err(CoreError::invalid("reason", format!("'{code}' is not a refusal reason of the active rule pack")))
+    }
+}
+
+/// Four eyes: the confirming reviewer must be another person who may decide.
+///
+/// # Errors
+/// [`CoreError::Invalid`] on field `second_reviewer`.
+pub fn check_second_reviewer(
+    decided_by: &str,
+    confirmer: &str,
+    confirmer_role: Role,
+) -> Result<(), CoreError> {
+    if confirmer == decided_by {
+        return Err(CoreError::invalid(
+            "second_reviewer",
+            "a refusal must be confirmed by a different reviewer (four eyes)",
+        ));
+    }
+    if confirmer_role == Role::Viewer {
+        return Err(CoreError::invalid("second_reviewer", "a viewer cannot confirm a refusal"));
+    }
+    Ok(())
+}
+
+/// When a queue item opened at `opened_at` for a customer of `tier` is due (the pack's SLA).
+pub fn sla_due(pack: &RulePack, tier: RiskTier, opened_at: DateTime<Utc>) -> DateTime<Utc> {
+    opened_at + Duration::days(pack.verification.sla_days(tier))
+}
+
+/// The queue's sort rank for a tier: higher is more urgent.
+pub fn risk_rank(tier: RiskTier) -> i64 {
+    match tier {
+        RiskTier::Low => 0,
+        RiskTier::Medium => 1,
+        RiskTier::High => 2,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all_verified(except: &[Element]) -> ElementStatus {
+        Element::ALL
+            .into_iter()
+            .map(|e| (e, if except.contains(&e) { Outcome::Failed } else { Outcome::Verified }))
+            .collect()
+    }
+
+    #[test]
+    fn approval_needs_every_required_element_and_names_the_missing_ones() {
+        let pack = &RulePack::built_in().pack;
+        assert!(check_approvable(pack, &all_verified(&[])).is_ok());
+        let err = check_approvable(pack, &all_verified(&[Element::Address, Element::Payment])).unwrap_err();
+        assert_eq!(err.to_string(), "1 invalid field(s): elements: not verified yet: Address, Payment");
+        let err = check_approvable(pack, &Vec::new()).unwrap_err();
+        for required in &pack.verification.required_elements {
+            assert!(err.to_string().contains(required.label()), "{err} lacks {}", required.label());
+        }
+    }
+
+    #[test]
+    fn an_optional_element_does_not_block_approval() {
+        let pack = &RulePack::built_in().pack;
+        let optional: Vec<Element> =
+            Element::ALL.into_iter().filter(|e| !pack.verification.required_elements.contains(e)).collect();
+        assert!(!optional.is_empty(), "the built-in pack leaves some elements optional");
+        assert!(check_approvable(pack, &all_verified(&optional)).is_ok());
+    }
+
+    #[test]
+    fn the_same_person_cannot_confirm_their_own_refusal() {
+        assert!(check_second_reviewer("a", "a", Role::Officer).is_err());
+        assert!(check_second_reviewer("a", "b", Role::Viewer).is_err());
+        assert!(check_second_reviewer("a", "b", Role::Reviewer).is_ok());
+        assert!(check_second_reviewer("a", "b", Role::Officer).is_ok());
+    }
+
+    #[test]
+    fn refusal_reasons_and_methods_come_from_the_pack() {
+        let pack = &RulePack::built_in().pack;
+        let first = &pack.verification.refusal_reasons[0].code;
+        assert!(check_refusal_reason(pack, first).is_ok());
+        assert!(check_refusal_reason(pack, "because").is_err());
+        for method in Method::ALL {
+            assert_eq!(check_method(pack, method).is_ok(), pack.verification.methods.contains(&method));
+        }
+    }
+
+    #[test]
+    fn sla_is_counted_from_opening_by_tier() {
+        let pack = &RulePack::built_in().pack;
+        let opened: DateTime<Utc> = "2026-03-01T09:00:00Z".parse().unwrap();
+        for tier in [RiskTier::Low, RiskTier::Medium, RiskTier::High] {
+            let due = sla_due(pack, tier, opened);
+            assert_eq!((due - opened).num_days(), pack.verification.sla_days(tier));
+        }
+        assert!(pack.verification.sla_days(RiskTier::High) <= pack.verification.sla_days(RiskTier::Low));
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        for e in Element::ALL {
+            assert_eq!(Element::from_code(e.code()), Some(e));
+        }
+        for m in Method::ALL {
+            assert_eq!(Method::from_code(m.code()), Some(m));
+        }
+        assert_eq!(Outcome::from_code("failed"), Some(Outcome::Failed));
+        assert_eq!(Element::from_code("shoe size"), None);
+    }
+}
