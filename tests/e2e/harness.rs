@@ -56,7 +56,11 @@ impl App {
             .env_remove("WAYLAND_DISPLAY")
             .envs(env.iter().copied())
             .stdout(Stdio::null())
-            .stderr(Stdio::null());
+            .stderr(match std::env::var_os("CIPW_E2E_LOG") {
+                // Debugging aid: the app's and the driver's stderr into a file.
+                Some(file) => std::fs::File::create(file).map_or_else(|_| Stdio::null(), Stdio::from),
+                None => Stdio::null(),
+            });
         let tauri_driver = command.spawn().expect("tauri-driver starts (cargo xtask setup installs it)");
         let mut app = Self { driver: None, tauri_driver, xvfb, workspace, profile };
         // tauri-driver listens at once but proxies to WebKitWebDriver, which starts a moment
@@ -136,8 +140,45 @@ impl App {
         self.screenshot("recovery-code").await;
         self.click("[data-testid='saved-code']").await?;
         self.click("[data-testid='recovery-done']").await?;
-        self.text_of("[data-testid='actor']").await?;
+        if let Err(e) = self.text_of("[data-testid='actor']").await {
+            self.screenshot("workspace-did-not-open").await;
+            return Err(e);
+        }
         Ok(code)
+    }
+
+    /// Adds a person through Settings → People (the acting officer stays in charge).
+    pub async fn add_actor(&self, name: &str, role: &str, passphrase: &str) -> WebDriverResult<()> {
+        self.go("s").await?;
+        self.type_into("[data-testid='new-actor-name']", name).await?;
+        let form = self.wait_for("form[aria-label='Add a person']").await?;
+        form.find(By::Css("select")).await?.send_keys(role).await?;
+        form.find(By::Css("input[type='password']")).await?.send_keys(passphrase).await?;
+        form.find(By::Css("button[type='submit']")).await?.click().await?;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !self.text_of("[data-testid='actors']").await?.contains(name) {
+            assert!(Instant::now() < deadline, "{name} was not added");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Ok(())
+    }
+
+    /// Sends keys to the page itself (no field focused), as a reviewer's keyboard does.
+    pub async fn keys(&self, keys: &str) -> WebDriverResult<()> {
+        self.driver().find(By::Tag("body")).await?.send_keys(keys).await
+    }
+
+    /// Polls `css`'s text until `done` holds (10 s), returning it.
+    pub async fn wait_text(&self, css: &str, done: impl Fn(&str) -> bool) -> WebDriverResult<String> {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let text = self.text_of(css).await?;
+            if done(&text) {
+                return Ok(text);
+            }
+            assert!(Instant::now() < deadline, "{css} never matched: {text}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// Presses `g` then `key` on the page: the frame's "go to view" shortcut.

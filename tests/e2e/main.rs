@@ -271,3 +271,80 @@ async fn customers_imported_from_csv_are_listed_searched_and_counted() -> WebDri
     app.screenshot("customers").await;
     app.quit().await
 }
+
+const QUEUE_CSV: &str = "customer_ref,kind,name,country,address_line1,address_line2,city,region,postal_code,emails,phones,us_person,reseller_ref,account_ref,payment_method,payment_last4,payment_source,risk_tier,opened_on
+Q-1,individual,Ana Souza,BR,Rua das Flores 10,,São Paulo,SP,01000-000,ana@example.com,+55 11 91234-5678,no,,QA-1,card,4242,Banco Exemplo,high,2026-01-15
+Q-2,entity,Müller Datentechnik GmbH,DE,Hauptstraße 4,,München,BY,80331,it@mueller.example,+49 89 1234567,no,,QA-2,wire,,Sparkasse,medium,2026-02-01
+Q-3,individual,Иванов Сергей,RU,ул. Тверская 1,,Москва,,125009,ivanov@example.ru,+7 495 123-45-67,no,,QA-3,card,1111,Bank,low,2026-03-01
+";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "end-to-end: needs tauri-driver and a display; run by `cargo xtask test`"]
+async fn a_reviewer_clears_three_items_by_keyboard_and_a_refusal_waits_for_a_second_reviewer()
+-> WebDriverResult<()> {
+    let app = App::launch().await?;
+    app.create_workspace().await?;
+    app.add_actor("Rita Reviewer", "reviewer", "rita's own passphrase").await?;
+    let csv = std::env::temp_dir().join(format!("cipw-e2e-queue-{}.csv", std::process::id()));
+    std::fs::write(&csv, QUEUE_CSV).expect("write the CSV");
+    app.cli(&["customers", "import", csv.to_str().expect("utf-8 path")]);
+    let _ = std::fs::remove_file(&csv);
+    let specimen = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/demo/id-card-specimen.png");
+    app.cli(&["customers", "attach", "Q-1", specimen, "--element", "identity_document"]);
+
+    app.go("q").await?;
+    app.wait_text("[data-testid='queue-health']", |_| true).await?;
+    let rows = app.wait_text("[data-testid='queue-rows']", |t| t.contains("Q-3")).await?;
+    assert!(rows.find("Q-1") < rows.find("Q-2") && rows.find("Q-2") < rows.find("Q-3"), "SLA order: {rows}");
+
+    // Two approvals: n takes the next item; Shift+D verifies the selected element
+    // (documentary) and moves to the next required one; a approves.
+    for expected in ["Q-1", "Q-2"] {
+        app.keys("n").await?;
+        app.wait_text("[data-testid='review'] h2", |t| t.contains(expected)).await?;
+        let required = app.driver().find_all(By::Css("[data-testid='elements'] td.result")).await?;
+        let mut verified = 0;
+        for cell in &required {
+            if cell.text().await?.trim() == "?" {
+                verified += 1;
+            }
+        }
+        for done in 1..=verified {
+            app.keys("D").await?;
+            app.wait_text("[data-testid='elements']", |t| t.matches("✓ D").count() == done).await?;
+        }
+        if expected == "Q-1" {
+            // The evidence is decrypted in the backend and shown from memory (a blob: URL).
+            let image = app.wait_for("[data-testid='evidence-viewer'] img").await?;
+            let src = image.attr("src").await?.unwrap_or_default();
+            assert!(src.starts_with("blob:"), "{src}");
+            app.screenshot("queue-review").await;
+        }
+        app.keys("a").await?;
+        app.wait_text("[data-testid='queue-notice']", |t| t.contains(&format!("Approved: {expected}")))
+            .await?;
+    }
+
+    // The third is refused: r opens the dialog, Enter on the reason refuses.
+    app.keys("n").await?;
+    app.wait_text("[data-testid='review'] h2", |t| t.contains("Q-3")).await?;
+    app.keys("r").await?;
+    app.wait_for("[data-testid='refuse-reason']").await?.send_keys(Key::Enter).await?;
+    app.wait_text("[data-testid='queue-notice']", |t| t.contains("waiting for a second reviewer")).await?;
+    let year = chrono::Utc::now().format("%Y").to_string();
+    let counts = app.cli(&["counts", "--year", &year, "--json"]);
+    assert!(counts.contains("\"refused_in_year\": 0"), "not refused before four eyes: {counts}");
+
+    // The second reviewer confirms with her own passphrase.
+    app.wait_for("[data-testid='second-review']").await?;
+    app.screenshot("queue-second-review").await;
+    app.wait_for("[data-testid='second-reviewer']").await?.send_keys("Rita").await?;
+    app.type_into("[data-testid='second-passphrase']", "rita's own passphrase").await?;
+    app.click("[data-testid='second-confirm']").await?;
+    app.wait_text("[data-testid='queue-notice']", |t| t.contains("Refusal confirmed: Q-3")).await?;
+    let counts = app.cli(&["counts", "--year", &year, "--json"]);
+    assert!(counts.contains("\"refused_in_year\": 1"), "{counts}");
+    app.keys("n").await?;
+    app.wait_text("[data-testid='queue-notice']", |t| t.contains("The queue is empty")).await?;
+    app.quit().await
+}

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand};
 use workbench_app::customers;
 use workbench_app::{ApiError, Context};
+use workbench_core::verification::Element;
 
 use super::{fail, print_json, workspace};
 
@@ -28,6 +29,16 @@ pub enum CustomersCommand {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Attach an evidence file (image or PDF) to a customer, encrypted into the vault (R4).
+    Attach {
+        /// The customer's reference.
+        customer_ref: String,
+        /// The file.
+        file: PathBuf,
+        /// The element it serves, e.g. identity_document, address, payment.
+        #[arg(long, value_name = "ELEMENT")]
+        element: Option<String>,
+    },
 }
 
 /// Options of `counts`.
@@ -42,10 +53,29 @@ pub struct CountsArgs {
 }
 
 pub fn run(ctx: &Context, command: &CustomersCommand, passphrase_file: Option<&Path>) -> ExitCode {
-    let CustomersCommand::Import { file, owners, ips, dry_run } = command;
     let session = match workspace::unlock(ctx, passphrase_file) {
         Ok(s) => s,
         Err(e) => return fail(&e),
+    };
+    let (file, owners, ips, dry_run) = match command {
+        CustomersCommand::Import { file, owners, ips, dry_run } => (file, owners, ips, dry_run),
+        CustomersCommand::Attach { customer_ref, file, element } => {
+            let element = match element.as_deref().map(|e| Element::from_code(e).ok_or(e)).transpose() {
+                Ok(element) => element,
+                Err(unknown) => {
+                    let known: Vec<&str> = Element::ALL.iter().map(|e| e.code()).collect();
+                    return fail(&format!("--element {unknown}: not one of {}", known.join(", ")));
+                }
+            };
+            return match workbench_app::review::evidence_attach(ctx, &session, customer_ref, element, file) {
+                Ok(view) => {
+                    let added = view.evidence.last().map(|e| e.id.as_str()).unwrap_or_default();
+                    println!("{}: attached to {customer_ref} as evidence {added}", file.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&ApiError::from(e).message),
+            };
+        }
     };
     match customers::import_with(ctx, &session, file, owners.as_deref(), ips.as_deref(), *dry_run) {
         Ok(report) if report.errors.is_empty() => {

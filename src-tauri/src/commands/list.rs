@@ -37,7 +37,20 @@ macro_rules! with_commands {
             customers_list,
             customers_import_check,
             customers_import_commit,
-            customers_counts
+            customers_counts,
+            queue_list,
+            queue_health,
+            queue_refresh,
+            queue_next,
+            queue_take,
+            queue_assign,
+            review_get,
+            review_check,
+            review_decide,
+            review_second,
+            review_us_person,
+            evidence_attach,
+            evidence_content
         )
     };
 }

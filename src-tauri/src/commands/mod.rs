@@ -5,6 +5,7 @@
 use tauri::{Manager, State};
 use workbench_app::audit::{AuditEventView, AuditQuery};
 use workbench_app::obligations as ob;
+use workbench_app::review::{self as rv, QueueHealth, QueuePage, QueueShow, ReviewView};
 use workbench_app::settings::WorkspaceSettings;
 use workbench_app::workspace::{
     self, ActorView, InitRequest, InitResult, NewActor, UnlockRequest, WorkspaceStatus,
@@ -362,4 +363,116 @@ pub fn customers_counts(
     year: i32,
 ) -> Result<workbench_app::customers::CountsView, ApiError> {
     Ok(workbench_app::customers::counts(state.context(), state.session(), year)?)
+}
+
+/// A page of the verification queue, in working order, with its health.
+#[tauri::command]
+pub fn queue_list(
+    state: State<'_, AppState>,
+    show: QueueShow,
+    limit: i64,
+    offset: i64,
+) -> Result<QueuePage, ApiError> {
+    Ok(rv::queue_list(state.context(), state.session(), show, limit, offset)?)
+}
+
+/// Queue health alone (dashboard, navigation count).
+#[tauri::command]
+pub fn queue_health(state: State<'_, AppState>) -> Result<QueueHealth, ApiError> {
+    Ok(rv::queue_health(state.context(), state.session())?)
+}
+
+/// Open items for new customers and for re-verifications falling due (R8).
+#[tauri::command]
+pub fn queue_refresh(state: State<'_, AppState>) -> Result<usize, ApiError> {
+    Ok(rv::queue_refresh(state.context(), state.session())?)
+}
+
+/// Take the next item (locks it to the acting reviewer). Null when the queue is empty.
+#[tauri::command]
+pub fn queue_next(state: State<'_, AppState>) -> Result<Option<ReviewView>, ApiError> {
+    Ok(rv::queue_next(state.context(), state.session())?)
+}
+
+/// Take one chosen item.
+#[tauri::command]
+pub fn queue_take(state: State<'_, AppState>, customer_ref: String) -> Result<ReviewView, ApiError> {
+    Ok(rv::queue_take(state.context(), state.session(), &customer_ref)?)
+}
+
+/// Assign items to a reviewer (null: unassign). Officers only.
+#[tauri::command]
+pub fn queue_assign(
+    state: State<'_, AppState>,
+    customer_refs: Vec<String>,
+    to: Option<String>,
+) -> Result<usize, ApiError> {
+    Ok(rv::queue_assign(state.context(), state.session(), &customer_refs, to.as_deref())?)
+}
+
+/// One customer's review screen (does not take the item).
+#[tauri::command]
+pub fn review_get(state: State<'_, AppState>, customer_ref: String) -> Result<ReviewView, ApiError> {
+    Ok(rv::review_get(state.context(), state.session(), &customer_ref)?)
+}
+
+/// Record an element check (R4).
+#[tauri::command]
+pub fn review_check(state: State<'_, AppState>, request: rv::CheckRequest) -> Result<ReviewView, ApiError> {
+    Ok(rv::check_record(state.context(), state.session(), &request)?)
+}
+
+/// Approve, refuse or ask for more information on the held item.
+#[tauri::command]
+pub fn review_decide(
+    state: State<'_, AppState>,
+    request: rv::DecisionRequest,
+) -> Result<ReviewView, ApiError> {
+    Ok(rv::decide(state.context(), state.session(), &request)?)
+}
+
+/// A second reviewer confirms or declines a refusal with their passphrase (four eyes).
+#[tauri::command]
+pub fn review_second(state: State<'_, AppState>, request: rv::SecondReview) -> Result<ReviewView, ApiError> {
+    Ok(rv::refusal_second_review(state.context(), state.session(), &request)?)
+}
+
+/// Record a U.S.-person determination (R3).
+#[tauri::command]
+pub fn review_us_person(
+    state: State<'_, AppState>,
+    request: rv::DeterminationRequest,
+) -> Result<ReviewView, ApiError> {
+    Ok(rv::us_person_determine(state.context(), state.session(), &request)?)
+}
+
+/// Pick a file (native dialog) and attach it to a customer, encrypted into the vault. Null when
+/// cancelled.
+#[tauri::command]
+pub async fn evidence_attach(
+    state: State<'_, AppState>,
+    customer_ref: String,
+    element: Option<workbench_core::verification::Element>,
+) -> Result<Option<ReviewView>, ApiError> {
+    let Some(file) = rfd::AsyncFileDialog::new()
+        .set_title("Attach evidence")
+        .add_filter("Images and PDF", &["png", "jpg", "jpeg", "gif", "webp", "tif", "tiff", "pdf"])
+        .pick_file()
+        .await
+    else {
+        return Ok(None);
+    };
+    Ok(Some(rv::evidence_attach(state.context(), state.session(), &customer_ref, element, file.path())?))
+}
+
+/// A file's bytes, decrypted in memory and sent to the window as raw bytes (no asset protocol,
+/// no temporary file).
+#[tauri::command]
+pub fn evidence_content(
+    state: State<'_, AppState>,
+    customer_ref: String,
+    evidence_id: String,
+) -> Result<tauri::ipc::Response, ApiError> {
+    let (_, bytes) = rv::evidence_content(state.context(), state.session(), &customer_ref, &evidence_id)?;
+    Ok(tauri::ipc::Response::new(bytes))
 }

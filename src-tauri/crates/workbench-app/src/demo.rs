@@ -1,12 +1,16 @@
 //! The demo workspace: realistic synthetic data so a newcomer sees a working product — customers
 //! across many countries and scripts in every account state, a provider profile with a contact
-//! history, and events whose deadlines are met, due soon and overdue. No real person's data.
+//! history, events whose deadlines are met, due soon and overdue, and a verification queue with
+//! items in every state and specimen evidence images. No real person's data.
 
 use chrono::{Duration, NaiveDate};
 use workbench_core::customer::{AccountState, Address, CustomerKind, NewCustomer, Payment, UsPerson};
 use workbench_core::import::ImportedCustomer;
 use workbench_core::rules::RiskTier;
+use workbench_core::verification::{DecisionKind, Element, Method, Outcome};
 use workbench_store::customers as store;
+use workbench_store::evidence::{self, NewEvidence};
+use workbench_store::review::{self, NewCheck, NewDecision};
 
 use crate::context::Context;
 use crate::error::AppError;
@@ -195,6 +199,92 @@ pub fn fill(ctx: &Context, session: &Session, customers: usize) -> Result<usize,
             }
             Ok(())
         })?;
+        fill_queue(u, &rows, now)?;
         Ok(rows.len())
     })
+}
+
+/// Specimen documents shown as evidence (synthetic, no real identity).
+const ID_CARD: &[u8] = include_bytes!("../../../../assets/demo/id-card-specimen.png");
+const REGISTER_EXTRACT: &[u8] = include_bytes!("../../../../assets/demo/register-extract-specimen.png");
+/// How many waiting customers get specimen evidence and partial checks.
+const WITH_EVIDENCE: usize = 40;
+
+/// The queue: every customer enters it; settled ones are closed, the rest wait with ages spread
+/// over a week (some past their SLA); a few are asleep for more information and a few refusals
+/// wait for a second reviewer.
+fn fill_queue(
+    u: &mut crate::session::Unlocked,
+    rows: &[ImportedCustomer],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
+    let (pack, _) = obligations::active_pack(u)?;
+    let pack = &pack.pack;
+    let by = u.actor.id.to_string();
+    let ids: Vec<String> = u.workspace.db().read(|c| {
+        rows.iter().map(|r| review::customer_id(c, &r.customer.0.customer_ref)).collect::<Result<_, _>>()
+    })?;
+    let waiting: Vec<usize> = (0..rows.len()).filter(|i| !matches!(i % 8, 5..=7)).collect();
+    let mut attached = Vec::new();
+    for &i in waiting.iter().take(WITH_EVIDENCE) {
+        let entity = rows[i].customer.0.kind == CustomerKind::Entity;
+        let (bytes, name) =
+            if entity { (REGISTER_EXTRACT, "register-extract.png") } else { (ID_CARD, "identity-card.png") };
+        let new = NewEvidence {
+            original_name: name,
+            media_type: "image/png",
+            max_bytes: evidence::DEFAULT_MAX_BYTES,
+        };
+        let record = evidence::store(&mut u.workspace, bytes, &new, u.actor.id, now)?;
+        attached.push((i, record.id.to_string()));
+    }
+    u.workspace.db_mut().write(|tx| {
+        for (i, (row, id)) in rows.iter().zip(&ids).enumerate() {
+            let opened = now - Duration::hours((i % 9) as i64 * 19 + 1);
+            let due = workbench_core::verification::sla_due(pack, row.customer.0.risk_tier, opened);
+            review::reopen(tx, id, "onboarding", opened, due, &by)?;
+            if matches!(i % 8, 5..=7) {
+                review::close_item(tx, id, now)?;
+            }
+        }
+        for (n, (i, evidence_id)) in attached.iter().enumerate() {
+            let id = &ids[*i];
+            review::attach_evidence(tx, id, evidence_id, Some(Element::IdentityDocument), &by, now)?;
+            // Part of the work done: name and document checked on most of them.
+            for element in [Element::Name, Element::IdentityDocument].iter().take(n % 3) {
+                let check = NewCheck {
+                    element: *element,
+                    method: Method::Documentary,
+                    outcome: Outcome::Verified,
+                    evidence_id: Some(evidence_id),
+                    note: "",
+                };
+                review::record_check(tx, id, &check, &by, now)?;
+            }
+        }
+        // A few asleep for more information, a few refusals waiting for a second reviewer.
+        let later = now - Duration::minutes(5);
+        for (k, &i) in waiting.iter().skip(WITH_EVIDENCE).take(6).enumerate() {
+            let id = &ids[i];
+            review::take(tx, id, &by, later, later)?;
+            let decision = if k % 2 == 0 {
+                NewDecision {
+                    kind: DecisionKind::MoreInfo,
+                    reason_code: "",
+                    note: "Proof of address dated within three months",
+                    until: Some(now + Duration::days(3 + k as i64)),
+                }
+            } else {
+                NewDecision {
+                    kind: DecisionKind::Refuse,
+                    reason_code: &pack.verification.refusal_reasons[0].code,
+                    note: "Document number does not match the issuing register",
+                    until: None,
+                }
+            };
+            review::decide(tx, id, &decision, &by, later)?;
+        }
+        Ok(())
+    })?;
+    Ok(())
 }

@@ -735,3 +735,13 @@ pub fn accounts_of(conn: &Connection, customer_id: &str) -> Result<Vec<(String, 
     let rows = statement.query_map([customer_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
+
+/// Marks a customer's item decided without a decision of its own (customers whose accounts were
+/// settled before the queue existed, e.g. migrated or demo records).
+pub fn close_item(tx: &Transaction<'_>, customer_id: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
+    tx.execute(
+        "UPDATE queue_item SET state = 'done', closed_at = ?1, taken_by = NULL, taken_at = NULL WHERE customer_id = ?2",
+        params![timestamp(&at), customer_id],
+    )?;
+    Ok(())
+}

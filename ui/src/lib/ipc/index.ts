@@ -26,6 +26,15 @@ import type { RotateResult } from './bindings/RotateResult';
 import type { UnlockRequest } from './bindings/UnlockRequest';
 import type { WorkspaceSettings } from './bindings/WorkspaceSettings';
 import type { WorkspaceStatus } from './bindings/WorkspaceStatus';
+import type { CheckRequest } from './bindings/CheckRequest';
+import type { DecisionRequest } from './bindings/DecisionRequest';
+import type { DeterminationRequest } from './bindings/DeterminationRequest';
+import type { Element } from './bindings/Element';
+import type { QueueHealth } from './bindings/QueueHealth';
+import type { QueuePage } from './bindings/QueuePage';
+import type { QueueShow } from './bindings/QueueShow';
+import type { ReviewView } from './bindings/ReviewView';
+import type { SecondReview } from './bindings/SecondReview';
 
 export { IpcError, toIpcError } from './client';
 export type {
@@ -67,6 +76,25 @@ export type { RowError } from './bindings/RowError';
 export type { KindCount } from './bindings/KindCount';
 export type { ObligationKind } from './bindings/ObligationKind';
 export type { Status as ObligationStatus } from './bindings/Status';
+export type {
+	CheckRequest,
+	DecisionRequest,
+	DeterminationRequest,
+	Element,
+	QueueHealth,
+	QueuePage,
+	QueueShow,
+	ReviewView,
+	SecondReview
+};
+export type { DecisionKind } from './bindings/DecisionKind';
+export type { DecisionView } from './bindings/DecisionView';
+export type { ElementRow } from './bindings/ElementRow';
+export type { EvidenceView } from './bindings/EvidenceView';
+export type { Method } from './bindings/Method';
+export type { Outcome } from './bindings/Outcome';
+export type { QueueListRow } from './bindings/QueueListRow';
+export type { RefusalReason } from './bindings/RefusalReason';
 
 /** Facts for the About view (versions, credential store, workspace folder). */
 export const appInfo = () => ipc.call<AppInfo>('app_info');
@@ -141,3 +169,34 @@ export const customersImportCheck = () => ipc.call<ImportReport | null>('custome
 export const customersImportCommit = () => ipc.call<ImportReport>('customers_import_commit');
 /** The certification counts (R12, R13) for a calendar year. */
 export const customersCounts = (year: number) => ipc.call<CountsView>('customers_counts', { year });
+
+/** A page of the verification queue in working order, with its health. */
+export const queueList = (show: QueueShow, limit: number, offset: number) =>
+	ipc.call<QueuePage>('queue_list', { show, limit, offset });
+export const queueHealth = () => ipc.call<QueueHealth>('queue_health');
+/** Opens items for new customers and for re-verifications falling due (R8). */
+export const queueRefresh = () => ipc.call<number>('queue_refresh');
+/** Takes (locks) the next item; null when the queue is empty. */
+export const queueNext = () => ipc.call<ReviewView | null>('queue_next');
+export const queueTake = (customerRef: string) =>
+	ipc.call<ReviewView>('queue_take', { customerRef });
+/** Officers: assign items to a reviewer (null unassigns). */
+export const queueAssign = (customerRefs: string[], to: string | null) =>
+	ipc.call<number>('queue_assign', { customerRefs, to });
+export const reviewGet = (customerRef: string) =>
+	ipc.call<ReviewView>('review_get', { customerRef });
+export const reviewCheck = (request: CheckRequest) =>
+	ipc.call<ReviewView>('review_check', { request });
+export const reviewDecide = (request: DecisionRequest) =>
+	ipc.call<ReviewView>('review_decide', { request });
+/** Four eyes: the second reviewer confirms or declines a refusal with their passphrase. */
+export const reviewSecond = (request: SecondReview) =>
+	ipc.call<ReviewView>('review_second', { request });
+export const reviewUsPerson = (request: DeterminationRequest) =>
+	ipc.call<ReviewView>('review_us_person', { request });
+/** Native open dialog, then the file is encrypted into the vault; null if cancelled. */
+export const evidenceAttach = (customerRef: string, element: Element | null) =>
+	ipc.call<ReviewView | null>('evidence_attach', { customerRef, element });
+/** A file's bytes, decrypted in the backend and sent as raw bytes (kept in memory only). */
+export const evidenceContent = (customerRef: string, evidenceId: string) =>
+	ipc.call<ArrayBuffer>('evidence_content', { customerRef, evidenceId });

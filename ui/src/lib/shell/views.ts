@@ -11,6 +11,7 @@ export interface View {
 
 export const VIEWS: readonly View[] = [
 	{ path: '/dashboard', label: 'Dashboard', key: 'd' },
+	{ path: '/queue', label: 'Queue', key: 'q' },
 	{ path: '/customers', label: 'Customers', key: 'u' },
 	{ path: '/calendar', label: 'Calendar', key: 'c' },
 	{ path: '/provider', label: 'Provider', key: 'p' },

@@ -1,0 +1,21 @@
+// Which element a reviewer works on next: pure, so the keyboard flow is unit-tested.
+import type { ReviewView } from '$lib/ipc';
+
+type Elements = Pick<ReviewView, 'elements'>;
+
+/** The element to select after a check: the next required one not verified, else stay. */
+export function nextUnverified(view: Elements, from: number): number {
+	const n = view.elements.length;
+	for (let step = 1; step <= n; step++) {
+		const i = (from + step) % n;
+		const e = view.elements[i];
+		if (e?.required && e.outcome !== 'verified') return i;
+	}
+	return from;
+}
+
+/** The first required element not verified yet (where a reviewer starts). */
+export function firstUnverified(view: Elements): number {
+	const i = view.elements.findIndex((e) => e.required && e.outcome !== 'verified');
+	return i < 0 ? 0 : i;
+}

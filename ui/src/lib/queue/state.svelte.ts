@@ -1,0 +1,262 @@
+// The verification queue's state (R4, R6): the list in working order, the item being reviewed,
+// the selected element and the evidence on show. Every change goes through the backend, which
+// returns the refreshed review screen; nothing here is persisted in the WebView.
+import {
+	evidenceAttach,
+	evidenceContent,
+	queueList,
+	queueNext,
+	queueRefresh,
+	queueTake,
+	reviewCheck,
+	reviewDecide,
+	reviewGet,
+	reviewSecond,
+	reviewUsPerson,
+	toIpcError,
+	type DecisionKind,
+	type Element,
+	type Method,
+	type Outcome,
+	type QueueHealth,
+	type QueueListRow,
+	type QueueShow,
+	type ReviewView
+} from '$lib/ipc';
+import { onLock } from '$lib/workspace/state.svelte';
+import { firstUnverified, nextUnverified } from './elements';
+
+const PAGE = 200;
+
+class QueueState {
+	show = $state<QueueShow>('ready');
+	rows = $state<QueueListRow[]>([]);
+	total = $state(0);
+	health = $state<QueueHealth | null>(null);
+	cursor = $state(0);
+	current = $state<ReviewView | null>(null);
+	element = $state(0);
+	busy = $state(false);
+	error = $state<string | null>(null);
+	notice = $state<string | null>(null);
+	/** The evidence on show: an object URL over bytes held in memory only. */
+	evidenceId = $state<string | null>(null);
+	evidenceUrl = $state<string | null>(null);
+	evidenceType = $state<string>('');
+	zoom = $state(1);
+
+	async load() {
+		try {
+			const page = await queueList(this.show, PAGE, 0);
+			this.rows = page.rows;
+			this.total = page.total;
+			this.health = page.health;
+			this.cursor = Math.min(this.cursor, Math.max(0, page.rows.length - 1));
+			this.error = null;
+		} catch (e) {
+			this.error = toIpcError(e).message;
+		}
+	}
+
+	async refresh() {
+		try {
+			const opened = await queueRefresh();
+			if (opened > 0)
+				this.notice = `${opened} item(s) opened (new customers, re-verification due).`;
+		} catch (e) {
+			this.error = toIpcError(e).message;
+		}
+		await this.load();
+	}
+
+	async setShow(show: QueueShow) {
+		this.show = show;
+		this.cursor = 0;
+		await this.load();
+	}
+
+	move(delta: number) {
+		if (this.rows.length === 0) return;
+		this.cursor = Math.max(0, Math.min(this.rows.length - 1, this.cursor + delta));
+	}
+
+	private async run(action: () => Promise<ReviewView | null>, done?: string) {
+		if (this.busy) return;
+		this.busy = true;
+		this.error = null;
+		this.notice = null;
+		try {
+			const view = await action();
+			if (view) this.open(view);
+			if (done) this.notice = done;
+		} catch (e) {
+			this.error = toIpcError(e).message;
+		} finally {
+			this.busy = false;
+		}
+	}
+
+	private open(view: ReviewView) {
+		const same = this.current?.customer_ref === view.customer_ref;
+		this.current = view;
+		if (!same) {
+			this.element = firstUnverified(view);
+			this.showEvidence(view.evidence[0]?.id ?? null);
+		}
+	}
+
+	/** N: take the next item (locked to the acting reviewer). */
+	async next() {
+		await this.run(async () => {
+			const view = await queueNext();
+			if (!view) {
+				this.current = null;
+				this.showEvidence(null);
+				this.notice = 'The queue is empty.';
+			}
+			await this.load();
+			return view;
+		});
+	}
+
+	/** Enter: take the highlighted item (or open it, when it waits for a second reviewer). */
+	async takeSelected() {
+		const row = this.rows[this.cursor];
+		if (!row) return;
+		await this.run(async () => {
+			const view = row.state === 'waiting' ? await queueTake(row.customer_ref) : null;
+			await this.load();
+			return view ?? (await reviewGet(row.customer_ref));
+		});
+	}
+
+	/** Marks the selected element, then moves to the next required one not verified. */
+	async mark(method: Method, outcome: Outcome) {
+		const view = this.current;
+		const element = view?.elements[this.element];
+		if (!view || !element) return;
+		await this.run(async () => {
+			const next = await reviewCheck({
+				customer_ref: view.customer_ref,
+				element: element.element,
+				method,
+				outcome,
+				evidence_id: this.evidenceId,
+				note: ''
+			});
+			this.element = nextUnverified(next, this.element);
+			return next;
+		});
+	}
+
+	async decide(kind: DecisionKind, reasonCode = '', note = '', until: string | null = null) {
+		const view = this.current;
+		if (!view) return;
+		const label = {
+			approve: 'Approved',
+			refuse: 'Refusal recorded',
+			more_info: 'Asked for more information'
+		}[kind];
+		await this.run(
+			async () => {
+				const next = await reviewDecide({
+					customer_ref: view.customer_ref,
+					kind,
+					reason_code: reasonCode,
+					note,
+					until
+				});
+				await this.load();
+				return next;
+			},
+			`${label}: ${view.customer_ref}${kind === 'refuse' ? ' — waiting for a second reviewer' : ''}.`
+		);
+	}
+
+	async secondReview(reviewerId: string, passphrase: string, confirm: boolean) {
+		const view = this.current;
+		if (!view) return false;
+		let ok = false;
+		await this.run(
+			async () => {
+				const next = await reviewSecond({
+					customer_ref: view.customer_ref,
+					reviewer_id: reviewerId,
+					passphrase,
+					confirm
+				});
+				ok = true;
+				await this.load();
+				return next;
+			},
+			confirm
+				? `Refusal confirmed: ${view.customer_ref}.`
+				: `Sent back to the queue: ${view.customer_ref}.`
+		);
+		return ok;
+	}
+
+	async determine(status: 'yes' | 'no' | 'undetermined', reason: string) {
+		const view = this.current;
+		if (!view) return false;
+		let ok = false;
+		await this.run(async () => {
+			const next = await reviewUsPerson({
+				customer_ref: view.customer_ref,
+				owner_id: null,
+				status,
+				reason,
+				evidence_id: this.evidenceId
+			});
+			ok = true;
+			return next;
+		});
+		return ok;
+	}
+
+	async attach() {
+		const view = this.current;
+		if (!view) return;
+		const element: Element | null = view.elements[this.element]?.element ?? null;
+		await this.run(async () => {
+			const next = await evidenceAttach(view.customer_ref, element);
+			if (next) {
+				const added = next.evidence[next.evidence.length - 1];
+				queueMicrotask(() => this.showEvidence(added?.id ?? null));
+			}
+			return next;
+		});
+	}
+
+	async showEvidence(id: string | null) {
+		if (this.evidenceUrl) URL.revokeObjectURL(this.evidenceUrl);
+		this.evidenceUrl = null;
+		this.evidenceId = id;
+		this.zoom = 1;
+		const view = this.current;
+		const file = view?.evidence.find((e) => e.id === id);
+		if (!view || !file) return;
+		try {
+			const bytes = await evidenceContent(view.customer_ref, file.id);
+			if (this.evidenceId !== id) return;
+			this.evidenceType = file.media_type;
+			this.evidenceUrl = URL.createObjectURL(new Blob([bytes], { type: file.media_type }));
+		} catch (e) {
+			this.error = toIpcError(e).message;
+		}
+	}
+
+	reset() {
+		if (this.evidenceUrl) URL.revokeObjectURL(this.evidenceUrl);
+		this.rows = [];
+		this.current = null;
+		this.evidenceUrl = null;
+		this.evidenceId = null;
+		this.health = null;
+		this.error = null;
+		this.notice = null;
+	}
+}
+
+export const queue = new QueueState();
+onLock(() => queue.reset());
