@@ -346,5 +346,8 @@ async fn a_reviewer_clears_three_items_by_keyboard_and_a_refusal_waits_for_a_sec
     assert!(counts.contains("\"refused_in_year\": 1"), "{counts}");
     app.keys("n").await?;
     app.wait_text("[data-testid='queue-notice']", |t| t.contains("The queue is empty")).await?;
+    app.go("d").await?;
+    app.wait_text("[data-testid='queue-health-panel']", |t| t.contains("0 waiting")).await?;
+    app.screenshot("dashboard-queue").await;
     app.quit().await
 }

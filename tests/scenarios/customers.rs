@@ -136,6 +136,16 @@ fn demo_fills_a_new_workspace_with_customers_in_every_state_and_live_deadlines()
     assert!(statuses.contains(&("cip_copy", "due_soon")), "{statuses:?}");
     assert!(statuses.contains(&("change_notice", "overdue")), "the 45-day-old business change: {statuses:?}");
     assert!(obligations["exposure_usd"].as_u64().unwrap_or(0) >= 250_000);
+
+    // The queue holds items in every state: ready (some past their SLA), asleep, second review;
+    // the verified and refused customers' items are closed.
+    let queue = json(&["queue", "--json", "--limit", "500"]);
+    let health = &queue["health"];
+    assert_eq!(health["snoozed"], 3, "{health}");
+    assert_eq!(health["awaiting_second"], 3, "{health}");
+    assert_eq!(health["ready"], 96 - 36 - 6, "{health}");
+    assert!(health["past_sla"].as_i64().unwrap_or(0) > 0, "{health}");
+    assert_eq!(queue["rows"].as_array().map(Vec::len), Some(54));
 }
 
 #[test]

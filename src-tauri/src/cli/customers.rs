@@ -126,3 +126,50 @@ pub fn counts(ctx: &Context, args: &CountsArgs, passphrase_file: Option<&Path>) 
         Err(e) => fail(&ApiError::from(e).message),
     }
 }
+
+/// Options of `queue`.
+#[derive(Debug, Args)]
+pub struct QueueArgs {
+    /// How many ready items to list.
+    #[arg(long, default_value_t = 20)]
+    limit: i64,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn queue(ctx: &Context, args: &QueueArgs, passphrase_file: Option<&Path>) -> ExitCode {
+    let session = match workspace::unlock(ctx, passphrase_file) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    let page = match workbench_app::review::queue_list(
+        ctx,
+        &session,
+        workbench_app::review::QueueShow::Ready,
+        args.limit,
+        0,
+    ) {
+        Ok(page) => page,
+        Err(e) => return fail(&ApiError::from(e).message),
+    };
+    if args.json {
+        return print_json(&page);
+    }
+    let h = &page.health;
+    println!(
+        "Ready {} · asleep {} · second review {} · past SLA {}",
+        h.ready, h.snoozed, h.awaiting_second, h.past_sla
+    );
+    for row in &page.rows {
+        let late = if row.past_sla { "  LATE" } else { "" };
+        println!(
+            "{:<12} {:<2} {:<6} due {}{late}",
+            row.customer_ref,
+            row.country,
+            row.risk_tier,
+            &row.due_at[..10]
+        );
+    }
+    ExitCode::SUCCESS
+}

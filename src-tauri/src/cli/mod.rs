@@ -73,6 +73,9 @@ enum Command {
     Customers(customers::CustomersCommand),
     /// The certification counts (R12, R13) computed from the records.
     Counts(customers::CountsArgs),
+    /// The verification queue: health (ready, asleep, second review, past SLA) and the items
+    /// ready for review in working order.
+    Queue(customers::QueueArgs),
     /// Rule packs: check a file before importing it in Settings.
     #[command(subcommand)]
     Rules(obligations::RulesCommand),
@@ -111,6 +114,7 @@ fn run(command: Command, context: &Context, passphrase_file: Option<&std::path::
         Command::Demo(args) => workspace::demo(context, &args, passphrase_file),
         Command::Customers(command) => customers::run(context, &command, passphrase_file),
         Command::Counts(args) => customers::counts(context, &args, passphrase_file),
+        Command::Queue(args) => customers::queue(context, &args, passphrase_file),
         Command::Rules(command) => obligations::rules(&command),
         Command::Obligations(args) => obligations::obligations(context, &args, passphrase_file),
         Command::RotateKey(args) => workspace::rotate_key(context, &args, passphrase_file),

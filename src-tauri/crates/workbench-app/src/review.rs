@@ -423,7 +423,7 @@ pub fn queue_next(ctx: &Context, session: &Session) -> Result<Option<ReviewView>
         require_reviewer(u, "take queue items")?;
         let (now, stale) = now_and_stale(ctx);
         let me = u.actor.id.to_string();
-        let next = u.workspace.db_mut().write(|tx| store::take_next(tx, &me, now, stale))?;
+        let next = u.workspace.db_mut().write_ephemeral(|tx| store::take_next(tx, &me, now, stale))?;
         next.map(|id| review_of(u, &id, now)).transpose()
     })
 }
@@ -435,7 +435,7 @@ pub fn queue_take(ctx: &Context, session: &Session, customer_ref: &str) -> Resul
         let (now, stale) = now_and_stale(ctx);
         let me = u.actor.id.to_string();
         let id = u.workspace.db().read(|c| store::customer_id(c, customer_ref))?;
-        u.workspace.db_mut().write(|tx| store::take(tx, &id, &me, now, stale))?;
+        u.workspace.db_mut().write_ephemeral(|tx| store::take(tx, &id, &me, now, stale))?;
         review_of(u, &id, now)
     })
 }

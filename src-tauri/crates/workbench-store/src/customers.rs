@@ -333,9 +333,20 @@ pub fn list(
         Sort::Name => "c.name COLLATE NOCASE, c.customer_ref",
         Sort::Country => "c.country, c.name COLLATE NOCASE",
     };
-    let pattern =
-        format!("%{}%", search.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-    let filter = "(c.customer_ref LIKE ?1 ESCAPE '\\' OR c.name LIKE ?1 ESCAPE '\\') AND (?2 IS NULL OR c.country = ?2)";
+    let needle = search.trim();
+    // Three characters or more: the trigram index (0007) finds the rows; shorter needles scan.
+    let (filter, pattern) = if needle.chars().count() >= 3 {
+        (
+            "c.rowid IN (SELECT rowid FROM customer_search WHERE customer_search MATCH ?1) \
+             AND (?2 IS NULL OR c.country = ?2)",
+            format!("\"{}\"", needle.replace('"', "\"\"")),
+        )
+    } else {
+        (
+            "(c.customer_ref LIKE ?1 ESCAPE '\\' OR c.name LIKE ?1 ESCAPE '\\') AND (?2 IS NULL OR c.country = ?2)",
+            format!("%{}%", needle.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")),
+        )
+    };
     let total: i64 = conn.query_row(
         &format!("SELECT count(*) FROM customer c WHERE {filter}"),
         params![pattern, country],

@@ -18,6 +18,8 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0004_ip_access", include_str!("../migrations/0004_ip_access.sql")),
     ("0005_beneficial_owners", include_str!("../migrations/0005_beneficial_owners.sql")),
     ("0006_verification", include_str!("../migrations/0006_verification.sql")),
+    ("0007_customer_search", include_str!("../migrations/0007_customer_search.sql")),
+    ("0008_queue_assigned_order", include_str!("../migrations/0008_queue_assigned_order.sql")),
 ];
 
 /// The schema version this binary writes.

@@ -95,7 +95,8 @@ pub fn take_next(
     let stale = timestamp(&stale_before);
     let assigned: Option<String> = tx
         .query_row(
-            "SELECT customer_id FROM queue_item WHERE assigned_to = ?1 AND state = 'waiting' \
+            "SELECT customer_id FROM queue_item INDEXED BY queue_item_assigned \
+             WHERE assigned_to = ?1 AND state = 'waiting' \
              AND available_at <= ?2 AND (taken_by IS NULL OR taken_by = ?1 OR taken_at < ?3) \
              ORDER BY due_at, risk_rank DESC, opened_at LIMIT 1",
             params![actor, now_s, stale],

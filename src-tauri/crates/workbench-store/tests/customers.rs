@@ -52,8 +52,24 @@ fn import_list_transitions_and_counts() {
     assert_eq!(total, 5);
 
     // The list searches name and reference, case-insensitively, and filters by country.
-    let (found, _) = ws.db().read(|c| customers::list(c, "müller", None, Sort::Name, 50, 0)).expect("search");
-    assert_eq!(found.len(), 1, "LIKE is ASCII-case-insensitive; the exact case of ü matches");
+    let search = |needle: &str| {
+        ws.db()
+            .read(|c| customers::list(c, needle, None, Sort::Name, 50, 0))
+            .expect("search")
+            .0
+            .into_iter()
+            .map(|r| r.customer_ref)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(search("müller"), ["C-1"]);
+    assert_eq!(search("MÜLLER"), ["C-1"], "Unicode case folding (trigram index)");
+    assert_eq!(search("Muller daten"), ["C-1"], "diacritics ignored");
+    assert_eq!(search("ИВАНОВ"), ["C-2"]);
+    assert_eq!(search("サクラ"), ["C-5"]);
+    assert_eq!(search("c-4"), ["C-4"], "the reference is indexed too");
+    assert_eq!(search("ou"), ["C-3"], "two characters: a scan, still case-insensitive (ASCII)");
+    assert!(search("\"; DROP").is_empty(), "quotes are a literal part of the needle");
+    assert!(search("100%").is_empty());
     let (jp, _) = ws.db().read(|c| customers::list(c, "", Some("JP"), Sort::Ref, 50, 0)).expect("country");
     assert_eq!(jp[0].name, "株式会社サクラ");
     assert_eq!(jp[0].state, "applicant");
