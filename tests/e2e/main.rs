@@ -325,6 +325,15 @@ async fn a_reviewer_clears_three_items_by_keyboard_and_a_refusal_waits_for_a_sec
             .await?;
     }
 
+    // A notice (R9) for the approved customer: rendered from the pack, kept, shown.
+    app.wait_for("[data-testid='notices'] button").await?;
+    let issue = app.driver().find_all(By::Css("[data-testid='notices'] button")).await?;
+    issue.last().expect("issue button").click().await?;
+    app.wait_text("[data-testid='notices']", |t| t.contains("mark sent today")).await?;
+    // The PDF is drawn from memory by pdf.js (WebKitGTK has no PDF viewer).
+    app.wait_for("[data-testid='pdf-pages'] canvas").await?;
+    app.screenshot("queue-notice").await;
+
     // The third is refused: r opens the dialog, Enter on the reason refuses.
     app.keys("n").await?;
     app.wait_text("[data-testid='review'] h2", |t| t.contains("Q-3")).await?;

@@ -266,3 +266,39 @@ fn owners_import_with_their_customers_warn_per_r5_and_are_counted_by_country() {
         stderr(&output)
     );
 }
+
+#[test]
+fn a_customer_notice_is_issued_as_a_valid_pdf_with_the_packs_text_and_evidence_attaches() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (ws, pass) = crate::support::new_workspace(dir.path());
+    let cli =
+        |args: &[&str]| run(app().args(args).arg("--workspace").arg(&ws).arg("--passphrase-file").arg(&pass));
+    let template = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/templates/customers.csv");
+    assert!(cli(&["customers", "import", template]).status.success());
+
+    let pdf = dir.path().join("notice.pdf");
+    let output = cli(&["customers", "notice", "C-000001", "--out", pdf.to_str().expect("utf-8")]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let path = pdf.to_str().expect("utf-8");
+    crate::support::tool("qpdf", &["--check", path]);
+    let text = crate::support::tool("pdftotext", &[path, "-"]);
+    assert!(text.contains("Notice: customer identification"), "{text}");
+    assert!(text.contains("Customer reference C-000001"), "{text}");
+    assert!(text.contains("Müller Datentechnik GmbH"), "{text}");
+    assert!(text.contains("offers Infrastructure as a Service"), "the pack's text: {text}");
+    assert!(text.contains("(R9)"), "{text}");
+
+    let specimen = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/demo/id-card-specimen.png");
+    let output = cli(&["customers", "attach", "C-000002", specimen, "--element", "passport"]);
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("--element passport: not one of name, address, identity_document"),
+        "{}",
+        stderr(&output)
+    );
+    let output = cli(&["customers", "attach", "C-000002", specimen, "--element", "identity_document"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let output = cli(&["customers", "attach", "C-000002", template]);
+    assert!(!output.status.success(), "a CSV is not evidence");
+    assert!(stderr(&output).contains("is not an image"), "{}", stderr(&output));
+}

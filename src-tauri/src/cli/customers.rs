@@ -39,6 +39,15 @@ pub enum CustomersCommand {
         #[arg(long, value_name = "ELEMENT")]
         element: Option<String>,
     },
+    /// Issue the rule pack's customer notice (R9): rendered as a PDF, kept in the vault as proof,
+    /// and written to --out.
+    Notice {
+        /// The customer's reference.
+        customer_ref: String,
+        /// Where to write a copy of the PDF (replaced atomically).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
 }
 
 /// Options of `counts`.
@@ -58,6 +67,20 @@ pub fn run(ctx: &Context, command: &CustomersCommand, passphrase_file: Option<&P
         Err(e) => return fail(&e),
     };
     let (file, owners, ips, dry_run) = match command {
+        CustomersCommand::Notice { customer_ref, out } => {
+            let issued = workbench_app::review::notice_issue(ctx, &session, customer_ref).and_then(|view| {
+                let notice = view.notices.last().cloned().ok_or(workbench_app::AppError::Cancelled)?;
+                workbench_app::review::evidence_export(ctx, &session, customer_ref, &notice.evidence_id, out)
+                    .map(|()| notice)
+            });
+            return match issued {
+                Ok(notice) => {
+                    println!("{}: notice {} to {customer_ref} (kept in the vault)", out.display(), notice.id);
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&ApiError::from(e).message),
+            };
+        }
         CustomersCommand::Import { file, owners, ips, dry_run } => (file, owners, ips, dry_run),
         CustomersCommand::Attach { customer_ref, file, element } => {
             let element = match element.as_deref().map(|e| Element::from_code(e).ok_or(e)).transpose() {

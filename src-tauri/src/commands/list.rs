@@ -50,7 +50,10 @@ macro_rules! with_commands {
             review_second,
             review_us_person,
             evidence_attach,
-            evidence_content
+            evidence_content,
+            evidence_save,
+            notice_issue,
+            notice_mark
         )
     };
 }

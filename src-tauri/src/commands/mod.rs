@@ -476,3 +476,46 @@ pub fn evidence_content(
     let (_, bytes) = rv::evidence_content(state.context(), state.session(), &customer_ref, &evidence_id)?;
     Ok(tauri::ipc::Response::new(bytes))
 }
+
+/// Save a decrypted copy of a customer's file (evidence or notice) where the user chooses
+/// (native dialog). False when cancelled.
+#[tauri::command]
+pub async fn evidence_save(
+    state: State<'_, AppState>,
+    customer_ref: String,
+    evidence_id: String,
+    suggested_name: String,
+) -> Result<bool, ApiError> {
+    let Some(file) =
+        rfd::AsyncFileDialog::new().set_title("Save a copy").set_file_name(&suggested_name).save_file().await
+    else {
+        return Ok(false);
+    };
+    rv::evidence_export(state.context(), state.session(), &customer_ref, &evidence_id, file.path())?;
+    Ok(true)
+}
+
+/// Issue the rule pack's notice (R9) to a customer: rendered, kept in the vault, recorded.
+#[tauri::command]
+pub fn notice_issue(state: State<'_, AppState>, customer_ref: String) -> Result<ReviewView, ApiError> {
+    Ok(rv::notice_issue(state.context(), state.session(), &customer_ref)?)
+}
+
+/// Record when a notice was sent and/or acknowledged.
+#[tauri::command]
+pub fn notice_mark(
+    state: State<'_, AppState>,
+    customer_ref: String,
+    notice_id: String,
+    sent_on: Option<String>,
+    acknowledged_on: Option<String>,
+) -> Result<ReviewView, ApiError> {
+    Ok(rv::notice_mark(
+        state.context(),
+        state.session(),
+        &customer_ref,
+        &notice_id,
+        sent_on.as_deref(),
+        acknowledged_on.as_deref(),
+    )?)
+}

@@ -227,6 +227,24 @@ pub struct OwnerView {
     pub beneficial: bool,
 }
 
+/// A customer notice (R9) on the review screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct NoticeView {
+    /// Id.
+    pub id: String,
+    /// The PDF in the vault (viewable like evidence).
+    pub evidence_id: String,
+    /// Rendered.
+    pub rendered_at: String,
+    /// By (name).
+    pub rendered_by: String,
+    /// Sent on (YYYY-MM-DD).
+    pub sent_on: Option<String>,
+    /// Acknowledged on (YYYY-MM-DD).
+    pub acknowledged_on: Option<String>,
+}
+
 /// Everything the review screen shows for one customer.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
@@ -275,6 +293,8 @@ pub struct ReviewView {
     pub methods: Vec<Method>,
     /// Refusal reasons of the pack.
     pub refusal_reasons: Vec<RefusalReason>,
+    /// Notices given (R9).
+    pub notices: Vec<NoticeView>,
 }
 
 fn now_and_stale(ctx: &Context) -> (DateTime<Utc>, DateTime<Utc>) {
@@ -497,6 +517,22 @@ fn owner_for_warnings(index: usize, o: &workbench_store::customers::OwnerDetail)
     }
 }
 
+/// The postal address on one line: street, postal code and town, region, country.
+fn one_line_address(d: &CustomerDetail) -> String {
+    let town = format!("{} {}", d.postal_code, d.city);
+    [
+        d.address_line1.as_str(),
+        d.address_line2.as_str(),
+        town.trim(),
+        d.region.as_str(),
+        d.row.country.as_str(),
+    ]
+    .into_iter()
+    .filter(|p| !p.is_empty())
+    .collect::<Vec<_>>()
+    .join(", ")
+}
+
 fn summaries(d: &CustomerDetail, evidence: &[EvidenceView], threshold: f64) -> Vec<(Element, String)> {
     let first_and_more = |items: &[String]| match items {
         [] => "none recorded".to_owned(),
@@ -524,16 +560,7 @@ fn summaries(d: &CustomerDetail, evidence: &[EvidenceView], threshold: f64) -> V
         .map(|e| {
             let text = match e {
                 Element::Name => d.row.name.clone(),
-                Element::Address => [
-                    d.address_line1.as_str(),
-                    d.city.as_str(),
-                    d.postal_code.as_str(),
-                    d.row.country.as_str(),
-                ]
-                .into_iter()
-                .filter(|p| !p.is_empty())
-                .collect::<Vec<_>>()
-                .join(", "),
+                Element::Address => one_line_address(d),
                 Element::IdentityDocument => match documents {
                     0 => "no document attached".to_owned(),
                     1 => "1 document".to_owned(),
@@ -638,6 +665,18 @@ fn review_of(u: &Unlocked, customer_id: &str, now: DateTime<Utc>) -> Result<Revi
     let queue = db.read(|c| store::item(c, customer_id))?.map(|q| list_row(u, q, now));
     let determination = db.read(|c| store::determination(c, &format!("customer:{customer_id}")))?;
     let held_by_me = queue.as_ref().is_some_and(|q| q.mine && q.state == store::WAITING);
+    let notices = db
+        .read(|c| store::notices_of(c, customer_id))?
+        .into_iter()
+        .map(|n| NoticeView {
+            rendered_by: actor_name(u, &n.rendered_by),
+            id: n.id,
+            evidence_id: n.evidence_id,
+            rendered_at: n.rendered_at,
+            sent_on: n.sent_on,
+            acknowledged_on: n.acknowledged_on,
+        })
+        .collect();
     Ok(ReviewView {
         customer_ref: detail.row.customer_ref.clone(),
         name: detail.row.name.clone(),
@@ -647,18 +686,7 @@ fn review_of(u: &Unlocked, customer_id: &str, now: DateTime<Utc>) -> Result<Revi
         us_person: detail.row.us_person.clone(),
         us_person_reason: determination.map(|d| d.reason),
         reseller_ref: detail.row.reseller_ref.clone(),
-        address: [
-            detail.address_line1.as_str(),
-            detail.address_line2.as_str(),
-            detail.city.as_str(),
-            detail.region.as_str(),
-            detail.postal_code.as_str(),
-            detail.row.country.as_str(),
-        ]
-        .into_iter()
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join(", "),
+        address: one_line_address(&detail),
         emails: detail.emails.clone(),
         phones: detail.phones.clone(),
         accounts: detail
@@ -697,6 +725,7 @@ fn review_of(u: &Unlocked, customer_id: &str, now: DateTime<Utc>) -> Result<Revi
         held_by_me,
         methods: pack.verification.methods.clone(),
         refusal_reasons: pack.verification.refusal_reasons.clone(),
+        notices,
     })
 }
 
@@ -1041,4 +1070,99 @@ pub fn evidence_content(
         let record = evidence::read(&u.workspace, eid, &mut bytes)?;
         Ok((record.media_type, bytes))
     })
+}
+
+/// Renders the pack's notice (R9) for a customer, keeps the PDF in the vault as proof and
+/// records it; returns the refreshed review screen.
+pub fn notice_issue(ctx: &Context, session: &Session, customer_ref: &str) -> Result<ReviewView, AppError> {
+    session.with(ctx, |u| {
+        require_reviewer(u, "issue notices")?;
+        let (pack, _) = crate::obligations::active_pack(u)?;
+        let id = u.workspace.db().read(|c| store::customer_id(c, customer_ref))?;
+        let detail = u
+            .workspace
+            .db()
+            .read(|c| customers_store::detail(c, &id))?
+            .ok_or_else(|| AppError::Store(StoreError::Conflict("no such customer".into())))?;
+        let provider = u.workspace.db().read(workbench_store::provider::get)?;
+        let at = ctx.clock().now();
+        let notice_id = EventId::new().to_string();
+        let address = one_line_address(&detail);
+        let pdf = workbench_filings::render_notice(&workbench_filings::CustomerNotice {
+            provider: provider.legal_name,
+            customer_ref: detail.row.customer_ref.clone(),
+            customer_name: detail.row.name.clone(),
+            customer_address: address,
+            text: pack.pack.notice.text.clone(),
+            pack: pack.pack.pack.id.clone(),
+            notice_id: notice_id.clone(),
+            issued_at: at,
+        })?;
+        let name = format!("notice-{}.pdf", detail.row.customer_ref);
+        let new = NewEvidence {
+            original_name: &name,
+            media_type: "application/pdf",
+            max_bytes: evidence::DEFAULT_MAX_BYTES,
+        };
+        let record = evidence::store(&mut u.workspace, pdf.as_slice(), &new, u.actor.id, at)?;
+        let row = store::NoticeRow {
+            id: notice_id,
+            evidence_id: record.id.to_string(),
+            pack_sha256: pack.sha256.clone(),
+            rendered_at: workbench_store::audit::timestamp(&at),
+            rendered_by: u.actor.id.to_string(),
+            sent_on: None,
+            acknowledged_on: None,
+        };
+        u.workspace.db_mut().write(|tx| store::insert_notice(tx, &id, &row, at))?;
+        review_of(u, &id, at)
+    })
+}
+
+/// Records that a notice was sent and/or acknowledged (dates `YYYY-MM-DD`, not in the future).
+pub fn notice_mark(
+    ctx: &Context,
+    session: &Session,
+    customer_ref: &str,
+    notice_id: &str,
+    sent_on: Option<&str>,
+    acknowledged_on: Option<&str>,
+) -> Result<ReviewView, AppError> {
+    let today = ctx.clock().now().date_naive();
+    let check = |field: &str, value: Option<&str>| -> Result<Option<String>, AppError> {
+        let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else { return Ok(None) };
+        let date = chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
+            .map_err(|_| CoreError::invalid(field, "is not a date (YYYY-MM-DD)"))?;
+        if date > today + Duration::days(1) {
+            return Err(CoreError::invalid(field, "cannot be in the future").into());
+        }
+        Ok(Some(date.to_string()))
+    };
+    let sent = check("sent_on", sent_on)?;
+    let acknowledged = check("acknowledged_on", acknowledged_on)?;
+    if sent.is_none() && acknowledged.is_none() {
+        return Err(CoreError::invalid("sent_on", "give the date it was sent or acknowledged").into());
+    }
+    session.with(ctx, |u| {
+        require_reviewer(u, "record notices")?;
+        let id = u.workspace.db().read(|c| store::customer_id(c, customer_ref))?;
+        let at = ctx.clock().now();
+        let me = u.actor.id.to_string();
+        u.workspace.db_mut().write(|tx| {
+            store::mark_notice(tx, &id, notice_id, sent.as_deref(), acknowledged.as_deref(), &me, at)
+        })?;
+        review_of(u, &id, at)
+    })
+}
+
+/// Writes a customer's stored file (evidence or notice PDF) to `path`, decrypted, atomically.
+pub fn evidence_export(
+    ctx: &Context,
+    session: &Session,
+    customer_ref: &str,
+    evidence_id: &str,
+    path: &Path,
+) -> Result<(), AppError> {
+    let (_, bytes) = evidence_content(ctx, session, customer_ref, evidence_id)?;
+    Ok(workbench_store::files::write_atomically(path, &bytes)?)
 }

@@ -363,3 +363,30 @@ fn officers_assign_items_and_the_assignee_gets_them_first() {
         Err(AppError::Forbidden(_))
     ));
 }
+
+#[test]
+fn a_notice_is_rendered_from_the_pack_kept_as_proof_and_its_dates_recorded() {
+    let w = setup();
+    let view = review::notice_issue(&w.ctx, &w.session, "C-3").expect("issue");
+    assert_eq!(view.notices.len(), 1);
+    let notice = &view.notices[0];
+    assert_eq!((notice.sent_on.as_deref(), notice.acknowledged_on.as_deref()), (None, None));
+    let (media, pdf) = review::evidence_content(&w.ctx, &w.session, "C-3", &notice.evidence_id).expect("pdf");
+    assert_eq!(media, "application/pdf");
+    assert!(pdf.starts_with(b"%PDF-"));
+
+    let err = review::notice_mark(&w.ctx, &w.session, "C-3", &notice.id, Some("2030-01-01"), None)
+        .expect_err("future");
+    assert!(err.to_string().contains("sent_on"), "{err}");
+    let err = review::notice_mark(&w.ctx, &w.session, "C-3", &notice.id, Some("28.11.2026"), None)
+        .expect_err("not a date");
+    assert!(err.to_string().contains("YYYY-MM-DD"), "{err}");
+    review::notice_mark(&w.ctx, &w.session, "C-3", &notice.id, Some("2026-11-28"), None).expect("sent");
+    let view =
+        review::notice_mark(&w.ctx, &w.session, "C-3", &notice.id, None, Some("2026-11-28")).expect("ack");
+    let notice = &view.notices[0];
+    assert_eq!(notice.sent_on.as_deref(), Some("2026-11-28"), "kept when only the acknowledgement is given");
+    assert_eq!(notice.acknowledged_on.as_deref(), Some("2026-11-28"));
+    // Another customer's notice is not reachable through this one.
+    assert!(review::notice_mark(&w.ctx, &w.session, "C-1", &notice.id, Some("2026-11-28"), None).is_err());
+}

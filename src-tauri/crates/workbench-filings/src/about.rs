@@ -4,7 +4,7 @@ use printpdf::{Mm, PdfPage};
 use workbench_core::AboutSheet;
 
 use crate::error::FilingError;
-use crate::layout::{A4, Face, new_document, pt, rule, save_deterministic};
+use crate::layout::{self, A4, Face, new_document, pt, rule, save_deterministic};
 
 const MARGIN_MM: f32 = 20.0;
 const LABEL_COLUMN_MM: f32 = 48.0;
@@ -44,8 +44,7 @@ pub fn render_about(sheet: &AboutSheet) -> Result<Vec<u8>, FilingError> {
 
     let footer =
         format!("Generated {} UTC · contains no customer data", sheet.generated_at.format("%Y-%m-%d %H:%M"));
-    ops.extend(rule(left, right, pt(MARGIN_MM) + 12.0, 0.6));
-    ops.extend(fonts.text(Face::Regular, 8.0, left, pt(MARGIN_MM), &footer));
+    ops.extend(layout::footer(&fonts, left, right, pt(MARGIN_MM), &footer));
 
     doc.pages.push(PdfPage::new(Mm(width), Mm(height), ops));
     Ok(save_deterministic(&doc))

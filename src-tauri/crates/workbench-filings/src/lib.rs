@@ -8,9 +8,11 @@ pub mod about;
 pub mod error;
 pub mod fonts;
 mod layout;
+pub mod notice;
 pub mod recovery;
 
 pub use about::render_about;
 pub use error::FilingError;
 pub use fonts::{FontReport, check_fonts};
+pub use notice::{CustomerNotice, render_notice};
 pub use recovery::{RecoverySheet, render_recovery_sheet};

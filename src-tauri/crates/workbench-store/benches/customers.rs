@@ -11,9 +11,9 @@
 use std::time::Instant;
 
 use chrono::{Duration, Utc};
-use workbench_store::review;
 use workbench_core::import::parse_customers;
 use workbench_store::customers::{self, Sort};
+use workbench_store::review;
 use workbench_store::{NewWorkspace, Workspace};
 
 const HEADER: &str = "customer_ref,kind,name,country,address_line1,address_line2,city,region,postal_code,emails,phones,us_person,reseller_ref,account_ref,payment_method,payment_last4,payment_source,risk_tier,opened_on";
@@ -99,8 +99,10 @@ fn main() {
             Ok(())
         })
         .expect("evidence rows");
-    let evidence_rows: i64 =
-        ws.db().read(|c| Ok(c.query_row("SELECT count(*) FROM customer_evidence", [], |r| r.get(0))?)).expect("count");
+    let evidence_rows: i64 = ws
+        .db()
+        .read(|c| Ok(c.query_row("SELECT count(*) FROM customer_evidence", [], |r| r.get(0))?))
+        .expect("count");
     let evidence_time = evidence_started.elapsed();
 
     // Take next: the most urgent free item, locked to the reviewer, in its own transaction
@@ -202,10 +204,7 @@ fn main() {
         takes[takes.len() / 2].as_secs_f64() * 1e3,
         take_p95.as_secs_f64() * 1e3
     );
-    println!(
-        "  queue: review screen reads of the taken item, p95 {:.2} ms",
-        screen_p95.as_secs_f64() * 1e3
-    );
+    println!("  queue: review screen reads of the taken item, p95 {:.2} ms", screen_p95.as_secs_f64() * 1e3);
     println!(
         "  ({} MB of CSV, {} audit events; {evidence_rows} evidence rows + checks added in {:.1} s)",
         text.len() / 1_000_000,

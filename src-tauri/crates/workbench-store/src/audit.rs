@@ -36,10 +36,10 @@ pub fn append(
     at: DateTime<Utc>,
     change: Change<'_>,
 ) -> Result<ChainedEvent, StoreError> {
+    // Cached statements: a bulk import appends one event per customer.
     let last: Option<(i64, String)> = tx
-        .query_row("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .prepare_cached("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let (seq, prev) = last.map_or((1, GENESIS.to_owned()), |(seq, hash)| (seq + 1, hash));
     let event = chain(
@@ -54,21 +54,21 @@ pub fn append(
             after: change.after.map(digest_hex),
         },
     );
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO audit_event (seq, at, actor, action, object, before, after, prev_hash, hash) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![
-            event.body.seq,
-            timestamp(&event.body.at),
-            event.body.actor,
-            event.body.action,
-            event.body.object,
-            event.body.before,
-            event.body.after,
-            event.prev_hash,
-            event.hash
-        ],
-    )?;
+    )?
+    .execute(params![
+        event.body.seq,
+        timestamp(&event.body.at),
+        event.body.actor,
+        event.body.action,
+        event.body.object,
+        event.body.before,
+        event.body.after,
+        event.prev_hash,
+        event.hash
+    ])?;
     if seq % CHECKPOINT_EVERY == 0 {
         insert_checkpoint(tx, seq, &event.hash, at, "interval")?;
     }

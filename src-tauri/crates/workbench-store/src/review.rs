@@ -377,11 +377,13 @@ pub fn evidence_of(
     Ok(out)
 }
 
-/// Whether evidence belongs to a customer (what the review screen may show).
+/// Whether a stored file belongs to a customer — attached evidence or one of its notices (what
+/// the review screen may show).
 pub fn evidence_belongs(conn: &Connection, customer_id: &str, evidence_id: &str) -> Result<bool, StoreError> {
     Ok(conn
         .query_row(
-            "SELECT 1 FROM customer_evidence WHERE customer_id = ?1 AND evidence_id = ?2",
+            "SELECT 1 FROM customer_evidence WHERE customer_id = ?1 AND evidence_id = ?2 \
+             UNION ALL SELECT 1 FROM customer_notice WHERE customer_id = ?1 AND evidence_id = ?2",
             params![customer_id, evidence_id],
             |_| Ok(()),
         )
@@ -745,4 +747,95 @@ pub fn close_item(tx: &Transaction<'_>, customer_id: &str, at: DateTime<Utc>) ->
         params![timestamp(&at), customer_id],
     )?;
     Ok(())
+}
+
+/// A customer notice as stored (R9).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NoticeRow {
+    /// Id.
+    pub id: String,
+    /// The rendered PDF in the vault.
+    pub evidence_id: String,
+    /// The pack whose text it carries.
+    pub pack_sha256: String,
+    /// Rendered.
+    pub rendered_at: String,
+    /// By.
+    pub rendered_by: String,
+    /// Sent to the customer on.
+    pub sent_on: Option<String>,
+    /// Acknowledged by the customer on.
+    pub acknowledged_on: Option<String>,
+}
+
+/// Records a rendered notice (its PDF already stored in the vault), audited.
+pub fn insert_notice(
+    tx: &Transaction<'_>,
+    customer_id: &str,
+    notice: &NoticeRow,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO customer_notice (id, customer_id, evidence_id, pack_sha256, rendered_at, rendered_by) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            notice.id,
+            customer_id,
+            notice.evidence_id,
+            notice.pack_sha256,
+            notice.rendered_at,
+            notice.rendered_by
+        ],
+    )?;
+    audit_change(
+        tx,
+        at,
+        &notice.rendered_by,
+        "notice.issue",
+        &format!("customer:{customer_id}"),
+        &notice.evidence_id,
+    )
+}
+
+/// Records when a notice was sent and/or acknowledged (a date already set is kept unless a new
+/// one is given), audited.
+pub fn mark_notice(
+    tx: &Transaction<'_>,
+    customer_id: &str,
+    notice_id: &str,
+    sent_on: Option<&str>,
+    acknowledged_on: Option<&str>,
+    actor: &str,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let changed = tx.execute(
+        "UPDATE customer_notice SET sent_on = coalesce(?1, sent_on), acknowledged_on = coalesce(?2, acknowledged_on) \
+         WHERE id = ?3 AND customer_id = ?4",
+        params![sent_on, acknowledged_on, notice_id, customer_id],
+    )?;
+    if changed == 0 {
+        return Err(StoreError::Conflict("no such notice for this customer".into()));
+    }
+    let after = format!("{}\u{1f}{}", sent_on.unwrap_or(""), acknowledged_on.unwrap_or(""));
+    audit_change(tx, at, actor, "notice.mark", &format!("notice:{notice_id}"), &after)
+}
+
+/// A customer's notices, oldest first.
+pub fn notices_of(conn: &Connection, customer_id: &str) -> Result<Vec<NoticeRow>, StoreError> {
+    let mut statement = conn.prepare(
+        "SELECT id, evidence_id, pack_sha256, rendered_at, rendered_by, sent_on, acknowledged_on \
+         FROM customer_notice WHERE customer_id = ?1 ORDER BY rendered_at, id",
+    )?;
+    let rows = statement.query_map([customer_id], |r| {
+        Ok(NoticeRow {
+            id: r.get(0)?,
+            evidence_id: r.get(1)?,
+            pack_sha256: r.get(2)?,
+            rendered_at: r.get(3)?,
+            rendered_by: r.get(4)?,
+            sent_on: r.get(5)?,
+            acknowledged_on: r.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }

@@ -95,6 +95,7 @@ export type { Method } from './bindings/Method';
 export type { Outcome } from './bindings/Outcome';
 export type { QueueListRow } from './bindings/QueueListRow';
 export type { RefusalReason } from './bindings/RefusalReason';
+export type { NoticeView } from './bindings/NoticeView';
 
 /** Facts for the About view (versions, credential store, workspace folder). */
 export const appInfo = () => ipc.call<AppInfo>('app_info');
@@ -200,3 +201,16 @@ export const evidenceAttach = (customerRef: string, element: Element | null) =>
 /** A file's bytes, decrypted in the backend and sent as raw bytes (kept in memory only). */
 export const evidenceContent = (customerRef: string, evidenceId: string) =>
 	ipc.call<ArrayBuffer>('evidence_content', { customerRef, evidenceId });
+/** Native save dialog, then a decrypted copy of a customer's file; false if cancelled. */
+export const evidenceSave = (customerRef: string, evidenceId: string, suggestedName: string) =>
+	ipc.call<boolean>('evidence_save', { customerRef, evidenceId, suggestedName });
+/** Issues the pack's notice (R9): rendered, kept in the vault as proof, recorded. */
+export const noticeIssue = (customerRef: string) =>
+	ipc.call<ReviewView>('notice_issue', { customerRef });
+/** Records when a notice was sent and/or acknowledged (YYYY-MM-DD). */
+export const noticeMark = (
+	customerRef: string,
+	noticeId: string,
+	sentOn: string | null,
+	acknowledgedOn: string | null
+) => ipc.call<ReviewView>('notice_mark', { customerRef, noticeId, sentOn, acknowledgedOn });

@@ -4,6 +4,9 @@
 import {
 	evidenceAttach,
 	evidenceContent,
+	evidenceSave,
+	noticeIssue,
+	noticeMark,
 	queueList,
 	queueNext,
 	queueRefresh,
@@ -42,6 +45,8 @@ class QueueState {
 	/** The evidence on show: an object URL over bytes held in memory only. */
 	evidenceId = $state<string | null>(null);
 	evidenceUrl = $state<string | null>(null);
+	/** A PDF's bytes (drawn by pdf.js; images use the object URL). */
+	evidenceBytes = $state<ArrayBuffer | null>(null);
 	evidenceType = $state<string>('');
 	zoom = $state(1);
 
@@ -228,19 +233,50 @@ class QueueState {
 		});
 	}
 
-	async showEvidence(id: string | null) {
+	/** Shows a stored file: attached evidence, or a notice's PDF (`mediaType` given). */
+	async showEvidence(id: string | null, mediaType?: string) {
 		if (this.evidenceUrl) URL.revokeObjectURL(this.evidenceUrl);
 		this.evidenceUrl = null;
+		this.evidenceBytes = null;
 		this.evidenceId = id;
 		this.zoom = 1;
 		const view = this.current;
-		const file = view?.evidence.find((e) => e.id === id);
-		if (!view || !file) return;
+		const type = mediaType ?? view?.evidence.find((e) => e.id === id)?.media_type;
+		if (!view || !id || !type) return;
 		try {
-			const bytes = await evidenceContent(view.customer_ref, file.id);
+			const bytes = await evidenceContent(view.customer_ref, id);
 			if (this.evidenceId !== id) return;
-			this.evidenceType = file.media_type;
-			this.evidenceUrl = URL.createObjectURL(new Blob([bytes], { type: file.media_type }));
+			this.evidenceType = type;
+			if (type === 'application/pdf') this.evidenceBytes = bytes;
+			else this.evidenceUrl = URL.createObjectURL(new Blob([bytes], { type }));
+		} catch (e) {
+			this.error = toIpcError(e).message;
+		}
+	}
+
+	/** R9: renders the pack's notice for the customer and shows it. */
+	async issueNotice() {
+		const view = this.current;
+		if (!view) return;
+		await this.run(async () => {
+			const next = await noticeIssue(view.customer_ref);
+			const added = next.notices[next.notices.length - 1];
+			if (added) queueMicrotask(() => this.showEvidence(added.evidence_id, 'application/pdf'));
+			return next;
+		}, `Notice issued to ${view.customer_ref}; the PDF is kept as proof.`);
+	}
+
+	async markNotice(noticeId: string, sentOn: string | null, acknowledgedOn: string | null) {
+		const view = this.current;
+		if (!view) return;
+		await this.run(() => noticeMark(view.customer_ref, noticeId, sentOn, acknowledgedOn));
+	}
+
+	async saveCopy(evidenceId: string, name: string) {
+		const view = this.current;
+		if (!view) return;
+		try {
+			if (await evidenceSave(view.customer_ref, evidenceId, name)) this.notice = `Saved ${name}.`;
 		} catch (e) {
 			this.error = toIpcError(e).message;
 		}
@@ -251,6 +287,7 @@ class QueueState {
 		this.rows = [];
 		this.current = null;
 		this.evidenceUrl = null;
+		this.evidenceBytes = null;
 		this.evidenceId = null;
 		this.health = null;
 		this.error = null;

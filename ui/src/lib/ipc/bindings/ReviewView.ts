@@ -4,6 +4,7 @@ import type { DecisionView } from "./DecisionView";
 import type { ElementRow } from "./ElementRow";
 import type { EvidenceView } from "./EvidenceView";
 import type { Method } from "./Method";
+import type { NoticeView } from "./NoticeView";
 import type { OwnerView } from "./OwnerView";
 import type { QueueListRow } from "./QueueListRow";
 import type { RefusalReason } from "./RefusalReason";
@@ -99,4 +100,8 @@ methods: Array<Method>,
 /**
  * Refusal reasons of the pack.
  */
-refusal_reasons: Array<RefusalReason>, };
+refusal_reasons: Array<RefusalReason>, 
+/**
+ * Notices given (R9).
+ */
+notices: Array<NoticeView>, };
