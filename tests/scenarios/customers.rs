@@ -302,3 +302,30 @@ fn a_customer_notice_is_issued_as_a_valid_pdf_with_the_packs_text_and_evidence_a
     assert!(!output.status.success(), "a CSV is not evidence");
     assert!(stderr(&output).contains("is not an image"), "{}", stderr(&output));
 }
+
+#[test]
+fn an_excel_workbook_imports_like_its_csv_with_real_date_cells() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (ws, pass) = crate::support::new_workspace(dir.path());
+    let cli =
+        |args: &[&str]| run(app().args(args).arg("--workspace").arg(&ws).arg("--passphrase-file").arg(&pass));
+    let xlsx = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/templates/customers.xlsx");
+    let output = cli(&["customers", "import", xlsx, "--dry-run"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("2 row(s), all good"), "{}", stdout(&output));
+    let output = cli(&["customers", "import", xlsx]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    // The same customers as the CSV template: importing that now clashes on every reference.
+    let csv = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/templates/customers.csv");
+    let output = cli(&["customers", "import", csv]);
+    assert!(!output.status.success());
+    let err = stderr(&output);
+    assert!(err.contains("row 2: customer_ref: is already in the workspace"), "{err}");
+    assert!(err.contains("row 3: account_ref: is already in the workspace"), "{err}");
+
+    let broken = dir.path().join("broken.xlsx");
+    std::fs::write(&broken, b"PK\x03\x04 truncated").expect("write");
+    let output = cli(&["customers", "import", broken.to_str().expect("utf-8")]);
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("this workbook cannot be read"), "{}", stderr(&output));
+}

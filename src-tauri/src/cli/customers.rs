@@ -13,9 +13,10 @@ use super::{fail, print_json, workspace};
 /// `customers` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum CustomersCommand {
-    /// Import customers from a CSV file, all or nothing; exit 1 listing every bad row.
+    /// Import customers from a CSV file or an Excel workbook (.xlsx, first sheet), all or
+    /// nothing; exit 1 listing every bad row.
     Import {
-        /// The customers CSV (columns in assets/templates/README.md).
+        /// The customers CSV or .xlsx (columns in assets/templates/README.md).
         file: PathBuf,
         /// A beneficial owners CSV (`customer_ref, name, country, ownership_pct, control, …`),
         /// stored with the customers in the same transaction.

@@ -331,8 +331,8 @@ pub async fn customers_import_check(
     state: State<'_, AppState>,
 ) -> Result<Option<workbench_app::customers::ImportReport>, ApiError> {
     let Some(file) = rfd::AsyncFileDialog::new()
-        .set_title("Import customers (CSV)")
-        .add_filter("CSV", &["csv"])
+        .set_title("Import customers (CSV or Excel)")
+        .add_filter("Customers", &["csv", "xlsx"])
         .pick_file()
         .await
     else {

@@ -1,4 +1,4 @@
-//! Customer use cases (R2–R6, R12, R13): import from CSV (dry run or all-or-nothing commit),
+//! Customer use cases (R2–R6, R12, R13): import from CSV or XLSX (dry run or all-or-nothing commit),
 //! the customer list, and the certification counts.
 
 use std::path::Path;
@@ -52,10 +52,12 @@ pub fn import_with(
     ips: Option<&Path>,
     dry_run: bool,
 ) -> Result<ImportReport, AppError> {
-    let read = |p: &Path| {
-        std::fs::read(p).map_err(|e| {
+    // CSV or the first sheet of an .xlsx workbook (converted to the same CSV).
+    let read = |p: &Path| -> Result<Vec<u8>, AppError> {
+        let bytes = std::fs::read(p).map_err(|e| {
             AppError::Store(workbench_store::StoreError::io(format!("reading {}", p.display()), e))
-        })
+        })?;
+        Ok(crate::table::as_csv(bytes)?)
     };
     let rows = parse_customers(&read(path)?);
     let log = ips.map(|p| read(p).map(|bytes| parse_ip_log(&bytes))).transpose()?;

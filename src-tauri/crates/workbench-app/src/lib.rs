@@ -23,6 +23,7 @@ mod test_bus;
 
 pub mod session;
 pub mod settings;
+pub mod table;
 pub mod workspace;
 
 pub use about::{AppInfo, KeyringInfo, app_info, export_about_pdf};
