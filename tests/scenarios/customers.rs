@@ -329,3 +329,30 @@ fn an_excel_workbook_imports_like_its_csv_with_real_date_cells() {
     assert!(!output.status.success());
     assert!(stderr(&output).contains("this workbook cannot be read"), "{}", stderr(&output));
 }
+
+#[test]
+fn closing_an_account_puts_its_retention_end_on_the_calendar_and_nothing_is_purgeable_yet() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (ws, pass) = crate::support::new_workspace(dir.path());
+    let cli =
+        |args: &[&str]| run(app().args(args).arg("--workspace").arg(&ws).arg("--passphrase-file").arg(&pass));
+    let template = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/templates/customers.csv");
+    assert!(cli(&["customers", "import", template]).status.success());
+    let output = cli(&["customers", "close", "A-000001", "--reason", "contract ended"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let output = cli(&["obligations", "--json"]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("json");
+    let r10: Vec<&serde_json::Value> = json["obligations"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter(|o| o["kind"] == "retention_expiry")
+        .collect();
+    assert_eq!(r10.len(), 1, "{json}");
+    assert_eq!(r10[0]["rid"], "R10");
+    let output = cli(&["retention"]);
+    assert!(stdout(&output).contains("No customer is past retention."), "{}", stdout(&output));
+    let output = cli(&["retention", "--purge", "C-000001"]);
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("C-000001 is not past retention"), "{}", stderr(&output));
+}

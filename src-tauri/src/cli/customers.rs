@@ -40,6 +40,14 @@ pub enum CustomersCommand {
         #[arg(long, value_name = "ELEMENT")]
         element: Option<String>,
     },
+    /// Close an account (R6); its records' retention clock (R10) starts.
+    Close {
+        /// The account's reference.
+        account_ref: String,
+        /// Why it is closed.
+        #[arg(long)]
+        reason: String,
+    },
     /// Issue the rule pack's customer notice (R9): rendered as a PDF, kept in the vault as proof,
     /// and written to --out.
     Notice {
@@ -68,6 +76,21 @@ pub fn run(ctx: &Context, command: &CustomersCommand, passphrase_file: Option<&P
         Err(e) => return fail(&e),
     };
     let (file, owners, ips, dry_run) = match command {
+        CustomersCommand::Close { account_ref, reason } => {
+            let request = workbench_app::retention::CloseAccount {
+                account_ref: account_ref.clone(),
+                reason: reason.clone(),
+            };
+            return match workbench_app::retention::account_close(ctx, &session, &request) {
+                Ok(()) => {
+                    println!(
+                        "{account_ref}: closed; its records are kept for the rule pack's retention period (R10)"
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&ApiError::from(e).message),
+            };
+        }
         CustomersCommand::Notice { customer_ref, out } => {
             let issued = workbench_app::review::notice_issue(ctx, &session, customer_ref).and_then(|view| {
                 let notice = view.notices.last().cloned().ok_or(workbench_app::AppError::Cancelled)?;
@@ -196,4 +219,55 @@ pub fn queue(ctx: &Context, args: &QueueArgs, passphrase_file: Option<&Path>) ->
         );
     }
     ExitCode::SUCCESS
+}
+
+/// Options of `retention`.
+#[derive(Debug, Args)]
+pub struct RetentionArgs {
+    /// Purge the records of these customers (each must be past retention).
+    #[arg(long, value_name = "REF", num_args = 1..)]
+    purge: Vec<String>,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn retention(ctx: &Context, args: &RetentionArgs, passphrase_file: Option<&Path>) -> ExitCode {
+    let session = match workspace::unlock(ctx, passphrase_file) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    if !args.purge.is_empty() {
+        // The acting officer confirms with their own passphrase.
+        let passphrase =
+            match super::secrets::passphrase(passphrase_file, "Officer passphrase to confirm the purge: ") {
+                Ok(p) => p,
+                Err(e) => return fail(&e),
+            };
+        return match workbench_app::retention::retention_purge(ctx, &session, &args.purge, &passphrase) {
+            Ok(n) => {
+                println!("purged the records of {n} customer(s); the audit keeps their digests");
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(&ApiError::from(e).message),
+        };
+    }
+    match workbench_app::retention::retention_list(ctx, &session) {
+        Ok(view) if args.json => print_json(&view),
+        Ok(view) => {
+            println!(
+                "Retention (R10): {} year(s) after closure or last access{}",
+                view.years,
+                if view.assumed { " (assumed)" } else { "" }
+            );
+            if view.candidates.is_empty() {
+                println!("No customer is past retention.");
+            }
+            for c in &view.candidates {
+                println!("{:<12} kept until {}  {}", c.customer_ref, c.retain_until, c.name);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&ApiError::from(e).message),
+    }
 }

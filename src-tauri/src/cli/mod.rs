@@ -73,6 +73,9 @@ enum Command {
     Customers(customers::CustomersCommand),
     /// The certification counts (R12, R13) computed from the records.
     Counts(customers::CountsArgs),
+    /// Record retention (R10): list the customers past retention, or purge their records
+    /// (`--purge REF…`, an officer's passphrase confirms; the audit keeps digests only).
+    Retention(customers::RetentionArgs),
     /// The verification queue: health (ready, asleep, second review, past SLA) and the items
     /// ready for review in working order.
     Queue(customers::QueueArgs),
@@ -115,6 +118,7 @@ fn run(command: Command, context: &Context, passphrase_file: Option<&std::path::
         Command::Customers(command) => customers::run(context, &command, passphrase_file),
         Command::Counts(args) => customers::counts(context, &args, passphrase_file),
         Command::Queue(args) => customers::queue(context, &args, passphrase_file),
+        Command::Retention(args) => customers::retention(context, &args, passphrase_file),
         Command::Rules(command) => obligations::rules(&command),
         Command::Obligations(args) => obligations::obligations(context, &args, passphrase_file),
         Command::RotateKey(args) => workspace::rotate_key(context, &args, passphrase_file),

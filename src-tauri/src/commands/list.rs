@@ -53,7 +53,10 @@ macro_rules! with_commands {
             evidence_content,
             evidence_save,
             notice_issue,
-            notice_mark
+            notice_mark,
+            retention_list,
+            retention_purge,
+            account_close
         )
     };
 }

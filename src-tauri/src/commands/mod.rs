@@ -519,3 +519,35 @@ pub fn notice_mark(
         acknowledged_on.as_deref(),
     )?)
 }
+
+/// Customers past record retention (R10).
+#[tauri::command]
+pub fn retention_list(
+    state: State<'_, AppState>,
+) -> Result<workbench_app::retention::RetentionView, ApiError> {
+    Ok(workbench_app::retention::retention_list(state.context(), state.session())?)
+}
+
+/// Purge customers past retention (officer, confirmed by passphrase); all or none.
+#[tauri::command]
+pub fn retention_purge(
+    state: State<'_, AppState>,
+    customer_refs: Vec<String>,
+    passphrase: String,
+) -> Result<usize, ApiError> {
+    Ok(workbench_app::retention::retention_purge(
+        state.context(),
+        state.session(),
+        &customer_refs,
+        &passphrase,
+    )?)
+}
+
+/// Close an account; its retention clock (R10) starts.
+#[tauri::command]
+pub fn account_close(
+    state: State<'_, AppState>,
+    request: workbench_app::retention::CloseAccount,
+) -> Result<(), ApiError> {
+    Ok(workbench_app::retention::account_close(state.context(), state.session(), &request)?)
+}

@@ -390,3 +390,57 @@ fn a_notice_is_rendered_from_the_pack_kept_as_proof_and_its_dates_recorded() {
     // Another customer's notice is not reachable through this one.
     assert!(review::notice_mark(&w.ctx, &w.session, "C-1", &notice.id, Some("2026-11-28"), None).is_err());
 }
+
+#[test]
+fn closing_starts_retention_and_an_officer_purges_once_it_has_run_out() {
+    use workbench_app::retention::{self, CloseAccount};
+    let w = setup();
+    let dir = tempfile::tempdir().expect("dir");
+    let scan = dir.path().join("scan.png");
+    std::fs::write(&scan, include_bytes!("../../../../assets/demo/id-card-specimen.png")).expect("write");
+    review::evidence_attach(&w.ctx, &w.session, "C-1", Some(Element::IdentityDocument), &scan)
+        .expect("attach");
+    review::notice_issue(&w.ctx, &w.session, "C-1").expect("notice");
+    let vault = w.ctx.data_dir().join("evidence");
+    assert_eq!(std::fs::read_dir(&vault).expect("vault").count(), 2);
+
+    let close = |account: &str| {
+        retention::account_close(
+            &w.ctx,
+            &w.session,
+            &CloseAccount { account_ref: account.into(), reason: "customer left".into() },
+        )
+    };
+    close("A-1").expect("closed");
+    assert!(close("A-1").is_err(), "closed is final");
+    let obligations = ob::obligations_list(&w.ctx, &w.session).expect("obligations");
+    let r10 =
+        obligations.obligations.iter().find(|o| o.kind == ObligationKind::RetentionExpiry).expect("R10");
+    assert_eq!(r10.due_date.to_string(), "2028-11-28", "two years (the pack's) after closure");
+    assert!(retention::retention_list(&w.ctx, &w.session).expect("list").candidates.is_empty());
+
+    w.clock.advance(chrono::Duration::days(2 * 365 + 2));
+    let due = retention::retention_list(&w.ctx, &w.session).expect("list");
+    let refs: Vec<&str> = due.candidates.iter().map(|c| c.customer_ref.as_str()).collect();
+    assert_eq!(refs, ["C-1"], "C-2 and C-3 are open");
+    assert_eq!(due.candidates[0].retain_until, "2028-11-28");
+
+    let err =
+        retention::retention_purge(&w.ctx, &w.session, &["C-1".into()], "wrong").expect_err("passphrase");
+    assert!(matches!(err, AppError::Store(_)), "{err}");
+    let err = retention::retention_purge(&w.ctx, &w.session, &["C-1".into(), "C-2".into()], OFFICER_PASS)
+        .expect_err("C-2 is not due");
+    assert!(err.to_string().contains("C-2 is not past retention"), "{err}");
+    assert!(review::review_get(&w.ctx, &w.session, "C-1").is_ok(), "nothing purged by a refused request");
+
+    assert_eq!(
+        retention::retention_purge(&w.ctx, &w.session, &["C-1".into()], OFFICER_PASS).expect("purge"),
+        1
+    );
+    assert!(review::review_get(&w.ctx, &w.session, "C-1").is_err(), "the record is gone");
+    assert_eq!(std::fs::read_dir(&vault).expect("vault").count(), 0, "its files too");
+    let page = customers::list(&w.ctx, &w.session, &customers::CustomerQuery::default()).expect("list");
+    assert_eq!(page.total, 2);
+    let chain = workbench_app::audit::verify(&w.ctx, &w.session).expect("verify");
+    assert!(chain.first_break.is_none(), "the chain still verifies after a purge");
+}

@@ -653,3 +653,91 @@ pub fn detail(conn: &Connection, id: &str) -> Result<Option<CustomerDetail>, Sto
         created_at,
     }))
 }
+
+/// A customer whose accounts are all closed, with the latest of their closing and last-access
+/// dates (R10 counts the retention period from it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RetentionRow {
+    /// Id.
+    pub id: String,
+    /// Reference.
+    pub customer_ref: String,
+    /// Name.
+    pub name: String,
+    /// The later of closure and last access, over every account (YYYY-MM-DD).
+    pub latest: String,
+}
+
+/// Customers whose every account is closed and whose latest closing or access date is before
+/// `before` (YYYY-MM-DD): the candidates for purging once retention has run out.
+pub fn closed_before(conn: &Connection, before: &str) -> Result<Vec<RetentionRow>, StoreError> {
+    let mut statement = conn.prepare(
+        "SELECT c.id, c.customer_ref, c.name, \
+           max(max(coalesce(a.closed_on, ''), coalesce(a.last_access_on, ''))) AS latest \
+         FROM customer c JOIN account a ON a.customer_id = c.id \
+         GROUP BY c.id \
+         HAVING count(*) = count(a.closed_on) AND latest < ?1 \
+         ORDER BY latest, c.customer_ref",
+    )?;
+    let rows = statement.query_map([before], |r| {
+        Ok(RetentionRow { id: r.get(0)?, customer_ref: r.get(1)?, name: r.get(2)?, latest: r.get(3)? })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Deletes every record of a customer (R10 purge) in `tx` and returns the ids of its vault
+/// files, for the caller to remove after the commit. The audit keeps one event with a digest of
+/// the record (`record_digest`), never the record.
+pub fn purge(
+    tx: &Transaction<'_>,
+    customer_id: &str,
+    record_digest: &[u8],
+    actor: &str,
+    at: DateTime<Utc>,
+) -> Result<Vec<String>, StoreError> {
+    let files: Vec<String> = {
+        let mut s = tx.prepare(
+            "SELECT evidence_id FROM customer_evidence WHERE customer_id = ?1 \
+             UNION SELECT evidence_id FROM customer_notice WHERE customer_id = ?1",
+        )?;
+        let rows = s.query_map([customer_id], |r| r.get(0))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    let subject = format!("customer:{customer_id}");
+    for sql in [
+        "DELETE FROM us_person_determination WHERE subject = ?2 \
+           OR subject IN (SELECT 'owner:' || id FROM beneficial_owner WHERE customer_id = ?1)",
+        "DELETE FROM element_check WHERE customer_id = ?1 AND ?2 IS NOT NULL",
+        "DELETE FROM customer_evidence WHERE customer_id = ?1 AND ?2 IS NOT NULL",
+        "DELETE FROM customer_notice WHERE customer_id = ?1 AND ?2 IS NOT NULL",
+        "DELETE FROM decision WHERE customer_id = ?1 AND ?2 IS NOT NULL",
+        "DELETE FROM queue_item WHERE customer_id = ?1 AND ?2 IS NOT NULL",
+        "DELETE FROM ip_access WHERE account_id IN (SELECT id FROM account WHERE customer_id = ?1) AND ?2 IS NOT NULL",
+        "DELETE FROM account_state_change WHERE account_id IN (SELECT id FROM account WHERE customer_id = ?1) AND ?2 IS NOT NULL",
+        "DELETE FROM account WHERE customer_id = ?1 AND ?2 IS NOT NULL",
+        "DELETE FROM beneficial_owner WHERE customer_id = ?1 AND ?2 IS NOT NULL",
+        "DELETE FROM customer_email WHERE customer_id = ?1 AND ?2 IS NOT NULL",
+        "DELETE FROM customer_phone WHERE customer_id = ?1 AND ?2 IS NOT NULL",
+    ] {
+        tx.execute(sql, params![customer_id, subject])?;
+    }
+    let mut delete_file = tx.prepare("DELETE FROM evidence WHERE id = ?1")?;
+    for id in &files {
+        delete_file.execute([id])?;
+    }
+    if tx.execute("DELETE FROM customer WHERE id = ?1", [customer_id])? == 0 {
+        return Err(StoreError::Conflict("no such customer".into()));
+    }
+    audit::append(
+        tx,
+        at,
+        Change {
+            actor,
+            action: "customer.purge",
+            object: &subject,
+            before: Some(record_digest),
+            after: None,
+        },
+    )?;
+    Ok(files)
+}

@@ -368,3 +368,12 @@ fn sync_dir(dir: &Path) {
         let _ = folder.sync_all();
     }
 }
+
+/// Removes vault files whose rows are gone (after a purge commits). A file that cannot be
+/// removed now is left for the sweep at the next open, which deletes files without a row.
+pub fn remove_files(ws: &Workspace, ids: &[String]) -> usize {
+    ids.iter()
+        .filter_map(|id| id.parse::<EvidenceId>().ok())
+        .filter(|id| std::fs::remove_file(vault_path(ws, *id)).is_ok())
+        .count()
+}

@@ -35,6 +35,8 @@ import type { QueuePage } from './bindings/QueuePage';
 import type { QueueShow } from './bindings/QueueShow';
 import type { ReviewView } from './bindings/ReviewView';
 import type { SecondReview } from './bindings/SecondReview';
+import type { RetentionView } from './bindings/RetentionView';
+import type { CloseAccount } from './bindings/CloseAccount';
 
 export { IpcError, toIpcError } from './client';
 export type {
@@ -96,6 +98,8 @@ export type { Outcome } from './bindings/Outcome';
 export type { QueueListRow } from './bindings/QueueListRow';
 export type { RefusalReason } from './bindings/RefusalReason';
 export type { NoticeView } from './bindings/NoticeView';
+export type { RetentionView, CloseAccount };
+export type { PurgeCandidate } from './bindings/PurgeCandidate';
 
 /** Facts for the About view (versions, credential store, workspace folder). */
 export const appInfo = () => ipc.call<AppInfo>('app_info');
@@ -214,3 +218,10 @@ export const noticeMark = (
 	sentOn: string | null,
 	acknowledgedOn: string | null
 ) => ipc.call<ReviewView>('notice_mark', { customerRef, noticeId, sentOn, acknowledgedOn });
+/** Customers past record retention (R10). */
+export const retentionList = () => ipc.call<RetentionView>('retention_list');
+/** Officers: purge customers past retention, confirmed by passphrase; all or none. */
+export const retentionPurge = (customerRefs: string[], passphrase: string) =>
+	ipc.call<number>('retention_purge', { customerRefs, passphrase });
+/** Closes an account; its retention clock (R10) starts. */
+export const accountClose = (request: CloseAccount) => ipc.call<null>('account_close', { request });

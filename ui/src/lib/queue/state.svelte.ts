@@ -282,6 +282,13 @@ class QueueState {
 		}
 	}
 
+	/** Re-reads the customer under review (after a change made elsewhere). */
+	async reload() {
+		const view = this.current;
+		if (!view) return;
+		await this.run(() => reviewGet(view.customer_ref));
+	}
+
 	reset() {
 		if (this.evidenceUrl) URL.revokeObjectURL(this.evidenceUrl);
 		this.rows = [];
