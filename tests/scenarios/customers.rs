@@ -289,6 +289,41 @@ fn a_customer_notice_is_issued_as_a_valid_pdf_with_the_packs_text_and_evidence_a
     assert!(text.contains("(R9)"), "{text}");
 
     let specimen = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/demo/id-card-specimen.png");
+    let output = cli(&["customers", "attach", "C-000001", specimen, "--element", "identity_document"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+
+    // The customer's file: a PDF and a JSON document.
+    let (file_pdf, file_json) = (dir.path().join("file.pdf"), dir.path().join("file.json"));
+    let output = cli(&[
+        "customers",
+        "export",
+        "C-000001",
+        "--pdf",
+        file_pdf.to_str().expect("utf-8"),
+        "--json",
+        file_json.to_str().expect("utf-8"),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    crate::support::tool("qpdf", &["--check", file_pdf.to_str().expect("utf-8")]);
+    let text = crate::support::tool("pdftotext", &[file_pdf.to_str().expect("utf-8"), "-"]);
+    for expected in [
+        "Customer file C-000001",
+        "Identifying information (R2)",
+        "Verification (R4)",
+        "Notices (R9)",
+        "id-card-specimen.png",
+        "Audit history",
+        "evidence.attach",
+    ] {
+        assert!(text.contains(expected), "{expected}: {text}");
+    }
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&file_json).expect("json")).expect("parse");
+    assert_eq!(json["format"], "cip-workbench/customer-file/1");
+    assert_eq!(json["customer"]["name"], "Müller Datentechnik GmbH");
+    assert_eq!(json["customer"]["notices"].as_array().map(Vec::len), Some(1));
+    assert!(json["audit"].as_array().is_some_and(|a| a.len() >= 3), "{}", json["audit"]);
+
     let output = cli(&["customers", "attach", "C-000002", specimen, "--element", "passport"]);
     assert!(!output.status.success());
     assert!(

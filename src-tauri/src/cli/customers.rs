@@ -40,6 +40,17 @@ pub enum CustomersCommand {
         #[arg(long, value_name = "ELEMENT")]
         element: Option<String>,
     },
+    /// Export one customer's file: a PDF to read or print and a JSON document with every value.
+    Export {
+        /// The customer's reference.
+        customer_ref: String,
+        /// Where to write the PDF.
+        #[arg(long, value_name = "FILE")]
+        pdf: PathBuf,
+        /// Where to write the JSON.
+        #[arg(long, value_name = "FILE")]
+        json: PathBuf,
+    },
     /// Close an account (R6); its records' retention clock (R10) starts.
     Close {
         /// The account's reference.
@@ -76,6 +87,15 @@ pub fn run(ctx: &Context, command: &CustomersCommand, passphrase_file: Option<&P
         Err(e) => return fail(&e),
     };
     let (file, owners, ips, dry_run) = match command {
+        CustomersCommand::Export { customer_ref, pdf, json } => {
+            return match workbench_app::review::customer_export(ctx, &session, customer_ref, pdf, json) {
+                Ok(()) => {
+                    println!("{customer_ref}: {} and {}", pdf.display(), json.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&ApiError::from(e).message),
+            };
+        }
         CustomersCommand::Close { account_ref, reason } => {
             let request = workbench_app::retention::CloseAccount {
                 account_ref: account_ref.clone(),

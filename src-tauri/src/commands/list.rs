@@ -56,7 +56,8 @@ macro_rules! with_commands {
             notice_mark,
             retention_list,
             retention_purge,
-            account_close
+            account_close,
+            customer_export
         )
     };
 }

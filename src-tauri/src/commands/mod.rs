@@ -551,3 +551,25 @@ pub fn account_close(
 ) -> Result<(), ApiError> {
     Ok(workbench_app::retention::account_close(state.context(), state.session(), &request)?)
 }
+
+/// Export one customer's file: a PDF where the user chooses (native dialog) and the JSON beside
+/// it (same name, `.json`). Returns the PDF's path; null when cancelled.
+#[tauri::command]
+pub async fn customer_export(
+    state: State<'_, AppState>,
+    customer_ref: String,
+) -> Result<Option<String>, ApiError> {
+    let Some(file) = rfd::AsyncFileDialog::new()
+        .set_title("Export the customer's file (PDF + JSON)")
+        .set_file_name(format!("customer-{customer_ref}.pdf"))
+        .add_filter("PDF", &["pdf"])
+        .save_file()
+        .await
+    else {
+        return Ok(None);
+    };
+    let pdf = file.path().to_path_buf();
+    let json = pdf.with_extension("json");
+    rv::customer_export(state.context(), state.session(), &customer_ref, &pdf, &json)?;
+    Ok(Some(pdf.display().to_string()))
+}

@@ -115,7 +115,6 @@ impl Fonts {
     }
 }
 
-/// Ops that draw a thin horizontal rule from `x1` to `x2` at height `y` (points).
 /// A hairline above a small line of text at the bottom margin of a page.
 pub(crate) fn footer(fonts: &Fonts, left: f32, right: f32, bottom: f32, text: &str) -> Vec<Op> {
     let mut ops = rule(left, right, bottom + 12.0, 0.6);
@@ -123,6 +122,7 @@ pub(crate) fn footer(fonts: &Fonts, left: f32, right: f32, bottom: f32, text: &s
     ops
 }
 
+/// Ops that draw a thin horizontal rule from `x1` to `x2` at height `y` (points).
 pub(crate) fn rule(x1: f32, x2: f32, y: f32, grey: f32) -> Vec<Op> {
     let point = |x: f32| LinePoint { p: Point { x: Pt(x), y: Pt(y) }, bezier: false };
     vec![

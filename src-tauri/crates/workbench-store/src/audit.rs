@@ -275,6 +275,29 @@ pub struct EventRow {
     pub hash: String,
 }
 
+fn event_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EventRow> {
+    Ok(EventRow {
+        seq: r.get(0)?,
+        at: r.get(1)?,
+        actor: r.get(2)?,
+        action: r.get(3)?,
+        object: r.get(4)?,
+        hash: r.get(5)?,
+        actor_name: r.get(6)?,
+    })
+}
+
+/// Every event about one object (`customer:<id>`), oldest first (a customer's history; scans
+/// the chain, which a rare export can afford).
+pub fn for_object(conn: &Connection, object: &str) -> Result<Vec<EventRow>, StoreError> {
+    let mut statement = conn.prepare(
+        "SELECT e.seq, e.at, e.actor, e.action, e.object, e.hash, a.name FROM audit_event e \
+         LEFT JOIN actor a ON a.id = e.actor WHERE e.object = ?1 ORDER BY e.seq",
+    )?;
+    let rows = statement.query_map([object], event_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// Lists events newest first, optionally only those whose action starts with `action_prefix`.
 pub fn list(
     conn: &Connection,
@@ -288,17 +311,7 @@ pub fn list(
          LEFT JOIN actor a ON a.id = e.actor WHERE e.action LIKE ?1 ESCAPE '\\' \
          ORDER BY e.seq DESC LIMIT ?2 OFFSET ?3",
     )?;
-    let rows = statement.query_map(params![pattern, limit, offset], |r| {
-        Ok(EventRow {
-            seq: r.get(0)?,
-            at: r.get(1)?,
-            actor: r.get(2)?,
-            action: r.get(3)?,
-            object: r.get(4)?,
-            hash: r.get(5)?,
-            actor_name: r.get(6)?,
-        })
-    })?;
+    let rows = statement.query_map(params![pattern, limit, offset], event_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 

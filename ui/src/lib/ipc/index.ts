@@ -225,3 +225,6 @@ export const retentionPurge = (customerRefs: string[], passphrase: string) =>
 	ipc.call<number>('retention_purge', { customerRefs, passphrase });
 /** Closes an account; its retention clock (R10) starts. */
 export const accountClose = (request: CloseAccount) => ipc.call<null>('account_close', { request });
+/** Native save dialog, then the customer's file as PDF + JSON (beside it); null if cancelled. */
+export const customerExport = (customerRef: string) =>
+	ipc.call<string | null>('customer_export', { customerRef });

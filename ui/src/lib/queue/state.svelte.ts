@@ -5,6 +5,7 @@ import {
 	evidenceAttach,
 	evidenceContent,
 	evidenceSave,
+	customerExport,
 	noticeIssue,
 	noticeMark,
 	queueList,
@@ -277,6 +278,18 @@ class QueueState {
 		if (!view) return;
 		try {
 			if (await evidenceSave(view.customer_ref, evidenceId, name)) this.notice = `Saved ${name}.`;
+		} catch (e) {
+			this.error = toIpcError(e).message;
+		}
+	}
+
+	/** Exports the customer's file as PDF + JSON. */
+	async exportFile() {
+		const view = this.current;
+		if (!view) return;
+		try {
+			const path = await customerExport(view.customer_ref);
+			if (path) this.notice = `Exported ${path} and its .json beside it.`;
 		} catch (e) {
 			this.error = toIpcError(e).message;
 		}
