@@ -17,6 +17,7 @@ macro_rules! with_commands {
             workspace_backup,
             workspace_restore,
             job_progress,
+            job_cancel,
             actor_list,
             actor_create,
             actor_switch,

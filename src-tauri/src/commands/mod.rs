@@ -344,16 +344,40 @@ pub async fn customers_import_check(
     Ok(Some(report))
 }
 
-/// Store the file checked by `customers_import_check`, all or nothing.
+/// Store the file checked by `customers_import_check`, all or nothing, as a job whose progress
+/// the status bar shows and which `job_cancel` stops (keeping nothing).
 #[tauri::command]
-pub fn customers_import_commit(
-    state: State<'_, AppState>,
+pub async fn customers_import_commit<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
 ) -> Result<workbench_app::customers::ImportReport, ApiError> {
+    let state = app.state::<AppState>();
     let path = state.pending_import().take().ok_or_else(|| ApiError {
         code: workbench_app::ErrorCode::InvalidInput,
         message: "choose and check a file first".into(),
     })?;
-    Ok(workbench_app::customers::import(state.context(), state.session(), &path, false)?)
+    let handle = app.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        let state = handle.state::<AppState>();
+        let job = state.jobs().start_cancellable("Importing");
+        workbench_app::customers::import_tracked(
+            state.context(),
+            state.session(),
+            &path,
+            None,
+            None,
+            false,
+            &mut |done, total| job.proceed(done, total),
+        )
+    })
+    .await
+    .map_err(|e| ApiError { code: workbench_app::ErrorCode::Internal, message: e.to_string() })?
+    .map_err(Into::into)
+}
+
+/// Ask the running job to stop (an import keeps nothing). False when none can be stopped.
+#[tauri::command]
+pub fn job_cancel(state: State<'_, AppState>) -> bool {
+    state.jobs().cancel()
 }
 
 /// The certification counts (R12, R13) for a calendar year.

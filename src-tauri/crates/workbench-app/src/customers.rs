@@ -52,6 +52,20 @@ pub fn import_with(
     ips: Option<&Path>,
     dry_run: bool,
 ) -> Result<ImportReport, AppError> {
+    import_tracked(ctx, session, path, owners, ips, dry_run, &mut |_, _| true)
+}
+
+/// [`import_with`], reporting `progress(rows stored, rows in all)` as it stores; when
+/// `progress` returns `false` the import stops and nothing is kept ([`AppError::Cancelled`]).
+pub fn import_tracked(
+    ctx: &Context,
+    session: &Session,
+    path: &Path,
+    owners: Option<&Path>,
+    ips: Option<&Path>,
+    dry_run: bool,
+    progress: &mut dyn FnMut(u64, u64) -> bool,
+) -> Result<ImportReport, AppError> {
     // CSV or the first sheet of an .xlsx workbook (converted to the same CSV).
     let read = |p: &Path| -> Result<Vec<u8>, AppError> {
         let bytes = std::fs::read(p).map_err(|e| {
@@ -111,7 +125,9 @@ pub fn import_with(
         // One transaction for both files; any problem rolls all of it back and is reported by
         // row. A dry run always rolls back.
         let outcome = u.workspace.db_mut().write(|tx| {
-            let problems = match store::insert_imported(tx, &rows, &by, at)? {
+            let total = rows.len() as u64;
+            let mut report = |done: usize| progress(done as u64, total);
+            let problems = match store::insert_imported_with(tx, &rows, &by, at, &mut report)? {
                 Err(clashes) => clashes,
                 Ok(_) => match store::insert_owners(tx, &owner_rows, &by, at)? {
                     Err(unknown) => unknown
@@ -140,6 +156,7 @@ pub fn import_with(
             Err(workbench_store::StoreError::Rejected(problems)) => {
                 Ok(ImportReport { rows: good, errors: problems, warnings, dry_run, stored: 0 })
             }
+            Err(workbench_store::StoreError::Cancelled) => Err(AppError::Cancelled),
             Err(other) => Err(other.into()),
         }
     })

@@ -75,6 +75,7 @@ impl AppError {
             Self::Store(StoreError::Io { .. } | StoreError::MissingFolder(_)) => ErrorCode::Io,
             Self::Store(StoreError::NoWorkspace(_)) => ErrorCode::NoWorkspace,
             Self::Store(StoreError::Conflict(_)) => ErrorCode::InvalidInput,
+            Self::Store(StoreError::Cancelled) => ErrorCode::Cancelled,
             Self::Store(_) => ErrorCode::Storage,
             Self::Filing(_) => ErrorCode::Rendering,
             Self::Cancelled => ErrorCode::Cancelled,

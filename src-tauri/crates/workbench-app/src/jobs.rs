@@ -1,9 +1,11 @@
-//! Progress of the one long job that may run at a time (backup, restore), for the status bar.
+//! Progress of the one long job that may run at a time (backup, restore, import), for the
+//! status bar; an import can be cancelled.
 //!
 //! The job reports through [`Jobs::reporter`]; the UI polls [`Jobs::current`]. Polling keeps the
 //! capability minimal (no event permissions) and needs no lock on the workspace session.
 
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
 use ts_rs::TS;
@@ -20,12 +22,15 @@ pub struct JobProgress {
     /// Units in all.
     #[ts(type = "number")]
     pub total: u64,
+    /// The job stops (keeping nothing) when asked to.
+    pub cancellable: bool,
 }
 
 /// The current job, if any.
 #[derive(Debug, Default)]
 pub struct Jobs {
     current: Mutex<Option<JobProgress>>,
+    cancel: AtomicBool,
 }
 
 impl Jobs {
@@ -36,8 +41,27 @@ impl Jobs {
 
     /// Starts a job named `label`; the returned guard ends it when dropped (even on error).
     pub fn start(&self, label: &str) -> JobGuard<'_> {
-        *self.lock() = Some(JobProgress { label: label.to_owned(), done: 0, total: 0 });
+        self.begin(label, false)
+    }
+
+    /// Starts a job that [`Jobs::cancel`] can stop.
+    pub fn start_cancellable(&self, label: &str) -> JobGuard<'_> {
+        self.begin(label, true)
+    }
+
+    fn begin(&self, label: &str, cancellable: bool) -> JobGuard<'_> {
+        self.cancel.store(false, Ordering::SeqCst);
+        *self.lock() = Some(JobProgress { label: label.to_owned(), done: 0, total: 0, cancellable });
         JobGuard { jobs: self }
+    }
+
+    /// Asks the running job to stop; returns whether a cancellable job was running.
+    pub fn cancel(&self) -> bool {
+        let cancellable = self.lock().as_ref().is_some_and(|j| j.cancellable);
+        if cancellable {
+            self.cancel.store(true, Ordering::SeqCst);
+        }
+        cancellable
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Option<JobProgress>> {
@@ -59,6 +83,12 @@ impl JobGuard<'_> {
             job.total = total;
         }
     }
+
+    /// Records progress and says whether to go on (false once cancelled).
+    pub fn proceed(&self, done: u64, total: u64) -> bool {
+        self.report(done, total);
+        !self.jobs.cancel.load(Ordering::SeqCst)
+    }
 }
 
 impl Drop for JobGuard<'_> {
@@ -78,8 +108,27 @@ mod tests {
         {
             let guard = jobs.start("Backing up");
             guard.report(5, 10);
-            assert_eq!(jobs.current(), Some(JobProgress { label: "Backing up".into(), done: 5, total: 10 }));
+            assert_eq!(
+                jobs.current(),
+                Some(JobProgress { label: "Backing up".into(), done: 5, total: 10, cancellable: false })
+            );
+            assert!(!jobs.cancel(), "a backup cannot be cancelled");
+            assert!(guard.proceed(6, 10));
         }
         assert_eq!(jobs.current(), None, "dropping the guard ends the job");
+    }
+
+    #[test]
+    fn a_cancellable_job_stops_when_asked_and_the_next_one_starts_fresh() {
+        let jobs = Jobs::default();
+        {
+            let guard = jobs.start_cancellable("Importing");
+            assert!(guard.proceed(1, 10));
+            assert!(jobs.cancel());
+            assert!(!guard.proceed(2, 10), "cancelled");
+        }
+        assert!(!jobs.cancel(), "nothing runs");
+        let guard = jobs.start_cancellable("Importing");
+        assert!(guard.proceed(1, 10), "a new job is not born cancelled");
     }
 }

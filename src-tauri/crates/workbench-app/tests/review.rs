@@ -444,3 +444,27 @@ fn closing_starts_retention_and_an_officer_purges_once_it_has_run_out() {
     let chain = workbench_app::audit::verify(&w.ctx, &w.session).expect("verify");
     assert!(chain.first_break.is_none(), "the chain still verifies after a purge");
 }
+
+#[test]
+fn a_cancelled_import_keeps_nothing() {
+    let w = setup();
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("many.csv");
+    let header = CUSTOMERS.lines().next().expect("header");
+    let rows: Vec<String> = (0..1200)
+        .map(|i| format!("M-{i},individual,Person {i},FR,1 Rue A,,Paris,,75001,p{i}@example.com,+33 1 23 45 67 89,no,,MA-{i},card,4242,Banque,low,2026-01-01"))
+        .collect();
+    std::fs::write(&file, format!("{header}\n{}\n", rows.join("\n"))).expect("write");
+    let mut seen = Vec::new();
+    let err = customers::import_tracked(&w.ctx, &w.session, &file, None, None, false, &mut |done, total| {
+        seen.push((done, total));
+        done < 500
+    })
+    .expect_err("cancelled");
+    assert!(matches!(err, AppError::Cancelled), "{err}");
+    assert_eq!(seen, [(0, 1200), (500, 1200)]);
+    let page = customers::list(&w.ctx, &w.session, &customers::CustomerQuery::default()).expect("list");
+    assert_eq!(page.total, 3, "only the customers from before");
+    let queue = review::queue_list(&w.ctx, &w.session, QueueShow::Ready, 10, 0).expect("queue");
+    assert_eq!(queue.total, 3);
+}

@@ -44,6 +44,22 @@ pub fn insert_imported(
     actor: &str,
     at: DateTime<Utc>,
 ) -> Result<Result<usize, Vec<RowError>>, StoreError> {
+    insert_imported_with(tx, rows, actor, at, &mut |_| true)
+}
+
+/// How often a long import reports progress (and may be cancelled), in rows.
+pub const PROGRESS_EVERY: usize = 500;
+
+/// [`insert_imported`], calling `progress(rows stored)` every [`PROGRESS_EVERY`] rows; when it
+/// returns `false` the import stops with [`StoreError::Cancelled`] (the caller's transaction
+/// then rolls back: nothing is kept).
+pub fn insert_imported_with(
+    tx: &Transaction<'_>,
+    rows: &[ImportedCustomer],
+    actor: &str,
+    at: DateTime<Utc>,
+    progress: &mut dyn FnMut(usize) -> bool,
+) -> Result<Result<usize, Vec<RowError>>, StoreError> {
     let clashes = clashes(tx, rows)?;
     if !clashes.is_empty() {
         return Ok(Err(clashes));
@@ -66,7 +82,10 @@ pub fn insert_imported(
         "INSERT INTO account_state_change (account_id, at, from_state, to_state, actor, reason) \
          VALUES (?1, ?2, NULL, 'applicant', ?3, 'imported')",
     )?;
-    for r in rows {
+    for (n, r) in rows.iter().enumerate() {
+        if n % PROGRESS_EVERY == 0 && !progress(n) {
+            return Err(StoreError::Cancelled);
+        }
         let c = &r.customer.0;
         let id = CustomerId::new().to_string();
         let account_id = EventId::new().to_string();

@@ -99,6 +99,9 @@ pub enum StoreError {
     /// The change conflicts with what is stored.
     #[error("{0}")]
     Conflict(String),
+    /// The user cancelled a long write; its transaction was rolled back, nothing was kept.
+    #[error("cancelled; nothing was stored")]
+    Cancelled,
     /// An import was refused row by row; the transaction was rolled back.
     #[error("{} row problem(s); nothing was stored", .0.len())]
     Rejected(Vec<workbench_core::import::RowError>),

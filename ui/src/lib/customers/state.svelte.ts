@@ -10,6 +10,7 @@ import {
 	type ImportReport
 } from '$lib/ipc';
 import { onLock } from '$lib/workspace/state.svelte';
+import { jobs } from '$lib/shell/jobs.svelte';
 
 const PAGE = 100;
 
@@ -72,12 +73,15 @@ class CustomersState {
 	async commit() {
 		this.importing = true;
 		try {
-			const report = await customersImportCommit();
+			const report = await jobs.track(() => customersImportCommit());
 			this.check = report.errors.length > 0 ? report : null;
 			if (report.errors.length === 0) this.notice = `Imported ${report.stored} customer(s).`;
 			await this.load();
 		} catch (e) {
-			this.error = toIpcError(e).message;
+			const error = toIpcError(e);
+			this.error =
+				error.code === 'cancelled' ? 'Import cancelled: nothing was imported.' : error.message;
+			if (error.code === 'cancelled') this.check = null;
 		} finally {
 			this.importing = false;
 		}

@@ -126,6 +126,8 @@ export const workspaceRestore = (request: UnlockRequest) =>
 	ipc.call<WorkspaceStatus | null>('workspace_restore', { request });
 /** The long job running (backup, restore), if any. */
 export const jobProgress = () => ipc.call<JobProgress | null>('job_progress');
+/** Asks the running job to stop (an import keeps nothing); false when none can be stopped. */
+export const jobCancel = () => ipc.call<boolean>('job_cancel');
 export const workspaceChangePassphrase = (newPassphrase: string) =>
 	ipc.call<null>('workspace_change_passphrase', { newPassphrase });
 /** Re-encrypts under a new data key (confirmed by the passphrase); a new recovery code comes back. */

@@ -1,8 +1,13 @@
 // Runs a long backend job while polling its progress for the status bar.
-import { jobProgress, type JobProgress } from '$lib/ipc';
+import { jobCancel, jobProgress, type JobProgress } from '$lib/ipc';
 
 class JobState {
 	current = $state<JobProgress | null>(null);
+
+	/** Asks the running job to stop (an import keeps nothing). */
+	async cancel() {
+		await jobCancel().catch(() => false);
+	}
 
 	/** Runs `work`, polling progress every 250 ms until it settles. */
 	async track<T>(work: () => Promise<T>): Promise<T> {

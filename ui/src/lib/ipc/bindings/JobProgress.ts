@@ -15,4 +15,8 @@ done: number,
 /**
  * Units in all.
  */
-total: number, };
+total: number, 
+/**
+ * The job stops (keeping nothing) when asked to.
+ */
+cancellable: boolean, };
