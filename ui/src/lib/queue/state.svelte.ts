@@ -202,14 +202,18 @@ class QueueState {
 		return ok;
 	}
 
-	async determine(status: 'yes' | 'no' | 'undetermined', reason: string) {
+	async determine(
+		status: 'yes' | 'no' | 'undetermined',
+		reason: string,
+		ownerId: string | null = null
+	) {
 		const view = this.current;
 		if (!view) return false;
 		let ok = false;
 		await this.run(async () => {
 			const next = await reviewUsPerson({
 				customer_ref: view.customer_ref,
-				owner_id: null,
+				owner_id: ownerId,
 				status,
 				reason,
 				evidence_id: this.evidenceId
@@ -281,6 +285,11 @@ class QueueState {
 		} catch (e) {
 			this.error = toIpcError(e).message;
 		}
+	}
+
+	/** Opens any customer's review screen (read only unless the item is taken). */
+	async openCustomer(customerRef: string) {
+		await this.run(() => reviewGet(customerRef));
 	}
 
 	/** Exports the customer's file as PDF + JSON. */
