@@ -35,6 +35,22 @@ pub fn run_gui(context: workbench_app::Context) -> anyhow::Result<()> {
             tracing::info!(watchers, "watching for screen lock and sleep");
             Ok(())
         })
+        .on_window_event(|window, event| {
+            // Files dropped on the window: the paths stay in the backend; the page only hears
+            // how many arrived and asks to attach them to the customer on screen.
+            if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
+                let count = paths.len();
+                *window.state::<AppState>().dropped() = paths.clone();
+                if let Some(webview) = window.get_webview_window("main") {
+                    let script = format!(
+                        "window.dispatchEvent(new CustomEvent('cipw-files-dropped', {{ detail: {count} }}))"
+                    );
+                    if let Err(e) = webview.eval(&script) {
+                        tracing::warn!(error = %e, "could not tell the page about dropped files");
+                    }
+                }
+            }
+        })
         .run(tauri::generate_context!())
         .map_err(|e| anyhow::anyhow!("the window could not start: {e}"))
 }

@@ -11,6 +11,8 @@ pub struct AppState {
     jobs: Jobs,
     /// The file the user chose for an import, checked (dry run) and awaiting "Import".
     pending_import: std::sync::Mutex<Option<std::path::PathBuf>>,
+    /// Files last dropped on the window (from the OS's drop event, never from the page).
+    dropped: std::sync::Mutex<Vec<std::path::PathBuf>>,
 }
 
 impl AppState {
@@ -21,6 +23,7 @@ impl AppState {
             session: Session::default(),
             jobs: Jobs::default(),
             pending_import: Default::default(),
+            dropped: Default::default(),
         }
     }
 
@@ -37,6 +40,11 @@ impl AppState {
     /// The import file chosen in the native dialog, kept here so the UI never sends a path.
     pub fn pending_import(&self) -> std::sync::MutexGuard<'_, Option<std::path::PathBuf>> {
         self.pending_import.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The files last dropped on the window, kept here so the UI never sends a path.
+    pub fn dropped(&self) -> std::sync::MutexGuard<'_, Vec<std::path::PathBuf>> {
+        self.dropped.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The use-case context (workspace folder, clock).

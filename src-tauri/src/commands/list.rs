@@ -58,7 +58,8 @@ macro_rules! with_commands {
             retention_list,
             retention_purge,
             account_close,
-            customer_export
+            customer_export,
+            evidence_attach_dropped
         )
     };
 }

@@ -597,3 +597,14 @@ pub async fn customer_export(
     rv::customer_export(state.context(), state.session(), &customer_ref, &pdf, &json)?;
     Ok(Some(pdf.display().to_string()))
 }
+
+/// Attach the files last dropped on the window to a customer (all checked first).
+#[tauri::command]
+pub fn evidence_attach_dropped(
+    state: State<'_, AppState>,
+    customer_ref: String,
+    element: Option<workbench_core::verification::Element>,
+) -> Result<ReviewView, ApiError> {
+    let paths = std::mem::take(&mut *state.dropped());
+    Ok(rv::evidence_attach_all(state.context(), state.session(), &customer_ref, element, &paths)?)
+}

@@ -1053,6 +1053,40 @@ pub fn evidence_attach(
     })
 }
 
+/// Attaches several files at once (a drag and drop): every file is checked first and one that
+/// is not an image or PDF refuses the whole drop, naming it; then each is stored.
+pub fn evidence_attach_all(
+    ctx: &Context,
+    session: &Session,
+    customer_ref: &str,
+    element: Option<Element>,
+    paths: &[std::path::PathBuf],
+) -> Result<ReviewView, AppError> {
+    if paths.is_empty() {
+        return Err(CoreError::invalid("files", "drop one or more files").into());
+    }
+    for path in paths {
+        let name =
+            path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+        let mut head = [0u8; 512];
+        let read = std::fs::File::open(path)
+            .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
+            .map_err(|e| AppError::Store(StoreError::io(format!("reading {name}"), e)))?;
+        if media_type_of(&head[..read]).is_none() {
+            return Err(CoreError::invalid(
+                "files",
+                format!("{name} is not an image or a PDF; nothing was attached"),
+            )
+            .into());
+        }
+    }
+    let mut view = None;
+    for path in paths {
+        view = Some(evidence_attach(ctx, session, customer_ref, element, path)?);
+    }
+    view.ok_or_else(|| CoreError::invalid("files", "drop one or more files").into())
+}
+
 /// A file's plaintext and media type, decrypted for the review screen (never written to disk).
 pub fn evidence_content(
     ctx: &Context,

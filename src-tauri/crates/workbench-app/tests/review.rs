@@ -468,3 +468,34 @@ fn a_cancelled_import_keeps_nothing() {
     let queue = review::queue_list(&w.ctx, &w.session, QueueShow::Ready, 10, 0).expect("queue");
     assert_eq!(queue.total, 3);
 }
+
+#[test]
+fn dropped_files_are_all_checked_before_any_is_attached() {
+    let w = setup();
+    let dir = tempfile::tempdir().expect("dir");
+    let card = dir.path().join("card.png");
+    let extract = dir.path().join("extract.png");
+    let notes = dir.path().join("notes.txt");
+    std::fs::write(&card, include_bytes!("../../../../assets/demo/id-card-specimen.png")).expect("write");
+    std::fs::write(&extract, include_bytes!("../../../../assets/demo/register-extract-specimen.png"))
+        .expect("write");
+    std::fs::write(&notes, "not evidence").expect("write");
+
+    let err =
+        review::evidence_attach_all(&w.ctx, &w.session, "C-3", None, &[card.clone(), notes, extract.clone()])
+            .expect_err("a text file in the drop");
+    assert!(err.to_string().contains("notes.txt is not an image or a PDF; nothing was attached"), "{err}");
+    assert!(review::review_get(&w.ctx, &w.session, "C-3").expect("view").evidence.is_empty());
+
+    let view = review::evidence_attach_all(
+        &w.ctx,
+        &w.session,
+        "C-3",
+        Some(Element::IdentityDocument),
+        &[card, extract],
+    )
+    .expect("both");
+    let names: Vec<&str> = view.evidence.iter().map(|e| e.original_name.as_str()).collect();
+    assert_eq!(names, ["card.png", "extract.png"]);
+    assert!(review::evidence_attach_all(&w.ctx, &w.session, "C-3", None, &[]).is_err());
+}

@@ -230,3 +230,6 @@ export const accountClose = (request: CloseAccount) => ipc.call<null>('account_c
 /** Native save dialog, then the customer's file as PDF + JSON (beside it); null if cancelled. */
 export const customerExport = (customerRef: string) =>
 	ipc.call<string | null>('customer_export', { customerRef });
+/** Attaches the files last dropped on the window (the backend holds their paths). */
+export const evidenceAttachDropped = (customerRef: string, element: Element | null) =>
+	ipc.call<ReviewView>('evidence_attach_dropped', { customerRef, element });

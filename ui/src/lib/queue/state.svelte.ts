@@ -3,6 +3,7 @@
 // returns the refreshed review screen; nothing here is persisted in the WebView.
 import {
 	evidenceAttach,
+	evidenceAttachDropped,
 	evidenceContent,
 	evidenceSave,
 	customerExport,
@@ -236,6 +237,22 @@ class QueueState {
 			}
 			return next;
 		});
+	}
+
+	/** Attaches the files just dropped on the window to the customer on screen. */
+	async attachDropped(count: number) {
+		const view = this.current;
+		if (!view) {
+			this.error = 'Open a customer first, then drop its evidence on the window.';
+			return;
+		}
+		const element: Element | null = view.elements[this.element]?.element ?? null;
+		await this.run(async () => {
+			const next = await evidenceAttachDropped(view.customer_ref, element);
+			const added = next.evidence[next.evidence.length - 1];
+			if (added) queueMicrotask(() => this.showEvidence(added.id));
+			return next;
+		}, `${count} file(s) attached to ${view.customer_ref}.`);
 	}
 
 	/** Shows a stored file: attached evidence, or a notice's PDF (`mediaType` given). */
