@@ -88,7 +88,15 @@ const ENTITY_SUFFIX: [&str; 12] =
     ["GmbH", "SARL", "株式会社", "ООО", "Α.Ε.", "Ltda.", "Pvt Ltd", "Ltd", "Ltd", "有限公司", "A.Ş.", "Inc."];
 
 /// A deterministic synthetic customer (the same `i` always gives the same person).
+/// The networks' published test numbers (not real cards); card customers cycle through them, so
+/// the same card appears on several demo customers — the fingerprint's red flag on screen.
+const TEST_CARDS: [&str; 5] =
+    ["4242424242424242", "5555555555554444", "378282246310005", "6011111111111117", "3530111333300000"];
+
 fn synthetic(i: usize, opened_on: NaiveDate) -> Result<ImportedCustomer, AppError> {
+    let card = i.is_multiple_of(3)
+        .then(|| workbench_core::card::CardNumber::parse(TEST_CARDS[(i / 3) % TEST_CARDS.len()]).ok())
+        .flatten();
     let (country, city, street, given, family, phone) = PLACES[i % PLACES.len()];
     let pick = (i / PLACES.len()) % 3;
     let entity = i.is_multiple_of(3);
@@ -125,8 +133,9 @@ fn synthetic(i: usize, opened_on: NaiveDate) -> Result<ImportedCustomer, AppErro
         account_ref: format!("A-{:06}", i + 1),
         payment: Payment {
             method: ["card", "wire", "invoice"][i % 3].to_owned(),
-            last4: if entity { format!("{:04}", i % 10_000) } else { String::new() },
+            last4: card.as_ref().map_or_else(String::new, |c| c.last4().to_owned()),
             source: "Example Bank".to_owned(),
+            network: card.as_ref().map_or_else(String::new, |c| c.network().to_owned()),
         },
     };
     Ok(ImportedCustomer {
@@ -134,6 +143,7 @@ fn synthetic(i: usize, opened_on: NaiveDate) -> Result<ImportedCustomer, AppErro
         customer: customer.validate()?,
         reseller_ref: i.is_multiple_of(9).then(|| format!("R-{:02}", i % 5 + 1)),
         opened_on,
+        card,
     })
 }
 

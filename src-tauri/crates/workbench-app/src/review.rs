@@ -549,7 +549,9 @@ fn summaries(d: &CustomerDetail, evidence: &[EvidenceView], threshold: f64) -> V
             } else {
                 format!(" ••{}", a.payment_last4)
             };
-            format!("{}{last4} · {}", a.payment_method, a.payment_source)
+            let network =
+                if a.payment_network.is_empty() { String::new() } else { format!(" {}", a.payment_network) };
+            format!("{}{network}{last4} · {}", a.payment_method, a.payment_source)
         },
     );
     let documents = evidence.iter().filter(|e| e.element == Element::IdentityDocument.code()).count();
@@ -646,8 +648,17 @@ fn review_of(u: &Unlocked, customer_id: &str, now: DateTime<Utc>) -> Result<Revi
                 method: check.map(|c| c.method),
                 reviewer: check.map(|c| actor_name(u, &c.reviewer)),
                 at: check.map(|c| c.at.clone()),
-                warning: (element == Element::BeneficialOwners && !owner_warning.is_empty())
-                    .then(|| owner_warning.join("; ")),
+                warning: match element {
+                    Element::BeneficialOwners if !owner_warning.is_empty() => Some(owner_warning.join("; ")),
+                    Element::Payment => detail
+                        .accounts
+                        .iter()
+                        .map(|a| a.same_card_customers)
+                        .max()
+                        .filter(|n| *n > 0)
+                        .map(|n| format!("the same card is on the accounts of {n} other customer(s)")),
+                    _ => None,
+                },
             }
         })
         .collect();

@@ -499,3 +499,70 @@ fn dropped_files_are_all_checked_before_any_is_attached() {
     assert_eq!(names, ["card.png", "extract.png"]);
     assert!(review::evidence_attach_all(&w.ctx, &w.session, "C-3", None, &[]).is_err());
 }
+
+#[test]
+fn a_card_number_gives_last_four_network_and_a_shared_card_flag_but_is_never_stored() {
+    let w = setup();
+    let dir = tempfile::tempdir().expect("dir");
+    let header = format!("{},payment_card", CUSTOMERS.lines().next().expect("header"));
+    let row = |n: u32, card: &str, last4: &str| {
+        format!(
+            "K-{n},individual,Card Holder {n},FR,1 Rue A,,Paris,,75001,k{n}@example.com,+33 1 23 45 67 89,no,,KA-{n},card,{last4},Banque,low,2026-01-01,{card}"
+        )
+    };
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        format!("{header}\n{}\n{}\n", row(1, "4242 4242 4242 4241", ""), row(2, "4242424242424242", "1111")),
+    )
+    .expect("write");
+    let report = customers::import(&w.ctx, &w.session, &bad, false).expect("checked");
+    let errors: Vec<String> = report.errors.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        errors,
+        [
+            "row 2: payment_card: is not a card number (the check digit does not match)",
+            "row 3: payment_last4: does not match the last four digits of payment_card"
+        ]
+    );
+    assert!(errors.iter().all(|e| !e.contains("4242424242")), "the number is never echoed");
+
+    let good = dir.path().join("good.csv");
+    std::fs::write(
+        &good,
+        format!(
+            "{header}\n{}\n{}\n{}\n",
+            row(1, "4242 4242 4242 4242", ""),
+            row(2, "4242-4242-4242-4242", "4242"),
+            row(3, "5555555555554444", "")
+        ),
+    )
+    .expect("write");
+    let report = customers::import(&w.ctx, &w.session, &good, false).expect("import");
+    assert_eq!(report.stored, 3, "{report:?}");
+    let first = review::review_get(&w.ctx, &w.session, "K-1").expect("view");
+    let payment = first.elements.iter().find(|e| e.element == Element::Payment).expect("payment");
+    assert_eq!(payment.summary, "card visa ••4242 · Banque");
+    assert_eq!(payment.warning.as_deref(), Some("the same card is on the accounts of 1 other customer(s)"));
+    let third = review::review_get(&w.ctx, &w.session, "K-3").expect("view");
+    let payment = third.elements.iter().find(|e| e.element == Element::Payment).expect("payment");
+    assert_eq!(
+        (payment.summary.as_str(), payment.warning.as_deref()),
+        ("card mastercard ••4444 · Banque", None)
+    );
+
+    // Nowhere on disk in the clear (the database is encrypted; check every file anyway).
+    for entry in walk(w.ctx.data_dir()) {
+        let bytes = std::fs::read(&entry).expect("read");
+        assert!(!bytes.windows(16).any(|win| win == b"4242424242424242"), "{}", entry.display());
+    }
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("dir").flatten() {
+        let path = entry.path();
+        if path.is_dir() { files.extend(walk(&path)) } else { files.push(path) }
+    }
+    files
+}

@@ -159,6 +159,9 @@ pub struct Payment {
     /// Source of the funds, e.g. the paying bank or the company paying.
     #[serde(default)]
     pub source: String,
+    /// A card's network (visa, mastercard, …), read from its number when one was given.
+    #[serde(default)]
+    pub network: String,
 }
 
 /// What a person or an import row enters for a new customer (R2).
@@ -288,7 +291,12 @@ mod tests {
             us_person: UsPerson::No,
             risk_tier: RiskTier::High,
             account_ref: "A-1".into(),
-            payment: Payment { method: "card".into(), last4: "4242".into(), source: "Sparkasse".into() },
+            payment: Payment {
+                method: "card".into(),
+                last4: "4242".into(),
+                source: "Sparkasse".into(),
+                network: String::new(),
+            },
         }
     }
 

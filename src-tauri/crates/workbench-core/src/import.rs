@@ -57,6 +57,10 @@ impl std::fmt::Display for RowError {
     }
 }
 
+/// Columns a customers file may add: `payment_card`, a full card number read only to check it,
+/// keep its last four digits and network and fingerprint it (never stored).
+const CUSTOMER_OPTIONAL_COLUMNS: [&str; 1] = ["payment_card"];
+
 /// A good row, ready to store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportedCustomer {
@@ -68,6 +72,8 @@ pub struct ImportedCustomer {
     pub reseller_ref: Option<String>,
     /// When the account was opened.
     pub opened_on: NaiveDate,
+    /// The full card number, when the file gave one (for the keyed fingerprint; never stored).
+    pub card: Option<crate::card::CardNumber>,
 }
 
 /// Parses and validates a customers CSV. `Ok` only when every row is good.
@@ -81,8 +87,11 @@ pub fn parse_customers(bytes: &[u8]) -> Result<Vec<ImportedCustomer>, Vec<RowErr
     if !missing.is_empty() {
         return Err(file_error(format!("missing column(s): {}", missing.join(", "))));
     }
-    let unknown: Vec<&str> =
-        header.iter().map(String::as_str).filter(|h| !CUSTOMER_COLUMNS.contains(h)).collect();
+    let unknown: Vec<&str> = header
+        .iter()
+        .map(String::as_str)
+        .filter(|h| !CUSTOMER_COLUMNS.contains(h) && !CUSTOMER_OPTIONAL_COLUMNS.contains(h))
+        .collect();
     if !unknown.is_empty() {
         return Err(file_error(format!("unknown column(s): {}", unknown.join(", "))));
     }
@@ -112,7 +121,7 @@ pub fn parse_customers(bytes: &[u8]) -> Result<Vec<ImportedCustomer>, Vec<RowErr
         }
         let get = |name: &str| {
             let position =
-                CUSTOMER_COLUMNS.iter().position(|c| *c == name).map_or(usize::MAX, |p| columns[p]);
+                CUSTOMER_COLUMNS.iter().position(|c| *c == name).map_or_else(|| index(name), |p| columns[p]);
             record.get(position).unwrap_or_default()
         };
         let mut row_errors = Vec::new();
@@ -160,6 +169,22 @@ pub fn parse_customers(bytes: &[u8]) -> Result<Vec<ImportedCustomer>, Vec<RowErr
         if !account_ref.is_empty() && !accounts.insert(account_ref.clone()) {
             bad("account_ref", "appears on an earlier row of this file");
         }
+        let card = match get("payment_card") {
+            "" => None,
+            text => match crate::card::CardNumber::parse(text) {
+                Ok(card) => {
+                    let last4 = get("payment_last4").trim();
+                    if !last4.is_empty() && last4 != card.last4() {
+                        bad("payment_last4", "does not match the last four digits of payment_card");
+                    }
+                    Some(card)
+                }
+                Err(problem) => {
+                    bad("payment_card", problem);
+                    None
+                }
+            },
+        };
         let split = |text: &str| {
             text.split(';').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
         };
@@ -188,8 +213,11 @@ pub fn parse_customers(bytes: &[u8]) -> Result<Vec<ImportedCustomer>, Vec<RowErr
             account_ref,
             payment: Payment {
                 method: get("payment_method").to_owned(),
-                last4: get("payment_last4").to_owned(),
+                last4: card
+                    .as_ref()
+                    .map_or_else(|| get("payment_last4").to_owned(), |c| c.last4().to_owned()),
                 source: get("payment_source").to_owned(),
+                network: card.as_ref().map_or_else(String::new, |c| c.network().to_owned()),
             },
         };
         match customer.validate() {
@@ -200,6 +228,7 @@ pub fn parse_customers(bytes: &[u8]) -> Result<Vec<ImportedCustomer>, Vec<RowErr
                     customer: valid,
                     reseller_ref: (!reseller.is_empty()).then(|| reseller.to_owned()),
                     opened_on,
+                    card,
                 });
             }
             Ok(_) => errors.extend(row_errors),

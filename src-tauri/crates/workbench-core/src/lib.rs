@@ -7,6 +7,7 @@
 pub mod about;
 pub mod actor;
 pub mod audit;
+pub mod card;
 pub mod clock;
 pub mod customer;
 pub mod error;

@@ -2,6 +2,7 @@
 //! page by page, and counted for the certifications (R12, R13).
 
 use chrono::{DateTime, Utc};
+use hmac::{Hmac, Mac};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -75,9 +76,11 @@ pub fn insert_imported_with(
     let mut insert_phone =
         tx.prepare("INSERT INTO customer_phone (customer_id, position, e164) VALUES (?1, ?2, ?3)")?;
     let mut insert_account = tx.prepare(
-        "INSERT INTO account (id, customer_id, account_ref, state, payment_method, payment_last4, payment_source, opened_on) \
-         VALUES (?1, ?2, ?3, 'applicant', ?4, ?5, ?6, ?7)",
+        "INSERT INTO account (id, customer_id, account_ref, state, payment_method, payment_last4, payment_source, opened_on, \
+         payment_network, payment_fingerprint) VALUES (?1, ?2, ?3, 'applicant', ?4, ?5, ?6, ?7, ?8, ?9)",
     )?;
+    let fingerprint_key =
+        if rows.iter().any(|r| r.card.is_some()) { Some(card_fingerprint_key(tx)?) } else { None };
     let mut insert_change = tx.prepare(
         "INSERT INTO account_state_change (account_id, at, from_state, to_state, actor, reason) \
          VALUES (?1, ?2, NULL, 'applicant', ?3, 'imported')",
@@ -112,6 +115,12 @@ pub fn insert_imported_with(
         for (i, phone) in c.phones.iter().enumerate() {
             insert_phone.execute(params![id, i as i64, phone])?;
         }
+        let fingerprint = r.card.as_ref().zip(fingerprint_key.as_ref()).map(|(card, key)| {
+            let mut mac =
+                <Hmac<Sha256> as Mac>::new_from_slice(key.as_ref()).expect("HMAC takes any key length");
+            mac.update(card.digits().as_bytes());
+            hex::encode(mac.finalize().into_bytes())
+        });
         insert_account.execute(params![
             account_id,
             id,
@@ -119,7 +128,9 @@ pub fn insert_imported_with(
             c.payment.method,
             c.payment.last4,
             c.payment.source,
-            r.opened_on.to_string()
+            r.opened_on.to_string(),
+            c.payment.network,
+            fingerprint
         ])?;
         insert_change.execute(params![account_id, stamp, actor])?;
         // The audit keeps a digest of the record, never the record (names, emails are PII).
@@ -132,6 +143,28 @@ pub fn insert_imported_with(
         )?;
     }
     Ok(Ok(rows.len()))
+}
+
+const FINGERPRINT_KEY: &str = "card_fingerprint_key";
+
+/// The workspace's random key for card fingerprints, made on first use. It lives inside the
+/// encrypted database (not derived from the data key) so fingerprints survive a key rotation.
+fn card_fingerprint_key(tx: &Transaction<'_>) -> Result<zeroize::Zeroizing<Vec<u8>>, StoreError> {
+    let stored: Option<String> = tx
+        .query_row("SELECT value FROM workspace_meta WHERE key = ?1", [FINGERPRINT_KEY], |r| r.get(0))
+        .optional()?;
+    if let Some(hex_key) = stored {
+        return hex::decode(hex_key)
+            .map(zeroize::Zeroizing::new)
+            .map_err(|_| StoreError::Corrupt("the card fingerprint key is not hex".into()));
+    }
+    let mut key = zeroize::Zeroizing::new(vec![0u8; 32]);
+    getrandom::fill(&mut key).map_err(|e| StoreError::Random(e.to_string()))?;
+    tx.execute(
+        "INSERT INTO workspace_meta (key, value) VALUES (?1, ?2)",
+        params![FINGERPRINT_KEY, hex::encode(key.as_slice())],
+    )?;
+    Ok(key)
 }
 
 /// Moves an account to `to` if the state machine (R6) allows it, recording the change (and an
@@ -509,6 +542,10 @@ pub struct AccountDetail {
     pub payment_last4: String,
     /// Source of payment.
     pub payment_source: String,
+    /// A card's network.
+    pub payment_network: String,
+    /// Other customers whose accounts carry the same card (keyed fingerprint).
+    pub same_card_customers: i64,
     /// Opened.
     pub opened_on: String,
     /// Closed.
@@ -617,7 +654,10 @@ pub fn detail(conn: &Connection, id: &str) -> Result<Option<CustomerDetail>, Sto
         "SELECT a.account_ref, a.state, a.payment_method, a.payment_last4, a.payment_source, a.opened_on, a.closed_on, \
          (SELECT count(*) FROM ip_access i WHERE i.account_id = a.id), \
          (SELECT count(*) FROM ip_access i WHERE i.account_id = a.id AND i.kind = 'admin'), \
-         (SELECT count(DISTINCT ip) FROM ip_access i WHERE i.account_id = a.id) \
+         (SELECT count(DISTINCT ip) FROM ip_access i WHERE i.account_id = a.id), \
+         a.payment_network, \
+         (SELECT count(DISTINCT o.customer_id) FROM account o \
+            WHERE o.payment_fingerprint = a.payment_fingerprint AND o.customer_id <> a.customer_id) \
          FROM account a WHERE a.customer_id = ?1 ORDER BY a.opened_on, a.id",
     )?;
     let accounts: Vec<AccountDetail> = statement
@@ -633,6 +673,8 @@ pub fn detail(conn: &Connection, id: &str) -> Result<Option<CustomerDetail>, Sto
                 ip_accesses: r.get(7)?,
                 ip_admin: r.get(8)?,
                 ip_distinct: r.get(9)?,
+                payment_network: r.get(10)?,
+                same_card_customers: r.get(11)?,
             })
         })?
         .collect::<Result<_, _>>()?;

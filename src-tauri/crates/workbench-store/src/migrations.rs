@@ -20,6 +20,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0006_verification", include_str!("../migrations/0006_verification.sql")),
     ("0007_customer_search", include_str!("../migrations/0007_customer_search.sql")),
     ("0008_queue_assigned_order", include_str!("../migrations/0008_queue_assigned_order.sql")),
+    ("0009_payment_cards", include_str!("../migrations/0009_payment_cards.sql")),
 ];
 
 /// The schema version this binary writes.

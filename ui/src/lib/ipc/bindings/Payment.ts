@@ -15,4 +15,8 @@ last4: string,
 /**
  * Source of the funds, e.g. the paying bank or the company paying.
  */
-source: string, };
+source: string, 
+/**
+ * A card's network (visa, mastercard, …), read from its number when one was given.
+ */
+network: string, };
