@@ -94,7 +94,8 @@ const TEST_CARDS: [&str; 5] =
     ["4242424242424242", "5555555555554444", "378282246310005", "6011111111111117", "3530111333300000"];
 
 fn synthetic(i: usize, opened_on: NaiveDate) -> Result<ImportedCustomer, AppError> {
-    let card = i.is_multiple_of(3)
+    let card = i
+        .is_multiple_of(3)
         .then(|| workbench_core::card::CardNumber::parse(TEST_CARDS[(i / 3) % TEST_CARDS.len()]).ok())
         .flatten();
     let (country, city, street, given, family, phone) = PLACES[i % PLACES.len()];

@@ -263,9 +263,10 @@ mod tests {
     fn approval_needs_every_required_element_and_names_the_missing_ones() {
         let pack = &RulePack::built_in().pack;
         assert!(check_approvable(pack, &all_verified(&[])).is_ok());
-        let err = check_approvable(pack, &all_verified(&[Element::Address, Element::Payment])).unwrap_err();
+        let err = check_approvable(pack, &all_verified(&[Element::Address, Element::Payment]))
+            .expect_err("refused");
         assert_eq!(err.to_string(), "1 invalid field(s): elements: not verified yet: Address, Payment");
-        let err = check_approvable(pack, &Vec::new()).unwrap_err();
+        let err = check_approvable(pack, &Vec::new()).expect_err("refused");
         for required in &pack.verification.required_elements {
             assert!(err.to_string().contains(required.label()), "{err} lacks {}", required.label());
         }
@@ -302,7 +303,7 @@ mod tests {
     #[test]
     fn sla_is_counted_from_opening_by_tier() {
         let pack = &RulePack::built_in().pack;
-        let opened: DateTime<Utc> = "2026-03-01T09:00:00Z".parse().unwrap();
+        let opened: DateTime<Utc> = "2026-03-01T09:00:00Z".parse().expect("time");
         for tier in [RiskTier::Low, RiskTier::Medium, RiskTier::High] {
             let due = sla_due(pack, tier, opened);
             assert_eq!((due - opened).num_days(), pack.verification.sla_days(tier));

@@ -142,7 +142,9 @@ fn bindings_drift(root: &Path) -> Command {
 fn deny(root: &Path) -> anyhow::Result<Command> {
     let snapshot = root.join("../shared/data/advisory-db");
     let db = root.join("target/advisory-dbs/advisory-db-3157b0e258782691");
-    let mut script = String::from("set -e\n");
+    // cargo-deny reads metadata offline, for every target: fetch crates that this platform's
+    // build does not need (e.g. a fuzzing-only dependency) first.
+    let mut script = String::from("set -e\ncargo fetch --locked --quiet\n");
     if snapshot.join("crates").is_dir() {
         script.push_str(&format!(
             "rm -rf '{db}'; mkdir -p '{db}'; cp -R '{snap}/crates' '{db}/crates'; \
