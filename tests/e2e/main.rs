@@ -347,6 +347,9 @@ async fn a_reviewer_clears_three_items_by_keyboard_and_a_refusal_waits_for_a_sec
     // The second reviewer confirms with her own passphrase.
     app.wait_for("[data-testid='second-review']").await?;
     app.screenshot("queue-second-review").await;
+    app.keys("tt").await?; // system → light → dark
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.screenshot("queue-second-review-dark").await;
     app.wait_for("[data-testid='second-reviewer']").await?.send_keys("Rita").await?;
     app.type_into("[data-testid='second-passphrase']", "rita's own passphrase").await?;
     app.click("[data-testid='second-confirm']").await?;
