@@ -42,7 +42,9 @@ pub(crate) fn run(args: &RunArgs) -> anyhow::Result<()> {
     let workspace = args.workspace.clone().unwrap_or_else(|| root.join("target/demo-workspace"));
     std::fs::create_dir_all(&workspace).context("creating the demo workspace folder")?;
     if args.workspace.is_none() && !workspace.join("keyslots.json").exists() {
-        step("create the demo workspace (2,500 synthetic customers, queue, evidence, deadlines; under a minute)")?;
+        step(
+            "create the demo workspace (2,500 synthetic customers, queue, evidence, deadlines; under a minute)",
+        )?;
         let status = Command::new(&binary)
             .args(["demo", "--customers", "2500"])
             .arg("--workspace")
