@@ -51,6 +51,8 @@ class QueueState {
 	evidenceBytes = $state<ArrayBuffer | null>(null);
 	evidenceType = $state<string>('');
 	zoom = $state(1);
+	/** Quarter turns applied to an image on show. */
+	rotation = $state(0);
 
 	async load() {
 		try {
@@ -262,6 +264,7 @@ class QueueState {
 		this.evidenceBytes = null;
 		this.evidenceId = id;
 		this.zoom = 1;
+		this.rotation = 0;
 		const view = this.current;
 		const type = mediaType ?? view?.evidence.find((e) => e.id === id)?.media_type;
 		if (!view || !id || !type) return;
