@@ -391,3 +391,24 @@ fn closing_an_account_puts_its_retention_end_on_the_calendar_and_nothing_is_purg
     assert!(!output.status.success());
     assert!(stderr(&output).contains("C-000001 is not past retention"), "{}", stderr(&output));
 }
+
+#[test]
+fn the_reseller_register_lists_as_json_and_an_unknown_reseller_cannot_change_status() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (ws, pass) = crate::support::new_workspace(dir.path());
+    let cli =
+        |args: &[&str]| run(app().args(args).arg("--workspace").arg(&ws).arg("--passphrase-file").arg(&pass));
+    let output = cli(&["resellers", "list", "--json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("json");
+    assert_eq!(json.as_array().map(Vec::len), Some(0));
+    let output = cli(&["resellers", "status", "R-01", "terminated"]);
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("no reseller R-01 in the register"), "{}", stderr(&output));
+    let output = cli(&["resellers", "status", "R-01", "closed"]);
+    assert!(
+        stderr(&output).contains("status: must be active, under_remediation or terminated"),
+        "{}",
+        stderr(&output)
+    );
+}

@@ -291,3 +291,65 @@ pub fn retention(ctx: &Context, args: &RetentionArgs, passphrase_file: Option<&P
         Err(e) => fail(&ApiError::from(e).message),
     }
 }
+
+/// `resellers` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ResellersCommand {
+    /// List the register: reference, status, country, customers, legal name.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Set a reseller's status: active, under_remediation or terminated (the latter two close the
+    /// supply gate: no new customer account may come through it, R19).
+    Status {
+        /// The reseller's reference.
+        reseller_ref: String,
+        /// The new status.
+        status: String,
+    },
+}
+
+pub fn resellers(ctx: &Context, command: &ResellersCommand, passphrase_file: Option<&Path>) -> ExitCode {
+    let session = match workspace::unlock(ctx, passphrase_file) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    match command {
+        ResellersCommand::List { json } => match workbench_app::resellers::reseller_list(ctx, &session) {
+            Ok(list) if *json => print_json(&list),
+            Ok(list) => {
+                if list.is_empty() {
+                    println!("No reseller is registered.");
+                }
+                for r in &list {
+                    println!(
+                        "{:<10} {:<18} {}  {:>6}  {}",
+                        r.reseller_ref,
+                        r.status.code(),
+                        r.country,
+                        r.customers,
+                        r.legal_name
+                    );
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(&ApiError::from(e).message),
+        },
+        ResellersCommand::Status { reseller_ref, status } => {
+            let Some(status) = workbench_core::reseller::ResellerStatus::from_code(status) else {
+                return fail("status: must be active, under_remediation or terminated");
+            };
+            let change =
+                workbench_app::resellers::StatusChange { reseller_ref: reseller_ref.clone(), status };
+            match workbench_app::resellers::reseller_set_status(ctx, &session, &change) {
+                Ok(()) => {
+                    println!("{reseller_ref}: {}", status.code());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&ApiError::from(e).message),
+            }
+        }
+    }
+}

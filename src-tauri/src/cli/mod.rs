@@ -73,6 +73,9 @@ enum Command {
     Customers(customers::CustomersCommand),
     /// The certification counts (R12, R13) computed from the records.
     Counts(customers::CountsArgs),
+    /// Foreign resellers (R17–R19): the register.
+    #[command(subcommand)]
+    Resellers(customers::ResellersCommand),
     /// Record retention (R10): list the customers past retention, or purge their records
     /// (`--purge REF…`, an officer's passphrase confirms; the audit keeps digests only).
     Retention(customers::RetentionArgs),
@@ -119,6 +122,7 @@ fn run(command: Command, context: &Context, passphrase_file: Option<&std::path::
         Command::Counts(args) => customers::counts(context, &args, passphrase_file),
         Command::Queue(args) => customers::queue(context, &args, passphrase_file),
         Command::Retention(args) => customers::retention(context, &args, passphrase_file),
+        Command::Resellers(command) => customers::resellers(context, &command, passphrase_file),
         Command::Rules(command) => obligations::rules(&command),
         Command::Obligations(args) => obligations::obligations(context, &args, passphrase_file),
         Command::RotateKey(args) => workspace::rotate_key(context, &args, passphrase_file),

@@ -127,6 +127,12 @@ pub fn import_tracked(
         let outcome = u.workspace.db_mut().write(|tx| {
             let total = rows.len() as u64;
             let mut report = |done: usize| progress(done as u64, total);
+            // The supply gate (R19): no new account through a reseller under remediation or
+            // terminated.
+            let gated = crate::resellers::gate(tx, &rows)?;
+            if !gated.is_empty() {
+                return Err(workbench_store::StoreError::Rejected(gated));
+            }
             let problems = match store::insert_imported_with(tx, &rows, &by, at, &mut report)? {
                 Err(clashes) => clashes,
                 Ok(_) => match store::insert_owners(tx, &owner_rows, &by, at)? {

@@ -14,6 +14,7 @@ pub mod error;
 pub mod jobs;
 pub mod obligations;
 pub mod os_lock;
+pub mod resellers;
 pub mod retention;
 pub mod review;
 

@@ -2,37 +2,21 @@
 //! recorded from the UI forms become dated obligations; packs import, validate and switch;
 //! met obligations keep their pack; the .ics export carries the open ones.
 
+mod common;
+
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::TimeZone;
 use workbench_app::obligations::{self as ob, ContactView, NewEvent};
-use workbench_app::workspace::{self, InitRequest};
 use workbench_app::{AppError, Context, Session};
 use workbench_core::FixedClock;
 use workbench_core::obligations::{ObligationKind, Status};
 
 fn setup() -> (tempfile::TempDir, Context, Arc<FixedClock>, Session) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    // 28 Nov 2026 03:00 UTC is still 27 November in New York (the default provider time zone).
-    let clock = Arc::new(FixedClock::new(
-        chrono::Utc.with_ymd_and_hms(2026, 11, 28, 3, 0, 0).single().expect("date"),
-    ));
-    let ctx = Context::new(dir.path().join("ws"), clock.clone());
-    // A year of idle time: the tests move the clock by weeks.
-    let session = Session::new(Duration::from_secs(366 * 24 * 3600));
-    workspace::init(
-        &ctx,
-        &session,
-        &InitRequest {
-            provider_name: "Example Cloud LLC".into(),
-            officer_name: "Olivia Officer".into(),
-            passphrase: "officer passphrase 2026".into(),
-            use_keyring: false,
-        },
-    )
-    .expect("init");
-    (dir, ctx, clock, session)
+    // 28 Nov 2026 03:00 UTC is still 27 November in New York (the default provider time zone);
+    // a year of idle time: the tests move the clock by weeks.
+    common::workspace_at(2026, 11, 28, 3, Duration::from_secs(366 * 24 * 3600))
 }
 
 fn cip_request(ctx: &Context, session: &Session) -> String {

@@ -2,23 +2,24 @@
 //! with a fixed clock (R3–R6, R8, R13): order and locks, approval blocked by unverified
 //! elements, four eyes on refusals, snoozing, evidence in the vault, re-verification.
 
+mod common;
+
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::TimeZone;
 use workbench_app::customers;
 use workbench_app::obligations as ob;
 use workbench_app::review::{
     self as review, CheckRequest, DecisionRequest, DeterminationRequest, QueueShow, SecondReview,
 };
-use workbench_app::workspace::{self, InitRequest, NewActor};
+use workbench_app::workspace::{self, NewActor};
 use workbench_app::{AppError, Context, Session};
 use workbench_core::customer::UsPerson;
 use workbench_core::obligations::ObligationKind;
 use workbench_core::verification::{DecisionKind, Element, Method, Outcome};
 use workbench_core::{FixedClock, Role};
 
-const OFFICER_PASS: &str = "officer passphrase 2026";
+use common::OFFICER_PASS;
 const REVIEWER_PASS: &str = "reviewer passphrase 2026";
 
 const CUSTOMERS: &str = "customer_ref,kind,name,country,address_line1,address_line2,city,region,postal_code,emails,phones,us_person,reseller_ref,account_ref,payment_method,payment_last4,payment_source,risk_tier,opened_on
@@ -37,23 +38,8 @@ struct World {
 }
 
 fn setup() -> World {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let clock = Arc::new(FixedClock::new(
-        chrono::Utc.with_ymd_and_hms(2026, 11, 28, 15, 0, 0).single().expect("date"),
-    ));
-    let ctx = Context::new(dir.path().join("ws"), clock.clone());
-    let session = Session::new(Duration::from_secs(3 * 366 * 24 * 3600));
-    workspace::init(
-        &ctx,
-        &session,
-        &InitRequest {
-            provider_name: "Example Cloud LLC".into(),
-            officer_name: "Olivia Officer".into(),
-            passphrase: OFFICER_PASS.into(),
-            use_keyring: false,
-        },
-    )
-    .expect("init");
+    let (dir, ctx, clock, session) =
+        common::workspace_at(2026, 11, 28, 15, Duration::from_secs(3 * 366 * 24 * 3600));
     let officer = workspace::actor_list(&ctx, &session).expect("actors")[0].id.to_string();
     let reviewer = workspace::actor_create(
         &ctx,

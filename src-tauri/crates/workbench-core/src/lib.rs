@@ -14,6 +14,7 @@ pub mod error;
 pub mod ids;
 pub mod import;
 pub mod obligations;
+pub mod reseller;
 pub mod rules;
 pub mod verification;
 

@@ -23,6 +23,7 @@ pub mod keyslots;
 pub mod migrations;
 pub mod obligations;
 pub mod provider;
+pub mod resellers;
 pub mod review;
 pub mod rotate;
 pub mod rule_packs;

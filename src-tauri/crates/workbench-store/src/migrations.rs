@@ -21,6 +21,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0007_customer_search", include_str!("../migrations/0007_customer_search.sql")),
     ("0008_queue_assigned_order", include_str!("../migrations/0008_queue_assigned_order.sql")),
     ("0009_payment_cards", include_str!("../migrations/0009_payment_cards.sql")),
+    ("0010_resellers", include_str!("../migrations/0010_resellers.sql")),
 ];
 
 /// The schema version this binary writes.
