@@ -363,3 +363,30 @@ async fn a_reviewer_clears_three_items_by_keyboard_and_a_refusal_waits_for_a_sec
     app.screenshot("dashboard-queue").await;
     app.quit().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "end-to-end: needs tauri-driver and a display; run by `cargo xtask test`"]
+async fn an_officer_registers_a_reseller_and_terminating_it_closes_the_supply_gate() -> WebDriverResult<()> {
+    let app = App::launch().await?;
+    app.create_workspace().await?;
+    app.go("r").await?;
+    let empty = app.text_of("p.empty").await?;
+    assert!(empty.starts_with("No reseller is registered"), "{empty}");
+    app.click("[data-testid='reseller-add']").await?;
+    app.type_into("[data-testid='reseller-ref']", "R-01").await?;
+    app.type_into("[data-testid='reseller-name']", "Nordic Cloud Resale AB").await?;
+    app.type_into("[data-testid='reseller-country']", "SE").await?;
+    app.type_into("[data-testid='reseller-contact-name']", "Sara Lind").await?;
+    app.type_into("[data-testid='reseller-contact-email']", "cip@nordic-resale.example").await?;
+    app.type_into("[data-testid='reseller-contact-phone']", "+46 8 123 456 78").await?;
+    app.click("[data-testid='reseller-save']").await?;
+    let table = app.wait_text("[data-testid='resellers']", |t| t.contains("Nordic Cloud Resale AB")).await?;
+    assert!(table.contains("+46812345678"), "the phone is stored as E.164: {table}");
+
+    app.wait_for("select[aria-label='Status of R-01']").await?.send_keys("terminated").await?;
+    app.wait_text("p.banner.ok", |t| t.contains("no new customer account may come through it")).await?;
+    app.screenshot("resellers").await;
+    let listed = app.cli(&["resellers", "list", "--json"]);
+    assert!(listed.contains("\"status\": \"terminated\""), "{listed}");
+    app.quit().await
+}

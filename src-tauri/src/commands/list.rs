@@ -59,7 +59,11 @@ macro_rules! with_commands {
             retention_purge,
             account_close,
             customer_export,
-            evidence_attach_dropped
+            evidence_attach_dropped,
+            reseller_list,
+            reseller_add,
+            reseller_contact_change,
+            reseller_set_status
         )
     };
 }

@@ -608,3 +608,44 @@ pub fn evidence_attach_dropped(
     let paths = std::mem::take(&mut *state.dropped());
     Ok(rv::evidence_attach_all(state.context(), state.session(), &customer_ref, element, &paths)?)
 }
+
+/// The reseller register.
+#[tauri::command]
+pub fn reseller_list(
+    state: State<'_, AppState>,
+) -> Result<Vec<workbench_app::resellers::ResellerView>, ApiError> {
+    Ok(workbench_app::resellers::reseller_list(state.context(), state.session())?)
+}
+
+/// Register a reseller (officers).
+#[tauri::command]
+pub fn reseller_add(
+    state: State<'_, AppState>,
+    reseller: workbench_core::reseller::NewReseller,
+) -> Result<(), ApiError> {
+    Ok(workbench_app::resellers::reseller_add(state.context(), state.session(), &reseller)?)
+}
+
+/// A reseller's new primary CIP contact (raises the R14 notice).
+#[tauri::command]
+pub fn reseller_contact_change(
+    state: State<'_, AppState>,
+    reseller_ref: String,
+    contact: workbench_core::reseller::ResellerContact,
+) -> Result<(), ApiError> {
+    Ok(workbench_app::resellers::reseller_contact_change(
+        state.context(),
+        state.session(),
+        &reseller_ref,
+        &contact,
+    )?)
+}
+
+/// Set a reseller's status (officers); under remediation or terminated closes the supply gate.
+#[tauri::command]
+pub fn reseller_set_status(
+    state: State<'_, AppState>,
+    change: workbench_app::resellers::StatusChange,
+) -> Result<(), ApiError> {
+    Ok(workbench_app::resellers::reseller_set_status(state.context(), state.session(), &change)?)
+}

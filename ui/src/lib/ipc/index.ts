@@ -37,6 +37,10 @@ import type { ReviewView } from './bindings/ReviewView';
 import type { SecondReview } from './bindings/SecondReview';
 import type { RetentionView } from './bindings/RetentionView';
 import type { CloseAccount } from './bindings/CloseAccount';
+import type { NewReseller } from './bindings/NewReseller';
+import type { ResellerContact } from './bindings/ResellerContact';
+import type { ResellerView } from './bindings/ResellerView';
+import type { StatusChange } from './bindings/StatusChange';
 
 export { IpcError, toIpcError } from './client';
 export type {
@@ -98,7 +102,15 @@ export type { Outcome } from './bindings/Outcome';
 export type { QueueListRow } from './bindings/QueueListRow';
 export type { RefusalReason } from './bindings/RefusalReason';
 export type { NoticeView } from './bindings/NoticeView';
-export type { RetentionView, CloseAccount };
+export type {
+	RetentionView,
+	CloseAccount,
+	NewReseller,
+	ResellerContact,
+	ResellerView,
+	StatusChange
+};
+export type { ResellerStatus } from './bindings/ResellerStatus';
 export type { PurgeCandidate } from './bindings/PurgeCandidate';
 
 /** Facts for the About view (versions, credential store, workspace folder). */
@@ -233,3 +245,13 @@ export const customerExport = (customerRef: string) =>
 /** Attaches the files last dropped on the window (the backend holds their paths). */
 export const evidenceAttachDropped = (customerRef: string, element: Element | null) =>
 	ipc.call<ReviewView>('evidence_attach_dropped', { customerRef, element });
+/** The reseller register. */
+export const resellerList = () => ipc.call<ResellerView[]>('reseller_list');
+/** Officers: register a reseller. */
+export const resellerAdd = (reseller: NewReseller) => ipc.call<null>('reseller_add', { reseller });
+/** A reseller's new primary CIP contact (raises the R14 notice). */
+export const resellerContactChange = (resellerRef: string, contact: ResellerContact) =>
+	ipc.call<null>('reseller_contact_change', { resellerRef, contact });
+/** Officers: set a reseller's status; under remediation or terminated closes the supply gate. */
+export const resellerSetStatus = (change: StatusChange) =>
+	ipc.call<null>('reseller_set_status', { change });
