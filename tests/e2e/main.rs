@@ -383,6 +383,14 @@ async fn an_officer_registers_a_reseller_and_terminating_it_closes_the_supply_ga
     let table = app.wait_text("[data-testid='resellers']", |t| t.contains("Nordic Cloud Resale AB")).await?;
     assert!(table.contains("+46812345678"), "the phone is stored as E.164: {table}");
 
+    // A non-compliance finding (R19): under remediation, and the termination deadline is set.
+    let finding = app.driver().find_all(By::XPath("//button[contains(., 'non-compliance')]")).await?;
+    finding.first().expect("finding button").click().await?;
+    app.click("form.dialog button.primary").await?;
+    app.wait_text("p.banner.ok", |t| t.contains("under remediation")).await?;
+    let obligations = app.cli(&["obligations", "--json"]);
+    assert!(obligations.contains("\"reseller_termination\""), "{obligations}");
+
     app.wait_for("select[aria-label='Status of R-01']").await?.send_keys("terminated").await?;
     app.wait_text("p.banner.ok", |t| t.contains("no new customer account may come through it")).await?;
     app.screenshot("resellers").await;

@@ -63,7 +63,8 @@ macro_rules! with_commands {
             reseller_list,
             reseller_add,
             reseller_contact_change,
-            reseller_set_status
+            reseller_set_status,
+            reseller_finding
         )
     };
 }

@@ -649,3 +649,12 @@ pub fn reseller_set_status(
 ) -> Result<(), ApiError> {
     Ok(workbench_app::resellers::reseller_set_status(state.context(), state.session(), &change)?)
 }
+
+/// Record that a reseller does not comply (R19): under remediation, termination deadline starts.
+#[tauri::command]
+pub fn reseller_finding(
+    state: State<'_, AppState>,
+    finding: workbench_app::resellers::Finding,
+) -> Result<(), ApiError> {
+    Ok(workbench_app::resellers::reseller_finding(state.context(), state.session(), &finding)?)
+}

@@ -110,6 +110,41 @@ pub fn reseller_contact_change(
     })
 }
 
+/// A non-compliance finding about a reseller (R19).
+#[derive(Debug, Clone, Deserialize, TS)]
+#[ts(export)]
+pub struct Finding {
+    /// Reseller.
+    pub reseller_ref: String,
+    /// When the provider learned of it (the R19 clock starts here).
+    #[ts(type = "string")]
+    pub aware_on: chrono::NaiveDate,
+}
+
+/// Records that a reseller does not comply (R19): it goes under remediation (the supply gate
+/// closes) and the pack's termination deadline starts from the day of awareness.
+pub fn reseller_finding(ctx: &Context, session: &Session, finding: &Finding) -> Result<(), AppError> {
+    let now = ctx.clock().now();
+    if finding.aware_on > now.date_naive() {
+        return Err(CoreError::invalid("aware_on", "cannot be in the future").into());
+    }
+    session.with(ctx, |u| {
+        require_officer(u, "record a non-compliance finding")?;
+        let me = u.actor.id.to_string();
+        let occurred_at = finding.aware_on.and_hms_opt(12, 0, 0).map_or(now, |t| t.and_utc());
+        u.workspace.db_mut().write(|tx| {
+            store::set_status(tx, &finding.reseller_ref, ResellerStatus::UnderRemediation, &me, now)?;
+            let event = Event {
+                id: EventId::new().to_string(),
+                occurred_at,
+                kind: EventKind::ResellerNonCompliance { reseller: finding.reseller_ref.clone() },
+            };
+            crate::obligations::record(tx, &event, &me, now)
+        })?;
+        Ok(())
+    })
+}
+
 /// What a status change says.
 #[derive(Debug, Clone, Deserialize, TS)]
 #[ts(export)]
@@ -120,7 +155,8 @@ pub struct StatusChange {
     pub status: ResellerStatus,
 }
 
-/// Sets a reseller's status (officers). Under remediation or terminated, the supply gate closes.
+/// Sets a reseller's status (officers). Under remediation or terminated, the supply gate closes;
+/// terminating meets the reseller's open R19 termination deadlines.
 pub fn reseller_set_status(ctx: &Context, session: &Session, change: &StatusChange) -> Result<(), AppError> {
     session.with(ctx, |u| {
         require_officer(u, "change a reseller's status")?;
@@ -130,7 +166,34 @@ pub fn reseller_set_status(ctx: &Context, session: &Session, change: &StatusChan
             .db_mut()
             .write(|tx| store::set_status(tx, &change.reseller_ref, change.status, &me, at))?;
         Ok(())
-    })
+    })?;
+    if change.status != ResellerStatus::Terminated {
+        return Ok(());
+    }
+    // Terminating meets the open R19 deadlines raised by findings about this reseller.
+    let findings: Vec<String> = session.with(ctx, |u| {
+        Ok(u.workspace
+            .db()
+            .read(workbench_store::obligations::events)?
+            .into_iter()
+            .filter(|e| matches!(&e.kind, EventKind::ResellerNonCompliance { reseller } if *reseller == change.reseller_ref))
+            .map(|e| e.id)
+            .collect())
+    })?;
+    let view = crate::obligations::obligations_list(ctx, session)?;
+    for o in view.obligations.iter().filter(|o| {
+        o.kind == workbench_core::obligations::ObligationKind::ResellerTermination
+            && o.met.is_none()
+            && findings.contains(&o.source_event)
+    }) {
+        crate::obligations::obligation_meet(
+            ctx,
+            session,
+            &o.key,
+            &format!("{} terminated", change.reseller_ref),
+        )?;
+    }
+    Ok(())
 }
 
 /// The supply gate over an import: each row naming a registered reseller that may not bring new

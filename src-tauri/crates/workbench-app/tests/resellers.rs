@@ -104,3 +104,36 @@ fn the_supply_gate_refuses_new_accounts_through_a_blocked_reseller() {
     let page = customers::list(&ctx, &session, &customers::CustomerQuery::default()).expect("list");
     assert_eq!(page.total, 2, "nothing stored by the refused import");
 }
+
+#[test]
+fn a_finding_closes_the_gate_starts_the_r19_deadline_and_termination_meets_it() {
+    let (_dir, ctx, session) = setup();
+    resellers::reseller_add(&ctx, &session, &nordic()).expect("add");
+    let future =
+        resellers::Finding { reseller_ref: "R-01".into(), aware_on: "2030-01-01".parse().expect("date") };
+    assert!(
+        resellers::reseller_finding(&ctx, &session, &future).is_err(),
+        "awareness cannot be in the future"
+    );
+    let finding =
+        resellers::Finding { reseller_ref: "R-01".into(), aware_on: "2026-11-20".parse().expect("date") };
+    resellers::reseller_finding(&ctx, &session, &finding).expect("finding");
+    assert_eq!(
+        resellers::reseller_list(&ctx, &session).expect("list")[0].status,
+        ResellerStatus::UnderRemediation
+    );
+    let view = ob::obligations_list(&ctx, &session).expect("obligations");
+    let r19 = view.obligations.iter().find(|o| o.kind == ObligationKind::ResellerTermination).expect("R19");
+    assert_eq!(r19.due_date.to_string(), "2026-12-20", "30 days (the pack's) from awareness");
+    assert!(r19.met.is_none());
+
+    resellers::reseller_set_status(
+        &ctx,
+        &session,
+        &StatusChange { reseller_ref: "R-01".into(), status: ResellerStatus::Terminated },
+    )
+    .expect("terminate");
+    let view = ob::obligations_list(&ctx, &session).expect("obligations");
+    let r19 = view.obligations.iter().find(|o| o.kind == ObligationKind::ResellerTermination).expect("R19");
+    assert_eq!(r19.met.as_ref().map(|m| m.reference.as_str()), Some("R-01 terminated"));
+}

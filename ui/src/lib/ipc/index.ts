@@ -41,6 +41,7 @@ import type { NewReseller } from './bindings/NewReseller';
 import type { ResellerContact } from './bindings/ResellerContact';
 import type { ResellerView } from './bindings/ResellerView';
 import type { StatusChange } from './bindings/StatusChange';
+import type { Finding } from './bindings/Finding';
 
 export { IpcError, toIpcError } from './client';
 export type {
@@ -255,3 +256,6 @@ export const resellerContactChange = (resellerRef: string, contact: ResellerCont
 /** Officers: set a reseller's status; under remediation or terminated closes the supply gate. */
 export const resellerSetStatus = (change: StatusChange) =>
 	ipc.call<null>('reseller_set_status', { change });
+/** Officers: a reseller does not comply (R19) — under remediation, termination deadline starts. */
+export const resellerFinding = (finding: Finding) =>
+	ipc.call<null>('reseller_finding', { finding });
