@@ -5,4 +5,14 @@
 set -eu
 eval "$(printf 'cipw-test-keyring' | gnome-keyring-daemon --unlock --components=secrets)"
 export GNOME_KEYRING_CONTROL
-exec "$@"
+status=0
+"$@" || status=$?
+# A second keyring daemon may have been started by D-Bus activation; it inherits the test's
+# output pipes and would outlive the bus, so the caller would wait for it forever. Stop every
+# service our private bus started (the bus is our sibling: dbus-run-session is our parent).
+if command -v pkill >/dev/null 2>&1; then
+    for bus in $(pgrep -P "$PPID" dbus-daemon); do
+        pkill -P "$bus" 2>/dev/null || true
+    done
+fi
+exit "$status"

@@ -43,6 +43,8 @@ const APT_PACKAGES: &[&str] = &[
     "dbus",
     "dbus-x11",
     "gnome-keyring",
+    // pkill: the keyring tests stop the services their private bus started.
+    "procps",
     "libsecret-tools",
     "sqlite3",
     "qpdf",
