@@ -271,8 +271,7 @@ fn owners_import_with_their_customers_warn_per_r5_and_are_counted_by_country() {
 fn a_customer_notice_is_issued_as_a_valid_pdf_with_the_packs_text_and_evidence_attaches() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (ws, pass) = crate::support::new_workspace(dir.path());
-    let cli =
-        |args: &[&str]| run(app().args(args).arg("--workspace").arg(&ws).arg("--passphrase-file").arg(&pass));
+    let cli = |args: &[&str]| crate::support::in_workspace(&ws, &pass, args);
     let template = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/templates/customers.csv");
     assert!(cli(&["customers", "import", template]).status.success());
 
@@ -342,8 +341,7 @@ fn a_customer_notice_is_issued_as_a_valid_pdf_with_the_packs_text_and_evidence_a
 fn an_excel_workbook_imports_like_its_csv_with_real_date_cells() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (ws, pass) = crate::support::new_workspace(dir.path());
-    let cli =
-        |args: &[&str]| run(app().args(args).arg("--workspace").arg(&ws).arg("--passphrase-file").arg(&pass));
+    let cli = |args: &[&str]| crate::support::in_workspace(&ws, &pass, args);
     let xlsx = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/templates/customers.xlsx");
     let output = cli(&["customers", "import", xlsx, "--dry-run"]);
     assert!(output.status.success(), "{}", stderr(&output));
@@ -369,8 +367,7 @@ fn an_excel_workbook_imports_like_its_csv_with_real_date_cells() {
 fn closing_an_account_puts_its_retention_end_on_the_calendar_and_nothing_is_purgeable_yet() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (ws, pass) = crate::support::new_workspace(dir.path());
-    let cli =
-        |args: &[&str]| run(app().args(args).arg("--workspace").arg(&ws).arg("--passphrase-file").arg(&pass));
+    let cli = |args: &[&str]| crate::support::in_workspace(&ws, &pass, args);
     let template = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/templates/customers.csv");
     assert!(cli(&["customers", "import", template]).status.success());
     let output = cli(&["customers", "close", "A-000001", "--reason", "contract ended"]);
@@ -396,8 +393,7 @@ fn closing_an_account_puts_its_retention_end_on_the_calendar_and_nothing_is_purg
 fn the_reseller_register_lists_as_json_and_an_unknown_reseller_cannot_change_status() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (ws, pass) = crate::support::new_workspace(dir.path());
-    let cli =
-        |args: &[&str]| run(app().args(args).arg("--workspace").arg(&ws).arg("--passphrase-file").arg(&pass));
+    let cli = |args: &[&str]| crate::support::in_workspace(&ws, &pass, args);
     let output = cli(&["resellers", "list", "--json"]);
     assert!(output.status.success(), "{}", stderr(&output));
     let json: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("json");

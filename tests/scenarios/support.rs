@@ -83,3 +83,8 @@ pub fn new_workspace(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
     assert!(output.status.success(), "{}", stderr(&output));
     (ws, pass)
 }
+
+/// Runs the CLI with `args` on the workspace `ws`, unlocked with the passphrase in `pass`.
+pub fn in_workspace(ws: &Path, pass: &Path, args: &[&str]) -> Output {
+    run(app().args(args).arg("--workspace").arg(ws).arg("--passphrase-file").arg(pass))
+}
