@@ -10,6 +10,12 @@
 //! import 16.2 s (parse + validate 1.7 s; the trigram search index is about a third of the rest —
 //! `CIPW_BENCH_NOFTS=1` drops it; `CIPW_BENCH_CACHE_KIB=524288` shows the page cache is not the
 //! limit), search p95 1.4 ms, take next p95 0.6 ms, review reads p95 0.8 ms.
+//! Breakdown measured 2026-11-28 with the search trigger dropped (11–13 s): parse + validate 2.0 s,
+//! customer rows 1.9 s, emails/phones/account/state change 2.3 s, one audit event per customer
+//! 1.7 s, queue items 1.0 s, commit ≈ 2 s; the trigram index adds ≈ 4.5 s. A bigger page cache
+//! (`CIPW_BENCH_SQL="PRAGMA cache_size=-262144;"`) saves ≈ 1 s; FTS5 `hashsize`/`automerge` and
+//! dropping the secondary indexes change nothing beyond noise (±1 s on this machine).
+//! `CIPW_BENCH_SQL` runs any SQL before the import, for such experiments.
 
 use std::time::Instant;
 
@@ -71,6 +77,10 @@ fn main() {
     if std::env::var_os("CIPW_BENCH_NOFTS").is_some() {
         // Experiment: what the search index costs the import.
         ws.db_mut().write(|tx| Ok(tx.execute_batch("DROP TRIGGER customer_search_insert;")?)).expect("drop");
+    }
+    if let Ok(sql) = std::env::var("CIPW_BENCH_SQL") {
+        // Experiment: any SQL run before the import (FTS5 settings, dropped indexes).
+        ws.db_mut().write(|tx| Ok(tx.execute_batch(&sql)?)).expect("CIPW_BENCH_SQL");
     }
     let started = Instant::now();
     let parsed = parse_customers(text.as_bytes()).expect("good file");
