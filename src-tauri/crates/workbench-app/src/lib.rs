@@ -6,6 +6,7 @@
 
 pub mod about;
 pub mod audit;
+pub mod cip;
 pub mod context;
 pub mod customers;
 pub mod demo;

@@ -127,7 +127,7 @@ pub fn rules_import(ctx: &Context, session: &Session, path: &std::path::Path) ->
     })?;
     let loaded = RulePack::load(&file_name, &source)?;
     session.with(ctx, |u| {
-        require_officer(u, "import a rule pack")?;
+        u.require_officer("import a rule pack")?;
         let at = ctx.clock().now();
         let by = u.actor.id.to_string();
         u.workspace.db_mut().write(|tx| {
@@ -155,7 +155,7 @@ pub fn rules_import(ctx: &Context, session: &Session, path: &std::path::Path) ->
 /// met ones keep the pack they were met under.
 pub fn rules_activate(ctx: &Context, session: &Session, sha256: &str) -> Result<(), AppError> {
     session.with(ctx, |u| {
-        require_officer(u, "choose the rule pack")?;
+        u.require_officer("choose the rule pack")?;
         let built_in = RulePack::built_in();
         let known =
             sha256 == built_in.sha256 || u.workspace.db().read(|c| rule_packs::get(c, sha256))?.is_some();
@@ -272,7 +272,7 @@ pub fn provider_update(
         time_zone: new.time_zone.clone(),
     };
     session.with(ctx, |u| {
-        require_officer(u, "change the provider profile")?;
+        u.require_officer("change the provider profile")?;
         let at = ctx.clock().now();
         let by = u.actor.id.to_string();
         u.workspace.db_mut().write(|tx| {
@@ -308,7 +308,7 @@ pub fn provider_contact_change(
         return Err(CoreError::invalid("email", "not an email address").into());
     }
     session.with(ctx, |u| {
-        require_officer(u, "change the primary CIP contact")?;
+        u.require_officer("change the primary CIP contact")?;
         let at = ctx.clock().now();
         let by = u.actor.id.to_string();
         u.workspace.db_mut().write(|tx| {
@@ -397,7 +397,7 @@ pub fn event_record(ctx: &Context, session: &Session, new: &NewEvent) -> Result<
     }
     let event = Event { id: EventId::new().to_string(), occurred_at, kind };
     session.with(ctx, |u| {
-        require_officer(u, "record this event")?;
+        u.require_officer("record this event")?;
         let at = ctx.clock().now();
         let by = u.actor.id.to_string();
         u.workspace.db_mut().write(|tx| record(tx, &event, &by, at))?;
@@ -507,7 +507,7 @@ pub fn obligation_meet(ctx: &Context, session: &Session, key: &str, reference: &
         );
     }
     session.with(ctx, |u| {
-        require_officer(u, "record an obligation as met")?;
+        u.require_officer("record an obligation as met")?;
         let view = compute(ctx, u)?;
         let obligation = view
             .obligations
@@ -586,14 +586,6 @@ pub fn to_ics(view: &ObligationsView) -> String {
         calendar.push(event.done());
     }
     calendar.done().to_string()
-}
-
-fn require_officer(u: &Unlocked, what: &str) -> Result<(), AppError> {
-    if u.actor.role.can_manage_actors() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden(format!("only an officer may {what}")))
-    }
 }
 
 fn field(name: &str, problem: &str) -> workbench_core::FieldError {

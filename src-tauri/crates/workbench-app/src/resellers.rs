@@ -11,7 +11,7 @@ use workbench_store::resellers as store;
 
 use crate::context::Context;
 use crate::error::AppError;
-use crate::session::{Session, Unlocked};
+use crate::session::Session;
 
 /// A reseller as listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -36,14 +36,6 @@ pub struct ResellerView {
     /// Customers that came through it.
     #[ts(type = "number")]
     pub customers: i64,
-}
-
-fn require_officer(u: &Unlocked, what: &str) -> Result<(), AppError> {
-    if u.actor.role.can_manage_actors() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden(format!("only an officer may {what}")))
-    }
 }
 
 /// Every registered reseller.
@@ -71,7 +63,7 @@ pub fn reseller_list(ctx: &Context, session: &Session) -> Result<Vec<ResellerVie
 pub fn reseller_add(ctx: &Context, session: &Session, new: &NewReseller) -> Result<(), AppError> {
     let valid = new.clone().validate()?;
     session.with(ctx, |u| {
-        require_officer(u, "register resellers")?;
+        u.require_officer("register resellers")?;
         let at = ctx.clock().now();
         let me = u.actor.id.to_string();
         u.workspace.db_mut().write(|tx| store::insert(tx, &valid, &me, at))?;
@@ -88,7 +80,7 @@ pub fn reseller_contact_change(
     contact: &ResellerContact,
 ) -> Result<(), AppError> {
     session.with(ctx, |u| {
-        require_officer(u, "change a reseller's contact")?;
+        u.require_officer("change a reseller's contact")?;
         let listed = u.workspace.db().read(store::list)?;
         let reseller = listed.iter().find(|r| r.reseller_ref == reseller_ref).ok_or_else(|| {
             CoreError::invalid("reseller_ref", format!("no reseller {reseller_ref} in the register"))
@@ -129,7 +121,7 @@ pub fn reseller_finding(ctx: &Context, session: &Session, finding: &Finding) -> 
         return Err(CoreError::invalid("aware_on", "cannot be in the future").into());
     }
     session.with(ctx, |u| {
-        require_officer(u, "record a non-compliance finding")?;
+        u.require_officer("record a non-compliance finding")?;
         let me = u.actor.id.to_string();
         let occurred_at = finding.aware_on.and_hms_opt(12, 0, 0).map_or(now, |t| t.and_utc());
         u.workspace.db_mut().write(|tx| {
@@ -159,7 +151,7 @@ pub struct StatusChange {
 /// terminating meets the reseller's open R19 termination deadlines.
 pub fn reseller_set_status(ctx: &Context, session: &Session, change: &StatusChange) -> Result<(), AppError> {
     session.with(ctx, |u| {
-        require_officer(u, "change a reseller's status")?;
+        u.require_officer("change a reseller's status")?;
         let at = ctx.clock().now();
         let me = u.actor.id.to_string();
         u.workspace

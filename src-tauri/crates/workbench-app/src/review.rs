@@ -310,13 +310,6 @@ fn require_reviewer(u: &Unlocked, what: &str) -> Result<(), AppError> {
     }
 }
 
-fn actor_name(u: &Unlocked, id: &str) -> String {
-    id.parse()
-        .ok()
-        .and_then(|id| u.workspace.db().read(|c| actors::get(c, id)).ok().flatten())
-        .map_or_else(|| id.to_owned(), |a| a.name)
-}
-
 /// The due dates of items opened at `at`, per tier, from the pack's SLA.
 pub(crate) fn due_by_tier(pack: &RulePack, at: DateTime<Utc>) -> store::DueByTier {
     [RiskTier::Low, RiskTier::Medium, RiskTier::High].map(|tier| rules::sla_due(pack, tier, at))
@@ -336,8 +329,8 @@ fn list_row(u: &Unlocked, row: store::QueueRow, now: DateTime<Utc>) -> QueueList
     QueueListRow {
         past_sla: row.state != store::DONE && row.due_at < workbench_store::audit::timestamp(&now),
         mine: row.taken_by.as_deref() == Some(me.as_str()),
-        assigned_to: row.assigned_to.as_deref().map(|id| actor_name(u, id)),
-        taken_by: row.taken_by.as_deref().map(|id| actor_name(u, id)),
+        assigned_to: row.assigned_to.as_deref().map(|id| u.actor_name(id)),
+        taken_by: row.taken_by.as_deref().map(|id| u.actor_name(id)),
         customer_ref: row.customer_ref,
         name: row.name,
         country: row.country,
@@ -594,8 +587,8 @@ fn decision_view(u: &Unlocked, pack: &RulePack, d: store::DecisionRow) -> Decisi
             .iter()
             .find(|r| r.code == d.reason_code)
             .map_or_else(|| d.reason_code.clone(), |r| r.title.clone()),
-        decided_by: actor_name(u, &d.decided_by),
-        second_by: d.second_by.as_deref().map(|id| actor_name(u, id)),
+        decided_by: u.actor_name(&d.decided_by),
+        second_by: d.second_by.as_deref().map(|id| u.actor_name(id)),
         id: d.id,
         kind: d.kind,
         reason_code: d.reason_code,
@@ -620,7 +613,7 @@ fn review_of(u: &Unlocked, customer_id: &str, now: DateTime<Utc>) -> Result<Revi
         .into_iter()
         .map(|(e, element)| EvidenceView {
             id: e.id.to_string(),
-            added_by: actor_name(u, &e.added_by),
+            added_by: u.actor_name(&e.added_by),
             original_name: e.original_name,
             media_type: e.media_type,
             size_bytes: e.size_bytes,
@@ -646,7 +639,7 @@ fn review_of(u: &Unlocked, customer_id: &str, now: DateTime<Utc>) -> Result<Revi
                 required: pack.verification.required_elements.contains(&element),
                 outcome: check.map(|c| c.outcome),
                 method: check.map(|c| c.method),
-                reviewer: check.map(|c| actor_name(u, &c.reviewer)),
+                reviewer: check.map(|c| u.actor_name(&c.reviewer)),
                 at: check.map(|c| c.at.clone()),
                 warning: match element {
                     Element::BeneficialOwners if !owner_warning.is_empty() => Some(owner_warning.join("; ")),
@@ -680,7 +673,7 @@ fn review_of(u: &Unlocked, customer_id: &str, now: DateTime<Utc>) -> Result<Revi
         .read(|c| store::notices_of(c, customer_id))?
         .into_iter()
         .map(|n| NoticeView {
-            rendered_by: actor_name(u, &n.rendered_by),
+            rendered_by: u.actor_name(&n.rendered_by),
             id: n.id,
             evidence_id: n.evidence_id,
             rendered_at: n.rendered_at,

@@ -34,6 +34,25 @@ pub struct Session {
     idle_lock_secs: AtomicU64,
 }
 
+impl Unlocked {
+    /// Refuses anyone but an officer, saying what they may not do.
+    pub(crate) fn require_officer(&self, what: &str) -> Result<(), AppError> {
+        if self.actor.role.can_manage_actors() {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden(format!("only an officer may {what}")))
+        }
+    }
+
+    /// An actor's name for display (the id itself when unknown).
+    pub(crate) fn actor_name(&self, id: &str) -> String {
+        id.parse()
+            .ok()
+            .and_then(|id| self.workspace.db().read(|c| workbench_store::actors::get(c, id)).ok().flatten())
+            .map_or_else(|| id.to_owned(), |a| a.name)
+    }
+}
+
 impl Default for Session {
     fn default() -> Self {
         Self::new(DEFAULT_IDLE_LOCK)

@@ -1,4 +1,5 @@
-//! Workspace settings the officer controls: the idle lock and the evidence size limit.
+//! Workspace settings the officer controls: the idle lock, the evidence size limit and four eyes on
+//! CIP approval.
 
 use std::time::Duration;
 
@@ -19,11 +20,13 @@ pub struct WorkspaceSettings {
     pub idle_lock_minutes: u32,
     /// Largest evidence file accepted, in MiB (1–1024; default 50).
     pub evidence_max_mib: u32,
+    /// Four eyes on the written CIP (R1): an officer who wrote in a draft may not approve it.
+    pub cip_four_eyes: bool,
 }
 
 impl Default for WorkspaceSettings {
     fn default() -> Self {
-        Self { idle_lock_minutes: 15, evidence_max_mib: 50 }
+        Self { idle_lock_minutes: 15, evidence_max_mib: 50, cip_four_eyes: false }
     }
 }
 
@@ -61,6 +64,7 @@ pub(crate) fn load(ws: &workbench_store::Workspace) -> Result<WorkspaceSettings,
     Ok(WorkspaceSettings {
         idle_lock_minutes: read("idle_lock_minutes", defaults.idle_lock_minutes)?,
         evidence_max_mib: read("evidence_max_mib", defaults.evidence_max_mib)?,
+        cip_four_eyes: read("cip_four_eyes", u32::from(defaults.cip_four_eyes))? == 1,
     })
 }
 
@@ -90,6 +94,9 @@ pub fn update(
         }
         if new.evidence_max_mib != current.evidence_max_mib {
             settings::set(db, "evidence_max_mib", &new.evidence_max_mib.to_string(), &actor, at)?;
+        }
+        if new.cip_four_eyes != current.cip_four_eyes {
+            settings::set(db, "cip_four_eyes", if new.cip_four_eyes { "1" } else { "0" }, &actor, at)?;
         }
         Ok(())
     })?;

@@ -162,15 +162,18 @@ fn the_idle_lock_setting_applies_at_once_and_survives_unlock() {
     init(&ctx, &session);
     assert_eq!(settings::get(&ctx, &session).expect("get"), WorkspaceSettings::default());
 
-    let err =
-        settings::update(&ctx, &session, &WorkspaceSettings { idle_lock_minutes: 0, evidence_max_mib: 5000 })
-            .expect_err("out of range");
+    let err = settings::update(
+        &ctx,
+        &session,
+        &WorkspaceSettings { idle_lock_minutes: 0, evidence_max_mib: 5000, cip_four_eyes: false },
+    )
+    .expect_err("out of range");
     assert_eq!(
         err.to_string(),
         "2 invalid field(s): idle_lock_minutes: must be 1 to 240 minutes; evidence_max_mib: must be 1 to 1024 MiB"
     );
 
-    let five = WorkspaceSettings { idle_lock_minutes: 5, evidence_max_mib: 20 };
+    let five = WorkspaceSettings { idle_lock_minutes: 5, evidence_max_mib: 20, cip_four_eyes: true };
     settings::update(&ctx, &session, &five).expect("update");
     clock.advance(chrono::Duration::minutes(5));
     assert!(matches!(workspace::actor_list(&ctx, &session), Err(AppError::Locked)), "5 idle minutes lock it");
@@ -179,5 +182,5 @@ fn the_idle_lock_setting_applies_at_once_and_survives_unlock() {
     assert_eq!(workspace::status(&ctx, &session).expect("status").seconds_to_lock, Some(300));
     assert_eq!(settings::get(&ctx, &session).expect("get"), five);
     let events = workbench_app::audit::list(&ctx, &session, &Default::default()).expect("events");
-    assert_eq!(events.iter().filter(|e| e.action == "settings.update").count(), 2, "each change is audited");
+    assert_eq!(events.iter().filter(|e| e.action == "settings.update").count(), 3, "each change is audited");
 }

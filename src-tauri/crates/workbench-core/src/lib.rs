@@ -8,6 +8,7 @@ pub mod about;
 pub mod actor;
 pub mod audit;
 pub mod card;
+pub mod cip;
 pub mod clock;
 pub mod customer;
 pub mod error;

@@ -281,6 +281,30 @@ pub struct Certification {
     pub annual: Vec<Section>,
 }
 
+/// One topic the written CIP must cover (R1–R11, R17): its section in every CIP version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct CipTopic {
+    /// Stable key, stored with each version's text.
+    pub key: String,
+    /// Heading as printed.
+    pub title: String,
+    /// The requirement it answers.
+    pub rid: String,
+    /// What the section should say, shown to the author beside the editor.
+    pub guidance: String,
+}
+
+/// The written CIP's structure (R1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct CipOutline {
+    /// The sections, in print order.
+    pub sections: Vec<CipTopic>,
+}
+
 /// The customer notice (R9).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
@@ -402,6 +426,8 @@ pub struct RulePack {
     pub notice: Notice,
     /// R4, the review queue.
     pub verification: Verification,
+    /// R1: the written CIP's sections.
+    pub cip: CipOutline,
 }
 
 /// A pack as loaded: parsed, with the hash of the exact bytes.
@@ -588,6 +614,14 @@ impl RulePack {
         ] {
             if !(1..=365).contains(&days) {
                 return fail(key, format!("must be 1 to 365 days (found {days})"));
+            }
+        }
+        if self.cip.sections.is_empty() {
+            return fail("cip.sections", "lists no section".into());
+        }
+        for (i, topic) in self.cip.sections.iter().enumerate() {
+            if self.cip.sections[..i].iter().any(|t| t.key == topic.key) {
+                return fail("cip.sections", format!("key {:?} appears twice", topic.key));
             }
         }
         if !self.notice.text.contains("{provider}") {

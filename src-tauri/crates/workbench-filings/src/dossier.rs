@@ -3,16 +3,14 @@
 //! script the embedded fonts lack are replaced by a note pointing to the JSON export, which
 //! carries every value as stored.
 
-use chrono::{DateTime, Utc};
-use printpdf::{Mm, Op, PdfPage};
-
 use crate::error::FilingError;
-use crate::layout::{self, A4, Face, Fonts, new_document, pt, rule, save_deterministic};
+use crate::layout::{Face, Flow, new_document, pt, save_deterministic};
+use chrono::{DateTime, Utc};
 
-const MARGIN_MM: f32 = 18.0;
 const LABEL_MM: f32 = 46.0;
 const SIZE: f32 = 9.5;
 const GAP: f32 = 13.0;
+const UNSHOWN: &str = "(in a script this PDF cannot show — see the JSON export)";
 
 /// One titled section.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,105 +34,46 @@ pub struct Dossier {
     pub sections: Vec<DossierSection>,
 }
 
-struct Flow<'a> {
-    fonts: &'a Fonts,
-    pages: Vec<Vec<Op>>,
-    y: f32,
-    left: f32,
-    right: f32,
-    top: f32,
-    bottom: f32,
-}
-
-impl Flow<'_> {
-    fn page(&mut self) -> &mut Vec<Op> {
-        if self.pages.is_empty() {
-            self.pages.push(Vec::new());
-        }
-        let last = self.pages.len() - 1;
-        &mut self.pages[last]
-    }
-
-    /// Makes room for `height` points, starting a new page when needed.
-    fn need(&mut self, height: f32) {
-        if self.y - height < self.bottom {
-            self.pages.push(Vec::new());
-            self.y = self.top;
-        }
-    }
-
-    fn shown(&self, face: Face, text: &str) -> String {
-        if self.fonts.ensure_printable(face, text, "").is_ok() {
-            text.to_owned()
-        } else {
-            "(in a script this PDF cannot show — see the JSON export)".to_owned()
-        }
-    }
-}
-
 /// Renders the file.
 ///
 /// # Errors
 /// [`FilingError`] when the fonts cannot be loaded.
 pub fn render_dossier(dossier: &Dossier) -> Result<Vec<u8>, FilingError> {
     let (mut doc, fonts) = new_document(&dossier.title, "Customer file", dossier.generated_at)?;
-    let (width, height) = A4;
-    let mut flow = Flow {
-        fonts: &fonts,
-        pages: Vec::new(),
-        y: pt(height - MARGIN_MM) - 14.0,
-        left: pt(MARGIN_MM),
-        right: pt(width - MARGIN_MM),
-        top: pt(height - MARGIN_MM) - 10.0,
-        bottom: pt(MARGIN_MM) + 30.0,
-    };
-    let (left, right) = (flow.left, flow.right);
-    let title = flow.shown(Face::Bold, &dossier.title);
-    let ops = fonts.text(Face::Bold, 15.0, left, flow.y, &title);
-    flow.page().extend(ops);
+    let mut flow = Flow::new(&fonts);
+    let left = flow.left;
+    let title = flow.shown(Face::Bold, &dossier.title, UNSHOWN);
+    flow.text_at(Face::Bold, 15.0, left, &title);
     flow.y -= 16.0;
-    let subtitle = flow.shown(Face::Regular, &dossier.subtitle);
-    let ops = fonts.text(Face::Regular, 9.0, left, flow.y, &subtitle);
-    flow.page().extend(ops);
+    let subtitle = flow.shown(Face::Regular, &dossier.subtitle, UNSHOWN);
+    flow.text_at(Face::Regular, 9.0, left, &subtitle);
     flow.y -= 8.0;
-    let ops = rule(left, right, flow.y, 0.6);
-    flow.page().extend(ops);
-    flow.y -= 20.0;
+    flow.rule(20.0);
 
-    let value_x = left + pt(LABEL_MM);
+    let value_indent = pt(LABEL_MM);
     for section in &dossier.sections {
         flow.need(GAP * 3.0);
-        let ops = fonts.text(Face::Bold, 11.0, left, flow.y, &flow.shown(Face::Bold, &section.title));
-        flow.page().extend(ops);
+        let heading = flow.shown(Face::Bold, &section.title, UNSHOWN);
+        flow.text_at(Face::Bold, 11.0, left, &heading);
         flow.y -= GAP + 2.0;
         if section.lines.is_empty() {
-            let ops = fonts.text(Face::Regular, SIZE, left, flow.y, "none");
-            flow.page().extend(ops);
+            flow.text_at(Face::Regular, SIZE, left, "none");
             flow.y -= GAP;
         }
         for (label, value) in &section.lines {
-            let label = flow.shown(Face::Bold, label);
-            let value = flow.shown(Face::Regular, value);
-            let wrapped = fonts.wrap(Face::Regular, SIZE, &value, right - value_x);
+            let label = flow.shown(Face::Bold, label, UNSHOWN);
+            let value = flow.shown(Face::Regular, value, UNSHOWN);
+            let wrapped = fonts.wrap(Face::Regular, SIZE, &value, flow.right - left - value_indent);
             flow.need(GAP * wrapped.len().max(1) as f32);
-            let ops = fonts.text(Face::Bold, SIZE, left, flow.y, &label);
-            flow.page().extend(ops);
+            flow.text_at(Face::Bold, SIZE, left, &label);
             for line in wrapped {
-                let ops = fonts.text(Face::Regular, SIZE, value_x, flow.y, &line);
-                flow.page().extend(ops);
+                flow.text_at(Face::Regular, SIZE, left + value_indent, &line);
                 flow.y -= GAP;
             }
         }
         flow.y -= 10.0;
     }
-
-    let count = flow.pages.len();
-    for (n, ops) in flow.pages.into_iter().enumerate() {
-        let mut ops = ops;
-        let foot = format!("{} · page {} of {count}", title, n + 1);
-        ops.extend(layout::footer(&fonts, left, right, pt(MARGIN_MM), &foot));
-        doc.pages.push(PdfPage::new(Mm(width), Mm(height), ops));
-    }
+    flow.finish(&mut doc, |n, count| format!("{title} · page {n} of {count}"));
     Ok(save_deterministic(&doc))
 }
 

@@ -183,6 +183,96 @@ fn hex_upper(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02X}")).collect()
 }
 
+/// Page margin of flowing documents, in millimetres.
+pub(crate) const MARGIN_MM: f32 = 18.0;
+
+/// Text flowing down A4 pages: keeps the cursor, starts a new page when the next item would
+/// cross the bottom margin, and foots every page with its number at the end.
+pub(crate) struct Flow<'a> {
+    pub(crate) fonts: &'a Fonts,
+    pages: Vec<Vec<Op>>,
+    /// Baseline of the next line, in points from the bottom.
+    pub(crate) y: f32,
+    pub(crate) left: f32,
+    pub(crate) right: f32,
+    top: f32,
+    bottom: f32,
+}
+
+impl<'a> Flow<'a> {
+    /// An empty first page.
+    pub(crate) fn new(fonts: &'a Fonts) -> Self {
+        let (width, height) = A4;
+        Self {
+            fonts,
+            pages: vec![Vec::new()],
+            y: pt(height - MARGIN_MM) - 14.0,
+            left: pt(MARGIN_MM),
+            right: pt(width - MARGIN_MM),
+            top: pt(height - MARGIN_MM) - 10.0,
+            bottom: pt(MARGIN_MM) + 30.0,
+        }
+    }
+
+    /// Adds ops to the current page.
+    pub(crate) fn draw(&mut self, ops: Vec<Op>) {
+        if let Some(page) = self.pages.last_mut() {
+            page.extend(ops);
+        }
+    }
+
+    /// Makes room for `height` points, starting a new page when needed.
+    pub(crate) fn need(&mut self, height: f32) {
+        if self.y - height < self.bottom {
+            self.new_page();
+        }
+    }
+
+    /// Starts a new page.
+    pub(crate) fn new_page(&mut self) {
+        self.pages.push(Vec::new());
+        self.y = self.top;
+    }
+
+    /// Draws one line at the cursor's height, `x` points from the left edge, without moving.
+    pub(crate) fn text_at(&mut self, face: Face, size: f32, x: f32, text: &str) {
+        let ops = self.fonts.text(face, size, x, self.y, text);
+        self.draw(ops);
+    }
+
+    /// `text`, or a note when the embedded fonts cannot draw it.
+    pub(crate) fn shown(&self, face: Face, text: &str, instead: &str) -> String {
+        if self.fonts.ensure_printable(face, text, "").is_ok() { text.to_owned() } else { instead.to_owned() }
+    }
+
+    /// Wrapped text from `indent` points right of the margin, `leading` points per line.
+    pub(crate) fn paragraph(&mut self, face: Face, size: f32, indent: f32, leading: f32, text: &str) {
+        let x = self.left + indent;
+        for line in self.fonts.wrap(face, size, text, self.right - x) {
+            self.need(leading);
+            self.text_at(face, size, x, &line);
+            self.y -= leading;
+        }
+    }
+
+    /// A thin rule across the text column, then `gap` points of space.
+    pub(crate) fn rule(&mut self, gap: f32) {
+        let ops = rule(self.left, self.right, self.y, 0.6);
+        self.draw(ops);
+        self.y -= gap;
+    }
+
+    /// Adds the pages to `doc`, each footed with `foot(page, count)`.
+    pub(crate) fn finish(self, doc: &mut PdfDocument, foot: impl Fn(usize, usize) -> String) {
+        let (width, height) = A4;
+        let count = self.pages.len();
+        for (n, mut ops) in self.pages.into_iter().enumerate() {
+            ops.extend(footer(self.fonts, self.left, self.right, pt(MARGIN_MM), &foot(n + 1, count)));
+            doc.pages.push(printpdf::PdfPage::new(Mm(width), Mm(height), ops));
+        }
+    }
+}
+
 /// Converts millimetres to points.
 pub(crate) fn pt(mm: f32) -> f32 {
     Mm(mm).into_pt().0

@@ -5,6 +5,7 @@
 //! caller decides where (and how atomically) they are written. Must not depend on `tauri`.
 
 pub mod about;
+pub mod cip;
 pub mod dossier;
 pub mod error;
 pub mod fonts;
@@ -13,6 +14,7 @@ pub mod notice;
 pub mod recovery;
 
 pub use about::render_about;
+pub use cip::{CipDocument, render_cip};
 pub use dossier::{Dossier, DossierSection, render_dossier};
 pub use error::FilingError;
 pub use fonts::{FontReport, check_fonts};

@@ -22,6 +22,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0008_queue_assigned_order", include_str!("../migrations/0008_queue_assigned_order.sql")),
     ("0009_payment_cards", include_str!("../migrations/0009_payment_cards.sql")),
     ("0010_resellers", include_str!("../migrations/0010_resellers.sql")),
+    ("0011_cip_documents", include_str!("../migrations/0011_cip_documents.sql")),
 ];
 
 /// The schema version this binary writes.

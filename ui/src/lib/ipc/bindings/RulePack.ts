@@ -2,6 +2,7 @@
 import type { AiConditions } from "./AiConditions";
 import type { BeneficialOwner } from "./BeneficialOwner";
 import type { Certification } from "./Certification";
+import type { CipOutline } from "./CipOutline";
 import type { Deadlines } from "./Deadlines";
 import type { Fields } from "./Fields";
 import type { Notice } from "./Notice";
@@ -62,4 +63,8 @@ notice: Notice,
 /**
  * R4, the review queue.
  */
-verification: Verification, };
+verification: Verification, 
+/**
+ * R1: the written CIP's sections.
+ */
+cip: CipOutline, };

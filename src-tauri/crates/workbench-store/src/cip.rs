@@ -1,0 +1,257 @@
+//! The written CIP's versions (R1): one draft at a time, approved versions frozen, every change
+//! audited with the version's content hash. The rules (what may be approved, by whom) live in
+//! `workbench_core::cip`; this module only stores.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+use serde::Serialize;
+use workbench_core::cip::{CipSection, VersionState, content_sha256};
+
+use crate::audit::{self, Change, timestamp};
+use crate::error::StoreError;
+
+/// A stored version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VersionRow {
+    /// Version number.
+    pub number: i64,
+    /// The version it was begun from.
+    pub based_on: Option<i64>,
+    /// Draft, approved or discarded.
+    pub state: VersionState,
+    /// Sections with their text.
+    pub sections: Vec<CipSection>,
+    /// SHA-256 of the text.
+    pub sha256: String,
+    /// What changed.
+    pub change_summary: String,
+    /// Whether the change is material (R14).
+    pub material: bool,
+    /// Begun when.
+    pub created_at: String,
+    /// Begun by.
+    pub created_by: String,
+    /// Last saved.
+    pub updated_at: String,
+    /// Approved when.
+    pub approved_at: Option<String>,
+    /// Approved by.
+    pub approved_by: Option<String>,
+    /// Takes effect.
+    pub effective_on: Option<NaiveDate>,
+}
+
+const COLUMNS: &str = "number, based_on, state, sections, sha256, change_summary, material, created_at, created_by, \
+                       updated_at, approved_at, approved_by, effective_on";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<(VersionRow, String, String, Option<String>)> {
+    Ok((
+        VersionRow {
+            number: r.get(0)?,
+            based_on: r.get(1)?,
+            state: VersionState::Draft,
+            sections: Vec::new(),
+            sha256: r.get(4)?,
+            change_summary: r.get(5)?,
+            material: r.get::<_, i64>(6)? == 1,
+            created_at: r.get(7)?,
+            created_by: r.get(8)?,
+            updated_at: r.get(9)?,
+            approved_at: r.get(10)?,
+            approved_by: r.get(11)?,
+            effective_on: None,
+        },
+        r.get(2)?,
+        r.get(3)?,
+        r.get(12)?,
+    ))
+}
+
+fn finish(
+    (mut row, state, sections, effective): (VersionRow, String, String, Option<String>),
+) -> Result<VersionRow, StoreError> {
+    let n = row.number;
+    row.state = VersionState::from_code(&state)
+        .ok_or_else(|| StoreError::Corrupt(format!("CIP version {n}: state {state:?}")))?;
+    row.sections = serde_json::from_str(&sections)
+        .map_err(|e| StoreError::Corrupt(format!("CIP version {n}: sections: {e}")))?;
+    row.effective_on = effective
+        .map(|d| d.parse().map_err(|_| StoreError::Corrupt(format!("CIP version {n}: effective date {d:?}"))))
+        .transpose()?;
+    Ok(row)
+}
+
+/// Every version, newest first.
+pub fn versions(conn: &Connection) -> Result<Vec<VersionRow>, StoreError> {
+    let mut statement = conn.prepare(&format!("SELECT {COLUMNS} FROM cip_version ORDER BY number DESC"))?;
+    let rows = statement.query_map([], from_row)?;
+    rows.map(|r| finish(r?)).collect()
+}
+
+/// One version.
+pub fn version(conn: &Connection, number: i64) -> Result<Option<VersionRow>, StoreError> {
+    conn.query_row(&format!("SELECT {COLUMNS} FROM cip_version WHERE number = ?1"), [number], from_row)
+        .optional()?
+        .map(finish)
+        .transpose()
+}
+
+/// The version in force on `day`: the newest approved one whose effective date has come.
+pub fn in_force(conn: &Connection, day: NaiveDate) -> Result<Option<VersionRow>, StoreError> {
+    conn.query_row(
+        &format!(
+            "SELECT {COLUMNS} FROM cip_version WHERE state = 'approved' AND effective_on <= ?1 \
+             ORDER BY effective_on DESC, number DESC LIMIT 1"
+        ),
+        [day.to_string()],
+        from_row,
+    )
+    .optional()?
+    .map(finish)
+    .transpose()
+}
+
+/// The draft, if one is open.
+pub fn draft(conn: &Connection) -> Result<Option<VersionRow>, StoreError> {
+    conn.query_row(&format!("SELECT {COLUMNS} FROM cip_version WHERE state = 'draft'"), [], from_row)
+        .optional()?
+        .map(finish)
+        .transpose()
+}
+
+/// Everyone who wrote in a version.
+pub fn authors(conn: &Connection, number: i64) -> Result<Vec<String>, StoreError> {
+    let mut statement =
+        conn.prepare("SELECT actor_id FROM cip_version_author WHERE number = ?1 ORDER BY actor_id")?;
+    let rows = statement.query_map([number], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+fn sections_json(sections: &[CipSection]) -> Result<String, StoreError> {
+    serde_json::to_string(sections).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn audit_version(
+    tx: &Transaction<'_>,
+    at: DateTime<Utc>,
+    actor: &str,
+    action: &str,
+    number: i64,
+    sha256: &str,
+) -> Result<(), StoreError> {
+    let object = format!("cip:{number}");
+    audit::append(
+        tx,
+        at,
+        Change { actor, action, object: &object, before: None, after: Some(sha256.as_bytes()) },
+    )?;
+    Ok(())
+}
+
+/// Begins a draft with `sections` (refused while another draft is open). Returns its number.
+pub fn begin_draft(
+    tx: &Transaction<'_>,
+    sections: &[CipSection],
+    based_on: Option<i64>,
+    actor: &str,
+    at: DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    if let Some(open) = draft(tx)? {
+        return Err(StoreError::Conflict(format!(
+            "draft version {} is open: approve or discard it before beginning another",
+            open.number
+        )));
+    }
+    let sha = content_sha256(sections);
+    let stamp = timestamp(&at);
+    tx.execute(
+        "INSERT INTO cip_version (based_on, state, sections, sha256, created_at, created_by, updated_at) \
+         VALUES (?1, 'draft', ?2, ?3, ?4, ?5, ?4)",
+        params![based_on, sections_json(sections)?, sha, stamp, actor],
+    )?;
+    let number = tx.last_insert_rowid();
+    tx.execute("INSERT INTO cip_version_author (number, actor_id) VALUES (?1, ?2)", params![number, actor])?;
+    audit_version(tx, at, actor, "cip.draft", number, &sha)?;
+    Ok(number)
+}
+
+fn open_draft(tx: &Transaction<'_>, number: i64) -> Result<VersionRow, StoreError> {
+    match version(tx, number)? {
+        Some(v) if v.state == VersionState::Draft => Ok(v),
+        Some(v) => Err(StoreError::Conflict(format!(
+            "version {number} is {}: only a draft can change",
+            v.state.code()
+        ))),
+        None => Err(StoreError::Conflict(format!("there is no CIP version {number}"))),
+    }
+}
+
+/// What a save changes in a draft.
+#[derive(Debug, Clone)]
+pub struct DraftEdit<'a> {
+    /// The full set of sections after the edit.
+    pub sections: &'a [CipSection],
+    /// What changed, in the author's words.
+    pub change_summary: &'a str,
+    /// Whether the change is material (R14).
+    pub material: bool,
+}
+
+/// Saves a draft's text and notes; the saver becomes one of its authors. Returns the new hash.
+pub fn save_draft(
+    tx: &Transaction<'_>,
+    number: i64,
+    edit: &DraftEdit<'_>,
+    actor: &str,
+    at: DateTime<Utc>,
+) -> Result<String, StoreError> {
+    let current = open_draft(tx, number)?;
+    let sha = content_sha256(edit.sections);
+    if sha == current.sha256
+        && edit.change_summary == current.change_summary
+        && edit.material == current.material
+    {
+        return Ok(sha);
+    }
+    tx.execute(
+        "UPDATE cip_version SET sections = ?1, sha256 = ?2, change_summary = ?3, material = ?4, updated_at = ?5 \
+         WHERE number = ?6",
+        params![sections_json(edit.sections)?, sha, edit.change_summary, i64::from(edit.material), timestamp(&at), number],
+    )?;
+    if sha != current.sha256 {
+        tx.execute(
+            "INSERT OR IGNORE INTO cip_version_author (number, actor_id) VALUES (?1, ?2)",
+            params![number, actor],
+        )?;
+    }
+    audit_version(tx, at, actor, "cip.save", number, &sha)?;
+    Ok(sha)
+}
+
+/// Approves a draft: it is frozen and takes effect on `effective_on`.
+pub fn approve(
+    tx: &Transaction<'_>,
+    number: i64,
+    effective_on: NaiveDate,
+    actor: &str,
+    at: DateTime<Utc>,
+) -> Result<VersionRow, StoreError> {
+    let draft = open_draft(tx, number)?;
+    tx.execute(
+        "UPDATE cip_version SET state = 'approved', approved_at = ?1, approved_by = ?2, effective_on = ?3 \
+         WHERE number = ?4",
+        params![timestamp(&at), actor, effective_on.to_string(), number],
+    )?;
+    audit_version(tx, at, actor, "cip.approve", number, &draft.sha256)?;
+    version(tx, number)?.ok_or_else(|| StoreError::Corrupt(format!("CIP version {number} vanished")))
+}
+
+/// Gives up a draft; it stays on record as discarded.
+pub fn discard(tx: &Transaction<'_>, number: i64, actor: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
+    let draft = open_draft(tx, number)?;
+    tx.execute(
+        "UPDATE cip_version SET state = 'discarded', updated_at = ?1 WHERE number = ?2",
+        params![timestamp(&at), number],
+    )?;
+    audit_version(tx, at, actor, "cip.discard", number, &draft.sha256)
+}
