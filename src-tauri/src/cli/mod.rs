@@ -1,6 +1,7 @@
 //! The command line: the same binary, headless. Every subcommand calls `workbench_app`, like the
 //! window does, and never needs a display.
 
+mod cip;
 mod customers;
 mod obligations;
 mod secrets;
@@ -76,6 +77,9 @@ enum Command {
     /// Foreign resellers (R17–R19): the register.
     #[command(subcommand)]
     Resellers(customers::ResellersCommand),
+    /// The written CIP (R1): versions, drafts from Markdown, approval, PDF.
+    #[command(subcommand)]
+    Cip(cip::CipCommand),
     /// Record retention (R10): list the customers past retention, or purge their records
     /// (`--purge REF…`, an officer's passphrase confirms; the audit keeps digests only).
     Retention(customers::RetentionArgs),
@@ -123,6 +127,7 @@ fn run(command: Command, context: &Context, passphrase_file: Option<&std::path::
         Command::Queue(args) => customers::queue(context, &args, passphrase_file),
         Command::Retention(args) => customers::retention(context, &args, passphrase_file),
         Command::Resellers(command) => customers::resellers(context, &command, passphrase_file),
+        Command::Cip(command) => cip::run(context, &command, passphrase_file),
         Command::Rules(command) => obligations::rules(&command),
         Command::Obligations(args) => obligations::obligations(context, &args, passphrase_file),
         Command::RotateKey(args) => workspace::rotate_key(context, &args, passphrase_file),

@@ -64,7 +64,17 @@ macro_rules! with_commands {
             reseller_add,
             reseller_contact_change,
             reseller_set_status,
-            reseller_finding
+            reseller_finding,
+            cip_overview,
+            cip_version_get,
+            cip_draft_begin,
+            cip_draft_save,
+            cip_preview,
+            cip_approve,
+            cip_discard,
+            cip_diff,
+            cip_pdf,
+            cip_save_pdf
         )
     };
 }

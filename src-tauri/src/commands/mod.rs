@@ -4,6 +4,7 @@
 
 use tauri::{Manager, State};
 use workbench_app::audit::{AuditEventView, AuditQuery};
+use workbench_app::cip;
 use workbench_app::obligations as ob;
 use workbench_app::review::{self as rv, QueueHealth, QueuePage, QueueShow, ReviewView};
 use workbench_app::settings::WorkspaceSettings;
@@ -657,4 +658,81 @@ pub fn reseller_finding(
     finding: workbench_app::resellers::Finding,
 ) -> Result<(), ApiError> {
     Ok(workbench_app::resellers::reseller_finding(state.context(), state.session(), &finding)?)
+}
+
+/// The written CIP: every version, the pack's topics, four eyes.
+#[tauri::command]
+pub fn cip_overview(state: State<'_, AppState>) -> Result<cip::CipOverview, ApiError> {
+    Ok(cip::cip_overview(state.context(), state.session())?)
+}
+
+/// One CIP version with its text.
+#[tauri::command]
+pub fn cip_version_get(state: State<'_, AppState>, number: i64) -> Result<cip::CipVersionView, ApiError> {
+    Ok(cip::cip_version_get(state.context(), state.session(), number)?)
+}
+
+/// Begin a draft from version `from` (default: the newest approved). Returns its number.
+#[tauri::command]
+pub fn cip_draft_begin(state: State<'_, AppState>, from: Option<i64>) -> Result<i64, ApiError> {
+    Ok(cip::cip_draft_begin(state.context(), state.session(), from)?)
+}
+
+/// Save a draft's changed sections and notes. Returns the new text hash.
+#[tauri::command]
+pub fn cip_draft_save(state: State<'_, AppState>, save: cip::CipDraftSave) -> Result<String, ApiError> {
+    Ok(cip::cip_draft_save(state.context(), state.session(), &save)?)
+}
+
+/// Markdown as safe HTML for the editor's preview.
+#[tauri::command]
+pub fn cip_preview(markdown: String) -> String {
+    cip::cip_preview(&markdown)
+}
+
+/// Approve a draft (officers; four eyes when on).
+#[tauri::command]
+pub fn cip_approve(
+    state: State<'_, AppState>,
+    approval: cip::CipApproval,
+) -> Result<cip::CipVersionSummary, ApiError> {
+    Ok(cip::cip_approve(state.context(), state.session(), &approval)?)
+}
+
+/// Discard a draft.
+#[tauri::command]
+pub fn cip_discard(state: State<'_, AppState>, number: i64) -> Result<(), ApiError> {
+    Ok(cip::cip_discard(state.context(), state.session(), number)?)
+}
+
+/// The difference between two versions.
+#[tauri::command]
+pub fn cip_diff(
+    state: State<'_, AppState>,
+    old: i64,
+    new: i64,
+) -> Result<Vec<workbench_core::cip::SectionDiff>, ApiError> {
+    Ok(cip::cip_diff(state.context(), state.session(), old, new)?)
+}
+
+/// A version's PDF bytes, for the in-window viewer.
+#[tauri::command]
+pub fn cip_pdf(state: State<'_, AppState>, number: i64) -> Result<tauri::ipc::Response, ApiError> {
+    Ok(tauri::ipc::Response::new(cip::cip_render(state.context(), state.session(), number)?))
+}
+
+/// Save a version as a PDF (native dialog). False when cancelled.
+#[tauri::command]
+pub async fn cip_save_pdf(state: State<'_, AppState>, number: i64) -> Result<bool, ApiError> {
+    let Some(file) = rfd::AsyncFileDialog::new()
+        .set_title("Save the CIP as PDF")
+        .set_file_name(format!("cip-version-{number}.pdf"))
+        .add_filter("PDF", &["pdf"])
+        .save_file()
+        .await
+    else {
+        return Ok(false);
+    };
+    cip::cip_write_pdf(state.context(), state.session(), number, file.path())?;
+    Ok(true)
 }

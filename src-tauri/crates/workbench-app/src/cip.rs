@@ -80,6 +80,13 @@ pub struct CipVersionView {
     pub may_approve: bool,
 }
 
+impl CipVersionSummary {
+    /// The state as a word.
+    pub fn state_label(&self) -> &'static str {
+        self.state.code()
+    }
+}
+
 fn today(u: &Unlocked, ctx: &Context) -> Result<NaiveDate, AppError> {
     let profile = u.workspace.db().read(provider::get)?;
     let tz: Tz = profile.time_zone.parse().unwrap_or(Tz::America__New_York);
@@ -355,4 +362,39 @@ pub fn cip_render(ctx: &Context, session: &Session, number: i64) -> Result<Vec<u
         }
         Ok(workbench_filings::render_cip(&document(u, ctx, &row)?)?)
     })
+}
+
+/// Renders a version and writes the PDF to `path` atomically (a failed render writes nothing).
+pub fn cip_write_pdf(
+    ctx: &Context,
+    session: &Session,
+    number: i64,
+    path: &std::path::Path,
+) -> Result<(), AppError> {
+    let pdf = cip_render(ctx, session, number)?;
+    Ok(workbench_store::files::write_atomically(path, &pdf)?)
+}
+
+/// Begins a draft from a whole-program Markdown file (`# Section title` headings, see
+/// [`core_cip::split_program`]): the file is checked first, so a bad file begins nothing.
+pub fn cip_draft_import(
+    ctx: &Context,
+    session: &Session,
+    text: &str,
+    change_summary: &str,
+    material: bool,
+) -> Result<i64, AppError> {
+    let topics = session.with(ctx, |u| Ok(crate::obligations::active_pack(u)?.0.pack.cip.sections))?;
+    let sections: Vec<SectionText> = core_cip::split_program(&topics, text)?
+        .into_iter()
+        .map(|(key, body)| SectionText { key, body })
+        .collect();
+    let number = cip_draft_begin(ctx, session, None)?;
+    let save = CipDraftSave { number, sections, change_summary: change_summary.to_owned(), material };
+    if let Err(e) = cip_draft_save(ctx, session, &save) {
+        // Leave no half-made draft behind.
+        cip_discard(ctx, session, number)?;
+        return Err(e);
+    }
+    Ok(number)
 }

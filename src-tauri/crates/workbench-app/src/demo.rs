@@ -172,6 +172,20 @@ pub fn fill(ctx: &Context, session: &Session, customers: usize) -> Result<usize,
         };
         obligations::provider_contact_change(ctx, session, &contact)?;
     }
+    // The written CIP: version 1 in force, version 2 a draft with one change (R1).
+    let program = include_str!("../../../../assets/demo/cip.md");
+    let first = crate::cip::cip_draft_import(ctx, session, program, "", false)?;
+    crate::cip::cip_approve(
+        ctx,
+        session,
+        &crate::cip::CipApproval {
+            number: first,
+            effective_on: crate::cip::cip_overview(ctx, session)?.today,
+        },
+    )?;
+    let second = program.replace("every 36 months for low risk", "every 24 months for low risk");
+    crate::cip::cip_draft_import(ctx, session, &second, "Low-risk re-verification every 24 months", true)?;
+
     for event in [
         NewEvent::CipCopyRequested {
             requester: "BIS Office of ICTS".into(),

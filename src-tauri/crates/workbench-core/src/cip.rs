@@ -159,6 +159,57 @@ pub fn check_approval(check: &ApprovalCheck<'_>) -> Result<(), CoreError> {
     if errors.is_empty() { Ok(()) } else { Err(CoreError::Invalid(errors)) }
 }
 
+/// Splits a whole-program Markdown file into section texts: each level-1 heading (`# …`) names a
+/// section by its title or key (case-insensitive) and the lines up to the next one are its text.
+/// A heading that names no section, a section named twice or text before the first heading is an
+/// error naming the line.
+pub fn split_program(topics: &[CipTopic], text: &str) -> Result<Vec<(String, String)>, CoreError> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut errors = Vec::new();
+    let mut in_fence = false;
+    for (n, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") {
+            in_fence = !in_fence;
+        }
+        let heading = (!in_fence).then(|| line.strip_prefix("# ")).flatten().map(str::trim);
+        if let Some(name) = heading {
+            let found = topics
+                .iter()
+                .find(|t| t.key.eq_ignore_ascii_case(name) || t.title.eq_ignore_ascii_case(name));
+            match found {
+                Some(t) if out.iter().any(|(k, _)| *k == t.key) => errors.push(FieldError {
+                    field: format!("line {}", n + 1),
+                    problem: format!("section “{}” appears twice", t.title),
+                }),
+                Some(t) => out.push((t.key.clone(), String::new())),
+                None => errors.push(FieldError {
+                    field: format!("line {}", n + 1),
+                    problem: format!("heading “{name}” names no section of the pack's CIP outline"),
+                }),
+            }
+            continue;
+        }
+        match out.last_mut() {
+            Some((_, body)) => {
+                body.push_str(line);
+                body.push('\n');
+            }
+            None if !line.trim().is_empty() => {
+                errors.push(FieldError {
+                    field: format!("line {}", n + 1),
+                    problem: "text before the first section heading (# Title)".into(),
+                });
+            }
+            None => {}
+        }
+    }
+    if !errors.is_empty() {
+        return Err(CoreError::Invalid(errors));
+    }
+    Ok(out.into_iter().map(|(k, b)| (k, b.trim().to_owned())).collect())
+}
+
 /// How a section differs between two versions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -457,6 +508,24 @@ mod tests {
         assert_ne!(one, content_sha256(&[section("a", "bd")]));
         assert_ne!(content_sha256(&[section("ab", "c")]), one, "key/body boundary is unambiguous");
         assert_eq!(one, content_sha256(&[CipSection { title: "other".into(), ..section("a", "bc") }]));
+    }
+
+    #[test]
+    fn a_program_file_splits_at_its_section_headings() {
+        let topics =
+            [topic("scope"), CipTopic { title: "Verification methods".into(), ..topic("verification") }];
+        let split = split_program(
+            &topics,
+            "# Scope\nWe are small.\n\n## Detail\n# verification methods\n```\n# not a heading\n```\n",
+        )
+        .expect("split");
+        assert_eq!(split[0], ("scope".to_owned(), "We are small.\n\n## Detail".to_owned()));
+        assert_eq!(split[1].0, "verification");
+        assert!(split[1].1.contains("# not a heading"));
+        let err = split_program(&topics, "Intro\n# Scope\n# Pricing\n# scope\n").expect_err("bad");
+        let CoreError::Invalid(fields) = err else { panic!("invalid expected") };
+        let lines: Vec<_> = fields.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(lines, ["line 1", "line 3", "line 4"]);
     }
 
     #[test]

@@ -11,4 +11,8 @@ idle_lock_minutes: number,
 /**
  * Largest evidence file accepted, in MiB (1–1024; default 50).
  */
-evidence_max_mib: number, };
+evidence_max_mib: number, 
+/**
+ * Four eyes on the written CIP (R1): an officer who wrote in a draft may not approve it.
+ */
+cip_four_eyes: boolean, };
