@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use thirtyfour::common::keys::TypingData;
 use thirtyfour::prelude::*;
 
 #[path = "../support/bus.rs"]
@@ -164,7 +165,7 @@ impl App {
     }
 
     /// Sends keys to the page itself (no field focused), as a reviewer's keyboard does.
-    pub async fn keys(&self, keys: &str) -> WebDriverResult<()> {
+    pub async fn keys(&self, keys: impl Into<TypingData>) -> WebDriverResult<()> {
         self.driver().find(By::Tag("body")).await?.send_keys(keys).await
     }
 

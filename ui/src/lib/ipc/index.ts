@@ -42,9 +42,19 @@ import type { ResellerContact } from './bindings/ResellerContact';
 import type { ResellerView } from './bindings/ResellerView';
 import type { StatusChange } from './bindings/StatusChange';
 import type { Finding } from './bindings/Finding';
+import type { CipOverview } from './bindings/CipOverview';
+import type { CipVersionView } from './bindings/CipVersionView';
+import type { CipVersionSummary } from './bindings/CipVersionSummary';
+import type { CipDraftSave } from './bindings/CipDraftSave';
+import type { CipApproval } from './bindings/CipApproval';
+import type { SectionDiff } from './bindings/SectionDiff';
 
 export { IpcError, toIpcError } from './client';
 export type {
+	CipOverview,
+	CipVersionView,
+	CipVersionSummary,
+	SectionDiff,
 	ActorId,
 	ActorView,
 	AppInfo,
@@ -259,3 +269,26 @@ export const resellerSetStatus = (change: StatusChange) =>
 /** Officers: a reseller does not comply (R19) — under remediation, termination deadline starts. */
 export const resellerFinding = (finding: Finding) =>
 	ipc.call<null>('reseller_finding', { finding });
+/** The written CIP (R1): versions, topics, four eyes. */
+export const cipOverview = () => ipc.call<CipOverview>('cip_overview');
+/** One CIP version with its text. */
+export const cipVersionGet = (number: number) =>
+	ipc.call<CipVersionView>('cip_version_get', { number });
+/** Officers: begin a draft (from the newest approved version unless `from`); returns its number. */
+export const cipDraftBegin = (from: number | null) => ipc.call<number>('cip_draft_begin', { from });
+/** Officers: save a draft's changed sections and notes; returns the new text hash. */
+export const cipDraftSave = (save: CipDraftSave) => ipc.call<string>('cip_draft_save', { save });
+/** Markdown as safe HTML (nothing in it can run or load). */
+export const cipPreview = (markdown: string) => ipc.call<string>('cip_preview', { markdown });
+/** Officers: approve a draft (four eyes when on). */
+export const cipApprove = (approval: CipApproval) =>
+	ipc.call<CipVersionSummary>('cip_approve', { approval });
+/** Officers: discard a draft. */
+export const cipDiscard = (number: number) => ipc.call<null>('cip_discard', { number });
+/** The difference between two versions, section by section. */
+export const cipDiff = (old: number, next: number) =>
+	ipc.call<SectionDiff[]>('cip_diff', { old, new: next });
+/** A version's PDF, as bytes for the in-window viewer. */
+export const cipPdf = (number: number) => ipc.call<ArrayBuffer>('cip_pdf', { number });
+/** Native save dialog, then the version's PDF; false if cancelled. */
+export const cipSavePdf = (number: number) => ipc.call<boolean>('cip_save_pdf', { number });

@@ -13,6 +13,7 @@ export const VIEWS: readonly View[] = [
 	{ path: '/dashboard', label: 'Dashboard', key: 'd' },
 	{ path: '/queue', label: 'Queue', key: 'q' },
 	{ path: '/customers', label: 'Customers', key: 'u' },
+	{ path: '/cip', label: 'CIP', key: 'i' },
 	{ path: '/resellers', label: 'Resellers', key: 'r' },
 	{ path: '/calendar', label: 'Calendar', key: 'c' },
 	{ path: '/provider', label: 'Provider', key: 'p' },
