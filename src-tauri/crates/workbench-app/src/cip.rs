@@ -4,7 +4,6 @@
 //! version as a PDF.
 
 use chrono::NaiveDate;
-use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use workbench_core::cip::{self as core_cip, ApprovalCheck, CipSection, SectionDiff, VersionState};
@@ -88,8 +87,7 @@ impl CipVersionSummary {
 }
 
 fn today(u: &Unlocked, ctx: &Context) -> Result<NaiveDate, AppError> {
-    let profile = u.workspace.db().read(provider::get)?;
-    let tz: Tz = profile.time_zone.parse().unwrap_or(Tz::America__New_York);
+    let tz = crate::obligations::provider_tz(u)?;
     Ok(ctx.clock().now().with_timezone(&tz).date_naive())
 }
 

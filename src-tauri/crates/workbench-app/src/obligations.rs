@@ -466,10 +466,15 @@ pub fn obligations_list(ctx: &Context, session: &Session) -> Result<ObligationsV
     session.with(ctx, |u| compute(ctx, u))
 }
 
+/// The provider's time zone (Provider profile), New York when unset or unknown.
+pub(crate) fn provider_tz(u: &Unlocked) -> Result<Tz, AppError> {
+    let profile = u.workspace.db().read(provider::get)?;
+    Ok(Tz::from_str(&profile.time_zone).unwrap_or(Tz::America__New_York))
+}
+
 fn compute(ctx: &Context, u: &Unlocked) -> Result<ObligationsView, AppError> {
     let (pack, file) = active_pack(u)?;
-    let profile = u.workspace.db().read(provider::get)?;
-    let tz = Tz::from_str(&profile.time_zone).unwrap_or(Tz::America__New_York);
+    let tz = provider_tz(u)?;
     let events = u.workspace.db().read(store::events)?;
     let met = u.workspace.db().read(store::met)?;
     let now = ctx.clock().now();
