@@ -13,6 +13,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::customer::{Address, CustomerKind, NewCustomer, Payment, UsPerson, ValidCustomer};
+use crate::error::CoreError;
 use crate::rules::RiskTier;
 
 /// The customers file's columns, in template order.
@@ -362,6 +363,80 @@ pub struct ImportedOwner {
     pub postal_code: String,
 }
 
+/// The reseller counts file's columns (R18): one signed return per row.
+pub const RESELLER_COUNT_COLUMNS: [&str; 7] =
+    ["reseller_ref", "period", "returned_on", "customers", "unverified", "refused", "statements_affirmed"];
+
+/// Parses and validates a reseller counts CSV against today and the pack's annual statements:
+/// `statements_affirmed` is `yes` (every statement) or `no` (an exception to follow up). `Ok`
+/// only when every row is good; a reseller and period twice in the file is an error.
+pub fn parse_reseller_counts(
+    bytes: &[u8],
+    today: chrono::NaiveDate,
+    statements: &[&str],
+) -> Result<Vec<(u64, crate::attestation::AttestationReturn)>, Vec<RowError>> {
+    use crate::attestation::{AttestationReturn, ReportedCounts};
+    let (records, mut errors) = fixed_records(bytes, &RESELLER_COUNT_COLUMNS)?;
+    let mut good: Vec<(u64, AttestationReturn)> = Vec::new();
+    for (row, record) in records {
+        let before = errors.len();
+        let mut bad =
+            |column: &str, message: String| errors.push(RowError { row, column: column.into(), message });
+        let field = |i: usize| record.get(i).unwrap_or_default();
+        let period =
+            field(1).parse::<i32>().map_err(|_| bad("period", "must be a calendar year, e.g. 2025".into()));
+        let returned_on = field(2)
+            .parse::<chrono::NaiveDate>()
+            .map_err(|_| bad("returned_on", "must be a date as YYYY-MM-DD".into()));
+        let mut count = |i: usize, column: &str| {
+            field(i).parse::<u32>().map_err(|_| bad(column, "must be a whole number, 0 or more".into()))
+        };
+        let (customers, unverified, refused) =
+            (count(3, "customers"), count(4, "unverified"), count(5, "refused"));
+        let affirmed = match field(6).to_ascii_lowercase().as_str() {
+            "yes" | "y" | "true" => Some(statements.iter().map(|s| (*s).to_owned()).collect()),
+            "no" | "n" | "false" => Some(Vec::new()),
+            _ => {
+                bad("statements_affirmed", "must be yes or no".into());
+                None
+            }
+        };
+        let (Ok(period), Ok(returned_on), Ok(customers), Ok(unverified), Ok(refused), Some(affirmed)) =
+            (period, returned_on, customers, unverified, refused, affirmed)
+        else {
+            continue;
+        };
+        let candidate = AttestationReturn {
+            reseller_ref: field(0).to_owned(),
+            period,
+            returned_on,
+            counts: ReportedCounts { customers, unverified, refused },
+            affirmed,
+            note: String::new(),
+        };
+        match candidate.validate(today, statements) {
+            Ok(valid) => {
+                if good.iter().any(|(_, g)| g.reseller_ref == valid.reseller_ref && g.period == valid.period)
+                {
+                    bad(
+                        "(row)",
+                        format!("{} {} appears twice in the file", valid.reseller_ref, valid.period),
+                    );
+                } else if errors.len() == before {
+                    good.push((row, valid));
+                }
+            }
+            Err(CoreError::Invalid(fields)) => {
+                for f in fields {
+                    bad(&f.field, f.problem);
+                }
+            }
+            Err(other) => bad("(row)", other.to_string()),
+        }
+    }
+    if errors.is_empty() { Ok(good) } else { Err(errors) }
+}
+
 /// Parses and validates a beneficial owners CSV. `Ok` only when every row is good.
 pub fn parse_owners(bytes: &[u8]) -> Result<Vec<ImportedOwner>, Vec<RowError>> {
     let (records, mut errors) = fixed_records(bytes, &OWNER_COLUMNS)?;
@@ -662,5 +737,38 @@ mod tests {
         let errors = parse_customers(&bytes).expect_err("bad");
         assert_eq!(errors[0].to_string(), "row 2: (row): has 2 fields where the header has 19");
         assert_eq!(errors[1].row, 4);
+    }
+
+    #[test]
+    fn reseller_counts_report_every_bad_row_and_column() {
+        let today: NaiveDate = "2026-02-01".parse().expect("date");
+        let statements = ["cip_reviewed", "compliant"];
+        let good = "reseller_ref,period,returned_on,customers,unverified,refused,statements_affirmed\r\n\
+                    R-01,2025,2026-01-10,40,2,1,yes\r\nR-02,2025,2026-01-12,7,0,0,no\r\n";
+        let rows = parse_reseller_counts(good.as_bytes(), today, &statements).expect("good");
+        assert_eq!(rows.len(), 2);
+        assert_eq!((rows[0].0, rows[0].1.counts.customers, rows[0].1.affirmed.len()), (2, 40, 2));
+        assert!(rows[1].1.affirmed.is_empty(), "no = an exception");
+
+        let bad = "reseller_ref,period,returned_on,customers,unverified,refused,statements_affirmed\n\
+                   R-01,2026,2026-01-10,40,2,1,yes\n\
+                   R-02,2025,10/01/2026,-3,0,0,maybe\n\
+                   R-03,2025,2026-01-10,1,0,0,yes\n\
+                   R-03,2025,2026-01-11,1,0,0,yes\n";
+        let errors: Vec<String> = parse_reseller_counts(bad.as_bytes(), today, &statements)
+            .expect_err("bad")
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            errors,
+            [
+                "row 2: period: 2026 has not ended yet",
+                "row 3: returned_on: must be a date as YYYY-MM-DD",
+                "row 3: customers: must be a whole number, 0 or more",
+                "row 3: statements_affirmed: must be yes or no",
+                "row 5: (row): R-03 2025 appears twice in the file",
+            ]
+        );
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod about;
 pub mod actor;
+pub mod attestation;
 pub mod audit;
 pub mod card;
 pub mod cip;

@@ -31,6 +31,12 @@ pub enum EventKind {
         /// Who asked, as recorded.
         requester: String,
     },
+    /// A foreign reseller joined the register: its annual attestations fall due through the
+    /// provider from the next year on (R18, R13).
+    ResellerRegistered {
+        /// The reseller's reference.
+        reseller: String,
+    },
     /// The provider learned a foreign reseller does not comply (R19).
     ResellerNonCompliance {
         /// The reseller, `reseller:<id>` or its name.
@@ -120,6 +126,8 @@ pub enum ObligationKind {
     CipCopy,
     /// R19.
     ResellerTermination,
+    /// R18: a foreign reseller's annual attestation, collected before the provider certifies.
+    ResellerAttestation,
     /// R23.
     AiReport,
     /// R14.
@@ -136,10 +144,11 @@ pub enum ObligationKind {
 
 impl ObligationKind {
     /// Every kind, for filters and counts.
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 10] = [
         Self::AnnualCertification,
         Self::CipCopy,
         Self::ResellerTermination,
+        Self::ResellerAttestation,
         Self::AiReport,
         Self::ChangeNotice,
         Self::RetentionExpiry,
@@ -154,6 +163,7 @@ impl ObligationKind {
             Self::AnnualCertification => "annual_certification",
             Self::CipCopy => "cip_copy",
             Self::ResellerTermination => "reseller_termination",
+            Self::ResellerAttestation => "reseller_attestation",
             Self::AiReport => "ai_report",
             Self::ChangeNotice => "change_notice",
             Self::RetentionExpiry => "retention_expiry",
@@ -169,6 +179,7 @@ impl ObligationKind {
             Self::AnnualCertification => "Annual certification",
             Self::CipCopy => "CIP copy to Commerce",
             Self::ResellerTermination => "End reseller relationship",
+            Self::ResellerAttestation => "Reseller attestation",
             Self::AiReport => "AI training report",
             Self::ChangeNotice => "Change notice",
             Self::RetentionExpiry => "Retention ends",
@@ -403,6 +414,21 @@ fn drafts_for(event: &Event, ctx: &Context<'_>, today: NaiveDate) -> Vec<Draft> 
             add_days(on, d.cip_copy.days),
             d.cip_copy.assumed,
         )],
+        EventKind::ResellerRegistered { reseller } => {
+            let a = &d.reseller_attestation;
+            (on.year() + 1..=today.year() + 1)
+                .map(|year| Draft {
+                    suffix: Some(format!("{reseller}:{year}")),
+                    ..draft(
+                        ObligationKind::ResellerAttestation,
+                        &a.rid,
+                        format!("Collect {reseller}'s attestation {year} (covers {})", year - 1),
+                        day_of_year(year, a.month, a.day),
+                        a.assumed,
+                    )
+                })
+                .collect()
+        }
         EventKind::ResellerNonCompliance { reseller } => vec![draft(
             ObligationKind::ResellerTermination,
             &d.reseller_termination.rid,
@@ -642,6 +668,24 @@ mod tests {
             ]
         );
         assert!(all.iter().all(|o| o.assumed), "the pack assumes 31 January");
+    }
+
+    #[test]
+    fn a_resellers_attestations_fall_due_each_year_after_it_joined() {
+        let pack = RulePack::built_in();
+        let events =
+            [event("2025-03-01T12:00:00Z", EventKind::ResellerRegistered { reseller: "R-01".into() })];
+        let all = compute(&events, &[], &ctx(&pack, Tz::UTC, "2026-02-10T12:00:00Z"));
+        let keys: Vec<_> = all.iter().map(|o| (o.key.as_str(), o.due_date, o.rid.as_str())).collect();
+        assert_eq!(
+            keys,
+            [
+                ("reseller_attestation:R-01:2026", date("2026-01-15"), "R18"),
+                ("reseller_attestation:R-01:2027", date("2027-01-15"), "R18"),
+            ]
+        );
+        assert_eq!(all[0].status, Status::Overdue);
+        assert!(all[0].title.contains("covers 2025"), "{}", all[0].title);
     }
 
     #[test]

@@ -197,6 +197,8 @@ pub struct Deadlines {
     pub change_notice: DaysParam,
     /// R13: the annual certification's due day.
     pub annual_certification: DayOfYearParam,
+    /// R18: the day each foreign reseller's attestation for the prior year is due to the provider.
+    pub reseller_attestation: DayOfYearParam,
     /// R22: from determination to effect.
     pub special_measure_lead: DaysParam,
     /// R22: the longest a special measure lasts unless extended.
@@ -498,7 +500,7 @@ impl RulePack {
         let ai = &self.ai_conditions;
         let r = &self.reverification;
         let sla = &self.verification.sla;
-        let all: [(&str, bool, &Option<String>); 18] = [
+        let all: [(&str, bool, &Option<String>); 19] = [
             ("verification.sla", sla.assumed, &sla.note),
             ("records.retention", self.records.retention.assumed, &self.records.retention.note),
             (
@@ -511,6 +513,7 @@ impl RulePack {
             ("deadlines.ai_report", d.ai_report.assumed, &d.ai_report.note),
             ("deadlines.change_notice", d.change_notice.assumed, &d.change_notice.note),
             ("deadlines.annual_certification", d.annual_certification.assumed, &d.annual_certification.note),
+            ("deadlines.reseller_attestation", d.reseller_attestation.assumed, &d.reseller_attestation.note),
             ("deadlines.special_measure_lead", d.special_measure_lead.assumed, &d.special_measure_lead.note),
             ("deadlines.special_measure_max", d.special_measure_max.assumed, &d.special_measure_max.note),
             ("reverification.low", r.low.assumed, &r.low.note),
@@ -569,12 +572,16 @@ impl RulePack {
                 return fail(key, format!("must be a number of days from 0 to 3660 (found {})", param.days));
             }
         }
-        let annual = &d.annual_certification;
-        if NaiveDate::from_ymd_opt(2024, annual.month, annual.day).is_none() {
-            return fail(
-                "deadlines.annual_certification",
-                format!("month {} / day {} is not a day of the year", annual.month, annual.day),
-            );
+        for (key, annual) in [
+            ("deadlines.annual_certification", &d.annual_certification),
+            ("deadlines.reseller_attestation", &d.reseller_attestation),
+        ] {
+            if NaiveDate::from_ymd_opt(2024, annual.month, annual.day).is_none() {
+                return fail(
+                    key,
+                    format!("month {} / day {} is not a day of the year", annual.month, annual.day),
+                );
+            }
         }
         for (key, param) in [
             ("reverification.low.months", &self.reverification.low),

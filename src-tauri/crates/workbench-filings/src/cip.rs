@@ -67,11 +67,7 @@ pub(crate) fn write_cip(flow: &mut Flow<'_>, cip: &CipDocument) -> Result<(), Fi
         fonts.ensure_printable(Face::Regular, &s.body, &context)?;
     }
     let left = flow.left;
-    flow.text_at(Face::Bold, 16.0, left, "Customer Identification Program");
-    flow.y -= 18.0;
-    flow.text_at(Face::Regular, 11.0, left, &cip.provider);
-    flow.y -= 10.0;
-    flow.rule(16.0);
+    flow.title_block("Customer Identification Program", &cip.provider);
     let state =
         if cip.approved { "Approved".to_owned() } else { "DRAFT — not approved, not in force".to_owned() };
     let mut facts = vec![("Version", cip.number.to_string()), ("State", state)];
@@ -85,16 +81,7 @@ pub(crate) fn write_cip(flow: &mut Flow<'_>, cip: &CipDocument) -> Result<(), Fi
         facts.push(("Changes", cip.change_summary.trim().to_owned()));
     }
     facts.push(("Text SHA-256", cip.sha256.clone()));
-    let indent = 80.0;
-    for (label, value) in facts {
-        let lines = fonts.wrap(Face::Regular, 9.5, &value, flow.right - left - indent);
-        flow.need(13.0 * lines.len() as f32);
-        flow.text_at(Face::Bold, 9.5, left, label);
-        for line in lines {
-            flow.text_at(Face::Regular, 9.5, left + indent, &line);
-            flow.y -= 13.0;
-        }
-    }
+    flow.facts(&facts, 80.0);
     flow.y -= 8.0;
     flow.text_at(Face::Bold, 11.0, left, "Contents");
     flow.y -= 15.0;

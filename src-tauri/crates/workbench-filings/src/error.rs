@@ -21,4 +21,12 @@ pub enum FilingError {
         /// Where it occurs, e.g. the field label.
         context: String,
     },
+    /// A PDF part of a packet cannot be used as it is.
+    #[error("{part}: {reason}")]
+    BadPart {
+        /// Which part (e.g. the reseller's file name).
+        part: String,
+        /// Why, in words.
+        reason: String,
+    },
 }

@@ -255,6 +255,30 @@ impl<'a> Flow<'a> {
         }
     }
 
+    /// A document's title block: the title, a subtitle line under it, and a rule.
+    pub(crate) fn title_block(&mut self, title: &str, subtitle: &str) {
+        let left = self.left;
+        self.text_at(Face::Bold, 16.0, left, title);
+        self.y -= 18.0;
+        self.text_at(Face::Regular, 11.0, left, subtitle);
+        self.y -= 10.0;
+        self.rule(16.0);
+    }
+
+    /// Label / value lines, the values wrapped `indent` points right of the labels.
+    pub(crate) fn facts(&mut self, facts: &[(&str, String)], indent: f32) {
+        let left = self.left;
+        for (label, value) in facts {
+            let lines = self.fonts.wrap(Face::Regular, 9.5, value, self.right - left - indent);
+            self.need(13.0 * lines.len() as f32);
+            self.text_at(Face::Bold, 9.5, left, label);
+            for line in lines {
+                self.text_at(Face::Regular, 9.5, left + indent, &line);
+                self.y -= 13.0;
+            }
+        }
+    }
+
     /// A thin rule across the text column, then `gap` points of space.
     pub(crate) fn rule(&mut self, gap: f32) {
         let ops = rule(self.left, self.right, self.y, 0.6);

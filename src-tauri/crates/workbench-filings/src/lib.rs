@@ -11,6 +11,7 @@ pub mod error;
 pub mod fonts;
 mod layout;
 pub mod notice;
+pub mod packet;
 pub mod recovery;
 
 pub use about::render_about;
@@ -19,4 +20,5 @@ pub use dossier::{Dossier, DossierSection, render_dossier};
 pub use error::FilingError;
 pub use fonts::{FontReport, check_fonts};
 pub use notice::{CustomerNotice, render_notice};
+pub use packet::{ManifestEntry, Packet, PacketGap, PacketPart, assemble_packet, check_part};
 pub use recovery::{RecoverySheet, render_recovery_sheet};

@@ -7,6 +7,8 @@ use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use serde::Serialize;
 use workbench_core::cip::{CipSection, VersionState, content_sha256};
 
+use sha2::Digest;
+
 use crate::audit::{self, Change, timestamp};
 use crate::error::StoreError;
 
@@ -254,4 +256,124 @@ pub fn discard(tx: &Transaction<'_>, number: i64, actor: &str, at: DateTime<Utc>
         params![timestamp(&at), number],
     )?;
     audit_version(tx, at, actor, "cip.discard", number, &draft.sha256)
+}
+
+/// A request from Commerce for the CIPs (R15), as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RequestRow {
+    /// The obligation event's id.
+    pub id: String,
+    /// Who asked.
+    pub requester: String,
+    /// Their reference.
+    pub reference: String,
+    /// Received on (YYYY-MM-DD).
+    pub received_on: String,
+    /// The packet in the vault, once assembled.
+    pub packet_evidence: Option<String>,
+    /// The packet's manifest (JSON), once assembled.
+    pub manifest: Option<String>,
+    /// When it was assembled.
+    pub assembled_at: Option<String>,
+    /// Delivered on.
+    pub delivered_on: Option<String>,
+    /// Delivered by (actor id).
+    pub delivered_by: Option<String>,
+    /// How it was delivered.
+    pub delivery_note: String,
+}
+
+fn audit_request(
+    tx: &Transaction<'_>,
+    at: DateTime<Utc>,
+    actor: &str,
+    action: &str,
+    id: &str,
+    what: &str,
+) -> Result<(), StoreError> {
+    let digest = sha2::Sha256::digest(what.as_bytes());
+    let object = format!("cip_request:{id}");
+    audit::append(tx, at, Change { actor, action, object: &object, before: None, after: Some(&digest) })?;
+    Ok(())
+}
+
+/// Records a request (its obligation event is recorded by the caller with the same id).
+pub fn insert_request(
+    tx: &Transaction<'_>,
+    id: &str,
+    requester: &str,
+    reference: &str,
+    received_on: NaiveDate,
+    actor: &str,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO cip_request (id, requester, reference, received_on, recorded_at, recorded_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![id, requester, reference, received_on.to_string(), timestamp(&at), actor],
+    )?;
+    audit_request(tx, at, actor, "cip_request.record", id, &format!("{requester}:{reference}:{received_on}"))
+}
+
+/// Keeps the assembled packet (already in the vault) and its manifest with the request.
+pub fn set_packet(
+    tx: &Transaction<'_>,
+    id: &str,
+    evidence_id: &str,
+    manifest: &str,
+    actor: &str,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let changed = tx.execute(
+        "UPDATE cip_request SET packet_evidence = ?2, manifest = ?3, assembled_at = ?4 WHERE id = ?1 AND delivered_on IS NULL",
+        params![id, evidence_id, manifest, timestamp(&at)],
+    )?;
+    if changed == 0 {
+        return Err(StoreError::Conflict(format!("request {id}: not found, or already delivered")));
+    }
+    audit_request(tx, at, actor, "cip_request.packet", id, manifest)
+}
+
+/// Records delivery of the assembled packet.
+pub fn set_delivered(
+    tx: &Transaction<'_>,
+    id: &str,
+    on: NaiveDate,
+    note: &str,
+    actor: &str,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let changed = tx.execute(
+        "UPDATE cip_request SET delivered_on = ?2, delivered_by = ?3, delivery_note = ?4 \
+         WHERE id = ?1 AND delivered_on IS NULL AND packet_evidence IS NOT NULL",
+        params![id, on.to_string(), actor, note],
+    )?;
+    if changed == 0 {
+        return Err(StoreError::Conflict(format!(
+            "request {id}: not found, already delivered, or no packet assembled yet"
+        )));
+    }
+    audit_request(tx, at, actor, "cip_request.deliver", id, &format!("{on}:{note}"))
+}
+
+/// Every request, newest first.
+pub fn requests(conn: &Connection) -> Result<Vec<RequestRow>, StoreError> {
+    let mut statement = conn.prepare(
+        "SELECT id, requester, reference, received_on, packet_evidence, manifest, assembled_at, delivered_on, delivered_by, \
+         delivery_note FROM cip_request ORDER BY received_on DESC, id DESC",
+    )?;
+    let rows = statement.query_map([], |r| {
+        Ok(RequestRow {
+            id: r.get(0)?,
+            requester: r.get(1)?,
+            reference: r.get(2)?,
+            received_on: r.get(3)?,
+            packet_evidence: r.get(4)?,
+            manifest: r.get(5)?,
+            assembled_at: r.get(6)?,
+            delivered_on: r.get(7)?,
+            delivered_by: r.get(8)?,
+            delivery_note: r.get(9)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }

@@ -23,6 +23,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0009_payment_cards", include_str!("../migrations/0009_payment_cards.sql")),
     ("0010_resellers", include_str!("../migrations/0010_resellers.sql")),
     ("0011_cip_documents", include_str!("../migrations/0011_cip_documents.sql")),
+    ("0012_reseller_attestations", include_str!("../migrations/0012_reseller_attestations.sql")),
 ];
 
 /// The schema version this binary writes.

@@ -27,6 +27,10 @@ change_notice: DaysParam,
  */
 annual_certification: DayOfYearParam, 
 /**
+ * R18: the day each foreign reseller's attestation for the prior year is due to the provider.
+ */
+reseller_attestation: DayOfYearParam, 
+/**
  * R22: from determination to effect.
  */
 special_measure_lead: DaysParam, 

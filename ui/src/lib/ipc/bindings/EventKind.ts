@@ -8,7 +8,11 @@ export type EventKind = { "kind": "program_started" } | { "kind": "cip_copy_requ
 /**
  * Who asked, as recorded.
  */
-requester: string, } | { "kind": "reseller_non_compliance", 
+requester: string, } | { "kind": "reseller_registered", 
+/**
+ * The reseller's reference.
+ */
+reseller: string, } | { "kind": "reseller_non_compliance", 
 /**
  * The reseller, `reseller:<id>` or its name.
  */
