@@ -189,6 +189,7 @@ pub fn fill(ctx: &Context, session: &Session, customers: usize) -> Result<usize,
     for event in [
         NewEvent::CipCopyRequested {
             requester: "BIS Office of ICTS".into(),
+            reference: "ICTS-CIP-2026-041".into(),
             received_at: now - Duration::days(3),
         },
         NewEvent::BusinessChange {

@@ -5,8 +5,10 @@
 //! and are exported to `ui/src/lib/ipc/bindings/`. Must not depend on `tauri`.
 
 pub mod about;
+pub mod attestations;
 pub mod audit;
 pub mod cip;
+pub mod cip_requests;
 pub mod context;
 pub mod customers;
 pub mod demo;

@@ -360,6 +360,9 @@ pub enum NewEvent {
     CipCopyRequested {
         /// Who asked (e.g. "BIS Office of ICTS").
         requester: String,
+        /// Their reference, if they gave one.
+        #[serde(default)]
+        reference: String,
         /// When the request was received, RFC 3339.
         #[ts(type = "string")]
         received_at: DateTime<Utc>,
@@ -377,7 +380,7 @@ pub enum NewEvent {
 /// Records an event (officers); returns the obligations it gives rise to.
 pub fn event_record(ctx: &Context, session: &Session, new: &NewEvent) -> Result<Vec<Obligation>, AppError> {
     let (kind, occurred_at) = match new {
-        NewEvent::CipCopyRequested { requester, received_at } => {
+        NewEvent::CipCopyRequested { requester, received_at, .. } => {
             let requester = requester.trim();
             if requester.is_empty() {
                 return Err(CoreError::invalid("requester", "say who asked for the CIP").into());
@@ -400,7 +403,27 @@ pub fn event_record(ctx: &Context, session: &Session, new: &NewEvent) -> Result<
         u.require_officer("record this event")?;
         let at = ctx.clock().now();
         let by = u.actor.id.to_string();
-        u.workspace.db_mut().write(|tx| record(tx, &event, &by, at))?;
+        let tz = provider_tz(u)?;
+        u.workspace.db_mut().write(|tx| {
+            record(tx, &event, &by, at)?;
+            if let (EventKind::CipCopyRequested { requester }, NewEvent::CipCopyRequested { reference, .. }) =
+                (&event.kind, new)
+            {
+                // The request the packet answers (R15), under the event's id.
+                let received_on = event.occurred_at.with_timezone(&tz).date_naive();
+                let reference = reference.trim();
+                workbench_store::cip::insert_request(
+                    tx,
+                    &event.id,
+                    requester,
+                    reference,
+                    received_on,
+                    &by,
+                    at,
+                )?;
+            }
+            Ok(())
+        })?;
         Ok(compute(ctx, u)?.obligations.into_iter().filter(|o| o.source_event == event.id).collect())
     })
 }
@@ -472,7 +495,7 @@ pub(crate) fn provider_tz(u: &Unlocked) -> Result<Tz, AppError> {
     Ok(Tz::from_str(&profile.time_zone).unwrap_or(Tz::America__New_York))
 }
 
-fn compute(ctx: &Context, u: &Unlocked) -> Result<ObligationsView, AppError> {
+pub(crate) fn compute(ctx: &Context, u: &Unlocked) -> Result<ObligationsView, AppError> {
     let (pack, file) = active_pack(u)?;
     let tz = provider_tz(u)?;
     let events = u.workspace.db().read(store::events)?;
@@ -505,49 +528,55 @@ fn compute(ctx: &Context, u: &Unlocked) -> Result<ObligationsView, AppError> {
 /// Records that an obligation was met (officers), with what met it; the due date and pack in
 /// force are frozen with it.
 pub fn obligation_meet(ctx: &Context, session: &Session, key: &str, reference: &str) -> Result<(), AppError> {
+    session.with(ctx, |u| {
+        u.require_officer("record an obligation as met")?;
+        let met = met_now(ctx, u, key, reference)?;
+        u.workspace.db_mut().write(|tx| insert_met(tx, &met))?;
+        Ok(())
+    })
+}
+
+/// What meeting obligation `key` now records, checked (the obligation exists; a reference is
+/// given). Written by [`insert_met`], in the caller's transaction.
+pub(crate) fn met_now(ctx: &Context, u: &Unlocked, key: &str, reference: &str) -> Result<Met, AppError> {
     let reference = reference.trim();
     if reference.is_empty() {
         return Err(
             CoreError::invalid("reference", "say what met it (a delivery, a filing, a reference)").into()
         );
     }
-    session.with(ctx, |u| {
-        u.require_officer("record an obligation as met")?;
-        let view = compute(ctx, u)?;
-        let obligation = view
-            .obligations
-            .iter()
-            .find(|o| o.key == key)
-            .ok_or_else(|| CoreError::invalid("key", "no such obligation"))?;
-        let at = ctx.clock().now();
-        let by = u.actor.id.to_string();
-        let met = Met {
-            key: key.to_owned(),
-            met_at: at,
-            by: by.clone(),
-            reference: reference.to_owned(),
-            due_date: obligation.due_date,
-            pack_id: view.pack.id.clone(),
-            pack_sha256: view.pack.sha256.clone(),
-        };
-        u.workspace.db_mut().write(|tx| {
-            store::insert_met(tx, &met)?;
-            let object = format!("obligation:{key}");
-            audit::append(
-                tx,
-                at,
-                Change {
-                    actor: &by,
-                    action: "obligation.meet",
-                    object: &object,
-                    before: None,
-                    after: Some(reference.as_bytes()),
-                },
-            )?;
-            Ok(())
-        })?;
-        Ok(())
+    let view = compute(ctx, u)?;
+    let obligation = view
+        .obligations
+        .iter()
+        .find(|o| o.key == key)
+        .ok_or_else(|| CoreError::invalid("key", "no such obligation"))?;
+    Ok(Met {
+        key: key.to_owned(),
+        met_at: ctx.clock().now(),
+        by: u.actor.id.to_string(),
+        reference: reference.to_owned(),
+        due_date: obligation.due_date,
+        pack_id: view.pack.id.clone(),
+        pack_sha256: view.pack.sha256.clone(),
     })
+}
+
+/// Stores a [`Met`] with its audit event.
+pub(crate) fn insert_met(
+    tx: &workbench_store::rusqlite::Transaction<'_>,
+    met: &Met,
+) -> Result<(), workbench_store::StoreError> {
+    store::insert_met(tx, met)?;
+    let object = format!("obligation:{}", met.key);
+    let change = Change {
+        actor: &met.by,
+        action: "obligation.meet",
+        object: &object,
+        before: None,
+        after: Some(met.reference.as_bytes()),
+    };
+    audit::append(tx, met.met_at, change).map(|_| ())
 }
 
 /// The open obligations as an iCalendar file (all-day events on the due date, in the

@@ -66,7 +66,16 @@ pub fn reseller_add(ctx: &Context, session: &Session, new: &NewReseller) -> Resu
         u.require_officer("register resellers")?;
         let at = ctx.clock().now();
         let me = u.actor.id.to_string();
-        u.workspace.db_mut().write(|tx| store::insert(tx, &valid, &me, at))?;
+        // Its yearly attestations (R18) run from the agreement's start.
+        let event = Event {
+            id: EventId::new().to_string(),
+            occurred_at: valid.agreement_start.and_hms_opt(12, 0, 0).map_or(at, |t| t.and_utc()),
+            kind: EventKind::ResellerRegistered { reseller: valid.reseller_ref.clone() },
+        };
+        u.workspace.db_mut().write(|tx| {
+            store::insert(tx, &valid, &me, at)?;
+            crate::obligations::record(tx, &event, &me, at)
+        })?;
         Ok(())
     })
 }
@@ -111,6 +120,9 @@ pub struct Finding {
     /// When the provider learned of it (the R19 clock starts here).
     #[ts(type = "string")]
     pub aware_on: chrono::NaiveDate,
+    /// What was found, kept as the first note of the case.
+    #[serde(default)]
+    pub summary: String,
 }
 
 /// Records that a reseller does not comply (R19): it goes under remediation (the supply gate
@@ -124,8 +136,19 @@ pub fn reseller_finding(ctx: &Context, session: &Session, finding: &Finding) -> 
         u.require_officer("record a non-compliance finding")?;
         let me = u.actor.id.to_string();
         let occurred_at = finding.aware_on.and_hms_opt(12, 0, 0).map_or(now, |t| t.and_utc());
+        let summary = finding.summary.trim();
+        let summary = if summary.is_empty() { "Non-compliance finding recorded" } else { summary };
         u.workspace.db_mut().write(|tx| {
             store::set_status(tx, &finding.reseller_ref, ResellerStatus::UnderRemediation, &me, now)?;
+            store::add_note(
+                tx,
+                &finding.reseller_ref,
+                NoteKind::Finding.code(),
+                summary,
+                finding.aware_on,
+                &me,
+                now,
+            )?;
             let event = Event {
                 id: EventId::new().to_string(),
                 occurred_at,
@@ -207,4 +230,327 @@ pub(crate) fn gate(
             Some(workbench_core::import::RowError { row: r.row, column: field.field, message: field.problem })
         })
         .collect())
+}
+
+/// What a note on a reseller's compliance records (R19).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum NoteKind {
+    /// A non-compliance finding.
+    Finding,
+    /// The suspected malicious activity was reported (R19).
+    Referral,
+    /// A step taken to remedy the finding.
+    Remediation,
+    /// The relationship ended.
+    Termination,
+    /// Anything else worth keeping.
+    Note,
+}
+
+impl NoteKind {
+    /// Every kind.
+    pub const ALL: [Self; 5] =
+        [Self::Finding, Self::Referral, Self::Remediation, Self::Termination, Self::Note];
+
+    /// The stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Finding => "finding",
+            Self::Referral => "referral",
+            Self::Remediation => "remediation",
+            Self::Termination => "termination",
+            Self::Note => "note",
+        }
+    }
+
+    fn from_code(code: &str) -> Self {
+        Self::ALL.into_iter().find(|k| k.code() == code).unwrap_or(Self::Note)
+    }
+}
+
+/// A note as entered.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[ts(export)]
+pub struct NewNote {
+    /// Reseller.
+    pub reseller_ref: String,
+    /// What kind.
+    pub kind: NoteKind,
+    /// Text.
+    pub text: String,
+    /// The day it is about.
+    #[ts(type = "string")]
+    pub on_day: chrono::NaiveDate,
+}
+
+/// Adds a note to a reseller's compliance record (officers). A termination note also ends the
+/// relationship when it has not ended yet.
+pub fn reseller_note_add(ctx: &Context, session: &Session, note: &NewNote) -> Result<(), AppError> {
+    let text = note.text.trim();
+    if text.is_empty() {
+        return Err(CoreError::invalid("text", "is required").into());
+    }
+    if text.chars().count() > 4000 {
+        return Err(CoreError::invalid("text", "is longer than 4000 characters").into());
+    }
+    if note.on_day > ctx.clock().now().date_naive() {
+        return Err(CoreError::invalid("on_day", "cannot be in the future").into());
+    }
+    session.with(ctx, |u| {
+        u.require_officer("add notes to a reseller's record")?;
+        let at = ctx.clock().now();
+        let me = u.actor.id.to_string();
+        u.workspace.db_mut().write(|tx| {
+            store::add_note(tx, &note.reseller_ref, note.kind.code(), text, note.on_day, &me, at)
+        })?;
+        Ok(())
+    })?;
+    if note.kind == NoteKind::Termination {
+        let listed = reseller_list(ctx, session)?;
+        if listed
+            .iter()
+            .any(|r| r.reseller_ref == note.reseller_ref && r.status != ResellerStatus::Terminated)
+        {
+            let change =
+                StatusChange { reseller_ref: note.reseller_ref.clone(), status: ResellerStatus::Terminated };
+            reseller_set_status(ctx, session, &change)?;
+        }
+    }
+    Ok(())
+}
+
+/// A reseller's CIP as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct ResellerCipView {
+    /// Order; the first listed is on file.
+    #[ts(type = "number")]
+    pub seq: i64,
+    /// True for the one on file (the newest).
+    pub on_file: bool,
+    /// An uploaded document, or an adoption of the provider's version.
+    pub kind: String,
+    /// The document's file name.
+    pub file_name: Option<String>,
+    /// The provider version adopted.
+    #[ts(type = "number | null")]
+    pub adopted_version: Option<i64>,
+    /// SHA-256 of the document or of the adopted text.
+    pub sha256: String,
+    /// Its date.
+    pub dated: String,
+    /// Note.
+    pub note: String,
+    /// Recorded when (RFC 3339).
+    pub recorded_at: String,
+    /// Recorded by (name).
+    pub recorded_by: String,
+}
+
+/// A note as shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct NoteView {
+    /// Kind.
+    pub kind: NoteKind,
+    /// Text.
+    pub text: String,
+    /// The day it is about.
+    pub on_day: String,
+    /// Recorded by (name).
+    pub recorded_by: String,
+}
+
+/// Everything the reseller's page shows besides the register line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct ResellerDetail {
+    /// The register line.
+    pub reseller: ResellerView,
+    /// Its CIPs, the one on file first.
+    pub cips: Vec<ResellerCipView>,
+    /// Compliance notes, oldest first.
+    pub notes: Vec<NoteView>,
+    /// Its attestations by period, newest first.
+    pub attestations: Vec<crate::attestations::AttestationView>,
+}
+
+/// One reseller with its CIPs, notes and attestations.
+pub fn reseller_detail(
+    ctx: &Context,
+    session: &Session,
+    reseller_ref: &str,
+) -> Result<ResellerDetail, AppError> {
+    let reseller =
+        reseller_list(ctx, session)?.into_iter().find(|r| r.reseller_ref == reseller_ref).ok_or_else(
+            || CoreError::invalid("reseller_ref", format!("no reseller {reseller_ref} in the register")),
+        )?;
+    let attestations = crate::attestations::for_reseller(ctx, session, reseller_ref)?;
+    session.with(ctx, |u| {
+        let db = u.workspace.db();
+        let cips = db.read(|c| store::cip_history(c, reseller_ref))?;
+        let notes = db.read(|c| store::notes(c, reseller_ref))?;
+        Ok(ResellerDetail {
+            reseller,
+            cips: cips
+                .into_iter()
+                .enumerate()
+                .map(|(i, c)| ResellerCipView {
+                    seq: c.seq,
+                    on_file: i == 0,
+                    recorded_by: u.actor_name(&c.recorded_by),
+                    kind: c.kind,
+                    file_name: c.file_name,
+                    adopted_version: c.adopted_version,
+                    sha256: c.sha256,
+                    dated: c.dated,
+                    note: c.note,
+                    recorded_at: c.recorded_at,
+                })
+                .collect(),
+            notes: notes
+                .into_iter()
+                .map(|n| NoteView {
+                    kind: NoteKind::from_code(&n.kind),
+                    recorded_by: u.actor_name(&n.recorded_by),
+                    text: n.text,
+                    on_day: n.on_day,
+                })
+                .collect(),
+            attestations,
+        })
+    })
+}
+
+/// What an officer enters to put a reseller's CIP on file.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[ts(export)]
+pub struct CipOnFileForm {
+    /// Reseller.
+    pub reseller_ref: String,
+    /// The document's date, or the adoption agreement's.
+    #[ts(type = "string")]
+    pub dated: chrono::NaiveDate,
+    /// The provider version adopted (adoption only).
+    #[ts(type = "number | null")]
+    pub adopted_version: Option<i64>,
+    /// Note.
+    #[serde(default)]
+    pub note: String,
+}
+
+fn check_dated(ctx: &Context, form: &CipOnFileForm) -> Result<(), AppError> {
+    if form.dated > ctx.clock().now().date_naive() {
+        return Err(CoreError::invalid("dated", "cannot be in the future").into());
+    }
+    Ok(())
+}
+
+fn put_on_file(
+    u: &mut crate::session::Unlocked,
+    form: &CipOnFileForm,
+    cip: &store::CipOnFile<'_>,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
+    let me = u.actor.id.to_string();
+    u.workspace
+        .db_mut()
+        .write(|tx| store::record_cip(tx, &form.reseller_ref, cip, form.dated, form.note.trim(), &me, at))?;
+    Ok(())
+}
+
+/// Puts an uploaded PDF on file as the reseller's CIP (R17): checked to be a readable,
+/// unprotected PDF (it goes into the R15 packet as it is), encrypted into the vault, recorded with
+/// its SHA-256. An earlier CIP stays in the history.
+pub fn reseller_cip_upload(
+    ctx: &Context,
+    session: &Session,
+    form: &CipOnFileForm,
+    path: &std::path::Path,
+) -> Result<ResellerDetail, AppError> {
+    check_dated(ctx, form)?;
+    let bytes = std::fs::read(path).map_err(|e| {
+        AppError::Store(workbench_store::StoreError::io(format!("reading {}", path.display()), e))
+    })?;
+    let name =
+        path.file_name().map_or_else(|| "reseller-cip.pdf".into(), |n| n.to_string_lossy().into_owned());
+    workbench_filings::check_part(&name, &bytes)
+        .map_err(|e| CoreError::invalid("file", format!("{e}; the CIP on file must be a PDF")))?;
+    session.with(ctx, |u| {
+        u.require_officer("put a reseller's CIP on file")?;
+        // Fails before anything is stored when the reseller is unknown.
+        u.workspace.db().read(|c| store::cip_history(c, &form.reseller_ref))?;
+        let at = ctx.clock().now();
+        let new = workbench_store::evidence::NewEvidence {
+            original_name: &name,
+            media_type: "application/pdf",
+            max_bytes: workbench_store::evidence::DEFAULT_MAX_BYTES,
+        };
+        let record =
+            workbench_store::evidence::store(&mut u.workspace, bytes.as_slice(), &new, u.actor.id, at)?;
+        let evidence_id = record.id.to_string();
+        put_on_file(
+            u,
+            form,
+            &store::CipOnFile::Document { evidence_id: &evidence_id, sha256: &record.sha256 },
+            at,
+        )
+    })?;
+    reseller_detail(ctx, session, &form.reseller_ref)
+}
+
+/// Records that a reseller adopted an approved version of the provider's CIP by agreement (R17).
+pub fn reseller_cip_adopt(
+    ctx: &Context,
+    session: &Session,
+    form: &CipOnFileForm,
+) -> Result<ResellerDetail, AppError> {
+    check_dated(ctx, form)?;
+    let number = form
+        .adopted_version
+        .ok_or_else(|| CoreError::invalid("adopted_version", "choose the approved version adopted"))?;
+    session.with(ctx, |u| {
+        u.require_officer("put a reseller's CIP on file")?;
+        let version = u
+            .workspace
+            .db()
+            .read(|c| workbench_store::cip::version(c, number))?
+            .filter(|v| v.state == workbench_core::cip::VersionState::Approved)
+            .ok_or_else(|| {
+                CoreError::invalid(
+                    "adopted_version",
+                    format!("version {number} is not an approved CIP version"),
+                )
+            })?;
+        let cip = store::CipOnFile::Adoption { version: number, sha256: &version.sha256 };
+        put_on_file(u, form, &cip, ctx.clock().now())
+    })?;
+    reseller_detail(ctx, session, &form.reseller_ref)
+}
+
+/// A reseller's CIP (one recorded `seq`) as a PDF: the uploaded document decrypted, or the
+/// adopted version rendered under the reseller's name.
+pub fn reseller_cip_pdf(
+    ctx: &Context,
+    session: &Session,
+    reseller_ref: &str,
+    seq: i64,
+) -> Result<Vec<u8>, AppError> {
+    session.with(ctx, |u| {
+        let history = u.workspace.db().read(|c| store::cip_history(c, reseller_ref))?;
+        let row = history
+            .into_iter()
+            .find(|c| c.seq == seq)
+            .ok_or_else(|| CoreError::invalid("seq", format!("{reseller_ref} has no CIP record {seq}")))?;
+        let legal_name = u
+            .workspace
+            .db()
+            .read(store::list)?
+            .into_iter()
+            .find(|r| r.reseller_ref == reseller_ref)
+            .map_or_else(|| reseller_ref.to_owned(), |r| r.legal_name);
+        crate::cip_requests::reseller_part_pdf(ctx, u, &legal_name, &row)
+    })
 }

@@ -1017,7 +1017,7 @@ pub fn refusal_second_review(
     })
 }
 
-fn media_type_of(head: &[u8]) -> Option<&'static str> {
+pub(crate) fn media_type_of(head: &[u8]) -> Option<&'static str> {
     let kind = infer::get(head)?;
     matches!(
         kind.mime_type(),

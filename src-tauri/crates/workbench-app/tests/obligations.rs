@@ -25,6 +25,7 @@ fn cip_request(ctx: &Context, session: &Session) -> String {
         session,
         &NewEvent::CipCopyRequested {
             requester: "BIS Office of ICTS".into(),
+            reference: String::new(),
             received_at: ctx.clock().now(),
         },
     )

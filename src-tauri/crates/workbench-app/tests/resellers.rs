@@ -109,14 +109,20 @@ fn the_supply_gate_refuses_new_accounts_through_a_blocked_reseller() {
 fn a_finding_closes_the_gate_starts_the_r19_deadline_and_termination_meets_it() {
     let (_dir, ctx, session) = setup();
     resellers::reseller_add(&ctx, &session, &nordic()).expect("add");
-    let future =
-        resellers::Finding { reseller_ref: "R-01".into(), aware_on: "2030-01-01".parse().expect("date") };
+    let future = resellers::Finding {
+        reseller_ref: "R-01".into(),
+        aware_on: "2030-01-01".parse().expect("date"),
+        summary: String::new(),
+    };
     assert!(
         resellers::reseller_finding(&ctx, &session, &future).is_err(),
         "awareness cannot be in the future"
     );
-    let finding =
-        resellers::Finding { reseller_ref: "R-01".into(), aware_on: "2026-11-20".parse().expect("date") };
+    let finding = resellers::Finding {
+        reseller_ref: "R-01".into(),
+        aware_on: "2026-11-20".parse().expect("date"),
+        summary: String::new(),
+    };
     resellers::reseller_finding(&ctx, &session, &finding).expect("finding");
     assert_eq!(
         resellers::reseller_list(&ctx, &session).expect("list")[0].status,

@@ -235,6 +235,11 @@ pub fn verify<I: IntoIterator<Item = ChainedEvent>>(events: I) -> ChainReport {
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
+/// The SHA-256 of `bytes` as lower-case hex, as every stored hash is written.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex_lower(&Sha256::digest(bytes))
+}
+
 fn hex_lower(bytes: &[u8]) -> String {
     bytes
         .iter()

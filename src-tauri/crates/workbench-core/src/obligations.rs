@@ -535,7 +535,7 @@ fn add_months(date: NaiveDate, months: u32) -> NaiveDate {
 }
 
 /// `month`/`day` of `year`; 29 February in a common year is 28 February.
-fn day_of_year(year: i32, month: u32, day: u32) -> NaiveDate {
+pub fn day_of_year(year: i32, month: u32, day: u32) -> NaiveDate {
     (0..4)
         .find_map(|back| NaiveDate::from_ymd_opt(year, month, day - back))
         .unwrap_or_else(|| NaiveDate::from_ymd_opt(year, month, 1).unwrap_or(NaiveDate::MIN))

@@ -5,6 +5,7 @@
 //! caller decides where (and how atomically) they are written. Must not depend on `tauri`.
 
 pub mod about;
+pub mod attestation;
 pub mod cip;
 pub mod dossier;
 pub mod error;
@@ -15,6 +16,7 @@ pub mod packet;
 pub mod recovery;
 
 pub use about::render_about;
+pub use attestation::{AttestationRequest, render_attestation_request};
 pub use cip::{CipDocument, render_cip};
 pub use dossier::{Dossier, DossierSection, render_dossier};
 pub use error::FilingError;

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat, dictionary};
-use sha2::{Digest, Sha256};
+use workbench_core::audit::sha256_hex;
 
 use crate::error::FilingError;
 use crate::layout::{Face, Flow, new_document, save_deterministic};
@@ -138,7 +138,7 @@ fn manifest(packet: &Packet, counts: &[usize], index_pages: usize) -> Vec<Manife
                 owner: p.owner.clone(),
                 title: p.title.clone(),
                 file_name: p.file_name.clone(),
-                sha256: hex(&Sha256::digest(&p.pdf)),
+                sha256: sha256_hex(&p.pdf),
                 pages,
                 first_page: first,
             };
@@ -146,10 +146,6 @@ fn manifest(packet: &Packet, counts: &[usize], index_pages: usize) -> Vec<Manife
             entry
         })
         .collect()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn render_index(packet: &Packet, manifest: &[ManifestEntry]) -> Result<Vec<u8>, FilingError> {
@@ -381,7 +377,7 @@ mod tests {
         assert_eq!(doc.get_pages().len(), 1 + parts.iter().sum::<usize>());
         assert_eq!(manifest.len(), 2);
         for (m, part) in manifest.iter().zip(&p.parts) {
-            assert_eq!(m.sha256, hex(&Sha256::digest(&part.pdf)));
+            assert_eq!(m.sha256, sha256_hex(&part.pdf));
         }
         assert_eq!((manifest[0].first_page, manifest[1].first_page), (2, 2 + parts[0]));
         assert_eq!(pdf, assemble_packet(&p).expect("again").0, "same inputs, same bytes");

@@ -11,4 +11,8 @@ reseller_ref: string,
 /**
  * When the provider learned of it (the R19 clock starts here).
  */
-aware_on: string, };
+aware_on: string, 
+/**
+ * What was found, kept as the first note of the case.
+ */
+summary: string, };

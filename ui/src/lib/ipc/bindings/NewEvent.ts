@@ -10,6 +10,10 @@ export type NewEvent = { "kind": "cip_copy_requested",
  */
 requester: string, 
 /**
+ * Their reference, if they gave one.
+ */
+reference: string, 
+/**
  * When the request was received, RFC 3339.
  */
 received_at: string, } | { "kind": "business_change", 
