@@ -11,6 +11,9 @@ pub struct AppState {
     jobs: Jobs,
     /// The file the user chose for an import, checked (dry run) and awaiting "Import".
     pending_import: std::sync::Mutex<Option<std::path::PathBuf>>,
+    /// The reseller counts file checked and awaiting its commit (the bytes checked, so the
+    /// commit records exactly what was shown).
+    pending_counts: std::sync::Mutex<Option<Vec<u8>>>,
     /// Files last dropped on the window (from the OS's drop event, never from the page).
     dropped: std::sync::Mutex<Vec<std::path::PathBuf>>,
 }
@@ -23,6 +26,7 @@ impl AppState {
             session: Session::default(),
             jobs: Jobs::default(),
             pending_import: Default::default(),
+            pending_counts: Default::default(),
             dropped: Default::default(),
         }
     }
@@ -35,6 +39,11 @@ impl AppState {
     /// The session: locked, or the open workspace and the acting actor.
     pub fn session(&self) -> &Session {
         &self.session
+    }
+
+    /// The reseller counts checked and awaiting their commit.
+    pub fn pending_counts(&self) -> std::sync::MutexGuard<'_, Option<Vec<u8>>> {
+        self.pending_counts.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The import file chosen in the native dialog, kept here so the UI never sends a path.

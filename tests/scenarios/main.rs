@@ -5,5 +5,6 @@ mod cip;
 mod cli;
 mod customers;
 mod obligations;
+mod resellers;
 mod support;
 mod workspace;

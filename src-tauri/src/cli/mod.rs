@@ -4,6 +4,7 @@
 mod cip;
 mod customers;
 mod obligations;
+mod resellers;
 mod secrets;
 mod workspace;
 
@@ -76,7 +77,10 @@ enum Command {
     Counts(customers::CountsArgs),
     /// Foreign resellers (R17–R19): the register.
     #[command(subcommand)]
-    Resellers(customers::ResellersCommand),
+    Resellers(resellers::ResellersCommand),
+    /// Requests from Commerce for the CIPs (R15): record, assemble the packet, deliver.
+    #[command(subcommand)]
+    CipRequest(resellers::CipRequestCommand),
     /// The written CIP (R1): versions, drafts from Markdown, approval, PDF.
     #[command(subcommand)]
     Cip(cip::CipCommand),
@@ -126,7 +130,8 @@ fn run(command: Command, context: &Context, passphrase_file: Option<&std::path::
         Command::Counts(args) => customers::counts(context, &args, passphrase_file),
         Command::Queue(args) => customers::queue(context, &args, passphrase_file),
         Command::Retention(args) => customers::retention(context, &args, passphrase_file),
-        Command::Resellers(command) => customers::resellers(context, &command, passphrase_file),
+        Command::Resellers(command) => resellers::resellers(context, &command, passphrase_file),
+        Command::CipRequest(command) => resellers::cip_request(context, &command, passphrase_file),
         Command::Cip(command) => cip::run(context, &command, passphrase_file),
         Command::Rules(command) => obligations::rules(&command),
         Command::Obligations(args) => obligations::obligations(context, &args, passphrase_file),

@@ -74,7 +74,23 @@ macro_rules! with_commands {
             cip_discard,
             cip_diff,
             cip_pdf,
-            cip_save_pdf
+            cip_save_pdf,
+            reseller_detail,
+            reseller_note_add,
+            reseller_cip_upload,
+            reseller_cip_adopt,
+            reseller_cip_content,
+            attestation_matrix,
+            attestation_request_content,
+            attestation_request_save,
+            attestation_return,
+            attestation_import_check,
+            attestation_import_commit,
+            cip_request_list,
+            cip_packet_assemble,
+            cip_packet_content,
+            cip_packet_save,
+            cip_request_deliver
         )
     };
 }

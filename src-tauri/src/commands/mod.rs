@@ -736,3 +736,225 @@ pub async fn cip_save_pdf(state: State<'_, AppState>, number: i64) -> Result<boo
     cip::cip_write_pdf(state.context(), state.session(), number, file.path())?;
     Ok(true)
 }
+
+/// The file a native "open" dialog returns. In debug builds only, `CIPW_TEST_PICK_FILE` names
+/// the file instead, so end-to-end tests can drive uploads (WebDriver cannot reach a GTK dialog).
+async fn pick_file(dialog: rfd::AsyncFileDialog) -> Option<std::path::PathBuf> {
+    #[cfg(debug_assertions)]
+    if let Some(path) = std::env::var_os("CIPW_TEST_PICK_FILE") {
+        return Some(path.into());
+    }
+    dialog.pick_file().await.map(|f| f.path().to_path_buf())
+}
+
+/// One reseller with its CIPs, compliance notes and attestations.
+#[tauri::command]
+pub fn reseller_detail(
+    state: State<'_, AppState>,
+    reseller_ref: String,
+) -> Result<workbench_app::resellers::ResellerDetail, ApiError> {
+    Ok(workbench_app::resellers::reseller_detail(state.context(), state.session(), &reseller_ref)?)
+}
+
+/// Add a note to a reseller's compliance record (R19).
+#[tauri::command]
+pub fn reseller_note_add(
+    state: State<'_, AppState>,
+    note: workbench_app::resellers::NewNote,
+) -> Result<(), ApiError> {
+    Ok(workbench_app::resellers::reseller_note_add(state.context(), state.session(), &note)?)
+}
+
+/// Pick a reseller's CIP (PDF, native dialog) and put it on file (R17). Null when cancelled.
+#[tauri::command]
+pub async fn reseller_cip_upload(
+    state: State<'_, AppState>,
+    form: workbench_app::resellers::CipOnFileForm,
+) -> Result<Option<workbench_app::resellers::ResellerDetail>, ApiError> {
+    let dialog = rfd::AsyncFileDialog::new()
+        .set_title(format!("The CIP of {}", form.reseller_ref))
+        .add_filter("PDF", &["pdf"]);
+    let Some(path) = pick_file(dialog).await else {
+        return Ok(None);
+    };
+    Ok(Some(workbench_app::resellers::reseller_cip_upload(state.context(), state.session(), &form, &path)?))
+}
+
+/// Record that a reseller adopted an approved provider CIP version by agreement (R17).
+#[tauri::command]
+pub fn reseller_cip_adopt(
+    state: State<'_, AppState>,
+    form: workbench_app::resellers::CipOnFileForm,
+) -> Result<workbench_app::resellers::ResellerDetail, ApiError> {
+    Ok(workbench_app::resellers::reseller_cip_adopt(state.context(), state.session(), &form)?)
+}
+
+/// A reseller's CIP as PDF bytes (decrypted in memory, or the adopted version rendered).
+#[tauri::command]
+pub fn reseller_cip_content(
+    state: State<'_, AppState>,
+    reseller_ref: String,
+    seq: i64,
+) -> Result<tauri::ipc::Response, ApiError> {
+    let pdf =
+        workbench_app::resellers::reseller_cip_pdf(state.context(), state.session(), &reseller_ref, seq)?;
+    Ok(tauri::ipc::Response::new(pdf))
+}
+
+/// The reseller × year attestation matrix (R18).
+#[tauri::command]
+pub fn attestation_matrix(
+    state: State<'_, AppState>,
+) -> Result<workbench_app::attestations::AttestationMatrix, ApiError> {
+    Ok(workbench_app::attestations::attestation_matrix(state.context(), state.session())?)
+}
+
+/// Make the attestation request PDF for a reseller and year (recorded as requested); its bytes.
+#[tauri::command]
+pub fn attestation_request_content(
+    state: State<'_, AppState>,
+    reseller_ref: String,
+    period: i32,
+) -> Result<tauri::ipc::Response, ApiError> {
+    let pdf = workbench_app::attestations::attestation_request_pdf(
+        state.context(),
+        state.session(),
+        &reseller_ref,
+        period,
+    )?;
+    Ok(tauri::ipc::Response::new(pdf))
+}
+
+/// Save the attestation request PDF (native dialog). False when cancelled.
+#[tauri::command]
+pub async fn attestation_request_save(
+    state: State<'_, AppState>,
+    reseller_ref: String,
+    period: i32,
+) -> Result<bool, ApiError> {
+    let Some(file) = rfd::AsyncFileDialog::new()
+        .set_title("Save the attestation request")
+        .set_file_name(format!("attestation-request-{reseller_ref}-{period}.pdf"))
+        .add_filter("PDF", &["pdf"])
+        .save_file()
+        .await
+    else {
+        return Ok(false);
+    };
+    workbench_app::attestations::attestation_write_request(
+        state.context(),
+        state.session(),
+        &reseller_ref,
+        period,
+        file.path(),
+    )?;
+    Ok(true)
+}
+
+/// Record a signed return; with `scan`, first pick the scanned return (image or PDF) to keep as
+/// evidence. Null when the scan dialog is cancelled.
+#[tauri::command]
+pub async fn attestation_return(
+    state: State<'_, AppState>,
+    ret: workbench_core::attestation::AttestationReturn,
+    scan: bool,
+) -> Result<Option<Vec<workbench_app::attestations::AttestationView>>, ApiError> {
+    let path = if scan {
+        let dialog = rfd::AsyncFileDialog::new()
+            .set_title("The signed return")
+            .add_filter("Images and PDF", &["png", "jpg", "jpeg", "tif", "tiff", "pdf"]);
+        match pick_file(dialog).await {
+            Some(path) => Some(path),
+            None => return Ok(None),
+        }
+    } else {
+        None
+    };
+    Ok(Some(workbench_app::attestations::attestation_return(
+        state.context(),
+        state.session(),
+        &ret,
+        path.as_deref(),
+    )?))
+}
+
+/// Pick a reseller counts CSV and check it (nothing recorded); the file is remembered for
+/// `attestation_import_commit`. Null when cancelled.
+#[tauri::command]
+pub async fn attestation_import_check(
+    state: State<'_, AppState>,
+) -> Result<Option<workbench_app::attestations::CountsImport>, ApiError> {
+    let dialog = rfd::AsyncFileDialog::new().set_title("Import reseller counts").add_filter("CSV", &["csv"]);
+    let Some(path) = pick_file(dialog).await else {
+        return Ok(None);
+    };
+    let bytes = std::fs::read(&path).map_err(|e| ApiError {
+        code: workbench_app::ErrorCode::InvalidInput,
+        message: format!("{}: {e}", path.display()),
+    })?;
+    let report =
+        workbench_app::attestations::attestation_import(state.context(), state.session(), &bytes, true)?;
+    *state.pending_counts() = report.errors.is_empty().then_some(bytes);
+    Ok(Some(report))
+}
+
+/// Record the counts file checked by `attestation_import_check`, all or nothing.
+#[tauri::command]
+pub fn attestation_import_commit(
+    state: State<'_, AppState>,
+) -> Result<workbench_app::attestations::CountsImport, ApiError> {
+    let bytes = state.pending_counts().take().ok_or_else(|| ApiError {
+        code: workbench_app::ErrorCode::InvalidInput,
+        message: "choose and check a file first".into(),
+    })?;
+    Ok(workbench_app::attestations::attestation_import(state.context(), state.session(), &bytes, false)?)
+}
+
+/// Every CIP request (R15) with its deadline, packet and delivery.
+#[tauri::command]
+pub fn cip_request_list(
+    state: State<'_, AppState>,
+) -> Result<Vec<workbench_app::cip_requests::CipRequestView>, ApiError> {
+    Ok(workbench_app::cip_requests::cip_request_list(state.context(), state.session())?)
+}
+
+/// Assemble a request's packet from what is on file now.
+#[tauri::command]
+pub fn cip_packet_assemble(
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<workbench_app::cip_requests::CipRequestView, ApiError> {
+    Ok(workbench_app::cip_requests::cip_packet_assemble(state.context(), state.session(), &id)?)
+}
+
+/// The assembled packet's bytes.
+#[tauri::command]
+pub fn cip_packet_content(state: State<'_, AppState>, id: String) -> Result<tauri::ipc::Response, ApiError> {
+    let pdf = workbench_app::cip_requests::cip_packet_pdf(state.context(), state.session(), &id)?;
+    Ok(tauri::ipc::Response::new(pdf))
+}
+
+/// Save the assembled packet (native dialog). False when cancelled.
+#[tauri::command]
+pub async fn cip_packet_save(state: State<'_, AppState>, id: String) -> Result<bool, ApiError> {
+    let Some(file) = rfd::AsyncFileDialog::new()
+        .set_title("Save the CIP packet")
+        .set_file_name("cip-packet.pdf")
+        .add_filter("PDF", &["pdf"])
+        .save_file()
+        .await
+    else {
+        return Ok(false);
+    };
+    workbench_app::cip_requests::cip_packet_write(state.context(), state.session(), &id, file.path())?;
+    Ok(true)
+}
+
+/// Record delivery of a packet; meets the request's R15 obligation.
+#[tauri::command]
+pub fn cip_request_deliver(
+    state: State<'_, AppState>,
+    delivery: workbench_app::cip_requests::Delivery,
+) -> Result<workbench_app::cip_requests::CipRequestView, ApiError> {
+    Ok(workbench_app::cip_requests::cip_request_deliver(state.context(), state.session(), &delivery)?)
+}

@@ -338,13 +338,14 @@ pub fn cip_request_deliver(
     find(ctx, session, &delivery.id)
 }
 
-/// For the CLI: the packet of request `id`, or of the newest undelivered request; assembled anew
-/// unless already delivered (then the packet as sent).
+/// For the CLI: writes the packet of request `id`, or of the newest undelivered request, to
+/// `path` — assembled anew unless already delivered (then the packet as sent). Returns the id.
 pub fn cip_packet_for_cli(
     ctx: &Context,
     session: &Session,
     id: Option<&str>,
-) -> Result<(String, Vec<u8>), AppError> {
+    path: &std::path::Path,
+) -> Result<String, AppError> {
     let list = cip_request_list(ctx, session)?;
     let chosen = match id {
         Some(id) => list.iter().find(|r| r.id == id),
@@ -363,5 +364,6 @@ pub fn cip_packet_for_cli(
     if chosen.delivered_on.is_none() {
         cip_packet_assemble(ctx, session, &id)?;
     }
-    Ok((id.clone(), cip_packet_pdf(ctx, session, &id)?))
+    cip_packet_write(ctx, session, &id, path)?;
+    Ok(id)
 }

@@ -199,6 +199,7 @@ pub fn fill(ctx: &Context, session: &Session, customers: usize) -> Result<usize,
     ] {
         obligations::event_record(ctx, session, &event)?;
     }
+    fill_resellers(ctx, session, today)?;
 
     session.with(ctx, |u| {
         let by = u.actor.id.to_string();
@@ -312,5 +313,111 @@ fn fill_queue(
         }
         Ok(())
     })?;
+    Ok(())
+}
+
+/// (reference, legal name, country, agreement start, contact name, phone)
+const RESELLERS: [(&str, &str, &str, &str, &str, &str); 5] = [
+    ("R-01", "Nordic Cloud Resale AB", "SE", "2023-04-01", "Sara Lind", "+46 8 123 456 78"),
+    ("R-02", "Gamma Hosting SRL", "RO", "2024-02-15", "Ioana Popescu", "+40 21 312 3456"),
+    ("R-03", "Kiwi Compute Ltd", "NZ", "2025-06-01", "Aroha Ngata", "+64 9 309 1234"),
+    ("R-04", "Servicios Nube Andina SAS", "CO", "2024-09-01", "Mateo Rojas", "+57 601 234 5678"),
+    ("R-05", "Λύσεις Νέφους ΑΕ", "GR", "2025-01-10", "Ελένη Παππά", "+30 21 0123 4567"),
+];
+
+/// Foreign resellers (R17–R19): five registered; CIPs on file as an uploaded PDF and as an
+/// adoption, one missing; attestations complete, with exceptions, requested and overdue; one
+/// reseller under remediation after a finding.
+fn fill_resellers(ctx: &Context, session: &Session, today: NaiveDate) -> Result<(), AppError> {
+    use workbench_core::attestation::{AttestationReturn, ReportedCounts};
+    use workbench_core::reseller::{NewReseller, ResellerContact};
+    for (reference, name, country, start, contact, phone) in RESELLERS {
+        let new = NewReseller {
+            reseller_ref: reference.into(),
+            legal_name: name.into(),
+            country: country.into(),
+            registration_ids: format!("REG-{}", &reference[2..]),
+            agreement_start: start
+                .parse()
+                .map_err(|_| workbench_core::CoreError::invalid("start", "demo date"))?,
+            agreement_end: None,
+            contact: ResellerContact {
+                name: contact.into(),
+                email: format!("cip@{}.example", reference.to_lowercase()),
+                phone: phone.into(),
+            },
+        };
+        crate::resellers::reseller_add(ctx, session, &new)?;
+    }
+    let dated = today - Duration::days(200);
+    // R-01 keeps its own program: a PDF of the demo text under its name.
+    let own = session.with(ctx, |u| {
+        let row = u
+            .workspace
+            .db()
+            .read(|c| workbench_store::cip::version(c, 1))?
+            .ok_or_else(|| workbench_core::CoreError::invalid("version", "demo version 1"))?;
+        let mut doc = crate::cip::document(u, ctx, &row)?;
+        doc.provider = RESELLERS[0].1.into();
+        Ok(workbench_filings::render_cip(&doc)?)
+    })?;
+    let file =
+        tempfile::Builder::new().prefix("nordic-cloud-cip-").suffix(".pdf").tempfile().map_err(|e| {
+            AppError::Store(workbench_store::StoreError::io("writing the demo reseller CIP", e))
+        })?;
+    std::fs::write(file.path(), &own)
+        .map_err(|e| AppError::Store(workbench_store::StoreError::io("writing the demo reseller CIP", e)))?;
+    let form = |reference: &str, adopted_version: Option<i64>| crate::resellers::CipOnFileForm {
+        reseller_ref: reference.into(),
+        dated: if adopted_version.is_some() { today } else { dated },
+        adopted_version,
+        note: String::new(),
+    };
+    crate::resellers::reseller_cip_upload(ctx, session, &form("R-01", None), file.path())?;
+    crate::resellers::reseller_cip_adopt(ctx, session, &form("R-02", Some(1)))?;
+    crate::resellers::reseller_cip_adopt(ctx, session, &form("R-04", Some(1)))?;
+    crate::resellers::reseller_cip_adopt(ctx, session, &form("R-05", Some(1)))?;
+
+    // Last year's attestations: complete, with an exception, requested; R-03 not yet due.
+    let period = chrono::Datelike::year(&today) - 1;
+    let statements: Vec<String> = crate::attestations::attestation_matrix(ctx, session)?
+        .statements
+        .into_iter()
+        .map(|(key, _)| key)
+        .collect();
+    let returned_on = NaiveDate::from_ymd_opt(period + 1, 1, 10).unwrap_or(today).min(today);
+    for (reference, affirmed, customers) in
+        [("R-01", statements.clone(), 41), ("R-02", statements[1..].to_vec(), 17)]
+    {
+        let ret = AttestationReturn {
+            reseller_ref: reference.into(),
+            period,
+            returned_on,
+            counts: ReportedCounts { customers, unverified: customers / 10, refused: 1 },
+            affirmed,
+            note: String::new(),
+        };
+        crate::attestations::attestation_return(ctx, session, &ret, None)?;
+    }
+    crate::attestations::attestation_request_pdf(ctx, session, "R-04", period)?;
+
+    // R-04 did not keep to its program: under remediation, with notes.
+    let aware_on = today - Duration::days(12);
+    let finding = crate::resellers::Finding {
+        reseller_ref: "R-04".into(),
+        aware_on,
+        summary: "Accounts opened without verifying the customer's address (R4)".into(),
+    };
+    crate::resellers::reseller_finding(ctx, session, &finding)?;
+    crate::resellers::reseller_note_add(
+        ctx,
+        session,
+        &crate::resellers::NewNote {
+            reseller_ref: "R-04".into(),
+            kind: crate::resellers::NoteKind::Remediation,
+            text: "Reseller asked to re-verify every account opened since March and report back.".into(),
+            on_day: today - Duration::days(10),
+        },
+    )?;
     Ok(())
 }

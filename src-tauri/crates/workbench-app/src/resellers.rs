@@ -524,6 +524,14 @@ pub fn reseller_cip_adopt(
                     format!("version {number} is not an approved CIP version"),
                 )
             })?;
+        let approved_on = version.approved_at.as_deref().and_then(|a| a.get(..10)).unwrap_or_default();
+        if form.dated.to_string().as_str() < approved_on {
+            return Err(CoreError::invalid(
+                "dated",
+                format!("is before version {number} was approved ({approved_on})"),
+            )
+            .into());
+        }
         let cip = store::CipOnFile::Adoption { version: number, sha256: &version.sha256 };
         put_on_file(u, form, &cip, ctx.clock().now())
     })?;

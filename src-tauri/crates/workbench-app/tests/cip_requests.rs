@@ -85,7 +85,12 @@ fn a_resellers_cip_on_file_is_a_readable_pdf_or_an_approved_version() {
     let err = resellers::reseller_cip_adopt(&ctx, &session, &form("R-02", Some(1))).expect_err("no v1 yet");
     assert!(err.to_string().contains("version 1 is not an approved CIP version"), "{err}");
     approve_v1(&ctx, &session);
-    let detail = resellers::reseller_cip_adopt(&ctx, &session, &form("R-02", Some(1))).expect("adopt");
+    let err =
+        resellers::reseller_cip_adopt(&ctx, &session, &form("R-02", Some(1))).expect_err("dated before");
+    assert!(err.to_string().contains("dated: is before version 1 was approved (2026-11-28)"), "{err}");
+    let mut adoption = form("R-02", Some(1));
+    adoption.dated = "2026-11-28".parse().expect("date");
+    let detail = resellers::reseller_cip_adopt(&ctx, &session, &adoption).expect("adopt");
     assert_eq!((detail.cips.len(), detail.cips[0].adopted_version), (1, Some(1)));
 
     let pdf_path = dir.path().join("nordic-cip.pdf");
@@ -116,7 +121,9 @@ fn the_packet_holds_every_resellers_cip_with_matching_hashes_and_delivery_meets_
     let path = dir.path().join("nordic.pdf");
     std::fs::write(&path, &upload).expect("write");
     resellers::reseller_cip_upload(&ctx, &session, &form("R-01", None), &path).expect("upload");
-    resellers::reseller_cip_adopt(&ctx, &session, &form("R-02", Some(1))).expect("adopt");
+    let mut adoption = form("R-02", Some(1));
+    adoption.dated = "2026-11-28".parse().expect("date");
+    resellers::reseller_cip_adopt(&ctx, &session, &adoption).expect("adopt");
 
     let delivery =
         Delivery { id: id.clone(), delivered_on: "2026-11-28".parse().expect("date"), note: "portal".into() };

@@ -205,8 +205,11 @@ fn render_index(packet: &Packet, manifest: &[ManifestEntry]) -> Result<Vec<u8>, 
             flow.paragraph(Face::Regular, 9.5, 8.0, 12.5, &format!("{} — {name}", g.owner));
         }
     }
-    let count = manifest.len();
-    flow.finish(&mut doc, |n, pages| format!("CIP copy packet · index page {n} of {pages} · {count} parts"));
+    let parts = match manifest.len() {
+        1 => "1 part".to_owned(),
+        n => format!("{n} parts"),
+    };
+    flow.finish(&mut doc, |n, pages| format!("CIP copy packet · index page {n} of {pages} · {parts}"));
     Ok(save_deterministic(&doc))
 }
 
