@@ -398,3 +398,98 @@ async fn an_officer_registers_a_reseller_and_terminating_it_closes_the_supply_ga
     assert!(listed.contains("\"status\": \"terminated\""), "{listed}");
     app.quit().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "end-to-end: needs tauri-driver and a display; run by `cargo xtask test`"]
+async fn a_resellers_cip_goes_on_file_and_its_recorded_return_turns_the_matrix_green() -> WebDriverResult<()>
+{
+    // The open dialog cannot be driven: debug builds take the picked file from the environment.
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/reseller-cip.pdf");
+    let app = App::launch_with_env(&[("CIPW_TEST_PICK_FILE", fixture)]).await?;
+    app.create_workspace().await?;
+    app.go("r").await?;
+    app.click("[data-testid='reseller-add']").await?;
+    app.type_into("[data-testid='reseller-ref']", "R-01").await?;
+    app.type_into("[data-testid='reseller-name']", "Nordic Cloud Resale AB").await?;
+    app.type_into("[data-testid='reseller-country']", "SE").await?;
+    // The agreement began two years ago (set as the date field's value: WebKit's date picker
+    // popup would catch the next clicks).
+    let start = app.wait_for("dialog[open] input[type='date']").await?;
+    app.driver()
+        .execute(
+            "arguments[0].value = '2024-01-01'; arguments[0].dispatchEvent(new Event('input', { bubbles: true }));",
+            vec![start.to_json()?],
+        )
+        .await?;
+    app.type_into("[data-testid='reseller-contact-name']", "Sara Lind").await?;
+    app.type_into("[data-testid='reseller-contact-email']", "cip@nordic-resale.example").await?;
+    app.type_into("[data-testid='reseller-contact-phone']", "+46 8 123 456 78").await?;
+    app.click("[data-testid='reseller-save']").await?;
+    app.wait_text("[data-testid='resellers']", |t| t.contains("Nordic Cloud Resale AB")).await?;
+
+    // Its file opens from the keyboard; the CIP goes on file from a PDF, with its hash.
+    app.keys("j").await?;
+    app.wait_text("[data-testid='cip-none']", |t| t.contains("No CIP on file")).await?;
+    app.click("[data-testid='cip-upload']").await?;
+    let cips = app.wait_text("[data-testid='reseller-cips']", |t| t.contains("on file")).await?;
+    assert!(cips.contains("reseller-cip.pdf"), "{cips}");
+
+    // Last year's attestation: the request PDF is made and shown, then the return recorded.
+    let year = app.cli(&["resellers", "matrix", "--json"]);
+    let matrix: serde_json::Value = serde_json::from_str(&year).expect("json");
+    let period = matrix["periods"]
+        .as_array()
+        .and_then(|p| p.last())
+        .and_then(serde_json::Value::as_i64)
+        .expect("a year");
+    app.click("[data-testid='pane-tab-attestations']").await?;
+    app.click(&format!("[data-testid='request-{period}']")).await?;
+    app.wait_text("[data-testid='pane-notice']", |t| {
+        t.contains(&format!("Request for {period} made and recorded"))
+    })
+    .await?;
+    app.wait_for(".pdf canvas").await?;
+    app.screenshot("reseller-attestation-request").await;
+    app.click(&format!("[data-testid='record-return-{period}']")).await?;
+    app.type_into("[data-testid='return-customers']", "41").await?;
+    app.type_into("[data-testid='return-unverified']", "3").await?;
+    app.type_into("[data-testid='return-refused']", "1").await?;
+    app.click("[data-testid='return-save']").await?;
+    let row =
+        app.wait_text(&format!("[data-testid='attestation-{period}']"), |t| t.contains("complete")).await?;
+    assert!(row.contains("41"), "{row}");
+
+    // The matrix shows the year green; the CLI agrees.
+    app.keys("2").await?;
+    let cell = app.wait_for(&format!("[data-testid='cell-R-01-{period}']")).await?;
+    assert_eq!(cell.attr("data-status").await?.as_deref(), Some("complete"));
+    assert!(cell.class_name().await?.unwrap_or_default().contains("ok"), "coloured as done");
+    app.screenshot("reseller-attestation-matrix").await;
+    let after: serde_json::Value =
+        serde_json::from_str(&app.cli(&["resellers", "matrix", "--json"])).expect("json");
+    let last = after["rows"][0]["cells"].as_array().and_then(|c| c.last()).expect("cell");
+    assert_eq!((last["status"].as_str(), last["counts"]["customers"].as_u64()), (Some("complete"), Some(41)));
+
+    // Commerce asks for the CIPs (R15): the packet holds the provider's CIP and R-01's, and
+    // recording its delivery meets the obligation.
+    app.cli(&["cip", "draft", concat!(env!("CARGO_MANIFEST_DIR"), "/assets/demo/cip.md")]);
+    app.cli(&["cip", "approve", "1"]);
+    app.cli(&["cip-request", "record", "--requester", "BIS Office of ICTS", "--reference", "ICTS-17"]);
+    app.go("o").await?;
+    app.wait_text("[data-testid='cip-requests']", |t| t.contains("ICTS-17")).await?;
+    app.click("[data-testid='packet-assemble']").await?;
+    let manifest = app.wait_text("[data-testid='packet-manifest']", |t| t.contains("R-01")).await?;
+    assert!(manifest.contains("Provider"), "{manifest}");
+    app.wait_for(".pdf canvas").await?;
+    app.screenshot("cip-copy-packet").await;
+    app.type_into(
+        "form[aria-label='Record delivery'] input:not([type='date'])",
+        "secure upload, receipt 4471",
+    )
+    .await?;
+    app.click("[data-testid='packet-deliver']").await?;
+    app.wait_text("[data-testid='cip-requests']", |t| t.contains("delivered")).await?;
+    let obligations = app.cli(&["obligations", "--json"]);
+    assert!(obligations.contains("Packet delivered"), "the R15 obligation is met: {obligations}");
+    app.quit().await
+}

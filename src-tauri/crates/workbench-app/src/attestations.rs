@@ -3,7 +3,7 @@
 //! meets the reseller's attestation obligation for that year.
 
 use chrono::{Datelike, NaiveDate};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use ts_rs::TS;
 use workbench_core::CoreError;
 use workbench_core::attestation::{
@@ -382,14 +382,6 @@ pub struct CountsImport {
     pub errors: Vec<RowError>,
     /// Whether the rows were recorded.
     pub committed: bool,
-}
-
-/// What the import form sends.
-#[derive(Debug, Clone, Deserialize, TS)]
-#[ts(export)]
-pub struct CountsImportRequest {
-    /// Check only.
-    pub dry_run: bool,
 }
 
 /// Imports reseller counts from CSV (template `assets/templates/reseller-counts.csv`): every row

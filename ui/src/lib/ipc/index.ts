@@ -48,6 +48,15 @@ import type { CipVersionSummary } from './bindings/CipVersionSummary';
 import type { CipDraftSave } from './bindings/CipDraftSave';
 import type { CipApproval } from './bindings/CipApproval';
 import type { SectionDiff } from './bindings/SectionDiff';
+import type { AttestationMatrix } from './bindings/AttestationMatrix';
+import type { AttestationReturn } from './bindings/AttestationReturn';
+import type { AttestationView } from './bindings/AttestationView';
+import type { CipOnFileForm } from './bindings/CipOnFileForm';
+import type { CipRequestView } from './bindings/CipRequestView';
+import type { CountsImport } from './bindings/CountsImport';
+import type { Delivery } from './bindings/Delivery';
+import type { NewNote } from './bindings/NewNote';
+import type { ResellerDetail } from './bindings/ResellerDetail';
 
 export { IpcError, toIpcError } from './client';
 export type {
@@ -123,6 +132,21 @@ export type {
 };
 export type { ResellerStatus } from './bindings/ResellerStatus';
 export type { PurgeCandidate } from './bindings/PurgeCandidate';
+export type {
+	AttestationMatrix,
+	AttestationReturn,
+	AttestationView,
+	CipOnFileForm,
+	CipRequestView,
+	CountsImport,
+	Delivery,
+	NewNote,
+	ResellerDetail
+};
+export type { CellStatus } from './bindings/CellStatus';
+export type { NoteKind } from './bindings/NoteKind';
+export type { ResellerCipView } from './bindings/ResellerCipView';
+export type { ManifestPart } from './bindings/ManifestPart';
 
 /** Facts for the About view (versions, credential store, workspace folder). */
 export const appInfo = () => ipc.call<AppInfo>('app_info');
@@ -292,3 +316,45 @@ export const cipDiff = (old: number, next: number) =>
 export const cipPdf = (number: number) => ipc.call<ArrayBuffer>('cip_pdf', { number });
 /** Native save dialog, then the version's PDF; false if cancelled. */
 export const cipSavePdf = (number: number) => ipc.call<boolean>('cip_save_pdf', { number });
+/** One reseller with its CIPs on file, compliance notes and attestations. */
+export const resellerDetail = (resellerRef: string) =>
+	ipc.call<ResellerDetail>('reseller_detail', { resellerRef });
+/** Officers: a note on a reseller's compliance (R19); a termination note ends the relationship. */
+export const resellerNoteAdd = (note: NewNote) => ipc.call<null>('reseller_note_add', { note });
+/** Officers: native dialog, then the PDF goes on file as the reseller's CIP (R17); null if cancelled. */
+export const resellerCipUpload = (form: CipOnFileForm) =>
+	ipc.call<ResellerDetail | null>('reseller_cip_upload', { form });
+/** Officers: the reseller adopted an approved provider version by agreement (R17). */
+export const resellerCipAdopt = (form: CipOnFileForm) =>
+	ipc.call<ResellerDetail>('reseller_cip_adopt', { form });
+/** A reseller's CIP as PDF bytes for the in-window viewer. */
+export const resellerCipContent = (resellerRef: string, seq: number) =>
+	ipc.call<ArrayBuffer>('reseller_cip_content', { resellerRef, seq });
+/** Resellers × years: where each attestation stands (R18). */
+export const attestationMatrix = () => ipc.call<AttestationMatrix>('attestation_matrix');
+/** Officers: makes (and records) the attestation request PDF; its bytes. */
+export const attestationRequestContent = (resellerRef: string, period: number) =>
+	ipc.call<ArrayBuffer>('attestation_request_content', { resellerRef, period });
+/** Officers: native save dialog, then the request PDF; false if cancelled. */
+export const attestationRequestSave = (resellerRef: string, period: number) =>
+	ipc.call<boolean>('attestation_request_save', { resellerRef, period });
+/** Officers: records a signed return (with `scan`, a dialog picks the scanned return first). */
+export const attestationReturn = (ret: AttestationReturn, scan: boolean) =>
+	ipc.call<AttestationView[] | null>('attestation_return', { ret, scan });
+/** Officers: native dialog, then the counts CSV is checked (nothing recorded); null if cancelled. */
+export const attestationImportCheck = () =>
+	ipc.call<CountsImport | null>('attestation_import_check');
+/** Officers: records the checked counts file, all or nothing. */
+export const attestationImportCommit = () => ipc.call<CountsImport>('attestation_import_commit');
+/** Requests from Commerce for the CIPs (R15), newest first. */
+export const cipRequestList = () => ipc.call<CipRequestView[]>('cip_request_list');
+/** Officers: assembles the request's packet from what is on file now. */
+export const cipPacketAssemble = (id: string) =>
+	ipc.call<CipRequestView>('cip_packet_assemble', { id });
+/** The assembled packet's bytes for the in-window viewer. */
+export const cipPacketContent = (id: string) => ipc.call<ArrayBuffer>('cip_packet_content', { id });
+/** Native save dialog, then the packet; false if cancelled. */
+export const cipPacketSave = (id: string) => ipc.call<boolean>('cip_packet_save', { id });
+/** Officers: the packet went out; meets the R15 obligation. */
+export const cipRequestDeliver = (delivery: Delivery) =>
+	ipc.call<CipRequestView>('cip_request_deliver', { delivery });

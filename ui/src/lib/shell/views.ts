@@ -15,6 +15,7 @@ export const VIEWS: readonly View[] = [
 	{ path: '/customers', label: 'Customers', key: 'u' },
 	{ path: '/cip', label: 'CIP', key: 'i' },
 	{ path: '/resellers', label: 'Resellers', key: 'r' },
+	{ path: '/requests', label: 'CIP copies', key: 'o' },
 	{ path: '/calendar', label: 'Calendar', key: 'c' },
 	{ path: '/provider', label: 'Provider', key: 'p' },
 	{ path: '/audit', label: 'Audit', key: 'l' },
