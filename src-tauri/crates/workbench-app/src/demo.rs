@@ -361,38 +361,42 @@ fn fill_resellers(ctx: &Context, session: &Session, today: NaiveDate) -> Result<
         doc.provider = RESELLERS[0].1.into();
         Ok(workbench_filings::render_cip(&doc)?)
     })?;
-    let file =
-        tempfile::Builder::new().prefix("nordic-cloud-cip-").suffix(".pdf").tempfile().map_err(|e| {
-            AppError::Store(workbench_store::StoreError::io("writing the demo reseller CIP", e))
-        })?;
-    std::fs::write(file.path(), &own)
-        .map_err(|e| AppError::Store(workbench_store::StoreError::io("writing the demo reseller CIP", e)))?;
+    let io = |e| AppError::Store(workbench_store::StoreError::io("writing the demo reseller CIP", e));
+    let dir = tempfile::tempdir().map_err(io)?;
+    let file = dir.path().join("nordic-cloud-cip.pdf");
+    std::fs::write(&file, &own).map_err(io)?;
     let form = |reference: &str, adopted_version: Option<i64>| crate::resellers::CipOnFileForm {
         reseller_ref: reference.into(),
         dated: if adopted_version.is_some() { today } else { dated },
         adopted_version,
         note: String::new(),
     };
-    crate::resellers::reseller_cip_upload(ctx, session, &form("R-01", None), file.path())?;
+    crate::resellers::reseller_cip_upload(ctx, session, &form("R-01", None), &file)?;
     crate::resellers::reseller_cip_adopt(ctx, session, &form("R-02", Some(1)))?;
     crate::resellers::reseller_cip_adopt(ctx, session, &form("R-04", Some(1)))?;
     crate::resellers::reseller_cip_adopt(ctx, session, &form("R-05", Some(1)))?;
 
-    // Last year's attestations: complete, with an exception, requested; R-03 not yet due.
+    // Attestations: earlier years returned; last year complete, with an exception,
+    // requested, overdue.
     let period = chrono::Datelike::year(&today) - 1;
     let statements: Vec<String> = crate::attestations::attestation_matrix(ctx, session)?
         .statements
         .into_iter()
         .map(|(key, _)| key)
         .collect();
-    let returned_on = NaiveDate::from_ymd_opt(period + 1, 1, 10).unwrap_or(today).min(today);
-    for (reference, affirmed, customers) in
-        [("R-01", statements.clone(), 41), ("R-02", statements[1..].to_vec(), 17)]
-    {
+    let returns = [
+        ("R-01", period - 2, statements.clone(), 22),
+        ("R-01", period - 1, statements.clone(), 35),
+        ("R-02", period - 1, statements.clone(), 12),
+        ("R-04", period - 1, statements.clone(), 8),
+        ("R-01", period, statements.clone(), 41),
+        ("R-02", period, statements[1..].to_vec(), 17),
+    ];
+    for (reference, year, affirmed, customers) in returns {
         let ret = AttestationReturn {
             reseller_ref: reference.into(),
-            period,
-            returned_on,
+            period: year,
+            returned_on: NaiveDate::from_ymd_opt(year + 1, 1, 10).unwrap_or(today).min(today),
             counts: ReportedCounts { customers, unverified: customers / 10, refused: 1 },
             affirmed,
             note: String::new(),
