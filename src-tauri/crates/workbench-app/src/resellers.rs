@@ -375,6 +375,18 @@ pub struct ResellerDetail {
     pub notes: Vec<NoteView>,
     /// Its attestations by period, newest first.
     pub attestations: Vec<crate::attestations::AttestationView>,
+    /// Its primary CIP contacts, newest (current) first, with when each was recorded (R14).
+    pub contacts: Vec<ContactSince>,
+}
+
+/// A primary CIP contact and since when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct ContactSince {
+    /// The contact.
+    pub contact: ResellerContact,
+    /// Recorded (RFC 3339).
+    pub since: String,
 }
 
 /// One reseller with its CIPs, notes and attestations.
@@ -392,6 +404,7 @@ pub fn reseller_detail(
         let db = u.workspace.db();
         let cips = db.read(|c| store::cip_history(c, reseller_ref))?;
         let notes = db.read(|c| store::notes(c, reseller_ref))?;
+        let contacts = db.read(|c| store::contacts(c, reseller_ref))?;
         Ok(ResellerDetail {
             reseller,
             cips: cips
@@ -420,6 +433,7 @@ pub fn reseller_detail(
                 })
                 .collect(),
             attestations,
+            contacts: contacts.into_iter().map(|(contact, since)| ContactSince { contact, since }).collect(),
         })
     })
 }

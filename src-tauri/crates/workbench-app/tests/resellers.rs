@@ -76,6 +76,13 @@ fn a_contact_change_raises_an_r14_notice() {
     resellers::reseller_contact_change(&ctx, &session, "R-01", &contact).expect("change");
     let list = resellers::reseller_list(&ctx, &session).expect("list");
     assert_eq!(list[0].contact.as_ref().map(|c| c.name.as_str()), Some("Erik Berg"));
+    let history: Vec<String> = resellers::reseller_detail(&ctx, &session, "R-01")
+        .expect("detail")
+        .contacts
+        .into_iter()
+        .map(|c| c.contact.name)
+        .collect();
+    assert_eq!(history, ["Erik Berg", "Sara Lind"], "the history is kept, newest first");
     let view = ob::obligations_list(&ctx, &session).expect("obligations");
     let r14 = view.obligations.iter().filter(|o| o.kind == ObligationKind::ChangeNotice).count();
     assert_eq!(r14, 1, "the reseller's contact change is an R14 event");

@@ -477,3 +477,15 @@ pub fn notes(conn: &Connection, reseller_ref: &str) -> Result<Vec<NoteRow>, Stor
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
+
+/// A reseller's primary CIP contacts, newest first, with the time each was recorded.
+pub fn contacts(conn: &Connection, reseller_ref: &str) -> Result<Vec<(ResellerContact, String)>, StoreError> {
+    let id = id_of(conn, reseller_ref)?;
+    let mut statement = conn.prepare(
+        "SELECT name, email, phone, since FROM reseller_contact WHERE reseller_id = ?1 ORDER BY seq DESC",
+    )?;
+    let rows = statement.query_map([id], |r| {
+        Ok((ResellerContact { name: r.get(0)?, email: r.get(1)?, phone: r.get(2)? }, r.get(3)?))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
