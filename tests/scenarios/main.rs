@@ -4,6 +4,7 @@
 mod cip;
 mod cli;
 mod customers;
+mod filings;
 mod obligations;
 mod resellers;
 mod support;

@@ -3,6 +3,7 @@
 
 mod cip;
 mod customers;
+mod filings;
 mod obligations;
 mod resellers;
 mod secrets;
@@ -78,6 +79,9 @@ enum Command {
     /// Foreign resellers (R17–R19): the register.
     #[command(subcommand)]
     Resellers(resellers::ResellersCommand),
+    /// Filings (R12–R14): draft and render, list, approve, record filing, verify a PDF.
+    #[command(subcommand)]
+    Filing(filings::FilingCommand),
     /// Requests from Commerce for the CIPs (R15): record, assemble the packet, deliver.
     #[command(subcommand)]
     CipRequest(resellers::CipRequestCommand),
@@ -131,6 +135,7 @@ fn run(command: Command, context: &Context, passphrase_file: Option<&std::path::
         Command::Queue(args) => customers::queue(context, &args, passphrase_file),
         Command::Retention(args) => customers::retention(context, &args, passphrase_file),
         Command::Resellers(command) => resellers::resellers(context, &command, passphrase_file),
+        Command::Filing(command) => filings::run(context, &command, passphrase_file),
         Command::CipRequest(command) => resellers::cip_request(context, &command, passphrase_file),
         Command::Cip(command) => cip::run(context, &command, passphrase_file),
         Command::Rules(command) => obligations::rules(&command),

@@ -14,6 +14,7 @@ pub mod customers;
 pub mod demo;
 pub mod doctor;
 pub mod error;
+pub mod filings;
 pub mod jobs;
 pub mod obligations;
 pub mod os_lock;

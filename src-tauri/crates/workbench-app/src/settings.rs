@@ -22,11 +22,14 @@ pub struct WorkspaceSettings {
     pub evidence_max_mib: u32,
     /// Four eyes on the written CIP (R1): an officer who wrote in a draft may not approve it.
     pub cip_four_eyes: bool,
+    /// Four eyes on filings (R12–R14): the officer who drafted a filing may not approve it.
+    #[serde(default)]
+    pub filing_four_eyes: bool,
 }
 
 impl Default for WorkspaceSettings {
     fn default() -> Self {
-        Self { idle_lock_minutes: 15, evidence_max_mib: 50, cip_four_eyes: false }
+        Self { idle_lock_minutes: 15, evidence_max_mib: 50, cip_four_eyes: false, filing_four_eyes: false }
     }
 }
 
@@ -65,6 +68,7 @@ pub(crate) fn load(ws: &workbench_store::Workspace) -> Result<WorkspaceSettings,
         idle_lock_minutes: read("idle_lock_minutes", defaults.idle_lock_minutes)?,
         evidence_max_mib: read("evidence_max_mib", defaults.evidence_max_mib)?,
         cip_four_eyes: read("cip_four_eyes", u32::from(defaults.cip_four_eyes))? == 1,
+        filing_four_eyes: read("filing_four_eyes", u32::from(defaults.filing_four_eyes))? == 1,
     })
 }
 
@@ -97,6 +101,9 @@ pub fn update(
         }
         if new.cip_four_eyes != current.cip_four_eyes {
             settings::set(db, "cip_four_eyes", if new.cip_four_eyes { "1" } else { "0" }, &actor, at)?;
+        }
+        if new.filing_four_eyes != current.filing_four_eyes {
+            settings::set(db, "filing_four_eyes", if new.filing_four_eyes { "1" } else { "0" }, &actor, at)?;
         }
         Ok(())
     })?;

@@ -165,7 +165,12 @@ fn the_idle_lock_setting_applies_at_once_and_survives_unlock() {
     let err = settings::update(
         &ctx,
         &session,
-        &WorkspaceSettings { idle_lock_minutes: 0, evidence_max_mib: 5000, cip_four_eyes: false },
+        &WorkspaceSettings {
+            idle_lock_minutes: 0,
+            evidence_max_mib: 5000,
+            cip_four_eyes: false,
+            filing_four_eyes: false,
+        },
     )
     .expect_err("out of range");
     assert_eq!(
@@ -173,7 +178,12 @@ fn the_idle_lock_setting_applies_at_once_and_survives_unlock() {
         "2 invalid field(s): idle_lock_minutes: must be 1 to 240 minutes; evidence_max_mib: must be 1 to 1024 MiB"
     );
 
-    let five = WorkspaceSettings { idle_lock_minutes: 5, evidence_max_mib: 20, cip_four_eyes: true };
+    let five = WorkspaceSettings {
+        idle_lock_minutes: 5,
+        evidence_max_mib: 20,
+        cip_four_eyes: true,
+        filing_four_eyes: true,
+    };
     settings::update(&ctx, &session, &five).expect("update");
     clock.advance(chrono::Duration::minutes(5));
     assert!(matches!(workspace::actor_list(&ctx, &session), Err(AppError::Locked)), "5 idle minutes lock it");

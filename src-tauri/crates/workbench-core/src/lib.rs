@@ -13,6 +13,7 @@ pub mod cip;
 pub mod clock;
 pub mod customer;
 pub mod error;
+pub mod filing;
 pub mod ids;
 pub mod import;
 pub mod obligations;

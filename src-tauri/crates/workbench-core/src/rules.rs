@@ -270,6 +270,9 @@ pub struct Section {
     pub title: String,
     /// The requirement.
     pub rid: String,
+    /// The written CIP's section whose text answers this element in a filing (R12), if any.
+    #[serde(default)]
+    pub cip_section: Option<String>,
 }
 
 /// Certification contents (R12, R13).
@@ -606,6 +609,16 @@ impl RulePack {
         }
         if self.certification.initial.is_empty() {
             return fail("certification.initial", "lists no elements".into());
+        }
+        for element in self.certification.initial.iter().chain(&self.certification.annual) {
+            if let Some(section) = &element.cip_section
+                && !self.cip.sections.iter().any(|s| &s.key == section)
+            {
+                return fail(
+                    "certification.cip_section",
+                    format!("{}: names no CIP section “{section}”", element.key),
+                );
+            }
         }
         let v = &self.verification;
         if v.methods.is_empty() {

@@ -73,6 +73,22 @@ impl Fonts {
         }
     }
 
+    /// `text` with every character `face` cannot draw replaced by its code point in brackets
+    /// (`[U+682A]`): a name in a script the embedded fonts lack stays visible and identifiable
+    /// instead of printing as blanks.
+    pub(crate) fn visible(&self, face: Face, text: &str) -> String {
+        let (font, _) = self.get(face);
+        let mut out = String::with_capacity(text.len());
+        for c in text.chars() {
+            if c.is_whitespace() || font.lookup_glyph_index(c as u32).is_some() {
+                out.push(c);
+            } else {
+                out.push_str(&format!("[U+{:04X}]", c as u32));
+            }
+        }
+        out
+    }
+
     /// Breaks `text` into lines no wider than `max_width` points, at spaces where possible and
     /// inside a word only when the word alone is too wide (long paths, hashes).
     pub(crate) fn wrap(&self, face: Face, size: f32, text: &str, max_width: f32) -> Vec<String> {
@@ -197,21 +213,35 @@ pub(crate) struct Flow<'a> {
     pub(crate) right: f32,
     top: f32,
     bottom: f32,
+    /// Page width and height in millimetres.
+    page: (f32, f32),
 }
 
 impl<'a> Flow<'a> {
-    /// An empty first page.
+    /// An empty first A4 page.
     pub(crate) fn new(fonts: &'a Fonts) -> Self {
-        let (width, height) = A4;
+        Self::with_page(fonts, A4, 0.0)
+    }
+
+    /// An empty first page of `page` millimetres, leaving `header` points at the top of every
+    /// page for a running header.
+    pub(crate) fn with_page(fonts: &'a Fonts, page: (f32, f32), header: f32) -> Self {
+        let (width, height) = page;
         Self {
             fonts,
             pages: vec![Vec::new()],
-            y: pt(height - MARGIN_MM) - 14.0,
+            y: pt(height - MARGIN_MM) - 14.0 - header,
             left: pt(MARGIN_MM),
             right: pt(width - MARGIN_MM),
-            top: pt(height - MARGIN_MM) - 10.0,
+            top: pt(height - MARGIN_MM) - 10.0 - header,
             bottom: pt(MARGIN_MM) + 30.0,
+            page,
         }
+    }
+
+    /// Whether `height` more points fit on the current page.
+    pub(crate) fn fits(&self, height: f32) -> bool {
+        self.y - height >= self.bottom
     }
 
     /// Adds ops to the current page.
@@ -265,9 +295,13 @@ impl<'a> Flow<'a> {
         self.rule(16.0);
     }
 
-    /// Label / value lines, the values wrapped `indent` points right of the labels.
+    /// Label / value lines, the values wrapped at least `indent` points right of the labels'
+    /// start (further when a label is wider).
     pub(crate) fn facts(&mut self, facts: &[(&str, String)], indent: f32) {
         let left = self.left;
+        let widest =
+            facts.iter().map(|(label, _)| self.fonts.width(Face::Bold, 9.5, label)).fold(0.0, f32::max);
+        let indent = indent.max(widest + 12.0);
         for (label, value) in facts {
             let lines = self.fonts.wrap(Face::Regular, 9.5, value, self.right - left - indent);
             self.need(13.0 * lines.len() as f32);
@@ -288,10 +322,39 @@ impl<'a> Flow<'a> {
 
     /// Adds the pages to `doc`, each footed with `foot(page, count)`.
     pub(crate) fn finish(self, doc: &mut PdfDocument, foot: impl Fn(usize, usize) -> String) {
-        let (width, height) = A4;
+        self.finish_framed(doc, |_, _| Vec::new(), |n, count| (foot(n, count), String::new()));
+    }
+
+    /// Adds the pages to `doc`: each headed with the lines `head(page, count)` gives (left and
+    /// right text per line, the first line larger) and footed with `foot(page, count)` (left and
+    /// right text).
+    pub(crate) fn finish_framed(
+        self,
+        doc: &mut PdfDocument,
+        head: impl Fn(usize, usize) -> Vec<(String, String)>,
+        foot: impl Fn(usize, usize) -> (String, String),
+    ) {
+        let (width, height) = self.page;
         let count = self.pages.len();
+        let top = pt(height - MARGIN_MM);
         for (n, mut ops) in self.pages.into_iter().enumerate() {
-            ops.extend(footer(self.fonts, self.left, self.right, pt(MARGIN_MM), &foot(n + 1, count)));
+            let lines = head(n + 1, count);
+            let mut y = top - 2.0;
+            for (i, (left_text, right_text)) in lines.iter().enumerate() {
+                let size = if i == 0 { 8.0 } else { 7.0 };
+                ops.extend(self.fonts.text(Face::Regular, size, self.left, y, left_text));
+                let x = self.right - self.fonts.width(Face::Regular, size, right_text);
+                ops.extend(self.fonts.text(Face::Regular, size, x, y, right_text));
+                y -= 10.0;
+            }
+            if !lines.is_empty() {
+                ops.extend(rule(self.left, self.right, y + 4.0, 0.6));
+            }
+            let (left_text, right_text) = foot(n + 1, count);
+            let bottom = pt(MARGIN_MM);
+            ops.extend(footer(self.fonts, self.left, self.right, bottom, &left_text));
+            let x = self.right - self.fonts.width(Face::Regular, 8.0, &right_text);
+            ops.extend(self.fonts.text(Face::Regular, 8.0, x, bottom, &right_text));
             doc.pages.push(printpdf::PdfPage::new(Mm(width), Mm(height), ops));
         }
     }

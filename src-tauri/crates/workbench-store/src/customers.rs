@@ -461,12 +461,7 @@ pub fn counts(conn: &Connection, year: i32) -> Result<Counts, StoreError> {
     )?;
     let foreign_owners_by_country: Vec<(String, i64)> =
         owners.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
-    let unverified_states = AccountState::ALL
-        .iter()
-        .filter(|s| s.is_unverified())
-        .map(|s| format!("'{}'", state_code(*s)))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let unverified_states = unverified_states_sql();
     let foreign_accounts_unverified: i64 = conn.query_row(
         &format!(
             "SELECT count(*) FROM account a JOIN customer c ON c.id = a.customer_id \
@@ -801,4 +796,34 @@ pub fn purge(
         },
     )?;
     Ok(files)
+}
+
+/// The account states that count as not verified, as an SQL list (`'applicant', …`).
+fn unverified_states_sql() -> String {
+    AccountState::ALL
+        .iter()
+        .filter(|s| s.is_unverified())
+        .map(|s| format!("'{}'", state_code(*s)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A case of unverified identity: customer, country, when (RFC 3339), how it ended (`refused` or
+/// `closed`), and the account's state now (R13).
+pub type UnverifiedCaseRow = (String, String, String, String, String);
+
+/// The cases of unverified identity in calendar year `year` — an account refused, or closed before
+/// it was verified — the same events [`counts`] counts as `unverifiable_in_year`.
+pub fn unverified_cases(conn: &Connection, year: i32) -> Result<Vec<UnverifiedCaseRow>, StoreError> {
+    let states = unverified_states_sql();
+    let mut statement = conn.prepare(&format!(
+        "SELECT c.customer_ref, c.country, s.at, s.to_state, a.state FROM account_state_change s \
+         JOIN account a ON a.id = s.account_id JOIN customer c ON c.id = a.customer_id \
+         WHERE s.at >= ?1 AND s.at < ?2 AND (s.to_state = 'refused' OR (s.to_state = 'closed' AND s.from_state IN ({states}))) \
+         ORDER BY s.at, c.customer_ref"
+    ))?;
+    let (from, to) = (format!("{year:04}-01-01"), format!("{:04}-01-01", year + 1));
+    let rows =
+        statement.query_map([from, to], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }

@@ -18,6 +18,7 @@ pub mod db;
 pub mod error;
 pub mod evidence;
 pub mod files;
+pub mod filings;
 pub mod key;
 pub mod keyring;
 pub mod keyslots;

@@ -24,6 +24,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0010_resellers", include_str!("../migrations/0010_resellers.sql")),
     ("0011_cip_documents", include_str!("../migrations/0011_cip_documents.sql")),
     ("0012_reseller_attestations", include_str!("../migrations/0012_reseller_attestations.sql")),
+    ("0013_filings", include_str!("../migrations/0013_filings.sql")),
 ];
 
 /// The schema version this binary writes.

@@ -33,10 +33,11 @@ enum Task {
     /// Build the installable .deb with the Tauri CLI.
     Bundle,
     /// Run a benchmark and print its table: `store` (SQLCipher overhead, unlock, passphrase
-    /// change, audit verification) or `customers` (100k-row import, search latency).
+    /// change, audit verification), `customers` (100k-row import, search latency) or `filings`
+    /// (render time and size of long filings).
     Bench {
         /// Which benchmark.
-        #[arg(value_parser = ["store", "customers"])]
+        #[arg(value_parser = ["store", "customers", "filings"])]
         which: String,
     },
     /// Only install what is missing and build the UI.
@@ -76,7 +77,14 @@ fn bench(which: &str) -> anyhow::Result<()> {
     proc::run_in(
         &root,
         std::path::Path::new("cargo"),
-        &["bench", "--locked", "-p", "workbench-store", "--bench", which],
+        &[
+            "bench",
+            "--locked",
+            "-p",
+            if which == "filings" { "workbench-filings" } else { "workbench-store" },
+            "--bench",
+            which,
+        ],
     )
 }
 

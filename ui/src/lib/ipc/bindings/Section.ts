@@ -15,4 +15,8 @@ title: string,
 /**
  * The requirement.
  */
-rid: string, };
+rid: string, 
+/**
+ * The written CIP's section whose text answers this element in a filing (R12), if any.
+ */
+cip_section: string | null, };

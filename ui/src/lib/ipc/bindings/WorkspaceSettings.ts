@@ -15,4 +15,8 @@ evidence_max_mib: number,
 /**
  * Four eyes on the written CIP (R1): an officer who wrote in a draft may not approve it.
  */
-cip_four_eyes: boolean, };
+cip_four_eyes: boolean, 
+/**
+ * Four eyes on filings (R12–R14): the officer who drafted a filing may not approve it.
+ */
+filing_four_eyes: boolean, };

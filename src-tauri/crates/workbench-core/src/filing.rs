@@ -1,0 +1,588 @@
+//! Filings (R12–R15, R18): what each submission says, as a frozen snapshot, and the document
+//! model the PDF engine lays out. The view-models live here; `workbench-filings` only draws a
+//! [`FilingDoc`] — headings, paragraphs, label/value facts, tables and signature blocks.
+//!
+//! A filing is rendered from its snapshot alone (plus its id, the audit checkpoint and the time
+//! it was drafted), so re-rendering an approved filing reproduces the same bytes.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// The kinds of filing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum FilingKind {
+    /// R12: the initial CIP certification.
+    Initial,
+    /// R13: the annual certification.
+    Annual,
+    /// R14: an out-of-cycle change notice.
+    ChangeNotice,
+}
+
+impl FilingKind {
+    /// Every kind.
+    pub const ALL: [Self; 3] = [Self::Initial, Self::Annual, Self::ChangeNotice];
+
+    /// The stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Initial => "initial",
+            Self::Annual => "annual",
+            Self::ChangeNotice => "change_notice",
+        }
+    }
+
+    /// Parses a stored code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    /// As printed.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Initial => "Initial CIP certification",
+            Self::Annual => "Annual certification",
+            Self::ChangeNotice => "Change notice",
+        }
+    }
+
+    /// The requirement it answers.
+    pub fn rid(self) -> &'static str {
+        match self {
+            Self::Initial => "R12",
+            Self::Annual => "R13",
+            Self::ChangeNotice => "R14",
+        }
+    }
+}
+
+/// Where a filing stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum FilingState {
+    /// Its snapshot is frozen; not yet approved.
+    Draft,
+    /// An officer approved it; its PDF's hash is fixed.
+    Approved,
+    /// Sent to the agency (date, channel, reference).
+    Filed,
+}
+
+impl FilingState {
+    /// The stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Approved => "approved",
+            Self::Filed => "filed",
+        }
+    }
+
+    /// Parses a stored code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        [Self::Draft, Self::Approved, Self::Filed].into_iter().find(|s| s.code() == code)
+    }
+}
+
+/// Paper.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum PageSize {
+    /// 210 × 297 mm.
+    #[default]
+    A4,
+    /// 8.5 × 11 in.
+    Letter,
+}
+
+impl PageSize {
+    /// Width and height in millimetres.
+    pub fn mm(self) -> (f32, f32) {
+        match self {
+            Self::A4 => (210.0, 297.0),
+            Self::Letter => (215.9, 279.4),
+        }
+    }
+}
+
+/// A table column: its title, share of the text width and alignment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export, rename = "FilingColumn")]
+pub struct Column {
+    /// Heading.
+    pub title: String,
+    /// Share of the width (the shares of a table sum to 1).
+    pub share: f32,
+    /// Right-aligned (numbers).
+    pub numeric: bool,
+}
+
+impl Column {
+    /// A text column.
+    pub fn text(title: &str, share: f32) -> Self {
+        Self { title: title.to_owned(), share, numeric: false }
+    }
+
+    /// A number column.
+    pub fn number(title: &str, share: f32) -> Self {
+        Self { title: title.to_owned(), share, numeric: true }
+    }
+}
+
+/// One block of a filing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[ts(export, rename = "FilingBlock")]
+pub enum Block {
+    /// A section heading with its requirement id.
+    Heading {
+        /// Text.
+        text: String,
+        /// R-id printed at the right, if any.
+        rid: Option<String>,
+    },
+    /// Wrapped text.
+    Paragraph {
+        /// Text.
+        text: String,
+    },
+    /// Label / value lines.
+    Facts {
+        /// The pairs.
+        facts: Vec<(String, String)>,
+    },
+    /// A table that breaks across pages with its header repeated.
+    Table {
+        /// Columns.
+        columns: Vec<Column>,
+        /// Rows of cells (as many as columns).
+        rows: Vec<Vec<String>>,
+        /// Said instead of an empty table.
+        empty: String,
+    },
+    /// Signature lines for the named signer.
+    Signature {
+        /// Who signs (name, title).
+        signer: String,
+        /// What the signature attests.
+        statement: String,
+    },
+}
+
+/// What goes on every page's header and footer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, rename = "FilingMasthead")]
+pub struct Masthead {
+    /// The provider's legal name.
+    pub provider: String,
+    /// The filing's kind, as printed.
+    pub kind: String,
+    /// The filing's id in the register.
+    pub filing_id: String,
+    /// The rule pack's id.
+    pub pack_id: String,
+    /// The audit checkpoint's root hash the filing was drafted at.
+    pub checkpoint: String,
+}
+
+/// A filing as the PDF engine draws it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct FilingDoc {
+    /// Document title (metadata and first heading).
+    pub title: String,
+    /// Header and footer facts.
+    pub masthead: Masthead,
+    /// Paper.
+    pub page: PageSize,
+    /// The content.
+    pub blocks: Vec<Block>,
+}
+
+/// A count per country.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, rename = "FilingByCountry")]
+pub struct ByCountry {
+    /// ISO alpha-2.
+    pub country: String,
+    /// How many.
+    #[ts(type = "number")]
+    pub count: i64,
+}
+
+/// A foreign reseller as a certification lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, rename = "FilingResellerLine")]
+pub struct ResellerLine {
+    /// Reference.
+    pub reseller_ref: String,
+    /// Legal name.
+    pub legal_name: String,
+    /// Country.
+    pub country: String,
+    /// Register status, as printed.
+    pub status: String,
+    /// Attestation status for the period, as printed (annual only).
+    pub attestation: String,
+    /// Reported counts (customers, unverified, refused), when returned.
+    pub reported: Option<(u32, u32, u32)>,
+}
+
+/// One element of the initial certification (R12) with its answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, rename = "CertElement")]
+pub struct Element {
+    /// The pack's key.
+    pub key: String,
+    /// Title.
+    pub title: String,
+    /// Requirement.
+    pub rid: String,
+    /// The answer in words (CIP text, contact, or a sentence with the count).
+    pub answer: String,
+}
+
+/// How a case of unverified identity was resolved (R13).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, rename = "FilingUnverifiedCase")]
+pub struct UnverifiedCase {
+    /// The customer's reference.
+    pub customer_ref: String,
+    /// Country.
+    pub country: String,
+    /// When identity could not be verified.
+    pub on: String,
+    /// What was done: refused, closed, verified later, still restricted…
+    pub resolution: String,
+}
+
+/// The data a filing is made from, frozen when it is drafted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[ts(export, rename = "FilingSnapshot")]
+pub enum Snapshot {
+    /// R12.
+    Initial {
+        /// Provider's legal name.
+        provider: String,
+        /// Provider's address.
+        address: String,
+        /// The CIP version the answers come from.
+        #[ts(type = "number | null")]
+        cip_version: Option<i64>,
+        /// Every element with its answer.
+        elements: Vec<Element>,
+        /// Foreign customers by country.
+        customers: Vec<ByCountry>,
+        /// Foreign beneficial owners by country.
+        owners: Vec<ByCountry>,
+        /// Foreign-customer accounts not verified.
+        #[ts(type = "number")]
+        unverified_accounts: i64,
+        /// The foreign resellers.
+        resellers: Vec<ResellerLine>,
+        /// Who signs.
+        signer: String,
+    },
+    /// R13.
+    Annual {
+        /// Provider's legal name.
+        provider: String,
+        /// The certification's year (it covers the year before).
+        year: i32,
+        /// The pack's statements (title, rid), each certified.
+        statements: Vec<(String, String)>,
+        /// Times identity could not be verified in the covered year.
+        #[ts(type = "number")]
+        unverifiable: i64,
+        /// Accounts refused in the covered year.
+        #[ts(type = "number")]
+        refused: i64,
+        /// How each case was resolved.
+        cases: Vec<UnverifiedCase>,
+        /// The foreign resellers with their attestation for the covered year.
+        resellers: Vec<ResellerLine>,
+        /// Who signs.
+        signer: String,
+    },
+    /// R14.
+    ChangeNotice {
+        /// Provider's legal name.
+        provider: String,
+        /// The event's id.
+        event_id: String,
+        /// What changed, in words.
+        what: String,
+        /// When it happened (YYYY-MM-DD).
+        on: String,
+        /// Deadline (YYYY-MM-DD).
+        due: String,
+        /// Who signs.
+        signer: String,
+    },
+}
+
+impl Snapshot {
+    /// Its kind.
+    pub fn kind(&self) -> FilingKind {
+        match self {
+            Self::Initial { .. } => FilingKind::Initial,
+            Self::Annual { .. } => FilingKind::Annual,
+            Self::ChangeNotice { .. } => FilingKind::ChangeNotice,
+        }
+    }
+
+    /// A one-line label for lists, e.g. "Annual certification 2026 (covers 2025)".
+    pub fn label(&self) -> String {
+        match self {
+            Self::Initial { .. } => FilingKind::Initial.label().to_owned(),
+            Self::Annual { year, .. } => format!("Annual certification {year} (covers {})", year - 1),
+            Self::ChangeNotice { what, .. } => format!("Change notice: {what}"),
+        }
+    }
+
+    /// The document the engine draws.
+    pub fn document(&self, masthead: Masthead, page: PageSize) -> FilingDoc {
+        let blocks = match self {
+            Self::Initial { .. } => initial_blocks(self),
+            Self::Annual { .. } => annual_blocks(self),
+            Self::ChangeNotice { .. } => change_blocks(self),
+        };
+        FilingDoc { title: self.label(), masthead, page, blocks }
+    }
+}
+
+fn heading(text: &str, rid: Option<&str>) -> Block {
+    Block::Heading { text: text.to_owned(), rid: rid.map(str::to_owned) }
+}
+
+fn paragraph(text: impl Into<String>) -> Block {
+    Block::Paragraph { text: text.into() }
+}
+
+fn by_country_table(rows: &[ByCountry], what: &str) -> Block {
+    Block::Table {
+        columns: vec![Column::text("Country (ISO 3166-1)", 0.7), Column::number(what, 0.3)],
+        rows: rows.iter().map(|r| vec![r.country.clone(), r.count.to_string()]).collect(),
+        empty: format!("No {}.", what.to_lowercase()),
+    }
+}
+
+fn reseller_table(resellers: &[ResellerLine], with_attestation: bool) -> Block {
+    let mut columns = vec![
+        Column::text("Reference", 0.09),
+        Column::text("Legal name", if with_attestation { 0.25 } else { 0.52 }),
+        Column::text("Country", 0.08),
+        Column::text("Status", if with_attestation { 0.12 } else { 0.31 }),
+    ];
+    if with_attestation {
+        columns.extend([
+            Column::text("Attestation", 0.12),
+            Column::number("Customers", 0.12),
+            Column::number("Not verified", 0.11),
+            Column::number("Refused", 0.11),
+        ]);
+    }
+    let rows = resellers
+        .iter()
+        .map(|r| {
+            let mut row =
+                vec![r.reseller_ref.clone(), r.legal_name.clone(), r.country.clone(), r.status.clone()];
+            if with_attestation {
+                row.push(r.attestation.clone());
+                match r.reported {
+                    Some((c, u, f)) => row.extend([c.to_string(), u.to_string(), f.to_string()]),
+                    None => row.extend(["—".to_owned(), "—".to_owned(), "—".to_owned()]),
+                }
+            }
+            row
+        })
+        .collect();
+    Block::Table { columns, rows, empty: "The provider has no foreign resellers.".into() }
+}
+
+fn initial_blocks(s: &Snapshot) -> Vec<Block> {
+    let Snapshot::Initial {
+        provider,
+        address,
+        cip_version,
+        elements,
+        customers,
+        owners,
+        resellers,
+        signer,
+        ..
+    } = s
+    else {
+        return Vec::new();
+    };
+    let mut blocks = vec![
+        Block::Facts {
+            facts: vec![
+                ("Provider".into(), provider.clone()),
+                ("Address".into(), address.clone()),
+                (
+                    "Written CIP".into(),
+                    cip_version.map_or_else(|| "none approved".to_owned(), |v| format!("version {v}")),
+                ),
+            ],
+        },
+        paragraph(
+            "The provider certifies its Customer Identification Program as follows. Each element the rule asks for \
+             is answered below; numbers are counted from the provider's records when this filing was drafted.",
+        ),
+    ];
+    for (n, e) in elements.iter().enumerate() {
+        blocks.push(heading(&format!("{}. {}", n + 1, e.title), Some(&e.rid)));
+        blocks.push(paragraph(e.answer.clone()));
+        match e.key.as_str() {
+            "customers_by_location" => blocks.push(by_country_table(customers, "Foreign customers")),
+            "beneficial_owners_by_location" => {
+                blocks.push(by_country_table(owners, "Foreign beneficial owners"))
+            }
+            "foreign_resellers" => blocks.push(reseller_table(resellers, false)),
+            _ => {}
+        }
+    }
+    blocks.push(heading("Certification", None));
+    blocks.push(Block::Signature {
+        signer: signer.clone(),
+        statement: "I certify that the information in this filing is true and complete.".into(),
+    });
+    blocks
+}
+
+fn annual_blocks(s: &Snapshot) -> Vec<Block> {
+    let Snapshot::Annual { provider, year, statements, unverifiable, refused, cases, resellers, signer } = s
+    else {
+        return Vec::new();
+    };
+    let covered = year - 1;
+    let mut blocks = vec![
+        Block::Facts {
+            facts: vec![
+                ("Provider".into(), provider.clone()),
+                ("Year covered".into(), format!("1 January – 31 December {covered}")),
+            ],
+        },
+        heading("Statements", Some("R13")),
+    ];
+    for (n, (statement, rid)) in statements.iter().enumerate() {
+        blocks.push(paragraph(format!("{}. {statement} ({rid}): certified.", n + 1)));
+    }
+    blocks.push(heading(&format!("Counts for {covered}"), Some("R13")));
+    blocks.push(Block::Facts {
+        facts: vec![
+            ("Identity could not be verified".into(), format!("{unverifiable} time(s)")),
+            ("Accounts refused".into(), format!("{refused} account(s)")),
+        ],
+    });
+    blocks.push(heading("How each case of unverified identity was resolved", Some("R13")));
+    blocks.push(Block::Table {
+        columns: vec![
+            Column::text("Customer", 0.2),
+            Column::text("Country", 0.12),
+            Column::text("Could not verify on", 0.2),
+            Column::text("Resolution", 0.48),
+        ],
+        rows: cases
+            .iter()
+            .map(|c| vec![c.customer_ref.clone(), c.country.clone(), c.on.clone(), c.resolution.clone()])
+            .collect(),
+        empty: format!("No case of unverified identity in {covered}."),
+    });
+    blocks.push(heading("Foreign resellers and their certifications", Some("R18")));
+    blocks.push(reseller_table(resellers, true));
+    blocks.push(heading("Certification", None));
+    blocks.push(Block::Signature {
+        signer: signer.clone(),
+        statement: format!("I certify the statements and counts above for {covered}."),
+    });
+    blocks
+}
+
+fn change_blocks(s: &Snapshot) -> Vec<Block> {
+    let Snapshot::ChangeNotice { provider, event_id, what, on, due, signer } = s else {
+        return Vec::new();
+    };
+    vec![
+        Block::Facts {
+            facts: vec![
+                ("Provider".into(), provider.clone()),
+                ("Change".into(), what.clone()),
+                ("Took effect".into(), on.clone()),
+                ("Notice due".into(), due.clone()),
+                ("Event".into(), event_id.clone()),
+            ],
+        },
+        paragraph(
+            "The provider notifies the Department of Commerce of the change above, out of the annual cycle, \
+             as the rule asks for a significant change of business or corporate structure, a material change to \
+             the CIP, or a change of the provider's or a reseller's primary CIP contact.",
+        ),
+        heading("Certification", None),
+        Block::Signature {
+            signer: signer.clone(),
+            statement: "I certify that this notice is true and complete.".into(),
+        },
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn masthead() -> Masthead {
+        Masthead {
+            provider: "Example Cloud LLC".into(),
+            kind: "Annual certification".into(),
+            filing_id: "F-1".into(),
+            pack_id: "pack".into(),
+            checkpoint: "ab".repeat(32),
+        }
+    }
+
+    #[test]
+    fn an_annual_certification_lists_statements_counts_cases_and_resellers() {
+        let snapshot = Snapshot::Annual {
+            provider: "Example Cloud LLC".into(),
+            year: 2026,
+            statements: vec![("The CIP was reviewed during the year".into(), "R13".into())],
+            unverifiable: 3,
+            refused: 2,
+            cases: Vec::new(),
+            resellers: vec![ResellerLine {
+                reseller_ref: "R-01".into(),
+                legal_name: "Nordic".into(),
+                country: "SE".into(),
+                status: "active".into(),
+                attestation: "complete".into(),
+                reported: Some((41, 4, 1)),
+            }],
+            signer: "Olivia Officer".into(),
+        };
+        assert_eq!(snapshot.label(), "Annual certification 2026 (covers 2025)");
+        let doc = snapshot.document(masthead(), PageSize::Letter);
+        let text = serde_json::to_string(&doc.blocks).expect("json");
+        for needle in
+            ["3 time(s)", "2 account(s)", "No case of unverified identity in 2025.", "\"41\"", "certified"]
+        {
+            assert!(text.contains(needle), "{needle} missing from {text}");
+        }
+        let json = serde_json::to_string(&snapshot).expect("json");
+        assert_eq!(serde_json::from_str::<Snapshot>(&json).expect("back"), snapshot, "frozen as JSON");
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        for kind in FilingKind::ALL {
+            assert_eq!(FilingKind::from_code(kind.code()), Some(kind));
+        }
+        assert_eq!(FilingState::from_code("filed"), Some(FilingState::Filed));
+        assert!(PageSize::Letter.mm().1 < PageSize::A4.mm().1);
+    }
+}
