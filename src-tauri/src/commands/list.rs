@@ -90,7 +90,15 @@ macro_rules! with_commands {
             cip_packet_assemble,
             cip_packet_content,
             cip_packet_save,
-            cip_request_deliver
+            cip_request_deliver,
+            filing_list,
+            filing_get,
+            filing_draft,
+            filing_approve,
+            filing_mark_filed,
+            filing_pdf,
+            filing_save,
+            filing_attach_ack
         )
     };
 }

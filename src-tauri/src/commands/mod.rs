@@ -958,3 +958,110 @@ pub fn cip_request_deliver(
 ) -> Result<workbench_app::cip_requests::CipRequestView, ApiError> {
     Ok(workbench_app::cip_requests::cip_request_deliver(state.context(), state.session(), &delivery)?)
 }
+
+/// The filing register (R12–R14), newest first.
+#[tauri::command]
+pub fn filing_list(state: State<'_, AppState>) -> Result<Vec<workbench_app::filings::FilingView>, ApiError> {
+    Ok(workbench_app::filings::filing_list(state.context(), state.session())?)
+}
+
+/// One filing with the content its PDF shows.
+#[tauri::command]
+pub fn filing_get(
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<workbench_app::filings::FilingDetail, ApiError> {
+    Ok(workbench_app::filings::filing_get(state.context(), state.session(), &id)?)
+}
+
+/// Officers: draft a filing from the records now.
+#[tauri::command]
+pub fn filing_draft(
+    state: State<'_, AppState>,
+    request: workbench_app::filings::DraftRequest,
+) -> Result<workbench_app::filings::FilingView, ApiError> {
+    Ok(workbench_app::filings::filing_draft(state.context(), state.session(), &request)?)
+}
+
+/// Officers: approve a draft (four eyes when on).
+#[tauri::command]
+pub fn filing_approve(
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<workbench_app::filings::FilingView, ApiError> {
+    Ok(workbench_app::filings::filing_approve(state.context(), state.session(), &id)?)
+}
+
+/// Officers: an approved filing was filed; meets its obligation.
+#[tauri::command]
+pub fn filing_mark_filed(
+    state: State<'_, AppState>,
+    form: workbench_app::filings::FiledForm,
+) -> Result<workbench_app::filings::FilingView, ApiError> {
+    Ok(workbench_app::filings::filing_mark_filed(state.context(), state.session(), &form)?)
+}
+
+/// The filing's PDF bytes (re-rendered and checked against the recorded hash).
+#[tauri::command]
+pub fn filing_pdf(state: State<'_, AppState>, id: String) -> Result<tauri::ipc::Response, ApiError> {
+    Ok(tauri::ipc::Response::new(workbench_app::filings::filing_pdf(state.context(), state.session(), &id)?))
+}
+
+/// Save the filing's PDF (native dialog); with `open`, then open the saved file in the system's
+/// PDF viewer to print it. False when cancelled.
+#[tauri::command]
+pub async fn filing_save(state: State<'_, AppState>, id: String, open: bool) -> Result<bool, ApiError> {
+    let Some(file) = rfd::AsyncFileDialog::new()
+        .set_title(if open { "Save the filing, then open it to print" } else { "Save the filing as PDF" })
+        .set_file_name(format!("filing-{id}.pdf"))
+        .add_filter("PDF", &["pdf"])
+        .save_file()
+        .await
+    else {
+        return Ok(false);
+    };
+    workbench_app::filings::filing_write_pdf(state.context(), state.session(), &id, file.path())?;
+    if open {
+        open_with_system(file.path()).map_err(|e| ApiError {
+            code: workbench_app::ErrorCode::Internal,
+            message: format!("saved, but the system PDF viewer could not be started: {e}"),
+        })?;
+    }
+    Ok(true)
+}
+
+/// Opens a file the user saved with the desktop's default application (detached).
+fn open_with_system(path: &std::path::Path) -> std::io::Result<()> {
+    #[cfg(target_os = "macos")]
+    let mut command = std::process::Command::new("open");
+    #[cfg(target_os = "windows")]
+    let mut command = {
+        let mut c = std::process::Command::new("cmd");
+        c.args(["/C", "start", ""]);
+        c
+    };
+    #[cfg(not(any(target_os = "macos", target_os = "windows")))]
+    let mut command = std::process::Command::new("xdg-open");
+    command
+        .arg(path)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .map(|_| ())
+}
+
+/// Officers: pick the agency's acknowledgement (native dialog) and keep it with a filed filing.
+/// Null when cancelled.
+#[tauri::command]
+pub async fn filing_attach_ack(
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<Option<workbench_app::filings::FilingView>, ApiError> {
+    let dialog = rfd::AsyncFileDialog::new()
+        .set_title("The agency's acknowledgement")
+        .add_filter("Images and PDF", &["png", "jpg", "jpeg", "tif", "tiff", "pdf"]);
+    let Some(path) = pick_file(dialog).await else {
+        return Ok(None);
+    };
+    Ok(Some(workbench_app::filings::filing_attach_ack(state.context(), state.session(), &id, &path)?))
+}

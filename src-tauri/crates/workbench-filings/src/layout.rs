@@ -120,6 +120,9 @@ impl Fonts {
 
     /// Ops that draw one line of text with its baseline at (`x`, `y`) points.
     pub(crate) fn text(&self, face: Face, size: f32, x: f32, y: f32, text: &str) -> Vec<Op> {
+        if text.is_empty() {
+            return Vec::new();
+        }
         let (_, id) = self.get(face);
         vec![
             Op::StartTextSection,
@@ -337,7 +340,10 @@ impl<'a> Flow<'a> {
         let (width, height) = self.page;
         let count = self.pages.len();
         let top = pt(height - MARGIN_MM);
-        for (n, mut ops) in self.pages.into_iter().enumerate() {
+        for (n, content) in self.pages.into_iter().enumerate() {
+            // Header first, then the page's content, then the footer: the order a reader (and a
+            // progressive renderer) meets them.
+            let mut ops = Vec::with_capacity(content.len() + 24);
             let lines = head(n + 1, count);
             let mut y = top - 2.0;
             for (i, (left_text, right_text)) in lines.iter().enumerate() {
@@ -350,6 +356,7 @@ impl<'a> Flow<'a> {
             if !lines.is_empty() {
                 ops.extend(rule(self.left, self.right, y + 4.0, 0.6));
             }
+            ops.extend(content);
             let (left_text, right_text) = foot(n + 1, count);
             let bottom = pt(MARGIN_MM);
             ops.extend(footer(self.fonts, self.left, self.right, bottom, &left_text));

@@ -57,6 +57,10 @@ import type { CountsImport } from './bindings/CountsImport';
 import type { Delivery } from './bindings/Delivery';
 import type { NewNote } from './bindings/NewNote';
 import type { ResellerDetail } from './bindings/ResellerDetail';
+import type { DraftRequest } from './bindings/DraftRequest';
+import type { FiledForm } from './bindings/FiledForm';
+import type { FilingDetail } from './bindings/FilingDetail';
+import type { FilingView } from './bindings/FilingView';
 
 export { IpcError, toIpcError } from './client';
 export type {
@@ -144,6 +148,11 @@ export type {
 	ResellerDetail
 };
 export type { CellStatus } from './bindings/CellStatus';
+export type { DraftRequest, FiledForm, FilingDetail, FilingView };
+export type { FilingBlock } from './bindings/FilingBlock';
+export type { FilingKind } from './bindings/FilingKind';
+export type { FilingState } from './bindings/FilingState';
+export type { PageSize } from './bindings/PageSize';
 export type { NoteKind } from './bindings/NoteKind';
 export type { ResellerCipView } from './bindings/ResellerCipView';
 export type { ManifestPart } from './bindings/ManifestPart';
@@ -358,3 +367,23 @@ export const cipPacketSave = (id: string) => ipc.call<boolean>('cip_packet_save'
 /** Officers: the packet went out; meets the R15 obligation. */
 export const cipRequestDeliver = (delivery: Delivery) =>
 	ipc.call<CipRequestView>('cip_request_deliver', { delivery });
+/** The filing register (R12–R14), newest first. */
+export const filingList = () => ipc.call<FilingView[]>('filing_list');
+/** One filing with the content its PDF shows. */
+export const filingGet = (id: string) => ipc.call<FilingDetail>('filing_get', { id });
+/** Officers: draft a filing from the records now (snapshot frozen, checkpoint taken). */
+export const filingDraft = (request: DraftRequest) =>
+	ipc.call<FilingView>('filing_draft', { request });
+/** Officers: approve a draft (four eyes when on). */
+export const filingApprove = (id: string) => ipc.call<FilingView>('filing_approve', { id });
+/** Officers: an approved filing was filed; meets its obligation. */
+export const filingMarkFiled = (form: FiledForm) =>
+	ipc.call<FilingView>('filing_mark_filed', { form });
+/** The filing's PDF bytes for the in-window viewer. */
+export const filingPdf = (id: string) => ipc.call<ArrayBuffer>('filing_pdf', { id });
+/** Native save dialog; with `open`, the saved PDF then opens in the system viewer. */
+export const filingSave = (id: string, open: boolean) =>
+	ipc.call<boolean>('filing_save', { id, open });
+/** Officers: native dialog, then the agency's acknowledgement is kept; null if cancelled. */
+export const filingAttachAck = (id: string) =>
+	ipc.call<FilingView | null>('filing_attach_ack', { id });

@@ -16,6 +16,7 @@ export const VIEWS: readonly View[] = [
 	{ path: '/cip', label: 'CIP', key: 'i' },
 	{ path: '/resellers', label: 'Resellers', key: 'r' },
 	{ path: '/requests', label: 'CIP copies', key: 'o' },
+	{ path: '/filings', label: 'Filings', key: 'f' },
 	{ path: '/calendar', label: 'Calendar', key: 'c' },
 	{ path: '/provider', label: 'Provider', key: 'p' },
 	{ path: '/audit', label: 'Audit', key: 'l' },
