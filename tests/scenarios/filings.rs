@@ -11,7 +11,8 @@ C-3,entity,Müller GmbH,DE,Strasse 3,,Berlin,,10115,m@example.de,+49 30 1234567,
 C-4,individual,Ana Souza,BR,Rua 4,,São Paulo,,01000-000,s@example.br,+55 11 2345-6789,no,,A-4,card,9999,Banco,low,2026-02-04
 ";
 
-fn fonts_embedded_and_subset(path: &str) {
+/// Every font `pdffonts` lists in `path` is embedded and subset.
+pub fn fonts_embedded_and_subset(path: &str) {
     let listing = tool("pdffonts", &[path]);
     let fonts: Vec<&str> = listing.lines().skip(2).collect();
     assert!(!fonts.is_empty(), "no fonts in {path}");
@@ -69,6 +70,7 @@ fn every_kind_of_filing_is_a_clean_pdf_with_its_elements_and_exact_counts() {
     assert!(verified.status.success(), "{}", stderr(&verified));
     let said = stdout(&verified);
     assert!(said.contains("Initial CIP certification") && said.contains("audit checkpoint: event"), "{said}");
+    assert!(said.contains("rule pack us-bis-iaas-cip-2024-nprm"), "{said}");
     let stranger = dir.path().join("other.pdf");
     assert!(cli(&["about", "--pdf", stranger.to_str().expect("utf-8")]).status.success());
     let refused = cli(&["filing", "verify", stranger.to_str().expect("utf-8")]);

@@ -66,6 +66,13 @@ fn the_packet_holds_every_resellers_cip_and_its_manifest_hashes_the_attached_par
     let pages: u64 = parts.iter().filter_map(|p| p["pages"].as_u64()).sum();
     let info = tool("pdfinfo", &[path]);
     assert!(info.contains(&format!("Pages:           {}", pages + 1)), "{info}");
+    crate::filings::fonts_embedded_and_subset(path);
+
+    // The register knows the packet by its hash, with the audit checkpoint taken at assembly.
+    let verified = cli(&ws, &["filing", "verify", path]);
+    assert!(verified.status.success(), "{}", stderr(&verified));
+    let said = stdout(&verified);
+    assert!(said.contains("CIP copy packet (R15)") && said.contains("audit checkpoint: event"), "{said}");
 }
 
 #[test]

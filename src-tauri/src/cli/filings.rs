@@ -172,10 +172,12 @@ pub fn run(ctx: &Context, command: &FilingCommand, passphrase_file: Option<&Path
                 Err(e) => return fail(&format!("{}: {e}", file.display())),
             };
             done(app::filing_verify(ctx, &session, &bytes).map(|v| {
-                let f = v.filing;
                 println!("{}: SHA-256 {}", file.display(), v.sha256);
-                println!("filing {} · {} · {}", f.id, f.label, format!("{:?}", f.state).to_lowercase());
-                println!("audit checkpoint: {} · rule pack {}", f.checkpoint, f.pack_id);
+                println!("{}", v.entry);
+                if let Some(f) = &v.filing {
+                    println!("rule pack {}", f.pack_id);
+                }
+                println!("audit checkpoint: {}", v.checkpoint.as_deref().unwrap_or("none taken"));
             }))
         }
     }

@@ -53,6 +53,9 @@ pub struct Manifest {
     pub parts: Vec<ManifestPart>,
     /// Resellers with no CIP on file when it was assembled.
     pub gaps: Vec<String>,
+    /// The audit checkpoint taken when it was assembled (event number · chain hash).
+    #[serde(default)]
+    pub checkpoint: Option<String>,
 }
 
 /// A request as listed.
@@ -228,9 +231,8 @@ pub fn cip_packet_assemble(ctx: &Context, session: &Session, id: &str) -> Result
                 })
                 .collect(),
             gaps: packet.gaps.iter().map(|g| g.owner.clone()).collect(),
+            checkpoint: None,
         };
-        let json =
-            serde_json::to_string(&manifest).map_err(|e| CoreError::invalid("manifest", e.to_string()))?;
         let at = ctx.clock().now();
         let name = format!("cip-packet-{}.pdf", today);
         let new = evidence::NewEvidence {
@@ -241,7 +243,14 @@ pub fn cip_packet_assemble(ctx: &Context, session: &Session, id: &str) -> Result
         let record = evidence::store(&mut u.workspace, pdf.as_slice(), &new, u.actor.id, at)?;
         let me = u.actor.id.to_string();
         let evidence_id = record.id.to_string();
-        u.workspace.db_mut().write(|tx| cip_store::set_packet(tx, id, &evidence_id, &json, &me, at))?;
+        u.workspace.db_mut().write(|tx| {
+            let mut manifest = manifest.clone();
+            manifest.checkpoint = workbench_store::audit::checkpoint(tx, at, "filing")?
+                .map(|c| format!("event {} · {}", c.events, c.root_hash));
+            let json = serde_json::to_string(&manifest)
+                .map_err(|e| workbench_store::StoreError::Corrupt(e.to_string()))?;
+            cip_store::set_packet(tx, id, &evidence_id, &json, &me, at)
+        })?;
         Ok(())
     })?;
     find(ctx, session, id)

@@ -624,21 +624,53 @@ pub fn filing_attach_ack(
 pub struct Verified {
     /// The file's SHA-256.
     pub sha256: String,
-    /// The filing it is.
-    pub filing: FilingView,
+    /// What it is, in words.
+    pub entry: String,
+    /// The audit checkpoint it was made at, when one was taken.
+    pub checkpoint: Option<String>,
+    /// The filing, when it is one of the register's filings.
+    pub filing: Option<FilingView>,
 }
 
 /// Recomputes a PDF's hash and names the register entry (and its audit checkpoint) it belongs
-/// to; a PDF that matches none is an error saying so.
+/// to — a filing, a CIP copy packet (R15) or a reseller attestation request (R18); a PDF that
+/// matches none is an error saying so.
 pub fn filing_verify(ctx: &Context, session: &Session, pdf: &[u8]) -> Result<Verified, AppError> {
     let sha = workbench_core::audit::sha256_hex(pdf);
-    session.with(ctx, |u| {
-        let row = u.workspace.db().read(|c| store::by_pdf(c, &sha))?.ok_or_else(|| {
-            CoreError::invalid(
-                "file",
-                format!("SHA-256 {sha} matches no filing in this workspace's register"),
-            )
-        })?;
-        Ok(Verified { sha256: sha.clone(), filing: view(u, &row, four_eyes(u)?) })
-    })
+    if let Some(found) = session.with(ctx, |u| {
+        let Some(row) = u.workspace.db().read(|c| store::by_pdf(c, &sha))? else { return Ok(None) };
+        let filing = view(u, &row, four_eyes(u)?);
+        Ok(Some(Verified {
+            sha256: sha.clone(),
+            entry: format!("filing {} · {} · {}", filing.id, filing.label, filing.state.code()),
+            checkpoint: Some(filing.checkpoint.clone()),
+            filing: Some(filing),
+        }))
+    })? {
+        return Ok(found);
+    }
+    let packets = crate::cip_requests::cip_request_list(ctx, session)?;
+    if let Some(r) = packets.iter().find(|r| r.manifest.as_ref().is_some_and(|m| m.packet_sha256 == sha)) {
+        return Ok(Verified {
+            sha256: sha,
+            entry: format!(
+                "CIP copy packet (R15) for request {} from {}, received {}",
+                r.id, r.requester, r.received_on
+            ),
+            checkpoint: r.manifest.as_ref().and_then(|m| m.checkpoint.clone()),
+            filing: None,
+        });
+    }
+    let requests =
+        session.with(ctx, |u| Ok(u.workspace.db().read(workbench_store::resellers::attestations)?))?;
+    if let Some(a) = requests.iter().find(|a| a.request_sha256.as_deref() == Some(sha.as_str())) {
+        return Ok(Verified {
+            sha256: sha,
+            entry: format!("attestation request (R18) to {} for {}", a.reseller_ref, a.period),
+            checkpoint: None,
+            filing: None,
+        });
+    }
+    Err(CoreError::invalid("file", format!("SHA-256 {sha} matches no filing in this workspace's register"))
+        .into())
 }

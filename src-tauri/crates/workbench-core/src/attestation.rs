@@ -151,6 +151,32 @@ pub fn cell_status(
     }
 }
 
+/// The annual attestation request a provider sends a foreign reseller: the view-model the PDF
+/// engine lays out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttestationRequest {
+    /// The provider's legal name.
+    pub provider: String,
+    /// The provider's primary CIP contact, one line (name, email).
+    pub provider_contact: String,
+    /// Reseller reference.
+    pub reseller_ref: String,
+    /// Reseller legal name.
+    pub legal_name: String,
+    /// Reseller country (ISO code).
+    pub country: String,
+    /// The calendar year attested.
+    pub period: i32,
+    /// Return by (YYYY-MM-DD).
+    pub due_on: String,
+    /// The pack's annual statements: (title, requirement id).
+    pub statements: Vec<(String, String)>,
+    /// The rule pack's id, printed so the reader knows which rule the statements come from.
+    pub pack: String,
+    /// When it was made.
+    pub generated_at: chrono::DateTime<chrono::Utc>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

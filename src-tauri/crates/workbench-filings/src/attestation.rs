@@ -3,35 +3,10 @@
 //! counts to report; and a signature block. The reseller signs and returns it; the officer
 //! records the return with its counts.
 
-use chrono::{DateTime, Utc};
+pub use workbench_core::attestation::AttestationRequest;
 
 use crate::error::FilingError;
 use crate::layout::{Face, Flow, new_document, save_deterministic};
-
-/// What the request says.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AttestationRequest {
-    /// The provider's legal name.
-    pub provider: String,
-    /// The provider's primary CIP contact, one line (name, email).
-    pub provider_contact: String,
-    /// Reseller reference.
-    pub reseller_ref: String,
-    /// Reseller legal name.
-    pub legal_name: String,
-    /// Reseller country (ISO code).
-    pub country: String,
-    /// The calendar year attested.
-    pub period: i32,
-    /// Return by (YYYY-MM-DD).
-    pub due_on: String,
-    /// The pack's annual statements: (title, requirement id).
-    pub statements: Vec<(String, String)>,
-    /// The rule pack's id, printed so the reader knows which rule the statements come from.
-    pub pack: String,
-    /// When it was made.
-    pub generated_at: DateTime<Utc>,
-}
 
 /// The counts a reseller reports, as the form labels them.
 pub const COUNT_LABELS: [&str; 3] = [
@@ -132,7 +107,7 @@ pub fn render_attestation_request(request: &AttestationRequest) -> Result<Vec<u8
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
+    use chrono::{TimeZone, Utc};
 
     pub(crate) fn request() -> AttestationRequest {
         AttestationRequest {

@@ -16,4 +16,8 @@ parts: Array<ManifestPart>,
 /**
  * Resellers with no CIP on file when it was assembled.
  */
-gaps: Array<string>, };
+gaps: Array<string>, 
+/**
+ * The audit checkpoint taken when it was assembled (event number · chain hash).
+ */
+checkpoint: string | null, };

@@ -10,6 +10,14 @@ export type Verified = {
  */
 sha256: string, 
 /**
- * The filing it is.
+ * What it is, in words.
  */
-filing: FilingView, };
+entry: string, 
+/**
+ * The audit checkpoint it was made at, when one was taken.
+ */
+checkpoint: string | null, 
+/**
+ * The filing, when it is one of the register's filings.
+ */
+filing: FilingView | null, };
