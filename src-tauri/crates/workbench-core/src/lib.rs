@@ -17,6 +17,7 @@ pub mod filing;
 pub mod ids;
 pub mod import;
 pub mod obligations;
+pub mod packet;
 pub mod reseller;
 pub mod rules;
 pub mod verification;

@@ -8,53 +8,13 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Utc};
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat, dictionary};
 use workbench_core::audit::sha256_hex;
 
+pub use workbench_core::packet::{Packet, PacketGap, PacketPart};
+
 use crate::error::FilingError;
 use crate::layout::{Face, Flow, new_document, save_deterministic};
-
-/// One part of the packet, already a PDF.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PacketPart {
-    /// Whose CIP: "Provider" or the reseller's reference.
-    pub owner: String,
-    /// What it is, e.g. "CIP version 3, effective 2026-12-01".
-    pub title: String,
-    /// The attachment's file name inside the packet.
-    pub file_name: String,
-    /// The PDF.
-    pub pdf: Vec<u8>,
-}
-
-/// A reseller with no CIP on file: listed in the index as a gap, never silently left out.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PacketGap {
-    /// Reseller reference.
-    pub owner: String,
-    /// Legal name.
-    pub legal_name: String,
-}
-
-/// What the packet holds and answers.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Packet {
-    /// The provider's legal name.
-    pub provider: String,
-    /// Who asked.
-    pub requester: String,
-    /// Their reference.
-    pub reference: String,
-    /// Received on (YYYY-MM-DD).
-    pub received_on: String,
-    /// The parts, provider first.
-    pub parts: Vec<PacketPart>,
-    /// Resellers without a CIP on file.
-    pub gaps: Vec<PacketGap>,
-    /// When it was assembled.
-    pub generated_at: DateTime<Utc>,
-}
 
 /// One manifest line: a part, where it sits in the packet and its hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -318,7 +278,7 @@ fn text_string(text: &str) -> Object {
 mod tests {
     use super::*;
     use crate::cip::{CipDocument, render_cip};
-    use chrono::TimeZone;
+    use chrono::{DateTime, TimeZone, Utc};
     use workbench_core::cip::CipSection;
 
     fn at() -> DateTime<Utc> {
