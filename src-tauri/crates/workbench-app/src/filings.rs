@@ -317,6 +317,9 @@ fn snapshot(
                             || "No primary CIP contact is recorded.".to_owned(),
                             |c| format!("{}, {} — {}, {}", c.name, c.title, c.email, c.phone),
                         ),
+                        ("customers_by_location", _) if counts.foreign_customers == 0 => {
+                            "No foreign customers are recorded.".to_owned()
+                        }
                         ("customers_by_location", _) => format!(
                             "{} foreign customers in {} countries:",
                             counts.foreign_customers,
@@ -324,10 +327,17 @@ fn snapshot(
                         ),
                         ("beneficial_owners_by_location", _) => {
                             let total: i64 = counts.foreign_owners_by_country.iter().map(|c| c.count).sum();
-                            format!(
-                                "{total} foreign beneficial owners in {} countries:",
-                                counts.foreign_owners_by_country.len()
-                            )
+                            if total == 0 {
+                                "No foreign beneficial owners are recorded.".to_owned()
+                            } else {
+                                format!(
+                                    "{total} foreign beneficial owners in {} countries:",
+                                    counts.foreign_owners_by_country.len()
+                                )
+                            }
+                        }
+                        ("foreign_resellers", _) if resellers.is_empty() => {
+                            "The provider has no foreign resellers.".to_owned()
                         }
                         ("foreign_resellers", _) => format!("{} foreign resellers:", resellers.len()),
                         ("unverified_accounts", _) => format!(

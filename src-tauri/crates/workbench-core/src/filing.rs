@@ -439,12 +439,15 @@ fn initial_blocks(s: &Snapshot) -> Vec<Block> {
     for (n, e) in elements.iter().enumerate() {
         blocks.push(heading(&format!("{}. {}", n + 1, e.title), Some(&e.rid)));
         blocks.push(paragraph(e.answer.clone()));
+        // A list the answer already says is empty is not printed again.
         match e.key.as_str() {
-            "customers_by_location" => blocks.push(by_country_table(customers, "Foreign customers")),
-            "beneficial_owners_by_location" => {
-                blocks.push(by_country_table(owners, "Foreign beneficial owners"))
+            "customers_by_location" if !customers.is_empty() => {
+                blocks.push(by_country_table(customers, "Foreign customers"));
             }
-            "foreign_resellers" => blocks.push(reseller_table(resellers, false)),
+            "beneficial_owners_by_location" if !owners.is_empty() => {
+                blocks.push(by_country_table(owners, "Foreign beneficial owners"));
+            }
+            "foreign_resellers" if !resellers.is_empty() => blocks.push(reseller_table(resellers, false)),
             _ => {}
         }
     }
