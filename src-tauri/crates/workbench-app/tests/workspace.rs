@@ -192,5 +192,5 @@ fn the_idle_lock_setting_applies_at_once_and_survives_unlock() {
     assert_eq!(workspace::status(&ctx, &session).expect("status").seconds_to_lock, Some(300));
     assert_eq!(settings::get(&ctx, &session).expect("get"), five);
     let events = workbench_app::audit::list(&ctx, &session, &Default::default()).expect("events");
-    assert_eq!(events.iter().filter(|e| e.action == "settings.update").count(), 3, "each change is audited");
+    assert_eq!(events.iter().filter(|e| e.action == "settings.update").count(), 4, "each change is audited");
 }
