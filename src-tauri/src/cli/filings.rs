@@ -145,8 +145,8 @@ pub fn run(ctx: &Context, command: &FilingCommand, passphrase_file: Option<&Path
                 println!(
                     "{}  {:<9} {}  {}",
                     f.id,
-                    format!("{:?}", f.state).to_lowercase(),
-                    &f.pdf_sha256[..16],
+                    f.state.code(),
+                    f.pdf_sha256.get(..16).unwrap_or(&f.pdf_sha256),
                     f.label
                 );
             }

@@ -149,11 +149,22 @@ pub fn resellers(ctx: &Context, command: &ResellersCommand, passphrase_file: Opt
                 print_json(&m);
                 return;
             }
-            let years: Vec<String> = m.periods.iter().map(|p| format!("{p:>12}")).collect();
+            let years: Vec<String> = m.periods.iter().map(|p| format!("{p:>26}")).collect();
             println!("{:<10}{}", "reseller", years.join(""));
             for row in &m.rows {
-                let cells: Vec<String> =
-                    row.cells.iter().map(|c| format!("{:>12}", cell_label(c.status))).collect();
+                let cells: Vec<String> = row
+                    .cells
+                    .iter()
+                    .map(|c| {
+                        use workbench_core::attestation::CellStatus;
+                        let label = match c.status {
+                            CellStatus::NotApplicable => "—",
+                            CellStatus::Overdue => "OVERDUE",
+                            other => other.label(),
+                        };
+                        format!("{label:>26}")
+                    })
+                    .collect();
                 println!("{:<10}{}", row.reseller_ref, cells.join(""));
             }
         })),
@@ -184,18 +195,6 @@ pub fn resellers(ctx: &Context, command: &ResellersCommand, passphrase_file: Opt
                 Err(e) => fail(&ApiError::from(e).message),
             }
         }
-    }
-}
-
-fn cell_label(status: workbench_core::attestation::CellStatus) -> &'static str {
-    use workbench_core::attestation::CellStatus as S;
-    match status {
-        S::NotApplicable => "—",
-        S::Open => "open",
-        S::Requested => "requested",
-        S::Overdue => "OVERDUE",
-        S::Exceptions => "exceptions",
-        S::Complete => "complete",
     }
 }
 

@@ -253,9 +253,7 @@ fn reseller_lines(
             });
             ResellerLine {
                 status: r.status.code().replace('_', " "),
-                attestation: cell.map_or_else(String::new, |c| {
-                    format!("{:?}", c.status).to_lowercase().replace("notapplicable", "not due")
-                }),
+                attestation: cell.map_or_else(String::new, |c| c.status.label().to_owned()),
                 reported: cell.and_then(|c| c.counts).map(|c| (c.customers, c.unverified, c.refused)),
                 reseller_ref: r.reseller_ref,
                 legal_name: r.legal_name,

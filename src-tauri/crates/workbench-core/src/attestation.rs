@@ -113,6 +113,20 @@ pub enum CellStatus {
     Complete,
 }
 
+impl CellStatus {
+    /// As printed in filings and lists.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::NotApplicable => "not due",
+            Self::Open => "open",
+            Self::Requested => "requested",
+            Self::Overdue => "overdue",
+            Self::Exceptions => "returned with exceptions",
+            Self::Complete => "complete",
+        }
+    }
+}
+
 /// What the store knows of one reseller's attestation for one period.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AttestationFacts {
