@@ -227,8 +227,10 @@ pub fn fill(ctx: &Context, session: &Session, customers: usize) -> Result<usize,
             Ok(())
         })?;
         fill_queue(u, &rows, now)?;
-        Ok(rows.len())
-    })
+        Ok(())
+    })?;
+    fill_filings(ctx, session, today)?;
+    Ok(rows.len())
 }
 
 /// Specimen documents shown as evidence (synthetic, no real identity).
@@ -423,5 +425,41 @@ fn fill_resellers(ctx: &Context, session: &Session, today: NaiveDate) -> Result<
             on_day: today - Duration::days(10),
         },
     )?;
+    Ok(())
+}
+
+/// Filings (R12–R15): the initial certification filed, last year's annual certification approved
+/// and waiting to be filed, a change notice drafted for the recorded business change, and the
+/// packet for the open CIP request assembled.
+fn fill_filings(ctx: &Context, session: &Session, today: NaiveDate) -> Result<(), AppError> {
+    use workbench_core::filing::{FilingKind, PageSize};
+    let draft =
+        |kind, year, event_id| crate::filings::DraftRequest { kind, year, event_id, page: PageSize::A4 };
+    let initial = crate::filings::filing_draft(ctx, session, &draft(FilingKind::Initial, None, None))?;
+    crate::filings::filing_approve(ctx, session, &initial.id)?;
+    let filed = crate::filings::FiledForm {
+        id: initial.id,
+        filed_on: today,
+        channel: "BIS online portal".into(),
+        agency_reference: "BIS-CIP-INIT-0042".into(),
+    };
+    crate::filings::filing_mark_filed(ctx, session, &filed)?;
+    let year = chrono::Datelike::year(&today);
+    let annual = crate::filings::filing_draft(ctx, session, &draft(FilingKind::Annual, Some(year), None))?;
+    crate::filings::filing_approve(ctx, session, &annual.id)?;
+    let change = obligations::obligations_list(ctx, session)?.obligations.into_iter().find(|o| {
+        o.kind == workbench_core::obligations::ObligationKind::ChangeNotice && o.title.contains("Ireland")
+    });
+    if let Some(change) = change {
+        crate::filings::filing_draft(
+            ctx,
+            session,
+            &draft(FilingKind::ChangeNotice, None, Some(change.source_event)),
+        )?;
+    }
+    // The open request for the CIPs (R15) has its packet assembled, not yet delivered.
+    if let Some(request) = crate::cip_requests::cip_request_list(ctx, session)?.into_iter().next() {
+        crate::cip_requests::cip_packet_assemble(ctx, session, &request.id)?;
+    }
     Ok(())
 }
