@@ -545,3 +545,43 @@ async fn an_annual_certification_is_drafted_approved_by_a_second_officer_and_fil
     assert_eq!(filing["obligation_key"].as_str(), Some(format!("annual_certification:{year}").as_str()));
     app.quit().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "end-to-end: needs tauri-driver and a display; run by `cargo xtask test`"]
+async fn an_officer_edits_a_cip_section_by_keyboard_and_a_material_approval_raises_r14() -> WebDriverResult<()> {
+    let app = App::launch().await?;
+    app.create_workspace().await?;
+    app.cli(&["cip", "draft", concat!(env!("CARGO_MANIFEST_DIR"), "/assets/demo/cip.md")]);
+    app.cli(&["cip", "approve", "1"]);
+    app.go("i").await?;
+    app.wait_text("[data-testid='cip-state-1']", |t| t == "in force").await?;
+
+    // A new draft carries version 1's text; Alt+↓ walks to section 7 (R8).
+    app.click("[data-testid='cip-begin']").await?;
+    app.wait_for("[data-testid='cip-text']").await?;
+    for _ in 0..6 {
+        app.keys(Key::Alt + Key::Down).await?;
+    }
+    app.wait_text(".guidance", |t| t.starts_with("R8")).await?;
+    app.type_into("[data-testid='cip-text']", "Low-risk customers are re-verified every 24 months.").await?;
+    app.wait_text("[data-testid='cip-preview']", |t| t.contains("every 24 months")).await?;
+    app.type_into("[data-testid='cip-summary']", "Low-risk re-verification every 24 months").await?;
+    app.click("[data-testid='cip-material']").await?;
+    app.click("[data-testid='cip-save']").await?;
+    app.screenshot("cip-editor").await;
+
+    // Approval: the material change raises the R14 notice.
+    app.click("[data-testid='cip-approve']").await?;
+    app.click("[data-testid='cip-approve-confirm']").await?;
+    app.wait_text("[data-testid='cip-state-2']", |t| t == "in force").await?;
+    let obligations = app.cli(&["obligations", "--json"]);
+    assert!(obligations.contains("material CIP change (version 2)"), "{obligations}");
+
+    // Compare shows the section's old text removed and the new text added.
+    app.click("[data-testid='cip-compare']").await?;
+    let diff = app.wait_text("[data-testid='cip-diff']", |t| t.contains("every 24 months")).await?;
+    assert!(diff.contains("every 36 months for low risk"), "the old text shows as removed: {diff}");
+    app.wait_for("[data-testid='cip-diff'] .line.added").await?;
+    app.screenshot("cip-compare").await;
+    app.quit().await
+}
