@@ -548,7 +548,8 @@ async fn an_annual_certification_is_drafted_approved_by_a_second_officer_and_fil
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "end-to-end: needs tauri-driver and a display; run by `cargo xtask test`"]
-async fn an_officer_edits_a_cip_section_by_keyboard_and_a_material_approval_raises_r14() -> WebDriverResult<()> {
+async fn an_officer_edits_a_cip_section_by_keyboard_and_a_material_approval_raises_r14() -> WebDriverResult<()>
+{
     let app = App::launch().await?;
     app.create_workspace().await?;
     app.cli(&["cip", "draft", concat!(env!("CARGO_MANIFEST_DIR"), "/assets/demo/cip.md")]);
