@@ -206,6 +206,66 @@ fn strip_ansi(line: &str) -> String {
 mod tests {
     use super::*;
 
+    /// The TypeScript names the ts-rs exports in one Rust source file: a `#[ts(export, rename =
+    /// "X")]` type is `X`, any other `#[ts(export…)]` type keeps its Rust name. ts-rs writes one file
+    /// per name, so two exports of the same name overwrite each other's binding silently.
+    fn exported_names(source: &str) -> Vec<String> {
+        let mut names = Vec::new();
+        let mut pending: Option<Option<String>> = None;
+        for line in source.lines().map(str::trim) {
+            if line.starts_with("#[ts(export") {
+                let rename =
+                    line.split("rename = \"").nth(1).and_then(|r| r.split('"').next()).map(str::to_owned);
+                pending = Some(rename);
+                continue;
+            }
+            let Some(rename) = &pending else { continue };
+            let declared = ["pub struct ", "pub enum ", "pub(crate) struct ", "pub(crate) enum "]
+                .iter()
+                .find_map(|kw| line.strip_prefix(kw))
+                .and_then(|rest| rest.split(|c: char| !c.is_alphanumeric() && c != '_').next());
+            if let Some(name) = declared {
+                names.push(rename.clone().unwrap_or_else(|| name.to_owned()));
+                pending = None;
+            }
+        }
+        names
+    }
+
+    #[test]
+    fn exported_names_follow_renames() {
+        let source = "#[ts(export)]\npub struct Element {}\n#[derive(TS)]\n#[ts(export, rename = \"CertElement\")]\n\
+                      #[serde(tag = \"kind\")]\npub enum Element2 { A }\nstruct NotExported;";
+        assert_eq!(exported_names(source), ["Element", "CertElement"]);
+    }
+
+    /// Two exported types with one TypeScript name would overwrite each other's binding file.
+    #[test]
+    fn every_exported_binding_name_is_unique() {
+        let repo = root();
+        let mut seen: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
+        let mut clashes = Vec::new();
+        let mut dirs = vec![repo.join("src-tauri")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).expect("read dir").flatten() {
+                let path = entry.path();
+                if path.is_dir() && !path.ends_with("target") {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path).expect("read source");
+                    for name in exported_names(&text) {
+                        let here = path.display().to_string();
+                        if let Some(first) = seen.insert(name.clone(), here.clone()) {
+                            clashes.push(format!("{name}: {first} and {here}"));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(seen.len() > 50, "the scan found the exported types ({})", seen.len());
+        assert!(clashes.is_empty(), "binding names exported twice: {clashes:#?}");
+    }
+
     #[test]
     fn counts_nextest_and_vitest_summaries() {
         let mut tally = Tally::default();
