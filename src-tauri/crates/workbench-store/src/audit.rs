@@ -88,6 +88,19 @@ pub struct Checkpoint {
     pub reason: String,
 }
 
+/// Appends an event saying `actor` did `action` to `object` (`<kind>:<id>`), which now reads
+/// `after` — kept, like every record in the chain, as its digest only.
+pub fn record(
+    tx: &Transaction<'_>,
+    at: DateTime<Utc>,
+    actor: &str,
+    action: &str,
+    object: &str,
+    after: &str,
+) -> Result<(), StoreError> {
+    append(tx, at, Change { actor, action, object, before: None, after: Some(after.as_bytes()) }).map(|_| ())
+}
+
 /// Writes a checkpoint at the chain's current head (e.g. for a filing).
 pub fn checkpoint(
     tx: &Transaction<'_>,

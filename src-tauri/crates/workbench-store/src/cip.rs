@@ -7,9 +7,7 @@ use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use serde::Serialize;
 use workbench_core::cip::{CipSection, VersionState, content_sha256};
 
-use sha2::Digest;
-
-use crate::audit::{self, Change, timestamp};
+use crate::audit::{self, timestamp};
 use crate::error::StoreError;
 
 /// A stored version.
@@ -141,13 +139,7 @@ fn audit_version(
     number: i64,
     sha256: &str,
 ) -> Result<(), StoreError> {
-    let object = format!("cip:{number}");
-    audit::append(
-        tx,
-        at,
-        Change { actor, action, object: &object, before: None, after: Some(sha256.as_bytes()) },
-    )?;
-    Ok(())
+    audit::record(tx, at, actor, action, &format!("cip:{number}"), sha256)
 }
 
 /// Begins a draft with `sections` (refused while another draft is open). Returns its number.
@@ -283,20 +275,6 @@ pub struct RequestRow {
     pub delivery_note: String,
 }
 
-fn audit_request(
-    tx: &Transaction<'_>,
-    at: DateTime<Utc>,
-    actor: &str,
-    action: &str,
-    id: &str,
-    what: &str,
-) -> Result<(), StoreError> {
-    let digest = sha2::Sha256::digest(what.as_bytes());
-    let object = format!("cip_request:{id}");
-    audit::append(tx, at, Change { actor, action, object: &object, before: None, after: Some(&digest) })?;
-    Ok(())
-}
-
 /// Records a request (its obligation event is recorded by the caller with the same id).
 pub fn insert_request(
     tx: &Transaction<'_>,
@@ -311,7 +289,14 @@ pub fn insert_request(
         "INSERT INTO cip_request (id, requester, reference, received_on, recorded_at, recorded_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![id, requester, reference, received_on.to_string(), timestamp(&at), actor],
     )?;
-    audit_request(tx, at, actor, "cip_request.record", id, &format!("{requester}:{reference}:{received_on}"))
+    audit::record(
+        tx,
+        at,
+        actor,
+        "cip_request.record",
+        &format!("cip_request:{id}"),
+        &format!("{requester}:{reference}:{received_on}"),
+    )
 }
 
 /// Keeps the assembled packet (already in the vault) and its manifest with the request.
@@ -330,7 +315,7 @@ pub fn set_packet(
     if changed == 0 {
         return Err(StoreError::Conflict(format!("request {id}: not found, or already delivered")));
     }
-    audit_request(tx, at, actor, "cip_request.packet", id, manifest)
+    audit::record(tx, at, actor, "cip_request.packet", &format!("cip_request:{id}"), manifest)
 }
 
 /// Records delivery of the assembled packet.
@@ -352,7 +337,7 @@ pub fn set_delivered(
             "request {id}: not found, already delivered, or no packet assembled yet"
         )));
     }
-    audit_request(tx, at, actor, "cip_request.deliver", id, &format!("{on}:{note}"))
+    audit::record(tx, at, actor, "cip_request.deliver", &format!("cip_request:{id}"), &format!("{on}:{note}"))
 }
 
 /// Every request, newest first.

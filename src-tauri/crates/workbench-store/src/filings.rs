@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use serde::Serialize;
 
-use crate::audit::{self, Change, timestamp};
+use crate::audit::{self, timestamp};
 use crate::error::StoreError;
 
 /// A filing as stored.
@@ -95,23 +95,6 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<FilingRow> {
     })
 }
 
-fn audit_filing(
-    tx: &Transaction<'_>,
-    at: DateTime<Utc>,
-    actor: &str,
-    action: &str,
-    id: &str,
-    what: &str,
-) -> Result<(), StoreError> {
-    let object = format!("filing:{id}");
-    audit::append(
-        tx,
-        at,
-        Change { actor, action, object: &object, before: None, after: Some(what.as_bytes()) },
-    )?;
-    Ok(())
-}
-
 /// Stores a new draft (the caller took the checkpoint and rendered the PDF). An open draft of the
 /// same kind, year and event is discarded: the newest draft is the one worked on.
 pub fn insert_draft(tx: &Transaction<'_>, row: &FilingRow, at: DateTime<Utc>) -> Result<(), StoreError> {
@@ -141,12 +124,12 @@ pub fn insert_draft(tx: &Transaction<'_>, row: &FilingRow, at: DateTime<Utc>) ->
             row.drafted_by
         ],
     )?;
-    audit_filing(
+    audit::record(
         tx,
         at,
         &row.drafted_by,
         "filing.draft",
-        &row.id,
+        &format!("filing:{}", row.id),
         &format!("{}:{}", row.snapshot_sha256, row.pdf_sha256),
     )
 }
@@ -160,7 +143,7 @@ pub fn approve(tx: &Transaction<'_>, id: &str, actor: &str, at: DateTime<Utc>) -
     if changed == 0 {
         return Err(StoreError::Conflict(format!("filing {id} is not a draft")));
     }
-    audit_filing(tx, at, actor, "filing.approve", id, "approved")
+    audit::record(tx, at, actor, "filing.approve", &format!("filing:{id}"), "approved")
 }
 
 /// What filing records.
@@ -192,12 +175,12 @@ pub fn mark_filed(
             "filing {id} is not approved (only an approved filing is filed)"
         )));
     }
-    audit_filing(
+    audit::record(
         tx,
         at,
         actor,
         "filing.file",
-        id,
+        &format!("filing:{id}"),
         &format!("{}:{}:{}", filed.on, filed.channel, filed.reference),
     )
 }
@@ -217,7 +200,7 @@ pub fn attach_ack(
     if changed == 0 {
         return Err(StoreError::Conflict(format!("filing {id} is not filed yet")));
     }
-    audit_filing(tx, at, actor, "filing.acknowledgement", id, evidence_id)
+    audit::record(tx, at, actor, "filing.acknowledgement", &format!("filing:{id}"), evidence_id)
 }
 
 /// Every filing but discarded drafts, newest first.

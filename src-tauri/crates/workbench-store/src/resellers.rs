@@ -4,11 +4,10 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use workbench_core::ResellerId;
 use workbench_core::reseller::{NewReseller, ResellerContact, ResellerStatus};
 
-use crate::audit::{self, Change, timestamp};
+use crate::audit::{self, timestamp};
 use crate::error::StoreError;
 
 /// A reseller as listed.
@@ -34,20 +33,6 @@ pub struct ResellerRow {
     pub contact: Option<ResellerContact>,
     /// Customers that came through it.
     pub customers: i64,
-}
-
-fn audit_record(
-    tx: &Transaction<'_>,
-    at: DateTime<Utc>,
-    actor: &str,
-    action: &str,
-    id: &str,
-    record: &str,
-) -> Result<(), StoreError> {
-    let digest = Sha256::digest(record.as_bytes());
-    let object = format!("reseller:{id}");
-    audit::append(tx, at, Change { actor, action, object: &object, before: None, after: Some(&digest) })?;
-    Ok(())
 }
 
 /// Adds a reseller (validated) with its first contact. A reference already registered is refused.
@@ -82,7 +67,7 @@ pub fn insert(
         ],
     )?;
     insert_contact(tx, &id, &r.contact, actor, at)?;
-    audit_record(tx, at, actor, "reseller.create", &id, &format!("{r:?}"))?;
+    audit::record(tx, at, actor, "reseller.create", &format!("reseller:{id}"), &format!("{r:?}"))?;
     Ok(id)
 }
 
@@ -110,7 +95,7 @@ pub fn change_contact(
 ) -> Result<String, StoreError> {
     let id = id_of(tx, reseller_ref)?;
     insert_contact(tx, &id, contact, actor, at)?;
-    audit_record(tx, at, actor, "reseller.contact", &id, &format!("{contact:?}"))?;
+    audit::record(tx, at, actor, "reseller.contact", &format!("reseller:{id}"), &format!("{contact:?}"))?;
     Ok(id)
 }
 
@@ -124,7 +109,7 @@ pub fn set_status(
 ) -> Result<(), StoreError> {
     let id = id_of(tx, reseller_ref)?;
     tx.execute("UPDATE reseller SET status = ?1 WHERE id = ?2", params![status.code(), id])?;
-    audit_record(tx, at, actor, "reseller.status", &id, status.code())
+    audit::record(tx, at, actor, "reseller.status", &format!("reseller:{id}"), status.code())
 }
 
 fn id_of(conn: &Connection, reseller_ref: &str) -> Result<String, StoreError> {
@@ -242,7 +227,14 @@ pub fn record_cip(
         params![id, kind, evidence, version, sha, dated.to_string(), note, timestamp(&at), actor],
     )?;
     let seq = tx.last_insert_rowid();
-    audit_record(tx, at, actor, "reseller.cip", &id, &format!("{kind}:{sha}:{dated}"))?;
+    audit::record(
+        tx,
+        at,
+        actor,
+        "reseller.cip",
+        &format!("reseller:{id}"),
+        &format!("{kind}:{sha}:{dated}"),
+    )?;
     Ok(seq)
 }
 
@@ -329,7 +321,14 @@ pub fn mark_requested(
          requested_at = excluded.requested_at, requested_by = excluded.requested_by, request_sha256 = excluded.request_sha256",
         params![id, period, timestamp(&at), actor, sha256],
     )?;
-    audit_record(tx, at, actor, "reseller.attestation_request", &id, &format!("{period}:{sha256}"))
+    audit::record(
+        tx,
+        at,
+        actor,
+        "reseller.attestation_request",
+        &format!("reseller:{id}"),
+        &format!("{period}:{sha256}"),
+    )
 }
 
 /// What a recorded return carries besides the reseller's statement.
@@ -391,7 +390,7 @@ pub fn record_return(
         ],
     )?;
     let digest = format!("{}:{}:{:?}:{}", r.period, r.returned_on, r.counts, record.complete);
-    audit_record(tx, at, actor, "reseller.attestation_return", &id, &digest)
+    audit::record(tx, at, actor, "reseller.attestation_return", &format!("reseller:{id}"), &digest)
 }
 
 /// Every attestation row, by reseller and period.
@@ -456,7 +455,7 @@ pub fn add_note(
         "INSERT INTO reseller_note (reseller_id, kind, text, on_day, recorded_at, recorded_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![id, kind, text, on_day.to_string(), timestamp(&at), actor],
     )?;
-    audit_record(tx, at, actor, "reseller.note", &id, &format!("{kind}:{text}"))
+    audit::record(tx, at, actor, "reseller.note", &format!("reseller:{id}"), &format!("{kind}:{text}"))
 }
 
 /// A reseller's notes, oldest first.
