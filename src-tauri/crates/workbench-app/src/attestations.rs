@@ -240,13 +240,7 @@ pub fn attestation_request_pdf(
             country: reseller.country,
             period,
             due_on: due_on(&pack, period).to_string(),
-            statements: pack
-                .pack
-                .certification
-                .annual
-                .iter()
-                .map(|s| (s.title.clone(), s.rid.clone()))
-                .collect(),
+            statements: pack.pack.certification.annual_statements(),
             pack: pack.pack.pack.id.clone(),
             generated_at: ctx.clock().now(),
         };
@@ -301,7 +295,7 @@ pub fn attestation_return(
     session.with(ctx, |u| {
         u.require_officer("record reseller attestations")?;
         let (pack, _) = crate::obligations::active_pack(u)?;
-        let keys: Vec<&str> = pack.pack.certification.annual.iter().map(|s| s.key.as_str()).collect();
+        let keys = pack.pack.certification.annual_keys();
         let valid = ret.clone().validate(today(ctx, u)?, &keys)?;
         let complete = valid.complete(&keys);
         let reg = register(u)?;
@@ -328,7 +322,7 @@ pub fn attestation_return(
             }
             None => None,
         };
-        let met = meets(ctx, u, &valid, "form")?;
+        let met = meets(ctx, u, &crate::obligations::compute(ctx, u)?, &valid, "form")?;
         let me = u.actor.id.to_string();
         let record = ReturnRecord { complete, evidence_id: evidence_id.as_deref(), source: "form" };
         u.workspace.db_mut().write(|tx| {
@@ -358,17 +352,13 @@ fn check_row(reg: &Register, r: &AttestationReturn) -> Result<(), String> {
 fn meets(
     ctx: &Context,
     u: &Unlocked,
+    view: &crate::obligations::ObligationsView,
     r: &AttestationReturn,
     source: &str,
 ) -> Result<Option<workbench_core::obligations::Met>, AppError> {
-    let key = obligation_key(&r.reseller_ref, r.period);
-    let view = crate::obligations::compute(ctx, u)?;
-    if !view.obligations.iter().any(|o| o.key == key && o.met.is_none()) {
-        return Ok(None);
-    }
     let reference =
         format!("{} attestation for {} returned {} ({source})", r.reseller_ref, r.period, r.returned_on);
-    Ok(Some(crate::obligations::met_now(ctx, u, &key, &reference)?))
+    crate::obligations::met_if_open(ctx, u, view, &obligation_key(&r.reseller_ref, r.period), &reference)
 }
 
 /// What an import of reseller counts found or did.
@@ -396,7 +386,7 @@ pub fn attestation_import(
     session.with(ctx, |u| {
         u.require_officer("import reseller counts")?;
         let (pack, _) = crate::obligations::active_pack(u)?;
-        let keys: Vec<&str> = pack.pack.certification.annual.iter().map(|s| s.key.as_str()).collect();
+        let keys = pack.pack.certification.annual_keys();
         let rows = match workbench_core::import::parse_reseller_counts(bytes, today(ctx, u)?, &keys) {
             Ok(rows) => rows,
             Err(errors) => return Ok(CountsImport { rows: 0, errors, committed: false }),
@@ -415,9 +405,10 @@ pub fn attestation_import(
         if !errors.is_empty() || dry_run {
             return Ok(CountsImport { rows: rows.len() as u64, errors, committed: false });
         }
+        let view = crate::obligations::compute(ctx, u)?;
         let mut met = Vec::new();
         for (_, r) in &rows {
-            met.extend(meets(ctx, u, r, "csv")?);
+            met.extend(meets(ctx, u, &view, r, "csv")?);
         }
         let at = ctx.clock().now();
         let me = u.actor.id.to_string();

@@ -392,13 +392,7 @@ fn snapshot(
                 Snapshot::Annual {
                     provider,
                     year,
-                    statements: pack
-                        .pack
-                        .certification
-                        .annual
-                        .iter()
-                        .map(|s| (s.title.clone(), s.rid.clone()))
-                        .collect(),
+                    statements: pack.pack.certification.annual_statements(),
                     unverifiable: counts.unverifiable_in_year,
                     refused: counts.refused_in_year,
                     cases,
@@ -567,16 +561,14 @@ pub fn filing_mark_filed(ctx: &Context, session: &Session, form: &FiledForm) -> 
         let row = require(u, &form.id)?;
         let met = match &row.obligation_key {
             Some(key) => {
-                let open = crate::obligations::compute(ctx, u)?
-                    .obligations
-                    .into_iter()
-                    .any(|o| &o.key == key && o.met.is_none());
-                if open {
-                    let reference = format!("filed {} via {channel} (filing {})", form.filed_on, row.id);
-                    Some(crate::obligations::met_now(ctx, u, key, &reference)?)
-                } else {
-                    None
-                }
+                let reference = format!("filed {} via {channel} (filing {})", form.filed_on, row.id);
+                crate::obligations::met_if_open(
+                    ctx,
+                    u,
+                    &crate::obligations::compute(ctx, u)?,
+                    key,
+                    &reference,
+                )?
             }
             None => None,
         };

@@ -539,13 +539,37 @@ pub fn obligation_meet(ctx: &Context, session: &Session, key: &str, reference: &
 /// What meeting obligation `key` now records, checked (the obligation exists; a reference is
 /// given). Written by [`insert_met`], in the caller's transaction.
 pub(crate) fn met_now(ctx: &Context, u: &Unlocked, key: &str, reference: &str) -> Result<Met, AppError> {
+    met_in(ctx, u, &compute(ctx, u)?, key, reference)
+}
+
+/// What meeting `key` records when it is due and still open in `view` (computed once by a
+/// caller meeting several), else nothing.
+pub(crate) fn met_if_open(
+    ctx: &Context,
+    u: &Unlocked,
+    view: &ObligationsView,
+    key: &str,
+    reference: &str,
+) -> Result<Option<Met>, AppError> {
+    if !view.obligations.iter().any(|o| o.key == key && o.met.is_none()) {
+        return Ok(None);
+    }
+    met_in(ctx, u, view, key, reference).map(Some)
+}
+
+fn met_in(
+    ctx: &Context,
+    u: &Unlocked,
+    view: &ObligationsView,
+    key: &str,
+    reference: &str,
+) -> Result<Met, AppError> {
     let reference = reference.trim();
     if reference.is_empty() {
         return Err(
             CoreError::invalid("reference", "say what met it (a delivery, a filing, a reference)").into()
         );
     }
-    let view = compute(ctx, u)?;
     let obligation = view
         .obligations
         .iter()

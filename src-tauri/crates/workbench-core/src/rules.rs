@@ -286,6 +286,18 @@ pub struct Certification {
     pub annual: Vec<Section>,
 }
 
+impl Certification {
+    /// The annual statements' keys, in print order (what a reseller's return affirms).
+    pub fn annual_keys(&self) -> Vec<&str> {
+        self.annual.iter().map(|s| s.key.as_str()).collect()
+    }
+
+    /// The annual statements as printed: (title, requirement id).
+    pub fn annual_statements(&self) -> Vec<(String, String)> {
+        self.annual.iter().map(|s| (s.title.clone(), s.rid.clone())).collect()
+    }
+}
+
 /// One topic the written CIP must cover (R1–R11, R17): its section in every CIP version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
