@@ -73,13 +73,10 @@ pub fn import_tracked(
         })?;
         Ok(crate::table::as_csv(bytes)?)
     };
-    let rows = parse_customers(&read(path)?);
+    let bytes = read(path)?;
     let log = ips.map(|p| read(p).map(|bytes| parse_ip_log(&bytes))).transpose()?;
     let owner_rows = owners.map(|p| read(p).map(|bytes| parse_owners(&bytes))).transpose()?;
     let mut errors = Vec::new();
-    if let Err(e) = &rows {
-        errors.extend(e.iter().cloned());
-    }
     if let Some(Err(e)) = &owner_rows {
         errors.extend(e.iter().map(|e| RowError { column: format!("owners: {}", e.column), ..e.clone() }));
     }
@@ -87,76 +84,68 @@ pub fn import_tracked(
     if let Some(Err(e)) = &log {
         errors.extend(e.iter().map(|e| RowError { column: format!("ips: {}", e.column), ..e.clone() }));
     }
-    let (Ok(rows), log) = (rows, log.transpose().ok().flatten().unwrap_or_default()) else {
-        return Ok(ImportReport { rows: 0, errors, warnings: Vec::new(), dry_run, stored: 0 });
-    };
+    let log = log.transpose().ok().flatten().unwrap_or_default();
     if !errors.is_empty() {
-        return Ok(ImportReport {
-            rows: rows.len() as u64,
-            errors,
-            warnings: Vec::new(),
-            dry_run,
-            stored: 0,
+        // A bad owners or IP file: report the customers file's problems with them, store nothing.
+        return Ok(match parse_customers(&bytes) {
+            Ok(rows) => {
+                ImportReport { rows: rows.len() as u64, errors, warnings: Vec::new(), dry_run, stored: 0 }
+            }
+            Err(mut bad) => {
+                bad.extend(errors);
+                ImportReport { rows: 0, errors: bad, warnings: Vec::new(), dry_run, stored: 0 }
+            }
         });
     }
     session.with(ctx, |u| {
         if u.actor.role == workbench_core::Role::Viewer {
             return Err(AppError::Forbidden("a viewer cannot import customers".into()));
         }
-        let good = rows.len() as u64;
-        // R5 warnings (not errors) for the entities in this file, with the pack's threshold.
         let (pack, _) = crate::obligations::active_pack(u)?;
-        let threshold = f64::from(pack.pack.beneficial_owner.threshold.percent);
-        let warnings: Vec<String> = rows
-            .iter()
-            .filter(|r| r.customer.0.kind == workbench_core::customer::CustomerKind::Entity)
-            .flat_map(|r| {
-                let c = &r.customer.0;
-                let mine: Vec<_> =
-                    owner_rows.iter().filter(|o| o.customer_ref == c.customer_ref).cloned().collect();
-                owner_warnings(c.kind, &mine, threshold)
-                    .into_iter()
-                    .map(|w| format!("{} (row {}): {w}", c.customer_ref, r.row))
-                    .collect::<Vec<_>>()
-            })
-            .collect();
         let by = u.actor.id.to_string();
         let at = ctx.clock().now();
-        // One transaction for both files; any problem rolls all of it back and is reported by
-        // row. A dry run always rolls back.
+        // For the progress bar: lines after the header (a quoted field may span lines, so this is
+        // an estimate; the count reported never goes past it).
+        let lines = bytes.iter().filter(|&&b| b == b'\n').count() + usize::from(!bytes.ends_with(b"\n"));
+        let total = (lines.saturating_sub(1) as u64).max(1);
+        // One transaction for every file; any problem rolls all of it back and is reported by
+        // row. The customers file is checked on a second thread while its good rows are stored
+        // (store::import_csv). A dry run always rolls back.
+        let mut imported = Vec::new();
         let outcome = u.workspace.db_mut().write(|tx| {
-            let total = rows.len() as u64;
-            let mut report = |done: usize| progress(done as u64, total);
+            let mut report = |done: usize| progress(done as u64, total.max(done as u64));
             // The supply gate (R19): no new account through a reseller under remediation or
             // terminated.
-            let gated = crate::resellers::gate(tx, &rows)?;
-            if !gated.is_empty() {
-                return Err(workbench_store::StoreError::Rejected(gated));
-            }
-            let problems = match store::insert_imported_with(tx, &rows, &by, at, &mut report)? {
-                Err(clashes) => clashes,
-                Ok(_) => match store::insert_owners(tx, &owner_rows, &by, at)? {
+            let mut gate = |tx: &workbench_store::rusqlite::Transaction<'_>, rows: &[_]| {
+                crate::resellers::gate(tx, rows)
+            };
+            imported = store::import_csv(tx, &bytes, &by, at, &mut gate, &mut report)?;
+            let problems = match store::insert_owners(tx, &owner_rows, &by, at)? {
+                Err(unknown) => unknown
+                    .into_iter()
+                    .map(|e| RowError { column: format!("owners: {}", e.column), ..e })
+                    .collect(),
+                Ok(_) => match store::insert_ip_log(tx, &log, &by, at)? {
                     Err(unknown) => unknown
                         .into_iter()
-                        .map(|e| RowError { column: format!("owners: {}", e.column), ..e })
+                        .map(|e| RowError { column: format!("ips: {}", e.column), ..e })
                         .collect(),
-                    Ok(_) => match store::insert_ip_log(tx, &log, &by, at)? {
-                        Err(unknown) => unknown
-                            .into_iter()
-                            .map(|e| RowError { column: format!("ips: {}", e.column), ..e })
-                            .collect(),
-                        Ok(_) if dry_run => Vec::new(),
-                        Ok(n) => {
-                            // Every new customer enters the verification queue (R4), due by the
-                            // pack's SLA for its tier.
-                            crate::review::enqueue_new(tx, &pack.pack, at)?;
-                            return Ok(n);
-                        }
-                    },
+                    Ok(_) if dry_run => Vec::new(),
+                    Ok(n) => {
+                        // Every new customer enters the verification queue (R4), due by the
+                        // pack's SLA for its tier.
+                        crate::review::enqueue_new(tx, &pack.pack, at)?;
+                        return Ok(n);
+                    }
                 },
             };
+            // Problems, or a dry run (no problems): roll back.
             Err(workbench_store::StoreError::Rejected(problems))
         });
+        // R5 warnings (not errors) for the entities in this file, with the pack's threshold.
+        let threshold = f64::from(pack.pack.beneficial_owner.threshold.percent);
+        let warnings = entity_warnings(&imported, &owner_rows, threshold);
+        let good = imported.len() as u64;
         match outcome {
             Ok(_) => Ok(ImportReport { rows: good, errors: Vec::new(), warnings, dry_run, stored: good }),
             Err(workbench_store::StoreError::Rejected(problems)) => {
@@ -166,6 +155,27 @@ pub fn import_tracked(
             Err(other) => Err(other.into()),
         }
     })
+}
+
+/// R5 warnings for the entities among `rows`: no beneficial owner in the owners file, owners
+/// over 100 %, an owner lacking R2 data.
+fn entity_warnings(
+    rows: &[workbench_core::import::ImportedCustomer],
+    owner_rows: &[workbench_core::import::ImportedOwner],
+    threshold: f64,
+) -> Vec<String> {
+    rows.iter()
+        .filter(|r| r.customer.0.kind == workbench_core::customer::CustomerKind::Entity)
+        .flat_map(|r| {
+            let c = &r.customer.0;
+            let mine: Vec<_> =
+                owner_rows.iter().filter(|o| o.customer_ref == c.customer_ref).cloned().collect();
+            owner_warnings(c.kind, &mine, threshold)
+                .into_iter()
+                .map(|w| format!("{} (row {}): {w}", c.customer_ref, r.row))
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }
 
 /// A page request for the customer list.

@@ -82,6 +82,30 @@ pub struct ImportedCustomer {
 /// # Errors
 /// Every bad row (all of them, in order), or one `(file)` error when the header is unusable.
 pub fn parse_customers(bytes: &[u8]) -> Result<Vec<ImportedCustomer>, Vec<RowError>> {
+    let mut good = Vec::new();
+    parse_customers_chunked(bytes, usize::MAX, &mut |rows| {
+        good.extend(rows);
+        true
+    })?;
+    Ok(good)
+}
+
+/// [`parse_customers`] handing the good rows on `chunk` at a time, in file order, so a caller
+/// can store them while the rest of the file is still being checked (on another thread).
+///
+/// Chunks are handed on only while no bad row has been seen: after the first bad row the
+/// caller must throw away what it got (the import is all or nothing), and every remaining row
+/// is still checked so that every problem is reported. When `on_chunk` returns `false` the
+/// parse stops there (the caller cancelled) and returns `Ok`.
+///
+/// # Errors
+/// Every bad row (all of them, in order), or one `(file)` error when the header is unusable.
+pub fn parse_customers_chunked(
+    bytes: &[u8],
+    chunk: usize,
+    on_chunk: &mut dyn FnMut(Vec<ImportedCustomer>) -> bool,
+) -> Result<(), Vec<RowError>> {
+    let chunk = chunk.max(1);
     let (header, mut reader) = open_csv(bytes)?;
     let missing: Vec<&str> =
         CUSTOMER_COLUMNS.iter().copied().filter(|c| !header.iter().any(|h| h == c)).collect();
@@ -100,7 +124,7 @@ pub fn parse_customers(bytes: &[u8]) -> Result<Vec<ImportedCustomer>, Vec<RowErr
     let columns: Vec<usize> = CUSTOMER_COLUMNS.iter().map(|c| index(c)).collect();
 
     let mut good = Vec::new();
-    let mut errors = Vec::new();
+    let mut errors: Vec<RowError> = Vec::new();
     let mut refs = HashSet::new();
     let mut accounts = HashSet::new();
     for (i, record) in reader.records().enumerate() {
@@ -224,13 +248,18 @@ pub fn parse_customers(bytes: &[u8]) -> Result<Vec<ImportedCustomer>, Vec<RowErr
         match customer.validate() {
             Ok(valid) if row_errors.is_empty() => {
                 let reseller = get("reseller_ref");
-                good.push(ImportedCustomer {
-                    row,
-                    customer: valid,
-                    reseller_ref: (!reseller.is_empty()).then(|| reseller.to_owned()),
-                    opened_on,
-                    card,
-                });
+                if errors.is_empty() {
+                    good.push(ImportedCustomer {
+                        row,
+                        customer: valid,
+                        reseller_ref: (!reseller.is_empty()).then(|| reseller.to_owned()),
+                        opened_on,
+                        card,
+                    });
+                    if good.len() >= chunk && !on_chunk(std::mem::take(&mut good)) {
+                        return Ok(());
+                    }
+                }
             }
             Ok(_) => errors.extend(row_errors),
             Err(crate::CoreError::Invalid(fields)) => {
@@ -243,8 +272,18 @@ pub fn parse_customers(bytes: &[u8]) -> Result<Vec<ImportedCustomer>, Vec<RowErr
             }
             Err(other) => errors.push(RowError { row, column: "(row)".into(), message: other.to_string() }),
         }
+        if !errors.is_empty() {
+            // All or nothing: good rows after a bad one are checked but never handed on.
+            good.clear();
+        }
     }
-    if errors.is_empty() { Ok(good) } else { Err(errors) }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    if !good.is_empty() {
+        on_chunk(good);
+    }
+    Ok(())
 }
 
 /// The IP access log file's columns (R2: IP addresses used for access or administration, with
@@ -634,6 +673,48 @@ mod tests {
         assert_eq!(rows[0].customer.0.emails.len(), 2, "split on ;");
         assert_eq!(rows[1].customer.0.phones, ["+49301000002"]);
         assert_eq!(rows[1].opened_on.to_string(), "2026-01-15");
+    }
+
+    #[test]
+    fn chunks_come_in_file_order_and_stop_at_the_first_bad_row() {
+        let good: Vec<String> = (0..25).map(row).collect();
+        let text = format!("{HEADER}\n{}\n", good.join("\n"));
+        let mut sizes = Vec::new();
+        let mut rows = Vec::new();
+        parse_customers_chunked(text.as_bytes(), 10, &mut |chunk| {
+            sizes.push(chunk.len());
+            rows.extend(chunk.into_iter().map(|r| r.row));
+            true
+        })
+        .expect("good");
+        assert_eq!(sizes, [10, 10, 5]);
+        assert_eq!(rows, (2..27).collect::<Vec<u64>>(), "every row once, in order");
+
+        // Row 14 is bad: the first chunk (rows 2–11) was handed on, nothing after it, and the
+        // errors are exactly those of the whole-file parse.
+        let mut lines = good.clone();
+        lines[12] = lines[12].replace(",high,", ",extreme,");
+        let text = format!("{HEADER}\n{}\n", lines.join("\n"));
+        let mut handed = 0;
+        let errors = parse_customers_chunked(text.as_bytes(), 10, &mut |chunk| {
+            handed += chunk.len();
+            true
+        })
+        .expect_err("bad row");
+        assert_eq!(handed, 10);
+        assert_eq!(errors, parse_customers(text.as_bytes()).expect_err("same errors"));
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].row, 14);
+
+        // The caller cancels after the first chunk: the parse stops there.
+        let mut calls = 0;
+        let text = format!("{HEADER}\n{}\n", good.join("\n"));
+        parse_customers_chunked(text.as_bytes(), 10, &mut |_| {
+            calls += 1;
+            false
+        })
+        .expect("cancelled, not failed");
+        assert_eq!(calls, 1);
     }
 
     #[test]

@@ -36,43 +36,67 @@ pub fn append(
     at: DateTime<Utc>,
     change: Change<'_>,
 ) -> Result<ChainedEvent, StoreError> {
-    // Cached statements: a bulk import appends one event per customer.
-    let last: Option<(i64, String)> = tx
-        .prepare_cached("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")?
-        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    let (seq, prev) = last.map_or((1, GENESIS.to_owned()), |(seq, hash)| (seq + 1, hash));
-    let event = chain(
-        &prev,
-        EventBody {
-            seq,
-            at,
-            actor: change.actor.to_owned(),
-            action: change.action.to_owned(),
-            object: change.object.to_owned(),
-            before: change.before.map(digest_hex),
-            after: change.after.map(digest_hex),
-        },
-    );
-    tx.prepare_cached(
-        "INSERT INTO audit_event (seq, at, actor, action, object, before, after, prev_hash, hash) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    )?
-    .execute(params![
-        event.body.seq,
-        timestamp(&event.body.at),
-        event.body.actor,
-        event.body.action,
-        event.body.object,
-        event.body.before,
-        event.body.after,
-        event.prev_hash,
-        event.hash
-    ])?;
-    if seq % CHECKPOINT_EVERY == 0 {
-        insert_checkpoint(tx, seq, &event.hash, at, "interval")?;
+    Appender::new(tx)?.append(at, change)
+}
+
+/// Appends events one after another in the caller's transaction, reading the chain's head once:
+/// a bulk import appends one event per customer. Nothing else may append in the same
+/// transaction while an appender is in use (its head would be stale; the `seq` primary key then
+/// refuses the insert rather than fork the chain).
+pub struct Appender<'t, 'c> {
+    tx: &'t Transaction<'c>,
+    seq: i64,
+    prev: String,
+}
+
+impl<'t, 'c> Appender<'t, 'c> {
+    /// Reads the chain's head.
+    pub fn new(tx: &'t Transaction<'c>) -> Result<Self, StoreError> {
+        let last: Option<(i64, String)> = tx
+            .prepare_cached("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")?
+            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let (seq, prev) = last.unwrap_or_else(|| (0, GENESIS.to_owned()));
+        Ok(Self { tx, seq, prev })
     }
-    Ok(event)
+
+    /// Appends `change` at `at` after the last event appended.
+    pub fn append(&mut self, at: DateTime<Utc>, change: Change<'_>) -> Result<ChainedEvent, StoreError> {
+        let event = chain(
+            &self.prev,
+            EventBody {
+                seq: self.seq + 1,
+                at,
+                actor: change.actor.to_owned(),
+                action: change.action.to_owned(),
+                object: change.object.to_owned(),
+                before: change.before.map(digest_hex),
+                after: change.after.map(digest_hex),
+            },
+        );
+        self.tx
+            .prepare_cached(
+                "INSERT INTO audit_event (seq, at, actor, action, object, before, after, prev_hash, hash) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?
+            .execute(params![
+                event.body.seq,
+                timestamp(&event.body.at),
+                event.body.actor,
+                event.body.action,
+                event.body.object,
+                event.body.before,
+                event.body.after,
+                event.prev_hash,
+                event.hash
+            ])?;
+        if event.body.seq % CHECKPOINT_EVERY == 0 {
+            insert_checkpoint(self.tx, event.body.seq, &event.hash, at, "interval")?;
+        }
+        self.seq = event.body.seq;
+        self.prev.clone_from(&event.hash);
+        Ok(event)
+    }
 }
 
 /// A checkpoint: the chain's size and root hash at a moment, printed on filings.

@@ -7,7 +7,9 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use workbench_core::customer::{AccountState, CustomerKind, UsPerson};
-use workbench_core::import::{AccessKind, ImportedCustomer, ImportedOwner, IpAccess, RowError};
+use workbench_core::import::{
+    AccessKind, ImportedCustomer, ImportedOwner, IpAccess, RowError, parse_customers_chunked,
+};
 use workbench_core::{CustomerId, EventId};
 
 use crate::audit::{self, Change, timestamp};
@@ -48,7 +50,8 @@ pub fn insert_imported(
     insert_imported_with(tx, rows, actor, at, &mut |_| true)
 }
 
-/// How often a long import reports progress (and may be cancelled), in rows.
+/// How often a long import reports progress (and may be cancelled), in rows; also the size of
+/// the batches [`import_csv`] stores while the rest of the file is being checked.
 pub const PROGRESS_EVERY: usize = 500;
 
 /// [`insert_imported`], calling `progress(rows stored)` every [`PROGRESS_EVERY`] rows; when it
@@ -65,84 +68,215 @@ pub fn insert_imported_with(
     if !clashes.is_empty() {
         return Ok(Err(clashes));
     }
-    let stamp = timestamp(&at);
-    let mut insert_customer = tx.prepare(
-        "INSERT INTO customer (id, customer_ref, kind, name, address_line1, address_line2, city, region, \
-         postal_code, country, us_person, risk_tier, reseller_ref, created_at, created_by) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-    )?;
-    let mut insert_email =
-        tx.prepare("INSERT INTO customer_email (customer_id, position, email) VALUES (?1, ?2, ?3)")?;
-    let mut insert_phone =
-        tx.prepare("INSERT INTO customer_phone (customer_id, position, e164) VALUES (?1, ?2, ?3)")?;
-    let mut insert_account = tx.prepare(
-        "INSERT INTO account (id, customer_id, account_ref, state, payment_method, payment_last4, payment_source, opened_on, \
-         payment_network, payment_fingerprint) VALUES (?1, ?2, ?3, 'applicant', ?4, ?5, ?6, ?7, ?8, ?9)",
-    )?;
-    let fingerprint_key =
-        if rows.iter().any(|r| r.card.is_some()) { Some(card_fingerprint_key(tx)?) } else { None };
-    let mut insert_change = tx.prepare(
-        "INSERT INTO account_state_change (account_id, at, from_state, to_state, actor, reason) \
-         VALUES (?1, ?2, NULL, 'applicant', ?3, 'imported')",
-    )?;
-    for (n, r) in rows.iter().enumerate() {
-        if n % PROGRESS_EVERY == 0 && !progress(n) {
+    let mut importer = Importer::new(tx, actor, at)?;
+    for batch in rows.chunks(PROGRESS_EVERY) {
+        if !progress(importer.stored) {
             return Err(StoreError::Cancelled);
         }
-        let c = &r.customer.0;
-        let id = CustomerId::new().to_string();
-        let account_id = EventId::new().to_string();
-        insert_customer.execute(params![
-            id,
-            c.customer_ref,
-            kind_code(c.kind),
-            c.name,
-            c.address.line1,
-            c.address.line2,
-            c.address.city,
-            c.address.region,
-            c.address.postal_code,
-            c.address.country,
-            us_person_code(c.us_person),
-            c.risk_tier.label(),
-            r.reseller_ref,
-            stamp,
-            actor
-        ])?;
-        for (i, email) in c.emails.iter().enumerate() {
-            insert_email.execute(params![id, i as i64, email])?;
-        }
-        for (i, phone) in c.phones.iter().enumerate() {
-            insert_phone.execute(params![id, i as i64, phone])?;
-        }
-        let fingerprint = r.card.as_ref().zip(fingerprint_key.as_ref()).map(|(card, key)| {
-            let mut mac =
-                <Hmac<Sha256> as Mac>::new_from_slice(key.as_ref()).expect("HMAC takes any key length");
-            mac.update(card.digits().as_bytes());
-            hex::encode(mac.finalize().into_bytes())
-        });
-        insert_account.execute(params![
-            account_id,
-            id,
-            c.account_ref,
-            c.payment.method,
-            c.payment.last4,
-            c.payment.source,
-            r.opened_on.to_string(),
-            c.payment.network,
-            fingerprint
-        ])?;
-        insert_change.execute(params![account_id, stamp, actor])?;
-        // The audit keeps a digest of the record, never the record (names, emails are PII).
-        let digest = Sha256::digest(format!("{c:?}").as_bytes());
-        let object = format!("customer:{id}");
-        audit::append(
-            tx,
-            at,
-            Change { actor, action: "customer.import", object: &object, before: None, after: Some(&digest) },
-        )?;
+        importer.add(batch)?;
     }
-    Ok(Ok(rows.len()))
+    importer.finish().map(Ok)
+}
+
+/// A check the caller runs on each batch before [`import_csv`] stores it (the app's supply gate,
+/// R19); the problems it returns refuse the import.
+pub type BatchCheck<'a> =
+    dyn FnMut(&Transaction<'_>, &[ImportedCustomer]) -> Result<Vec<RowError>, StoreError> + 'a;
+
+/// Imports a customers CSV into `tx` end to end, using both cores: a second thread parses and
+/// validates the file while this one stores the good rows, batch by batch, as they come.
+///
+/// All or nothing, as [`insert_imported`]: a bad row, a reference already in the workspace or a
+/// problem `check` finds stops the storing, every remaining row is still checked, and the
+/// import fails with [`StoreError::Rejected`] naming every problem — the caller's transaction
+/// (which must roll back on an error) then keeps nothing. `progress(rows stored)` returning
+/// `false` stops it with [`StoreError::Cancelled`]. Returns the stored rows.
+pub fn import_csv(
+    tx: &Transaction<'_>,
+    bytes: &[u8],
+    actor: &str,
+    at: DateTime<Utc>,
+    check: &mut BatchCheck<'_>,
+    progress: &mut dyn FnMut(usize) -> bool,
+) -> Result<Vec<ImportedCustomer>, StoreError> {
+    let mut importer = Importer::new(tx, actor, at)?;
+    let mut stored = Vec::new();
+    let mut problems = Vec::new();
+    let parsed = std::thread::scope(|scope| -> Result<_, StoreError> {
+        let (send, batches) = std::sync::mpsc::sync_channel::<Vec<ImportedCustomer>>(4);
+        let parser = scope.spawn(move || {
+            parse_customers_chunked(bytes, PROGRESS_EVERY, &mut |batch| send.send(batch).is_ok())
+        });
+        let mut stopped = Ok(());
+        for batch in &batches {
+            if !progress(importer.stored) {
+                stopped = Err(StoreError::Cancelled);
+                break;
+            }
+            // Once a problem is found nothing more is stored, but every batch is still checked.
+            let mut found = clashes(tx, &batch)?;
+            found.extend(check(tx, &batch)?);
+            if found.is_empty() && problems.is_empty() {
+                importer.add(&batch)?;
+                stored.extend(batch);
+            } else {
+                problems.extend(found);
+            }
+        }
+        // Dropping the receiver ends a parser still sending (a cancel, a storage error above).
+        drop(batches);
+        let parsed = parser.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        stopped.map(|()| parsed)
+    })?;
+    if let Err(bad_rows) = parsed {
+        // Bad rows first, in file order; clashes or check problems of earlier batches after.
+        problems.splice(0..0, bad_rows);
+    }
+    if !problems.is_empty() {
+        return Err(StoreError::Rejected(problems));
+    }
+    importer.finish()?;
+    Ok(stored)
+}
+
+/// Stores imported customers batch by batch in one transaction: each with its first account,
+/// the account's first state, and an audit event (the record's digest); the search index is
+/// brought up to date once, by [`Importer::finish`]. Callers check clashes first.
+struct Importer<'t, 'c> {
+    tx: &'t Transaction<'c>,
+    actor: &'t str,
+    at: DateTime<Utc>,
+    stamp: String,
+    audit: audit::Appender<'t, 'c>,
+    fingerprint_key: Option<zeroize::Zeroizing<Vec<u8>>>,
+    /// The first and last rowids stored, for the search index.
+    rowids: Option<(i64, i64)>,
+    stored: usize,
+}
+
+impl<'t, 'c> Importer<'t, 'c> {
+    fn new(tx: &'t Transaction<'c>, actor: &'t str, at: DateTime<Utc>) -> Result<Self, StoreError> {
+        Ok(Self {
+            tx,
+            actor,
+            at,
+            stamp: timestamp(&at),
+            audit: audit::Appender::new(tx)?,
+            fingerprint_key: None,
+            rowids: None,
+            stored: 0,
+        })
+    }
+
+    fn add(&mut self, rows: &[ImportedCustomer]) -> Result<(), StoreError> {
+        let tx = self.tx;
+        let (actor, stamp) = (self.actor, self.stamp.as_str());
+        let mut insert_customer = tx.prepare_cached(
+            "INSERT INTO customer (id, customer_ref, kind, name, address_line1, address_line2, city, region, \
+             postal_code, country, us_person, risk_tier, reseller_ref, created_at, created_by) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+        )?;
+        let mut insert_email = tx.prepare_cached(
+            "INSERT INTO customer_email (customer_id, position, email) VALUES (?1, ?2, ?3)",
+        )?;
+        let mut insert_phone = tx
+            .prepare_cached("INSERT INTO customer_phone (customer_id, position, e164) VALUES (?1, ?2, ?3)")?;
+        let mut insert_account = tx.prepare_cached(
+            "INSERT INTO account (id, customer_id, account_ref, state, payment_method, payment_last4, payment_source, opened_on, \
+             payment_network, payment_fingerprint) VALUES (?1, ?2, ?3, 'applicant', ?4, ?5, ?6, ?7, ?8, ?9)",
+        )?;
+        let mut insert_change = tx.prepare_cached(
+            "INSERT INTO account_state_change (account_id, at, from_state, to_state, actor, reason) \
+             VALUES (?1, ?2, NULL, 'applicant', ?3, 'imported')",
+        )?;
+        if self.fingerprint_key.is_none() && rows.iter().any(|r| r.card.is_some()) {
+            self.fingerprint_key = Some(card_fingerprint_key(tx)?);
+        }
+        for r in rows {
+            let c = &r.customer.0;
+            let id = CustomerId::new().to_string();
+            let account_id = EventId::new().to_string();
+            insert_customer.execute(params![
+                id,
+                c.customer_ref,
+                kind_code(c.kind),
+                c.name,
+                c.address.line1,
+                c.address.line2,
+                c.address.city,
+                c.address.region,
+                c.address.postal_code,
+                c.address.country,
+                us_person_code(c.us_person),
+                c.risk_tier.label(),
+                r.reseller_ref,
+                stamp,
+                actor
+            ])?;
+            let rowid = tx.last_insert_rowid();
+            self.rowids =
+                Some(self.rowids.map_or((rowid, rowid), |(first, last)| (first.min(rowid), last.max(rowid))));
+            for (i, email) in c.emails.iter().enumerate() {
+                insert_email.execute(params![id, i as i64, email])?;
+            }
+            for (i, phone) in c.phones.iter().enumerate() {
+                insert_phone.execute(params![id, i as i64, phone])?;
+            }
+            let fingerprint = r.card.as_ref().zip(self.fingerprint_key.as_ref()).map(|(card, key)| {
+                let mut mac =
+                    <Hmac<Sha256> as Mac>::new_from_slice(key.as_ref()).expect("HMAC takes any key length");
+                mac.update(card.digits().as_bytes());
+                hex::encode(mac.finalize().into_bytes())
+            });
+            insert_account.execute(params![
+                account_id,
+                id,
+                c.account_ref,
+                c.payment.method,
+                c.payment.last4,
+                c.payment.source,
+                r.opened_on.to_string(),
+                c.payment.network,
+                fingerprint
+            ])?;
+            insert_change.execute(params![account_id, stamp, actor])?;
+            // The audit keeps a digest of the record, never the record (names, emails are PII).
+            let digest = Sha256::digest(format!("{c:?}").as_bytes());
+            let object = format!("customer:{id}");
+            self.audit.append(
+                self.at,
+                Change {
+                    actor,
+                    action: "customer.import",
+                    object: &object,
+                    before: None,
+                    after: Some(&digest),
+                },
+            )?;
+        }
+        self.stored += rows.len();
+        Ok(())
+    }
+
+    /// Adds what was stored to the search index; returns the number of customers stored.
+    fn finish(self) -> Result<usize, StoreError> {
+        if let Some((first, last)) = self.rowids {
+            index_for_search(self.tx, first, last)?;
+        }
+        Ok(self.stored)
+    }
+}
+
+/// Adds the customers with rowids `first..=last` to the trigram search index (0007) in one
+/// statement: FTS5 then buffers their terms and writes a few large segments, where a row at a
+/// time (0014 dropped that trigger) wrote one tiny segment per customer.
+fn index_for_search(tx: &Transaction<'_>, first: i64, last: i64) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO customer_search (rowid, customer_ref, name) \
+         SELECT rowid, customer_ref, name FROM customer WHERE rowid BETWEEN ?1 AND ?2",
+        params![first, last],
+    )?;
+    Ok(())
 }
 
 const FINGERPRINT_KEY: &str = "card_fingerprint_key";

@@ -25,6 +25,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0011_cip_documents", include_str!("../migrations/0011_cip_documents.sql")),
     ("0012_reseller_attestations", include_str!("../migrations/0012_reseller_attestations.sql")),
     ("0013_filings", include_str!("../migrations/0013_filings.sql")),
+    ("0014_customer_search_batch", include_str!("../migrations/0014_customer_search_batch.sql")),
 ];
 
 /// The schema version this binary writes.

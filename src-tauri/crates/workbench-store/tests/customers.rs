@@ -4,8 +4,10 @@
 
 use chrono::TimeZone;
 use workbench_core::customer::AccountState;
+use workbench_core::import::RowError;
 use workbench_core::import::parse_customers;
 use workbench_store::customers::{self, Sort};
+use workbench_store::rusqlite;
 
 mod common;
 
@@ -101,4 +103,155 @@ fn import_list_transitions_and_counts() {
     let report = ws.verify_audit().expect("verify");
     assert!(report.first_break.is_none());
     assert_eq!(report.events, 2 + 5 + 5, "create, officer, five imports, five state changes");
+}
+
+#[test]
+fn each_import_batch_is_indexed_for_search_once() {
+    // 0014: the import indexes its own rows in one statement (no per-row trigger). A second
+    // batch must be found, and the first must not be indexed twice.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let created = common::create(dir.path(), "search batch test passphrase");
+    let (mut ws, officer) = (created.workspace, created.officer.id.to_string());
+    let first = parse_customers(fixture().as_bytes()).expect("first batch");
+    let second = parse_customers(
+        [
+            HEADER,
+            "C-6,entity,Nordlicht Hosting AS,NO,Storgata 1,,Oslo,,0155,ops@nordlicht.no,+47 22 12 34 56,no,,A-6,card,4242,DNB,low,2026-05-01",
+            "C-7,individual,Müller Anna,AT,Ring 2,,Wien,,1010,anna@example.at,+43 1 2345678,no,,A-7,wire,,Erste,low,2026-05-02",
+        ]
+        .join("\n")
+        .as_bytes(),
+    )
+    .expect("second batch");
+    for (rows, day) in [(&first, 1), (&second, 2)] {
+        ws.db_mut()
+            .write(|tx| customers::insert_imported(tx, rows, &officer, at(2026, 5, day)))
+            .expect("store")
+            .expect("no clashes");
+    }
+    let search = |needle: &str| {
+        let (page, total) =
+            ws.db().read(|c| customers::list(c, needle, None, Sort::Ref, 50, 0)).expect("search");
+        assert_eq!(total as usize, page.len());
+        page.into_iter().map(|r| r.customer_ref).collect::<Vec<_>>()
+    };
+    assert_eq!(search("nordlicht"), ["C-6"], "the second batch is found");
+    assert_eq!(search("müller"), ["C-1", "C-7"], "both batches, each row once");
+    assert_eq!(search("C-"), ["C-1", "C-2", "C-3", "C-4", "C-5", "C-6", "C-7"]);
+    let indexed: i64 = ws
+        .db()
+        .read(|c| {
+            // FTS5's own check compares the index with the content table (errors if they differ).
+            c.execute("INSERT INTO customer_search (customer_search) VALUES ('integrity-check')", [])?;
+            Ok(c.query_row("SELECT count(*) FROM customer_search_docsize", [], |r| r.get(0))?)
+        })
+        .expect("integrity-check");
+    assert_eq!(indexed, 7);
+}
+
+fn many(n: usize) -> String {
+    let mut lines = vec![HEADER.to_owned()];
+    lines.extend((0..n).map(|i| {
+        format!("M-{i:05},individual,Person {i},FR,1 Rue A,,Paris,,75001,p{i}@example.com,+33 1 23 45 {:02} {:02},no,,MA-{i:05},card,4242,Banque,low,2026-01-01", i / 100 % 100, i % 100)
+    }));
+    lines.join("\n")
+}
+
+#[test]
+fn a_csv_checked_on_a_second_thread_is_stored_all_or_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let created = common::create(dir.path(), "pipelined import passphrase");
+    let (mut ws, officer) = (created.workspace, created.officer.id.to_string());
+    let none = |_: &rusqlite::Transaction<'_>, _: &[workbench_core::import::ImportedCustomer]| Ok(Vec::new());
+    let import =
+        |ws: &mut workbench_store::Workspace, text: &str, progress: &mut dyn FnMut(usize) -> bool| {
+            ws.db_mut().write(|tx| {
+                customers::import_csv(tx, text.as_bytes(), &officer, at(2026, 5, 2), &mut { none }, progress)
+            })
+        };
+    let count = |ws: &workbench_store::Workspace| {
+        ws.db().read(|c| customers::list(c, "", None, Sort::Ref, 1, 0)).expect("list").1
+    };
+
+    // A reference the workspace already holds in the second batch (500 rows each; the first was
+    // stored), a bad row in the third: both named, bad rows first (as the whole-file check would
+    // put them); the transaction rolls back, so nothing is kept. As with a whole-file check,
+    // rows after a bad one are checked for their own problems only.
+    ws.db_mut()
+        .write(|tx| {
+            customers::insert_imported(
+                tx,
+                &parse_customers(fixture().as_bytes()).expect("fixture"),
+                &officer,
+                at(2026, 5, 1),
+            )
+        })
+        .expect("store")
+        .expect("no clashes");
+    let text = many(1200)
+        .replace("M-00600,", "C-3,")
+        .replace(",MA-01150,card,4242,Banque,low,", ",MA-01150,card,4242,Banque,extreme,");
+    let mut seen = Vec::new();
+    let err = import(&mut ws, &text, &mut |done| {
+        seen.push(done);
+        true
+    })
+    .expect_err("refused");
+    let workbench_store::StoreError::Rejected(problems) = err else { panic!("{err}") };
+    let shown: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        shown,
+        [
+            "row 1152: risk_tier: must be low, medium or high",
+            "row 602: customer_ref: is already in the workspace"
+        ]
+    );
+    assert_eq!(seen, [0, 500], "the first batch stored, the second refused");
+    assert_eq!(count(&ws), 5, "only the customers from before");
+
+    // The caller's check (the app's reseller gate) refuses rows too.
+    let err = ws
+        .db_mut()
+        .write(|tx| {
+            customers::import_csv(
+                tx,
+                many(10).as_bytes(),
+                &officer,
+                at(2026, 5, 2),
+                &mut |_, rows| {
+                    Ok(rows
+                        .iter()
+                        .filter(|r| r.row == 7)
+                        .map(|r| RowError {
+                            row: r.row,
+                            column: "reseller_ref".into(),
+                            message: "gated".into(),
+                        })
+                        .collect())
+                },
+                &mut |_| true,
+            )
+        })
+        .expect_err("gated");
+    assert!(
+        matches!(&err, workbench_store::StoreError::Rejected(p) if p.len() == 1 && p[0].row == 7),
+        "{err}"
+    );
+
+    // Cancelled after the first batch: nothing kept.
+    let err = import(&mut ws, &many(1200), &mut |done| done < 500).expect_err("cancelled");
+    assert!(matches!(err, workbench_store::StoreError::Cancelled), "{err}");
+    assert_eq!(count(&ws), 5);
+
+    // A good file: every row stored, found by search, one audit event each, the chain intact.
+    let stored = import(&mut ws, &many(1200), &mut |_| true).expect("stored");
+    assert_eq!(stored.len(), 1200);
+    assert_eq!(stored[1199].row, 1201, "in file order");
+    assert_eq!(count(&ws), 1205);
+    let (found, total) =
+        ws.db().read(|c| customers::list(c, "Person 1199", None, Sort::Ref, 10, 0)).expect("search");
+    assert_eq!((total, found[0].customer_ref.as_str()), (1, "M-01199"));
+    let report = ws.verify_audit().expect("verify");
+    assert!(report.first_break.is_none());
+    assert_eq!(report.events, 2 + 5 + 1200);
 }
