@@ -2,12 +2,14 @@
 //! listing and verification. Hashing rules live in `workbench_core::audit`.
 
 use chrono::{DateTime, Utc};
+use rusqlite::types::ToSqlOutput;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
 use workbench_core::audit::{
     ChainBreak, ChainReport, ChainedEvent, EventBody, EventFields, GENESIS, Verifier, chain, digest_hex,
 };
 
+use crate::bulk;
 use crate::error::StoreError;
 
 /// A checkpoint is written every this many events (and at every filing).
@@ -62,40 +64,64 @@ impl<'t, 'c> Appender<'t, 'c> {
 
     /// Appends `change` at `at` after the last event appended.
     pub fn append(&mut self, at: DateTime<Utc>, change: Change<'_>) -> Result<ChainedEvent, StoreError> {
-        let event = chain(
-            &self.prev,
-            EventBody {
-                seq: self.seq + 1,
-                at,
-                actor: change.actor.to_owned(),
-                action: change.action.to_owned(),
-                object: change.object.to_owned(),
-                before: change.before.map(digest_hex),
-                after: change.after.map(digest_hex),
-            },
-        );
-        self.tx
-            .prepare_cached(
-                "INSERT INTO audit_event (seq, at, actor, action, object, before, after, prev_hash, hash) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )?
-            .execute(params![
-                event.body.seq,
-                timestamp(&event.body.at),
-                event.body.actor,
-                event.body.action,
-                event.body.object,
-                event.body.before,
-                event.body.after,
-                event.prev_hash,
-                event.hash
-            ])?;
-        if event.body.seq % CHECKPOINT_EVERY == 0 {
+        let mut events = self.append_all(at, [change])?;
+        Ok(events.pop().expect("one change, one event"))
+    }
+
+    /// Appends `changes` at `at`, in order, with multi-row statements (a bulk import appends one
+    /// per customer). On an error the appender is spent: the caller's transaction must roll back.
+    pub fn append_all<'x>(
+        &mut self,
+        at: DateTime<Utc>,
+        changes: impl IntoIterator<Item = Change<'x>>,
+    ) -> Result<Vec<ChainedEvent>, StoreError> {
+        let events: Vec<ChainedEvent> = changes
+            .into_iter()
+            .map(|change| {
+                let event = chain(
+                    &self.prev,
+                    EventBody {
+                        seq: self.seq + 1,
+                        at,
+                        actor: change.actor.to_owned(),
+                        action: change.action.to_owned(),
+                        object: change.object.to_owned(),
+                        before: change.before.map(digest_hex),
+                        after: change.after.map(digest_hex),
+                    },
+                );
+                self.seq = event.body.seq;
+                self.prev.clone_from(&event.hash);
+                event
+            })
+            .collect();
+        let stamp = timestamp(&at);
+        let values: Vec<ToSqlOutput<'_>> = events
+            .iter()
+            .flat_map(|e| {
+                [
+                    ToSqlOutput::from(e.body.seq),
+                    bulk::text(&stamp),
+                    bulk::text(&e.body.actor),
+                    bulk::text(&e.body.action),
+                    bulk::text(&e.body.object),
+                    bulk::text_or_null(e.body.before.as_deref()),
+                    bulk::text_or_null(e.body.after.as_deref()),
+                    bulk::text(&e.prev_hash),
+                    bulk::text(&e.hash),
+                ]
+            })
+            .collect();
+        bulk::insert_rows(
+            self.tx,
+            "INSERT INTO audit_event (seq, at, actor, action, object, before, after, prev_hash, hash)",
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            &values,
+        )?;
+        for event in events.iter().filter(|e| e.body.seq % CHECKPOINT_EVERY == 0) {
             insert_checkpoint(self.tx, event.body.seq, &event.hash, at, "interval")?;
         }
-        self.seq = event.body.seq;
-        self.prev.clone_from(&event.hash);
-        Ok(event)
+        Ok(events)
     }
 }
 

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
+use rusqlite::types::ToSqlOutput;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -13,6 +14,7 @@ use workbench_core::import::{
 use workbench_core::{CustomerId, EventId};
 
 use crate::audit::{self, Change, timestamp};
+use crate::bulk::{insert_rows, text, text_or_null};
 use crate::error::StoreError;
 
 /// The rows whose customer or account reference is already in the workspace.
@@ -149,8 +151,9 @@ struct Importer<'t, 'c> {
     stamp: String,
     audit: audit::Appender<'t, 'c>,
     fingerprint_key: Option<zeroize::Zeroizing<Vec<u8>>>,
-    /// The first and last rowids stored, for the search index.
-    rowids: Option<(i64, i64)>,
+    /// The largest customer rowid before the import: every row after it is this import's (new
+    /// rows get the next rowid), for the search index.
+    rowid_before: i64,
     stored: usize,
 }
 
@@ -163,118 +166,157 @@ impl<'t, 'c> Importer<'t, 'c> {
             stamp: timestamp(&at),
             audit: audit::Appender::new(tx)?,
             fingerprint_key: None,
-            rowids: None,
+            rowid_before: tx.query_row("SELECT coalesce(max(rowid), 0) FROM customer", [], |r| r.get(0))?,
             stored: 0,
         })
     }
 
     fn add(&mut self, rows: &[ImportedCustomer]) -> Result<(), StoreError> {
         let tx = self.tx;
-        let (actor, stamp) = (self.actor, self.stamp.as_str());
-        let mut insert_customer = tx.prepare_cached(
-            "INSERT INTO customer (id, customer_ref, kind, name, address_line1, address_line2, city, region, \
-             postal_code, country, us_person, risk_tier, reseller_ref, created_at, created_by) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-        )?;
-        let mut insert_email = tx.prepare_cached(
-            "INSERT INTO customer_email (customer_id, position, email) VALUES (?1, ?2, ?3)",
-        )?;
-        let mut insert_phone = tx
-            .prepare_cached("INSERT INTO customer_phone (customer_id, position, e164) VALUES (?1, ?2, ?3)")?;
-        let mut insert_account = tx.prepare_cached(
-            "INSERT INTO account (id, customer_id, account_ref, state, payment_method, payment_last4, payment_source, opened_on, \
-             payment_network, payment_fingerprint) VALUES (?1, ?2, ?3, 'applicant', ?4, ?5, ?6, ?7, ?8, ?9)",
-        )?;
-        let mut insert_change = tx.prepare_cached(
-            "INSERT INTO account_state_change (account_id, at, from_state, to_state, actor, reason) \
-             VALUES (?1, ?2, NULL, 'applicant', ?3, 'imported')",
-        )?;
+        let (actor, stamp) = (text(self.actor), self.stamp.as_str());
         if self.fingerprint_key.is_none() && rows.iter().any(|r| r.card.is_some()) {
             self.fingerprint_key = Some(card_fingerprint_key(tx)?);
         }
-        for r in rows {
-            let c = &r.customer.0;
-            let id = CustomerId::new().to_string();
-            let account_id = EventId::new().to_string();
-            insert_customer.execute(params![
-                id,
-                c.customer_ref,
-                kind_code(c.kind),
-                c.name,
-                c.address.line1,
-                c.address.line2,
-                c.address.city,
-                c.address.region,
-                c.address.postal_code,
-                c.address.country,
-                us_person_code(c.us_person),
-                c.risk_tier.label(),
-                r.reseller_ref,
-                stamp,
-                actor
-            ])?;
-            let rowid = tx.last_insert_rowid();
-            self.rowids =
-                Some(self.rowids.map_or((rowid, rowid), |(first, last)| (first.min(rowid), last.max(rowid))));
-            for (i, email) in c.emails.iter().enumerate() {
-                insert_email.execute(params![id, i as i64, email])?;
-            }
-            for (i, phone) in c.phones.iter().enumerate() {
-                insert_phone.execute(params![id, i as i64, phone])?;
-            }
-            let fingerprint = r.card.as_ref().zip(self.fingerprint_key.as_ref()).map(|(card, key)| {
-                let mut mac =
-                    <Hmac<Sha256> as Mac>::new_from_slice(key.as_ref()).expect("HMAC takes any key length");
-                mac.update(card.digits().as_bytes());
-                hex::encode(mac.finalize().into_bytes())
-            });
-            insert_account.execute(params![
-                account_id,
-                id,
-                c.account_ref,
-                c.payment.method,
-                c.payment.last4,
-                c.payment.source,
-                r.opened_on.to_string(),
-                c.payment.network,
-                fingerprint
-            ])?;
-            insert_change.execute(params![account_id, stamp, actor])?;
-            // The audit keeps a digest of the record, never the record (names, emails are PII).
-            let digest = Sha256::digest(format!("{c:?}").as_bytes());
-            let object = format!("customer:{id}");
-            self.audit.append(
-                self.at,
-                Change {
-                    actor,
-                    action: "customer.import",
-                    object: &object,
-                    before: None,
-                    after: Some(&digest),
-                },
-            )?;
-        }
+        let ids: Vec<String> = rows.iter().map(|_| CustomerId::new().to_string()).collect();
+        let account_ids: Vec<String> = rows.iter().map(|_| EventId::new().to_string()).collect();
+        let opened: Vec<String> = rows.iter().map(|r| r.opened_on.to_string()).collect();
+        let fingerprints: Vec<Option<String>> = rows
+            .iter()
+            .map(|r| {
+                r.card.as_ref().zip(self.fingerprint_key.as_ref()).map(|(card, key)| {
+                    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key.as_ref())
+                        .expect("HMAC takes any key length");
+                    mac.update(card.digits().as_bytes());
+                    hex::encode(mac.finalize().into_bytes())
+                })
+            })
+            .collect();
+        let customers: Vec<ToSqlOutput<'_>> = rows
+            .iter()
+            .zip(&ids)
+            .flat_map(|(r, id)| {
+                let c = &r.customer.0;
+                [
+                    text(id),
+                    text(&c.customer_ref),
+                    text(kind_code(c.kind)),
+                    text(&c.name),
+                    text(&c.address.line1),
+                    text(&c.address.line2),
+                    text(&c.address.city),
+                    text(&c.address.region),
+                    text(&c.address.postal_code),
+                    text(&c.address.country),
+                    text(us_person_code(c.us_person)),
+                    text(c.risk_tier.label()),
+                    text_or_null(r.reseller_ref.as_deref()),
+                    text(stamp),
+                    actor.clone(),
+                ]
+            })
+            .collect();
+        insert_rows(
+            tx,
+            "INSERT INTO customer (id, customer_ref, kind, name, address_line1, address_line2, city, region, \
+             postal_code, country, us_person, risk_tier, reseller_ref, created_at, created_by)",
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            &customers,
+        )?;
+        // Each e-mail and phone with its position, in the order the file gave them.
+        let listed = |list: fn(&ImportedCustomer) -> &Vec<String>| -> Vec<ToSqlOutput<'_>> {
+            rows.iter()
+                .zip(&ids)
+                .flat_map(|(r, id)| {
+                    list(r)
+                        .iter()
+                        .enumerate()
+                        .flat_map(move |(i, value)| [text(id), ToSqlOutput::from(i as i64), text(value)])
+                })
+                .collect()
+        };
+        insert_rows(
+            tx,
+            "INSERT INTO customer_email (customer_id, position, email)",
+            "(?, ?, ?)",
+            &listed(|r| &r.customer.0.emails),
+        )?;
+        insert_rows(
+            tx,
+            "INSERT INTO customer_phone (customer_id, position, e164)",
+            "(?, ?, ?)",
+            &listed(|r| &r.customer.0.phones),
+        )?;
+        let accounts: Vec<ToSqlOutput<'_>> = rows
+            .iter()
+            .zip(ids.iter().zip(&account_ids))
+            .zip(opened.iter().zip(&fingerprints))
+            .flat_map(|((r, (id, account_id)), (opened_on, fingerprint))| {
+                let c = &r.customer.0;
+                [
+                    text(account_id),
+                    text(id),
+                    text(&c.account_ref),
+                    text(&c.payment.method),
+                    text(&c.payment.last4),
+                    text(&c.payment.source),
+                    text(opened_on),
+                    text(&c.payment.network),
+                    text_or_null(fingerprint.as_deref()),
+                ]
+            })
+            .collect();
+        insert_rows(
+            tx,
+            "INSERT INTO account (id, customer_id, account_ref, state, payment_method, payment_last4, \
+             payment_source, opened_on, payment_network, payment_fingerprint)",
+            "(?, ?, ?, 'applicant', ?, ?, ?, ?, ?, ?)",
+            &accounts,
+        )?;
+        let changes: Vec<ToSqlOutput<'_>> = account_ids
+            .iter()
+            .flat_map(|account_id| [text(account_id), text(stamp), actor.clone()])
+            .collect();
+        insert_rows(
+            tx,
+            "INSERT INTO account_state_change (account_id, at, from_state, to_state, actor, reason)",
+            "(?, ?, NULL, 'applicant', ?, 'imported')",
+            &changes,
+        )?;
+        // The audit keeps a digest of each record, never the record (names, emails are PII).
+        let digests: Vec<_> =
+            rows.iter().map(|r| Sha256::digest(format!("{:?}", r.customer.0).as_bytes())).collect();
+        let objects: Vec<String> = ids.iter().map(|id| format!("customer:{id}")).collect();
+        self.audit.append_all(
+            self.at,
+            objects.iter().zip(&digests).map(|(object, digest)| Change {
+                actor: self.actor,
+                action: "customer.import",
+                object,
+                before: None,
+                after: Some(digest.as_slice()),
+            }),
+        )?;
         self.stored += rows.len();
         Ok(())
     }
 
     /// Adds what was stored to the search index; returns the number of customers stored.
     fn finish(self) -> Result<usize, StoreError> {
-        if let Some((first, last)) = self.rowids {
-            index_for_search(self.tx, first, last)?;
+        if self.stored > 0 {
+            index_for_search(self.tx, self.rowid_before)?;
         }
         Ok(self.stored)
     }
 }
 
-/// Adds the customers with rowids `first..=last` to the trigram search index (0007) in one
+/// Adds the customers after rowid `after` to the trigram search index (0007) in one
 /// statement: FTS5 then buffers their terms and writes a few large segments, where a row at a
 /// time (0014 dropped that trigger) wrote one tiny segment per customer.
-fn index_for_search(tx: &Transaction<'_>, first: i64, last: i64) -> Result<(), StoreError> {
+fn index_for_search(tx: &Transaction<'_>, after: i64) -> Result<(), StoreError> {
     tx.execute(
         "INSERT INTO customer_search (rowid, customer_ref, name) \
-         SELECT rowid, customer_ref, name FROM customer WHERE rowid BETWEEN ?1 AND ?2",
-        params![first, last],
+         SELECT rowid, customer_ref, name FROM customer WHERE rowid > ?1",
+        [after],
     )?;
     Ok(())
 }

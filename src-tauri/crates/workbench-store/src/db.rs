@@ -71,6 +71,9 @@ impl Database {
         // 64 MiB of decrypted pages: a page read from disk is decrypted once, not on every visit.
         conn.pragma_update(None, "cache_size", -65_536)?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // A bulk import keeps a full-size and a remainder form of each multi-row INSERT
+        // (bulk.rs) beside the everyday statements; the default of 16 would evict them per batch.
+        conn.set_prepared_statement_cache_capacity(64);
         Ok(Self { conn, cipher_version, anchor: None })
     }
 

@@ -12,6 +12,7 @@ pub mod actors;
 pub mod anchor;
 pub mod audit;
 pub mod backup;
+mod bulk;
 pub mod cip;
 pub mod customers;
 pub mod db;
