@@ -16,11 +16,12 @@
 //!   merged them (a quarter of the time, per perf). Migration 0014 drops the trigger and the
 //!   import indexes its rows in one statement: 16.5 s → 9.1 s. Parsing on a second thread while
 //!   storing: ≈ 8.7 s (the two threads share this VM's two cores, so the store slows a little).
+//!   Multi-row INSERTs (bulk.rs, 64 rows per statement): 7.1–8.3 s.
 //!   What is left is SQLite's own b-tree work: ~25 b-tree inserts per customer over 200 MB of
-//!   pages (customer 1.4 s, account 1.0 s, audit events 1.3 s, queue items 0.8 s, e-mail/phone
-//!   0.6 s, state changes 0.35 s, search index 0.6 s, reference clash checks 0.35 s, commit with
-//!   its WAL checkpoint 1.1 s). An unencrypted database measured the same, so it is not the
-//!   cipher. 64 KiB pages (`cipher_page_size`, fixed when a database is created) measured
+//!   pages (before multi-row INSERTs: customer 1.4 s, account 1.0 s, audit events 1.3 s, queue
+//!   items 0.8 s, e-mail/phone 0.6 s, state changes 0.35 s, search index 0.6 s, reference clash
+//!   checks 0.35 s, commit 1.1 s of which the WAL checkpoint ≈ 0.5 s). An unencrypted database
+//!   measured the same, so it is not the cipher; perf now shows no single hot spot. 64 KiB pages (`cipher_page_size`, fixed when a database is created) measured
 //!   6.7–9.6 s against 10.4–12.3 s for 4 KiB in alternating runs — not taken: existing
 //!   workspaces would need their page size recorded, and every small commit would write 64 KiB
 //!   pages. A bigger page cache, FTS5 `hashsize`/`automerge` and dropping secondary indexes
