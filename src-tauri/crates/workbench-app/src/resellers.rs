@@ -171,15 +171,29 @@ pub struct StatusChange {
 }
 
 /// Sets a reseller's status (officers). Under remediation or terminated, the supply gate closes;
-/// terminating meets the reseller's open R19 termination deadlines.
+/// terminating meets the reseller's open R19 termination deadlines and ends its yearly
+/// attestations (R18: none falls due after the termination).
 pub fn reseller_set_status(ctx: &Context, session: &Session, change: &StatusChange) -> Result<(), AppError> {
     session.with(ctx, |u| {
         u.require_officer("change a reseller's status")?;
         let at = ctx.clock().now();
+        let today = at.with_timezone(&crate::obligations::provider_tz(u)?).date_naive();
         let me = u.actor.id.to_string();
-        u.workspace
-            .db_mut()
-            .write(|tx| store::set_status(tx, &change.reseller_ref, change.status, &me, at))?;
+        u.workspace.db_mut().write(|tx| {
+            store::set_status(tx, &change.reseller_ref, change.status, &me, at)?;
+            if change.status == ResellerStatus::Terminated {
+                // The agreement ends today (unless it ended earlier), and with it the yearly
+                // attestations (R18): the one covering this year is still owed, none after.
+                store::end_agreement(tx, &change.reseller_ref, today, &me, at)?;
+                let ended = Event {
+                    id: EventId::new().to_string(),
+                    occurred_at: at,
+                    kind: EventKind::ResellerTerminated { reseller: change.reseller_ref.clone() },
+                };
+                crate::obligations::record(tx, &ended, &me, at)?;
+            }
+            Ok(())
+        })?;
         Ok(())
     })?;
     if change.status != ResellerStatus::Terminated {

@@ -6,6 +6,8 @@ mod common;
 
 use std::time::Duration;
 
+use chrono::TimeZone;
+
 use workbench_app::customers;
 use workbench_app::obligations as ob;
 use workbench_app::resellers::{self, StatusChange};
@@ -114,7 +116,9 @@ fn the_supply_gate_refuses_new_accounts_through_a_blocked_reseller() {
 
 #[test]
 fn a_finding_closes_the_gate_starts_the_r19_deadline_and_termination_meets_it() {
-    let (_dir, ctx, session) = setup();
+    // A session that stays open while the clock moves on two years.
+    let (_dir, ctx, clock, session) =
+        common::workspace_at(2026, 11, 28, 15, Duration::from_secs(3 * 366 * 24 * 3600));
     resellers::reseller_add(&ctx, &session, &nordic()).expect("add");
     let future = resellers::Finding {
         reseller_ref: "R-01".into(),
@@ -139,6 +143,14 @@ fn a_finding_closes_the_gate_starts_the_r19_deadline_and_termination_meets_it() 
     let r19 = view.obligations.iter().find(|o| o.kind == ObligationKind::ResellerTermination).expect("R19");
     assert_eq!(r19.due_date.to_string(), "2026-12-20", "30 days (the pack's) from awareness");
     assert!(r19.met.is_none());
+    let attestations = |view: &ob::ObligationsView| -> Vec<String> {
+        view.obligations
+            .iter()
+            .filter(|o| o.kind == ObligationKind::ResellerAttestation)
+            .map(|o| o.key.clone())
+            .collect()
+    };
+    assert_eq!(attestations(&view), ["reseller_attestation:R-01:2026", "reseller_attestation:R-01:2027"]);
 
     resellers::reseller_set_status(
         &ctx,
@@ -149,4 +161,11 @@ fn a_finding_closes_the_gate_starts_the_r19_deadline_and_termination_meets_it() 
     let view = ob::obligations_list(&ctx, &session).expect("obligations");
     let r19 = view.obligations.iter().find(|o| o.kind == ObligationKind::ResellerTermination).expect("R19");
     assert_eq!(r19.met.as_ref().map(|m| m.reference.as_str()), Some("R-01 terminated"));
+    let listed = resellers::reseller_list(&ctx, &session).expect("list");
+    assert_eq!(listed[0].agreement_end.as_deref(), Some("2026-11-28"), "termination ends the agreement");
+    // Two years on: the attestation covering 2026 (the year it ended) is still owed, the one
+    // covering 2027 is not (R18 ends with the relationship).
+    clock.set(chrono::Utc.with_ymd_and_hms(2028, 2, 1, 12, 0, 0).single().expect("date"));
+    let view = ob::obligations_list(&ctx, &session).expect("obligations");
+    assert_eq!(attestations(&view), ["reseller_attestation:R-01:2026", "reseller_attestation:R-01:2027"]);
 }

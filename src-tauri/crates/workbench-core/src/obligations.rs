@@ -37,6 +37,13 @@ pub enum EventKind {
         /// The reseller's reference.
         reseller: String,
     },
+    /// The relationship with a foreign reseller ended (R19): its yearly attestations (R18) are
+    /// owed for every year the relationship touched — the one covering the year it ended still
+    /// falls due — and none after; one already met stays, as history.
+    ResellerTerminated {
+        /// The reseller's reference.
+        reseller: String,
+    },
     /// The provider learned a foreign reseller does not comply (R19).
     ResellerNonCompliance {
         /// The reseller, `reseller:<id>` or its name.
@@ -306,6 +313,24 @@ pub fn compute(events: &[Event], met: &[Met], ctx: &Context<'_>) -> Vec<Obligati
     for event in superseding {
         drafts.extend(drafts_for(event, ctx, today));
     }
+    // R18 runs while the relationship lasts: an attestation covering a year after the one the
+    // relationship ended in is not owed (one already met stays, as history). The attestation
+    // due in year Y covers year Y − 1.
+    let mut ended: HashMap<&str, NaiveDate> = HashMap::new();
+    for event in events {
+        if let EventKind::ResellerTerminated { reseller } = &event.kind {
+            let on = event.occurred_at.with_timezone(&ctx.tz).date_naive();
+            ended.entry(reseller.as_str()).and_modify(|d| *d = (*d).min(on)).or_insert(on);
+        }
+    }
+    drafts.retain(|d| {
+        let after_end = d
+            .reseller
+            .as_deref()
+            .and_then(|r| ended.get(r))
+            .is_some_and(|end| d.due_date.year() - 1 > end.year());
+        !after_end || met.contains_key(d.key().as_str())
+    });
 
     let mut obligations: Vec<Obligation> = drafts
         .into_iter()
@@ -359,6 +384,8 @@ fn exposure(pack: &LoadedPack, transaction_value: Option<u64>) -> u64 {
 struct Draft {
     kind: ObligationKind,
     event_id: String,
+    /// The reseller a yearly attestation is owed by (R18).
+    reseller: Option<String>,
     suffix: Option<String>,
     rid: String,
     title: String,
@@ -384,6 +411,7 @@ fn drafts_for(event: &Event, ctx: &Context<'_>, today: NaiveDate) -> Vec<Draft> 
     let draft = |kind, rid: &str, title: String, due_date, assumed| Draft {
         kind,
         event_id: event.id.clone(),
+        reseller: None,
         suffix: None,
         rid: rid.to_owned(),
         title,
@@ -418,6 +446,7 @@ fn drafts_for(event: &Event, ctx: &Context<'_>, today: NaiveDate) -> Vec<Draft> 
             let a = &d.reseller_attestation;
             (on.year() + 1..=today.year() + 1)
                 .map(|year| Draft {
+                    reseller: Some(reseller.clone()),
                     suffix: Some(format!("{reseller}:{year}")),
                     ..draft(
                         ObligationKind::ResellerAttestation,
@@ -429,6 +458,8 @@ fn drafts_for(event: &Event, ctx: &Context<'_>, today: NaiveDate) -> Vec<Draft> 
                 })
                 .collect()
         }
+        // It owes nothing itself; it ends the reseller's attestations (see `compute`).
+        EventKind::ResellerTerminated { .. } => Vec::new(),
         EventKind::ResellerNonCompliance { reseller } => vec![draft(
             ObligationKind::ResellerTermination,
             &d.reseller_termination.rid,
@@ -515,6 +546,7 @@ fn change(event: &Event, pack: &RulePack, on: NaiveDate, title: String) -> Draft
     Draft {
         kind: ObligationKind::ChangeNotice,
         event_id: event.id.clone(),
+        reseller: None,
         suffix: None,
         rid: p.rid.clone(),
         title,
@@ -686,6 +718,43 @@ mod tests {
         );
         assert_eq!(all[0].status, Status::Overdue);
         assert!(all[0].title.contains("covers 2025"), "{}", all[0].title);
+    }
+
+    #[test]
+    fn no_attestation_falls_due_after_the_relationship_ended() {
+        let pack = RulePack::built_in();
+        let registered =
+            event("2023-03-01T12:00:00Z", EventKind::ResellerRegistered { reseller: "R-01".into() });
+        let ended = event("2025-06-30T12:00:00Z", EventKind::ResellerTerminated { reseller: "R-01".into() });
+        let other = event("2023-03-01T12:00:00Z", EventKind::ResellerRegistered { reseller: "R-02".into() });
+        let now = ctx(&pack, Tz::UTC, "2026-02-10T12:00:00Z");
+        let keys = |all: &[Obligation]| all.iter().map(|o| o.key.clone()).collect::<Vec<_>>();
+        let all = compute(&[registered.clone(), ended.clone(), other], &[], &now);
+        assert_eq!(
+            keys(&all),
+            [
+                "reseller_attestation:R-01:2024",
+                "reseller_attestation:R-02:2024",
+                "reseller_attestation:R-01:2025",
+                "reseller_attestation:R-02:2025",
+                "reseller_attestation:R-01:2026",
+                "reseller_attestation:R-02:2026",
+                "reseller_attestation:R-02:2027",
+            ],
+            "R-01 owes the attestation covering 2025, the year it ended, not the one covering 2026"
+        );
+        // An attestation met before the end stays listed, as history.
+        let met = [Met {
+            key: "reseller_attestation:R-01:2027".into(),
+            met_at: at("2025-06-01T12:00:00Z"),
+            by: "officer".into(),
+            reference: "early return".into(),
+            due_date: date("2027-01-15"),
+            pack_id: "test".into(),
+            pack_sha256: "test".into(),
+        }];
+        let all = compute(&[registered, ended], &met, &now);
+        assert!(keys(&all).contains(&"reseller_attestation:R-01:2027".to_owned()));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The reseller register (R17–R19, R25): resellers, their status and their primary CIP contacts
 //! over time. Every change is audited with a digest of the record.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
 use workbench_core::ResellerId;
@@ -110,6 +110,26 @@ pub fn set_status(
     let id = id_of(tx, reseller_ref)?;
     tx.execute("UPDATE reseller SET status = ?1 WHERE id = ?2", params![status.code(), id])?;
     audit::record(tx, at, actor, "reseller.status", &format!("reseller:{id}"), status.code())
+}
+
+/// Ends a reseller's agreement on `day` unless it already ended earlier (a termination, R19).
+pub fn end_agreement(
+    tx: &Transaction<'_>,
+    reseller_ref: &str,
+    day: NaiveDate,
+    actor: &str,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let id = id_of(tx, reseller_ref)?;
+    let day = day.to_string();
+    let changed = tx.execute(
+        "UPDATE reseller SET agreement_end = ?1 WHERE id = ?2 AND (agreement_end IS NULL OR agreement_end > ?1)",
+        params![day, id],
+    )?;
+    if changed == 0 {
+        return Ok(());
+    }
+    audit::record(tx, at, actor, "reseller.agreement_end", &format!("reseller:{id}"), &day)
 }
 
 fn id_of(conn: &Connection, reseller_ref: &str) -> Result<String, StoreError> {

@@ -12,6 +12,10 @@ requester: string, } | { "kind": "reseller_registered",
 /**
  * The reseller's reference.
  */
+reseller: string, } | { "kind": "reseller_terminated", 
+/**
+ * The reseller's reference.
+ */
 reseller: string, } | { "kind": "reseller_non_compliance", 
 /**
  * The reseller, `reseller:<id>` or its name.
