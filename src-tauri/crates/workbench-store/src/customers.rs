@@ -125,7 +125,8 @@ pub fn import_csv(
                 problems.extend(found);
             }
         }
-        // Dropping the receiver ends a parser still sending (a cancel, a storage error above).
+        // After a cancel the parser may still be sending: dropping the receiver ends it (a
+        // storage error above returns early, which drops it too; the scope then joins).
         drop(batches);
         let parsed = parser.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         stopped.map(|()| parsed)
