@@ -16,17 +16,24 @@
 //!   merged them (a quarter of the time, per perf). Migration 0014 drops the trigger and the
 //!   import indexes its rows in one statement: 16.5 s → 9.1 s. Parsing on a second thread while
 //!   storing: ≈ 8.7 s (the two threads share this VM's two cores, so the store slows a little).
-//!   Multi-row INSERTs (bulk.rs, 64 rows per statement): 7.1–8.3 s.
+//!   Multi-row INSERTs (bulk.rs, 64 rows per statement): 7.1–8.3 s (median of three 7.9 s); a
+//!   1,000-row file into the 100k workspace 0.42–0.49 s.
 //!   What is left is SQLite's own b-tree work: ~25 b-tree inserts per customer over 200 MB of
 //!   pages (before multi-row INSERTs: customer 1.4 s, account 1.0 s, audit events 1.3 s, queue
 //!   items 0.8 s, e-mail/phone 0.6 s, state changes 0.35 s, search index 0.6 s, reference clash
 //!   checks 0.35 s, commit 1.1 s of which the WAL checkpoint ≈ 0.5 s). An unencrypted database
-//!   measured the same, so it is not the cipher; perf now shows no single hot spot. 64 KiB pages (`cipher_page_size`, fixed when a database is created) measured
-//!   6.7–9.6 s against 10.4–12.3 s for 4 KiB in alternating runs — not taken: existing
-//!   workspaces would need their page size recorded, and every small commit would write 64 KiB
-//!   pages. A bigger page cache, FTS5 `hashsize`/`automerge` and dropping secondary indexes
-//!   change nothing beyond noise. Reaching ≤ 5 s needs fewer b-trees per customer (one audit
-//!   event per import instead of per customer, fewer indexes) — a product decision.
+//!   measured the same, so it is not the cipher; perf now shows no single hot spot.
+//!   Page size (`cipher_page_size`, fixed when a database is created), alternating runs: before
+//!   multi-row INSERTs 64 KiB pages measured 6.7–9.6 s against 10.4–12.3 s for 4 KiB; after
+//!   them 64 KiB no longer helps (7.0–8.6 s: each multi-row statement copies the 64 KiB pages it
+//!   touches into its statement journal) and 16 KiB measured 6.2–7.9 s against 6.9–9.0 s. Not
+//!   taken: existing workspaces would need their page size recorded beside the key slots, every
+//!   small commit would write larger pages, and it would not reach 5 s either. `INSERT OR
+//!   ROLLBACK` with deferred foreign keys (no statement journal) changed nothing beyond noise at
+//!   4 KiB. A bigger page cache, FTS5 `hashsize`/`automerge` and dropping secondary indexes
+//!   change nothing beyond noise. One audit event per import instead of per customer would save
+//!   ≈ 1.2 s and still leave ≈ 6.5 s: reaching ≤ 5 s here also needs fewer b-trees per customer
+//!   (indexes, text UUID keys) — product and schema decisions, not taken.
 
 use std::time::Instant;
 
