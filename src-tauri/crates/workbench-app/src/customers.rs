@@ -119,7 +119,10 @@ pub fn import_tracked(
             let mut gate = |tx: &workbench_store::rusqlite::Transaction<'_>, rows: &[_]| {
                 crate::resellers::gate(tx, rows)
             };
-            imported = store::import_csv(tx, &bytes, &by, at, &mut gate, &mut report)?;
+            // Every new customer enters the verification queue (R4), due by the pack's SLA
+            // for its tier.
+            let due = crate::review::due_by_tier(&pack.pack, at);
+            imported = store::import_csv(tx, &bytes, &by, at, &due, &mut gate, &mut report)?;
             let problems = match store::insert_owners(tx, &owner_rows, &by, at)? {
                 Err(unknown) => unknown
                     .into_iter()
@@ -131,12 +134,7 @@ pub fn import_tracked(
                         .map(|e| RowError { column: format!("ips: {}", e.column), ..e })
                         .collect(),
                     Ok(_) if dry_run => Vec::new(),
-                    Ok(n) => {
-                        // Every new customer enters the verification queue (R4), due by the
-                        // pack's SLA for its tier.
-                        crate::review::enqueue_new(tx, &pack.pack, at)?;
-                        return Ok(n);
-                    }
+                    Ok(n) => return Ok(n),
                 },
             };
             // Problems, or a dry run (no problems): roll back.

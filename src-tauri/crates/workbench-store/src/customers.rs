@@ -11,11 +11,13 @@ use workbench_core::customer::{AccountState, CustomerKind, UsPerson};
 use workbench_core::import::{
     AccessKind, ImportedCustomer, ImportedOwner, IpAccess, RowError, parse_customers_chunked,
 };
+use workbench_core::rules::RiskTier;
 use workbench_core::{CustomerId, EventId};
 
 use crate::audit::{self, Change, timestamp};
 use crate::bulk::{insert_rows, text, text_or_null};
 use crate::error::StoreError;
+use crate::review;
 
 /// The rows whose customer or account reference is already in the workspace.
 pub fn clashes(conn: &Connection, rows: &[ImportedCustomer]) -> Result<Vec<RowError>, StoreError> {
@@ -92,16 +94,19 @@ pub type BatchCheck<'a> =
 /// problem `check` finds stops the storing, every remaining row is still checked, and the
 /// import fails with [`StoreError::Rejected`] naming every problem — the caller's transaction
 /// (which must roll back on an error) then keeps nothing. `progress(rows stored)` returning
-/// `false` stops it with [`StoreError::Cancelled`]. Returns the stored rows.
+/// `false` stops it with [`StoreError::Cancelled`]. Every stored customer enters the
+/// verification queue (R4), due by `queue_due` for its tier. Returns the stored rows.
 pub fn import_csv(
     tx: &Transaction<'_>,
     bytes: &[u8],
     actor: &str,
     at: DateTime<Utc>,
+    queue_due: &review::DueByTier,
     check: &mut BatchCheck<'_>,
     progress: &mut dyn FnMut(usize) -> bool,
 ) -> Result<Vec<ImportedCustomer>, StoreError> {
     let mut importer = Importer::new(tx, actor, at)?;
+    importer.queue_due = Some(*queue_due);
     let mut stored = Vec::new();
     let mut problems = Vec::new();
     let parsed = std::thread::scope(|scope| -> Result<_, StoreError> {
@@ -152,6 +157,8 @@ struct Importer<'t, 'c> {
     stamp: String,
     audit: audit::Appender<'t, 'c>,
     fingerprint_key: Option<zeroize::Zeroizing<Vec<u8>>>,
+    /// When set, each stored customer also gets its verification queue item, due by its tier.
+    queue_due: Option<review::DueByTier>,
     /// The largest customer rowid before the import: every row after it is this import's (new
     /// rows get the next rowid), for the search index.
     rowid_before: i64,
@@ -167,6 +174,7 @@ impl<'t, 'c> Importer<'t, 'c> {
             stamp: timestamp(&at),
             audit: audit::Appender::new(tx)?,
             fingerprint_key: None,
+            queue_due: None,
             rowid_before: tx.query_row("SELECT coalesce(max(rowid), 0) FROM customer", [], |r| r.get(0))?,
             stored: 0,
         })
@@ -283,6 +291,11 @@ impl<'t, 'c> Importer<'t, 'c> {
             "(?, ?, NULL, 'applicant', ?, 'imported')",
             &changes,
         )?;
+        if let Some(due) = &self.queue_due {
+            let queued: Vec<(&str, RiskTier)> =
+                ids.iter().zip(rows).map(|(id, r)| (id.as_str(), r.customer.0.risk_tier)).collect();
+            review::enqueue_customers(tx, &queued, self.at, due)?;
+        }
         // The audit keeps a digest of each record, never the record (names, emails are PII).
         let digests: Vec<_> =
             rows.iter().map(|r| Sha256::digest(format!("{:?}", r.customer.0).as_bytes())).collect();

@@ -4,12 +4,15 @@
 //! and audits.
 
 use chrono::{DateTime, Utc};
+use rusqlite::types::ToSqlOutput;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
 use workbench_core::EventId;
+use workbench_core::rules::RiskTier;
 use workbench_core::verification::{DecisionKind, Element, Method, Outcome};
 
 use crate::audit::{self, Change, timestamp};
+use crate::bulk;
 use crate::error::StoreError;
 use crate::evidence::EvidenceRecord;
 
@@ -53,6 +56,43 @@ pub fn enqueue_new(tx: &Transaction<'_>, at: DateTime<Utc>, due: &DueByTier) -> 
          FROM customer c WHERE NOT EXISTS (SELECT 1 FROM queue_item q WHERE q.customer_id = c.id)",
         params![stamp, timestamp(&due[0]), timestamp(&due[1]), timestamp(&due[2])],
     )?)
+}
+
+/// Opens a queue item for each of `customers` (id and risk tier), just stored by an import, due
+/// by their tier: what [`enqueue_new`] would open for them, without looking at every customer.
+pub fn enqueue_customers(
+    tx: &Transaction<'_>,
+    customers: &[(&str, RiskTier)],
+    at: DateTime<Utc>,
+    due: &DueByTier,
+) -> Result<usize, StoreError> {
+    let stamp = timestamp(&at);
+    let due: Vec<String> = due.iter().map(timestamp).collect();
+    let values: Vec<ToSqlOutput<'_>> = customers
+        .iter()
+        .flat_map(|&(id, tier)| {
+            // The rank orders the queue (2 high, 1 medium, 0 low) and picks the tier's due date.
+            let rank = match tier {
+                RiskTier::Low => 0,
+                RiskTier::Medium => 1,
+                RiskTier::High => 2,
+            };
+            [
+                bulk::text(id),
+                ToSqlOutput::from(rank),
+                bulk::text(&stamp),
+                bulk::text(&due[rank as usize]),
+                bulk::text(&stamp),
+            ]
+        })
+        .collect();
+    bulk::insert_rows(
+        tx,
+        "INSERT INTO queue_item (customer_id, state, risk_rank, reason, opened_at, due_at, available_at)",
+        "(?, 'waiting', ?, 'onboarding', ?, ?, ?)",
+        &values,
+    )?;
+    Ok(customers.len())
 }
 
 /// Re-opens (or opens) a customer's review, e.g. for periodic re-verification (R8) or a new

@@ -163,10 +163,20 @@ fn a_csv_checked_on_a_second_thread_is_stored_all_or_nothing() {
     let created = common::create(dir.path(), "pipelined import passphrase");
     let (mut ws, officer) = (created.workspace, created.officer.id.to_string());
     let none = |_: &rusqlite::Transaction<'_>, _: &[workbench_core::import::ImportedCustomer]| Ok(Vec::new());
+    // Queue items due in 30 / 14 / 7 days for low / medium / high risk.
+    let due = [at(2026, 6, 1), at(2026, 5, 16), at(2026, 5, 9)];
     let import =
         |ws: &mut workbench_store::Workspace, text: &str, progress: &mut dyn FnMut(usize) -> bool| {
             ws.db_mut().write(|tx| {
-                customers::import_csv(tx, text.as_bytes(), &officer, at(2026, 5, 2), &mut { none }, progress)
+                customers::import_csv(
+                    tx,
+                    text.as_bytes(),
+                    &officer,
+                    at(2026, 5, 2),
+                    &due,
+                    &mut { none },
+                    progress,
+                )
             })
         };
     let count = |ws: &workbench_store::Workspace| {
@@ -218,6 +228,7 @@ fn a_csv_checked_on_a_second_thread_is_stored_all_or_nothing() {
                 many(10).as_bytes(),
                 &officer,
                 at(2026, 5, 2),
+                &due,
                 &mut |_, rows| {
                     Ok(rows
                         .iter()
@@ -246,6 +257,21 @@ fn a_csv_checked_on_a_second_thread_is_stored_all_or_nothing() {
     // A good file: every row stored, found by search, one audit event each, the chain intact.
     let stored = import(&mut ws, &many(1200), &mut |_| true).expect("stored");
     assert_eq!(stored.len(), 1200);
+    // Each stored customer entered the verification queue, due by its tier (all low here); the
+    // five stored before by insert_imported were not queued by it.
+    let (queued, due_at): (i64, String) = ws
+        .db()
+        .read(|c| {
+            Ok(c.query_row(
+                "SELECT count(*), max(due_at) FROM queue_item q JOIN customer c ON c.id = q.customer_id \
+                 WHERE c.customer_ref LIKE 'M-%' AND q.state = 'waiting' AND q.risk_rank = 0",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?)
+        })
+        .expect("queue");
+    assert_eq!(queued, 1200);
+    assert_eq!(due_at, workbench_store::audit::timestamp(&due[0]));
     assert_eq!(stored[1199].row, 1201, "in file order");
     assert_eq!(count(&ws), 1205);
     let (found, total) =
