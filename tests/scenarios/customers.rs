@@ -351,6 +351,11 @@ fn an_excel_workbook_imports_like_its_csv_with_real_date_cells() {
     let output = cli(&["customers", "import", xlsx, "--dry-run"]);
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(stdout(&output).contains("2 row(s), all good"), "{}", stdout(&output));
+    // The same rows behind a cover sheet: the sheet starting with the columns is read.
+    let covered = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/customers-with-cover-sheet.xlsx");
+    let output = cli(&["customers", "import", covered, "--dry-run"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("2 row(s), all good"), "{}", stdout(&output));
     let output = cli(&["customers", "import", xlsx]);
     assert!(output.status.success(), "{}", stderr(&output));
     // The same customers as the CSV template: importing that now clashes on every reference.

@@ -884,7 +884,9 @@ pub async fn attestation_return(
 pub async fn attestation_import_check(
     state: State<'_, AppState>,
 ) -> Result<Option<workbench_app::attestations::CountsImport>, ApiError> {
-    let dialog = rfd::AsyncFileDialog::new().set_title("Import reseller counts").add_filter("CSV", &["csv"]);
+    let dialog = rfd::AsyncFileDialog::new()
+        .set_title("Import reseller counts")
+        .add_filter("Reseller counts", &["csv", "xlsx"]);
     let Some(path) = pick_file(dialog).await else {
         return Ok(None);
     };

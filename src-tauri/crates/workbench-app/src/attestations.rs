@@ -374,9 +374,10 @@ pub struct CountsImport {
     pub committed: bool,
 }
 
-/// Imports reseller counts from CSV (template `assets/templates/reseller-counts.csv`): every row
-/// is checked against the pack and the register first; the rows are recorded all together or,
-/// on any bad row, not at all. Each recorded return meets its attestation obligation.
+/// Imports reseller counts from CSV (template `assets/templates/reseller-counts.csv`) or an
+/// .xlsx workbook laid out the same: every row is checked against the pack and the register
+/// first; the rows are recorded all together or, on any bad row, not at all. Each recorded
+/// return meets its attestation obligation.
 pub fn attestation_import(
     ctx: &Context,
     session: &Session,
@@ -387,7 +388,8 @@ pub fn attestation_import(
         u.require_officer("import reseller counts")?;
         let (pack, _) = crate::obligations::active_pack(u)?;
         let keys = pack.pack.certification.annual_keys();
-        let rows = match workbench_core::import::parse_reseller_counts(bytes, today(ctx, u)?, &keys) {
+        let bytes = crate::table::as_csv(bytes.to_vec(), &workbench_core::import::RESELLER_COUNT_COLUMNS)?;
+        let rows = match workbench_core::import::parse_reseller_counts(&bytes, today(ctx, u)?, &keys) {
             Ok(rows) => rows,
             Err(errors) => return Ok(CountsImport { rows: 0, errors, committed: false }),
         };

@@ -5,7 +5,10 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
-use workbench_core::import::{RowError, owner_warnings, parse_customers, parse_ip_log, parse_owners};
+use workbench_core::import::{
+    CUSTOMER_COLUMNS, IP_COLUMNS, OWNER_COLUMNS, RowError, owner_warnings, parse_customers, parse_ip_log,
+    parse_owners,
+};
 use workbench_store::customers::{self as store, Sort};
 
 use crate::context::Context;
@@ -66,16 +69,17 @@ pub fn import_tracked(
     dry_run: bool,
     progress: &mut dyn FnMut(u64, u64) -> bool,
 ) -> Result<ImportReport, AppError> {
-    // CSV or the first sheet of an .xlsx workbook (converted to the same CSV).
-    let read = |p: &Path| -> Result<Vec<u8>, AppError> {
+    // CSV, or the sheet of an .xlsx workbook that starts with the file's columns (converted to
+    // the same CSV).
+    let read = |p: &Path, columns: &[&str]| -> Result<Vec<u8>, AppError> {
         let bytes = std::fs::read(p).map_err(|e| {
             AppError::Store(workbench_store::StoreError::io(format!("reading {}", p.display()), e))
         })?;
-        Ok(crate::table::as_csv(bytes)?)
+        Ok(crate::table::as_csv(bytes, columns)?)
     };
-    let bytes = read(path)?;
-    let log = ips.map(|p| read(p).map(|bytes| parse_ip_log(&bytes))).transpose()?;
-    let owner_rows = owners.map(|p| read(p).map(|bytes| parse_owners(&bytes))).transpose()?;
+    let bytes = read(path, &CUSTOMER_COLUMNS)?;
+    let log = ips.map(|p| read(p, &IP_COLUMNS).map(|bytes| parse_ip_log(&bytes))).transpose()?;
+    let owner_rows = owners.map(|p| read(p, &OWNER_COLUMNS).map(|bytes| parse_owners(&bytes))).transpose()?;
     let mut errors = Vec::new();
     if let Some(Err(e)) = &owner_rows {
         errors.extend(e.iter().map(|e| RowError { column: format!("owners: {}", e.column), ..e.clone() }));
