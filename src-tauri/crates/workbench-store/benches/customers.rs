@@ -19,6 +19,8 @@
 //!   Multi-row INSERTs (bulk.rs, 64 rows per statement): 7.1–8.3 s (median of three 7.9 s); a
 //!   1,000-row file into the 100k workspace 0.42–0.49 s. Queue items written with each batch
 //!   instead of by a scan of every customer afterwards: median 7.6 s (7.5–7.7), 1,000 rows 0.28 s.
+//!   New ids and record digests worked out on the parsing thread (alternating single runs, old
+//!   7.0–7.8 s median 7.5, new 5.8–7.6 s median 6.1): median of three 6.5 s (6.2–6.7).
 //!   What is left is SQLite's own b-tree work: ~25 b-tree inserts per customer over 200 MB of
 //!   pages (before multi-row INSERTs: customer 1.4 s, account 1.0 s, audit events 1.3 s, queue
 //!   items 0.8 s, e-mail/phone 0.6 s, state changes 0.35 s, search index 0.6 s, reference clash

@@ -77,7 +77,7 @@ pub fn insert_imported_with(
         if !progress(importer.stored) {
             return Err(StoreError::Cancelled);
         }
-        importer.add(batch)?;
+        importer.add(batch, &Prepared::new(batch))?;
     }
     importer.finish().map(Ok)
 }
@@ -110,12 +110,15 @@ pub fn import_csv(
     let mut stored = Vec::new();
     let mut problems = Vec::new();
     let parsed = std::thread::scope(|scope| -> Result<_, StoreError> {
-        let (send, batches) = std::sync::mpsc::sync_channel::<Vec<ImportedCustomer>>(4);
+        let (send, batches) = std::sync::mpsc::sync_channel::<(Vec<ImportedCustomer>, Prepared)>(4);
         let parser = scope.spawn(move || {
-            parse_customers_chunked(bytes, PROGRESS_EVERY, &mut |batch| send.send(batch).is_ok())
+            parse_customers_chunked(bytes, PROGRESS_EVERY, &mut |batch| {
+                let prepared = Prepared::new(&batch);
+                send.send((batch, prepared)).is_ok()
+            })
         });
         let mut stopped = Ok(());
-        for batch in &batches {
+        for (batch, prepared) in &batches {
             if !progress(importer.stored) {
                 stopped = Err(StoreError::Cancelled);
                 break;
@@ -124,7 +127,7 @@ pub fn import_csv(
             let mut found = clashes(tx, &batch)?;
             found.extend(check(tx, &batch)?);
             if found.is_empty() && problems.is_empty() {
-                importer.add(&batch)?;
+                importer.add(&batch, &prepared)?;
                 stored.extend(batch);
             } else {
                 problems.extend(found);
@@ -145,6 +148,32 @@ pub fn import_csv(
     }
     importer.finish()?;
     Ok(stored)
+}
+
+/// What storing a batch needs that does not touch the database — new ids, each record's digest
+/// for the audit chain, its audit object — worked out beside the rows (on the parsing thread in
+/// [`import_csv`]).
+struct Prepared {
+    ids: Vec<String>,
+    account_ids: Vec<String>,
+    /// The audit keeps a digest of each record, never the record (names, emails are PII).
+    digests: Vec<[u8; 32]>,
+    objects: Vec<String>,
+}
+
+impl Prepared {
+    fn new(rows: &[ImportedCustomer]) -> Self {
+        let ids: Vec<String> = rows.iter().map(|_| CustomerId::new().to_string()).collect();
+        Self {
+            account_ids: rows.iter().map(|_| EventId::new().to_string()).collect(),
+            digests: rows
+                .iter()
+                .map(|r| Sha256::digest(format!("{:?}", r.customer.0).as_bytes()).into())
+                .collect(),
+            objects: ids.iter().map(|id| format!("customer:{id}")).collect(),
+            ids,
+        }
+    }
 }
 
 /// Stores imported customers batch by batch in one transaction: each with its first account,
@@ -180,14 +209,13 @@ impl<'t, 'c> Importer<'t, 'c> {
         })
     }
 
-    fn add(&mut self, rows: &[ImportedCustomer]) -> Result<(), StoreError> {
+    fn add(&mut self, rows: &[ImportedCustomer], prepared: &Prepared) -> Result<(), StoreError> {
+        let Prepared { ids, account_ids, digests, objects } = prepared;
         let tx = self.tx;
         let (actor, stamp) = (text(self.actor), self.stamp.as_str());
         if self.fingerprint_key.is_none() && rows.iter().any(|r| r.card.is_some()) {
             self.fingerprint_key = Some(card_fingerprint_key(tx)?);
         }
-        let ids: Vec<String> = rows.iter().map(|_| CustomerId::new().to_string()).collect();
-        let account_ids: Vec<String> = rows.iter().map(|_| EventId::new().to_string()).collect();
         let opened: Vec<String> = rows.iter().map(|r| r.opened_on.to_string()).collect();
         let fingerprints: Vec<Option<String>> = rows
             .iter()
@@ -202,7 +230,7 @@ impl<'t, 'c> Importer<'t, 'c> {
             .collect();
         let customers: Vec<ToSqlOutput<'_>> = rows
             .iter()
-            .zip(&ids)
+            .zip(ids)
             .flat_map(|(r, id)| {
                 let c = &r.customer.0;
                 [
@@ -234,7 +262,7 @@ impl<'t, 'c> Importer<'t, 'c> {
         // Each e-mail and phone with its position, in the order the file gave them.
         let listed = |list: fn(&ImportedCustomer) -> &Vec<String>| -> Vec<ToSqlOutput<'_>> {
             rows.iter()
-                .zip(&ids)
+                .zip(ids)
                 .flat_map(|(r, id)| {
                     list(r)
                         .iter()
@@ -257,7 +285,7 @@ impl<'t, 'c> Importer<'t, 'c> {
         )?;
         let accounts: Vec<ToSqlOutput<'_>> = rows
             .iter()
-            .zip(ids.iter().zip(&account_ids))
+            .zip(ids.iter().zip(account_ids))
             .zip(opened.iter().zip(&fingerprints))
             .flat_map(|((r, (id, account_id)), (opened_on, fingerprint))| {
                 let c = &r.customer.0;
@@ -296,13 +324,9 @@ impl<'t, 'c> Importer<'t, 'c> {
                 ids.iter().zip(rows).map(|(id, r)| (id.as_str(), r.customer.0.risk_tier)).collect();
             review::enqueue_customers(tx, &queued, self.at, due)?;
         }
-        // The audit keeps a digest of each record, never the record (names, emails are PII).
-        let digests: Vec<_> =
-            rows.iter().map(|r| Sha256::digest(format!("{:?}", r.customer.0).as_bytes())).collect();
-        let objects: Vec<String> = ids.iter().map(|id| format!("customer:{id}")).collect();
         self.audit.append_all(
             self.at,
-            objects.iter().zip(&digests).map(|(object, digest)| Change {
+            objects.iter().zip(digests).map(|(object, digest)| Change {
                 actor: self.actor,
                 action: "customer.import",
                 object,
