@@ -436,16 +436,14 @@ pub(crate) fn record(
     at: DateTime<Utc>,
 ) -> Result<(), workbench_store::StoreError> {
     store::insert_event(tx, event, by, at)?;
-    let object = format!("event:{}", event.id);
-    let after = format!("{:?}", event.kind);
-    let change = Change {
-        actor: by,
-        action: "obligation.event",
-        object: &object,
-        before: None,
-        after: Some(after.as_bytes()),
-    };
-    audit::append(tx, at, change).map(|_| ())
+    audit::record(
+        tx,
+        at,
+        by,
+        "obligation.event",
+        &format!("event:{}", event.id),
+        &format!("{:?}", event.kind),
+    )
 }
 
 /// Everything the dashboard and calendar show.

@@ -11,7 +11,7 @@ use workbench_core::EventId;
 use workbench_core::rules::RiskTier;
 use workbench_core::verification::{DecisionKind, Element, Method, Outcome};
 
-use crate::audit::{self, Change, timestamp};
+use crate::audit::{self, timestamp};
 use crate::bulk;
 use crate::error::StoreError;
 use crate::evidence::EvidenceRecord;
@@ -22,18 +22,6 @@ pub const WAITING: &str = "waiting";
 pub const AWAITING_SECOND: &str = "awaiting_second";
 /// Decided.
 pub const DONE: &str = "done";
-
-fn audit_change(
-    tx: &Transaction<'_>,
-    at: DateTime<Utc>,
-    actor: &str,
-    action: &str,
-    object: &str,
-    after: &str,
-) -> Result<(), StoreError> {
-    audit::append(tx, at, Change { actor, action, object, before: None, after: Some(after.as_bytes()) })?;
-    Ok(())
-}
 
 /// The customer's id for its reference.
 pub fn customer_id(conn: &Connection, customer_ref: &str) -> Result<String, StoreError> {
@@ -117,7 +105,7 @@ pub fn reopen(
         params![customer_id, reason, stamp, timestamp(&due)],
     )?;
     if changed > 0 {
-        audit_change(tx, at, actor, "queue.open", &format!("customer:{customer_id}"), reason)?;
+        audit::record(tx, at, actor, "queue.open", &format!("customer:{customer_id}"), reason)?;
     }
     Ok(changed > 0)
 }
@@ -223,7 +211,7 @@ pub fn assign(
     for id in customer_ids {
         let n = update.execute(params![to, id])?;
         if n > 0 {
-            audit_change(tx, at, actor, "queue.assign", &format!("customer:{id}"), to.unwrap_or("nobody"))?;
+            audit::record(tx, at, actor, "queue.assign", &format!("customer:{id}"), to.unwrap_or("nobody"))?;
         }
         changed += n;
     }
@@ -380,7 +368,7 @@ pub fn attach_evidence(
         "INSERT OR REPLACE INTO customer_evidence (customer_id, evidence_id, element) VALUES (?1, ?2, ?3)",
         params![customer_id, evidence_id, element.map_or("", Element::code)],
     )?;
-    audit_change(tx, at, actor, "evidence.attach", &format!("customer:{customer_id}"), evidence_id)
+    audit::record(tx, at, actor, "evidence.attach", &format!("customer:{customer_id}"), evidence_id)
 }
 
 /// A customer's evidence with the element each serves.
@@ -494,7 +482,7 @@ pub fn record_check(
     )?;
     let after =
         format!("{}\u{1f}{}\u{1f}{}", check.element.code(), check.method.code(), check.outcome.code());
-    audit_change(tx, at, reviewer, "verification.check", &format!("customer:{customer_id}"), &after)
+    audit::record(tx, at, reviewer, "verification.check", &format!("customer:{customer_id}"), &after)
 }
 
 /// The newest check of each element of a customer.
@@ -572,7 +560,7 @@ pub fn determine_us_person(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![d.subject, d.status, d.reason, d.evidence_id, d.actor, d.at],
     )?;
-    audit_change(tx, at, &d.actor, "us_person.determine", &d.subject, &d.status)
+    audit::record(tx, at, &d.actor, "us_person.determine", &d.subject, &d.status)
 }
 
 /// The newest determination for a subject.
@@ -694,7 +682,7 @@ pub fn decide(
         )?,
     };
     let after = format!("{}\u{1f}{}\u{1f}{}", new.kind.code(), new.reason_code, status);
-    audit_change(tx, at, actor, "verification.decide", &format!("customer:{customer_id}"), &after)?;
+    audit::record(tx, at, actor, "verification.decide", &format!("customer:{customer_id}"), &after)?;
     Ok(id)
 }
 
@@ -737,7 +725,7 @@ pub fn second_review(
         )?;
     }
     let object = format!("decision:{decision_id}");
-    audit_change(
+    audit::record(
         tx,
         at,
         second,
@@ -827,7 +815,7 @@ pub fn insert_notice(
             notice.rendered_by
         ],
     )?;
-    audit_change(
+    audit::record(
         tx,
         at,
         &notice.rendered_by,
@@ -857,7 +845,7 @@ pub fn mark_notice(
         return Err(StoreError::Conflict("no such notice for this customer".into()));
     }
     let after = format!("{}\u{1f}{}", sent_on.unwrap_or(""), acknowledged_on.unwrap_or(""));
-    audit_change(tx, at, actor, "notice.mark", &format!("notice:{notice_id}"), &after)
+    audit::record(tx, at, actor, "notice.mark", &format!("notice:{notice_id}"), &after)
 }
 
 /// A customer's notices, oldest first.
