@@ -263,9 +263,7 @@ pub fn normalise_country(text: &str) -> Option<String> {
 /// A telephone number in E.164 (`+4915112345678`), read with the customer's country as the
 /// default region for numbers written without `+`.
 pub fn normalise_phone(text: &str, country: &str) -> Option<String> {
-    let region = country.parse::<phonenumber::country::Id>().ok();
-    let number = phonenumber::parse(region, text).ok()?;
-    phonenumber::is_valid(&number).then(|| number.format().mode(phonenumber::Mode::E164).to_string())
+    crate::phone::parse(text, country).map(|p| p.e164)
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@ pub mod ids;
 pub mod import;
 pub mod obligations;
 pub mod packet;
+pub mod phone;
 pub mod reseller;
 pub mod rules;
 pub mod verification;
