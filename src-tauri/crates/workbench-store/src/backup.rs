@@ -98,6 +98,9 @@ pub fn restore(
     if crate::workspace::exists(into) {
         return Err(StoreError::WorkspaceExists(into.to_path_buf()));
     }
+    if let Some(what) = crate::workspace::holds_data(into) {
+        return Err(StoreError::FolderHoldsData { root: into.to_path_buf(), what });
+    }
     let mut bytes = Vec::new();
     std::fs::File::open(from)
         .and_then(|mut f| f.read_to_end(&mut bytes))
@@ -125,7 +128,7 @@ pub fn restore(
             done += data.len() as u64;
             progress(done, total);
         }
-        write_atomically(&into.join(KEYSLOTS_FILE), slots_bytes)?;
+        crate::workspace::write_slots(into, slots_bytes)?;
         let ws = Workspace::open_with_key(into, slots.clone(), key.clone(), true)?;
         let report = ws.db().read(crate::audit::verify_chain)?;
         if let Some(broken) = report.first_break {
@@ -139,6 +142,7 @@ pub fn restore(
                 let _ = std::fs::remove_file(into.join(name));
             }
         }
+        let _ = std::fs::remove_file(into.join(crate::workspace::KEYSLOTS_COPY_FILE));
         let _ = std::fs::remove_dir(into.join(EVIDENCE_DIR));
     }
     result

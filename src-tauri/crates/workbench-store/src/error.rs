@@ -57,6 +57,24 @@ pub enum StoreError {
     /// A workspace already exists at this folder.
     #[error("{} already holds a workspace", .0.display())]
     WorkspaceExists(std::path::PathBuf),
+    /// The folder holds a workspace's data but neither key-slot file: creating a workspace there
+    /// would destroy it.
+    #[error(
+        "{} holds {what} but no key-slot file, so it is not opened and nothing was changed: put keyslots.json (or its copy keyslots.copy.json) back from a backup, rebuild it from the recovery sheet, or create the new workspace in an empty folder",
+        root.display()
+    )]
+    FolderHoldsData {
+        /// The folder.
+        root: std::path::PathBuf,
+        /// What was found ("a workspace database", "evidence files").
+        what: &'static str,
+    },
+    /// Another process (or another handle in this one) has the workspace open.
+    #[error("this workspace is in use by {}; close it there first", match .pid { Some(pid) => format!("process {pid}"), None => "another process".to_owned() })]
+    InUse {
+        /// The holder's process id, when it could be read.
+        pid: Option<u32>,
+    },
     /// The actor does not exist or is disabled.
     #[error("no such actor in this workspace")]
     UnknownActor,

@@ -4,7 +4,7 @@
 //! the file itself is XChaCha20-Poly1305 in the STREAM construction (64 KiB chunks), so any
 //! size streams through a fixed buffer and truncation or reordering is detected. A store goes
 //! temp file → fsync → rename → row (with its audit event) in that order: a crash can leave an
-//! orphan file, which the sweep at open removes, but never a row without a complete file.
+//! orphan file, which the sweep at open moves to `quarantine/`, but never a row without a complete file.
 
 use std::fs::File;
 use std::io::{Read, Write};
@@ -209,17 +209,28 @@ pub fn read(ws: &Workspace, id: EvidenceId, mut sink: impl Write) -> Result<Evid
     Ok(record)
 }
 
+/// The folder (in the workspace) that vault files without a row are moved to, never deleted.
+pub const QUARANTINE_DIR: &str = "quarantine";
+
 /// What the orphan sweep found.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct SweepReport {
-    /// Vault files with no row (from an interrupted store), now removed.
-    pub removed_orphans: usize,
+    /// Vault files with no row (from an interrupted store), moved to `quarantine/`.
+    pub quarantined: usize,
     /// Rows whose file is missing: reported, never silently dropped.
     pub missing_files: Vec<String>,
+    /// The sweep did not run: the audit anchor reported lost commits, so rows may be missing
+    /// rather than files left over, and the vault is left as it is until the workspace is restored.
+    pub skipped_after_lost_commits: bool,
 }
 
-/// Removes vault files that no row points to and reports rows whose file is gone. Run at open.
+/// Moves vault files that no row points to into `quarantine/` and reports rows whose file is
+/// gone. Run at open, under the workspace lock (so no other process is between writing a file
+/// and its row), and not at all after the audit anchor reported lost commits.
 pub fn sweep(ws: &Workspace) -> Result<SweepReport, StoreError> {
+    if ws.anchor_problem.is_some() {
+        return Ok(SweepReport { skipped_after_lost_commits: true, ..SweepReport::default() });
+    }
     let dir = vault_dir(ws);
     let known: std::collections::HashSet<String> = ws.db().read(|c| {
         let mut statement = c.prepare("SELECT id FROM evidence")?;
@@ -238,8 +249,14 @@ pub fn sweep(ws: &Workspace) -> Result<SweepReport, StoreError> {
                 present.insert(id.to_owned());
             }
             _ => {
-                if std::fs::remove_file(entry.path()).is_ok() {
-                    report.removed_orphans += 1;
+                let quarantine = ws.root().join(QUARANTINE_DIR);
+                let moved = std::fs::create_dir_all(&quarantine)
+                    .and_then(|()| std::fs::rename(entry.path(), quarantine.join(&name)));
+                match moved {
+                    Ok(()) => report.quarantined += 1,
+                    Err(e) => {
+                        tracing::warn!(error = %e.kind(), "a vault file without a row could not be quarantined")
+                    }
                 }
             }
         }
@@ -370,7 +387,7 @@ fn sync_dir(dir: &Path) {
 }
 
 /// Removes vault files whose rows are gone (after a purge commits). A file that cannot be
-/// removed now is left for the sweep at the next open, which deletes files without a row.
+/// removed now is left for the sweep at the next open, which quarantines files without a row.
 pub fn remove_files(ws: &Workspace, ids: &[String]) -> usize {
     ids.iter()
         .filter_map(|id| id.parse::<EvidenceId>().ok())

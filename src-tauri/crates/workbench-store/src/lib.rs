@@ -23,6 +23,7 @@ pub mod filings;
 pub mod key;
 pub mod keyring;
 pub mod keyslots;
+pub mod lock;
 pub mod migrations;
 pub mod obligations;
 pub mod provider;

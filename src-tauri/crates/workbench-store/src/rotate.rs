@@ -22,10 +22,9 @@ use workbench_core::ActorId;
 use crate::audit::{self, Change};
 use crate::db::Database;
 use crate::error::StoreError;
-use crate::files::write_atomically;
 use crate::key::DataKey;
 use crate::keyslots::{KeySlots, Secret, new_recovery_code};
-use crate::workspace::{DB_FILE, KEYSLOTS_FILE, Workspace};
+use crate::workspace::{DB_FILE, Workspace};
 use crate::{evidence, keyring};
 
 /// The re-encrypted copy while a rotation is under way.
@@ -107,7 +106,10 @@ impl Workspace {
         }
 
         // The commit point: from here on the new key is the workspace's key.
-        write_atomically(&self.root.join(KEYSLOTS_FILE), &new_slots.to_json())?;
+        // The copy first, then the file: either one read at the next open holds the new key
+        // (and the finished copy beside it), or the file holds the old one and the copy is put
+        // back in step after that unlock.
+        crate::workspace::write_slots(&self.root, &new_slots.to_json())?;
         if stop == Some(StopAt::AfterCommit) {
             return Err(StoreError::Interrupted);
         }

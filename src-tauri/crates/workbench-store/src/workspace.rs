@@ -1,7 +1,13 @@
-//! A workspace: one folder holding the SQLCipher database, the key-slot file and the evidence
-//! vault. Creating writes the key slots last, so a crash mid-creation leaves no workspace that
-//! looks usable; unlocking reads only the key-slot file until the key is confirmed, so a wrong
-//! secret changes no byte on disk.
+//! A workspace: one folder holding the SQLCipher database, the key-slot file (twice) and the
+//! evidence vault. Creating writes the key slots last, so a crash mid-creation leaves no
+//! workspace that looks usable; unlocking reads only the key-slot files until the key is
+//! confirmed, so a wrong secret changes no byte on disk.
+//!
+//! Never destroyed by accident (issue 14): creating refuses a folder that holds a database or
+//! evidence unless it is the leftover of a creation that crashed (marked by `.creating`); the
+//! key slots are kept twice — `keyslots.copy.json` is written and flushed before
+//! `keyslots.json` is replaced, and either one opens the workspace (the other is put back after
+//! the unlock); every open holds the folder's [`WorkspaceLock`].
 
 use std::path::{Path, PathBuf};
 
@@ -17,12 +23,17 @@ use crate::error::StoreError;
 use crate::files::write_atomically;
 use crate::key::DataKey;
 use crate::keyslots::{KeySlots, Secret, new_recovery_code};
+use crate::lock::WorkspaceLock;
 use crate::{keyring, secrets};
 
 /// File names inside the workspace folder.
 pub const DB_FILE: &str = "workspace.db";
 /// The key-slot file.
 pub const KEYSLOTS_FILE: &str = "keyslots.json";
+/// Its second copy, written (and flushed) before the first is replaced.
+pub const KEYSLOTS_COPY_FILE: &str = "keyslots.copy.json";
+/// Present while a workspace is being created: leftovers beside it are a crashed creation's.
+const CREATING_FILE: &str = ".creating";
 /// The evidence vault folder.
 pub const EVIDENCE_DIR: &str = "evidence";
 
@@ -81,6 +92,8 @@ pub struct Workspace {
     pub(crate) key: DataKey,
     /// Set at open when the database disagrees with the audit anchor (lost commits).
     pub(crate) anchor_problem: Option<ChainBreak>,
+    /// Held from open to drop: no other process opens the folder meanwhile.
+    pub(crate) _lock: WorkspaceLock,
 }
 
 impl std::fmt::Debug for Workspace {
@@ -89,19 +102,69 @@ impl std::fmt::Debug for Workspace {
     }
 }
 
-/// True when `root` holds a workspace (its key-slot file exists).
+/// True when `root` holds a workspace (either key-slot file exists).
 pub fn exists(root: &Path) -> bool {
-    root.join(KEYSLOTS_FILE).is_file()
+    root.join(KEYSLOTS_FILE).is_file() || root.join(KEYSLOTS_COPY_FILE).is_file()
 }
 
-/// Reads and checks the key-slot file of the workspace at `root`.
+/// What of a workspace's data `root` holds, if anything: a folder with any of it is never made
+/// into a new workspace.
+pub fn holds_data(root: &Path) -> Option<&'static str> {
+    let db_files = [DB_FILE, "workspace.db-wal", crate::rotate::NEXT_DB_FILE];
+    if db_files.iter().any(|f| root.join(f).exists()) {
+        return Some("a workspace database");
+    }
+    let evidence =
+        std::fs::read_dir(root.join(EVIDENCE_DIR)).map(|mut d| d.next().is_some()).unwrap_or(false);
+    evidence.then_some("evidence files")
+}
+
+/// Writes the key slots: first the copy, flushed, then the file itself (each atomically), so a
+/// crash or a lost file always leaves one complete key-slot file.
+pub(crate) fn write_slots(root: &Path, json: &[u8]) -> Result<(), StoreError> {
+    write_atomically(&root.join(KEYSLOTS_COPY_FILE), json)?;
+    write_atomically(&root.join(KEYSLOTS_FILE), json)
+}
+
+/// One key-slot file's bytes, `None` when it is not there.
+fn read_slot_file(root: &Path, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
+    let path = root.join(name);
+    match std::fs::read(&path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(StoreError::io(format!("reading {}", path.display()), e)),
+    }
+}
+
+/// The key slots of the workspace at `root` and whether the files need putting back in step
+/// (one missing, damaged or behind the other). `keyslots.json` is the authority while it reads;
+/// the copy is used when it is missing or damaged.
+fn read_slots_checked(root: &Path) -> Result<(KeySlots, Option<Vec<u8>>), StoreError> {
+    let primary = read_slot_file(root, KEYSLOTS_FILE)?;
+    let copy = read_slot_file(root, KEYSLOTS_COPY_FILE)?;
+    let first_error = match &primary {
+        Some(bytes) => match KeySlots::parse(bytes) {
+            Ok(slots) => {
+                let behind = copy.as_deref() != Some(bytes.as_slice());
+                return Ok((slots, behind.then(|| bytes.clone())));
+            }
+            Err(e) => Some(e),
+        },
+        None => None,
+    };
+    match copy.as_deref().map(KeySlots::parse) {
+        Some(Ok(slots)) => {
+            tracing::warn!("keyslots.json is missing or damaged; its copy opens the workspace");
+            Ok((slots, copy))
+        }
+        Some(Err(e)) => Err(first_error.unwrap_or(e)),
+        None => Err(first_error.unwrap_or_else(|| StoreError::NoWorkspace(root.to_path_buf()))),
+    }
+}
+
+/// Reads and checks the key-slot files of the workspace at `root`.
 pub fn read_slots(root: &Path) -> Result<KeySlots, StoreError> {
-    let path = root.join(KEYSLOTS_FILE);
-    let bytes = std::fs::read(&path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => StoreError::NoWorkspace(root.to_path_buf()),
-        _ => StoreError::io(format!("reading {}", path.display()), e),
-    })?;
-    KeySlots::parse(&bytes)
+    read_slots_checked(root).map(|(slots, _)| slots)
 }
 
 impl Workspace {
@@ -110,10 +173,16 @@ impl Workspace {
         if exists(root) {
             return Err(StoreError::WorkspaceExists(root.to_path_buf()));
         }
+        let crashed_creation = root.join(CREATING_FILE).is_file();
+        if let (false, Some(what)) = (crashed_creation, holds_data(root)) {
+            return Err(StoreError::FolderHoldsData { root: root.to_path_buf(), what });
+        }
         std::fs::create_dir_all(root.join(EVIDENCE_DIR))
             .map_err(|e| StoreError::io(format!("creating {}", root.display()), e))?;
         restrict_to_owner(root);
-        // A database without a key-slot file is a creation that crashed: nothing can open it.
+        let lock = WorkspaceLock::acquire(root)?;
+        write_atomically(&root.join(CREATING_FILE), b"a workspace is being created here\n")?;
+        // Only a creation that crashed leaves a database without key slots (marked, above).
         for leftover in [DB_FILE, "workspace.db-wal", "workspace.db-shm", crate::rotate::NEXT_DB_FILE] {
             let _ = std::fs::remove_file(root.join(leftover));
         }
@@ -186,9 +255,19 @@ impl Workspace {
         } else {
             None
         };
-        write_atomically(&root.join(KEYSLOTS_FILE), &slots.to_json())?;
+        write_slots(root, &slots.to_json())?;
+        std::fs::remove_file(root.join(CREATING_FILE))
+            .map_err(|e| StoreError::io(format!("finishing {}", root.display()), e))?;
         Ok(Created {
-            workspace: Self { root: root.to_path_buf(), id, slots, db, key, anchor_problem: None },
+            workspace: Self {
+                root: root.to_path_buf(),
+                id,
+                slots,
+                db,
+                key,
+                anchor_problem: None,
+                _lock: lock,
+            },
             recovery_code,
             officer,
             keyring_problem,
@@ -197,7 +276,7 @@ impl Workspace {
 
     /// Unlocks the workspace at `root`.
     pub fn unlock(root: &Path, how: Unlock<'_>) -> Result<Self, StoreError> {
-        let slots = read_slots(root)?;
+        let (slots, repair) = read_slots_checked(root)?;
         let key = match how {
             Unlock::Passphrase(p) => slots.open_with_passphrase(p)?,
             Unlock::RecoveryCode(c) => slots.open_with_recovery_code(c)?,
@@ -208,7 +287,12 @@ impl Workspace {
                 slots.confirm(keyring::load_key(account)?)?
             }
         };
-        Self::open_with_key(root, slots, key, false)
+        let workspace = Self::open_with_key(root, slots, key, false)?;
+        if let Some(json) = repair {
+            // The key opened it, and the folder is ours: both files hold these slots again.
+            write_slots(root, &json)?;
+        }
+        Ok(workspace)
     }
 
     /// Opens the workspace at `root` with a key already confirmed against `slots`.
@@ -223,6 +307,8 @@ impl Workspace {
             .workspace_id
             .parse()
             .map_err(|_| StoreError::KeySlots("the workspace id is not valid".into()))?;
+        // Before anything at open touches the folder (finishing a rotation, the vault sweep).
+        let lock = WorkspaceLock::acquire(root)?;
         let rotated = crate::rotate::recover(root, &key, &slots.workspace_id)?;
         let path = root.join(DB_FILE);
         if !path.is_file() {
@@ -242,11 +328,12 @@ impl Workspace {
                 tracing::error!(seq = problem.seq, "the database disagrees with the audit anchor")
             }
         }
-        let workspace = Self { root: root.to_path_buf(), id, slots, db, key, anchor_problem };
+        let workspace = Self { root: root.to_path_buf(), id, slots, db, key, anchor_problem, _lock: lock };
         let swept = crate::evidence::sweep(&workspace)?;
-        if swept.removed_orphans > 0 || !swept.missing_files.is_empty() {
+        if swept.quarantined > 0 || !swept.missing_files.is_empty() || swept.skipped_after_lost_commits {
             tracing::warn!(
-                removed_orphans = swept.removed_orphans,
+                quarantined = swept.quarantined,
+                skipped_after_lost_commits = swept.skipped_after_lost_commits,
                 missing_files = swept.missing_files.len(),
                 "evidence vault sweep at open"
             );
@@ -320,7 +407,7 @@ impl Workspace {
                     after: None,
                 },
             )?;
-            write_atomically(&self.root.join(KEYSLOTS_FILE), &slots.to_json())
+            write_slots(&self.root, &slots.to_json())
         })?;
         self.slots = slots;
         Ok(())

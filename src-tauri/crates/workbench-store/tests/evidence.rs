@@ -103,7 +103,7 @@ fn a_flipped_byte_or_a_truncation_is_detected() {
 }
 
 #[test]
-fn the_sweep_at_open_removes_orphans_and_reports_missing_files() {
+fn the_sweep_at_open_quarantines_orphans_and_reports_missing_files() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (mut ws, actor) = open(dir.path());
     let kept = evidence::store(&mut ws, Cursor::new(pattern(10)), &new(u64::MAX), actor, at()).expect("kept");
@@ -121,9 +121,18 @@ fn the_sweep_at_open_removes_orphans_and_reports_missing_files() {
         .map(|p| p.file_name().expect("name").to_string_lossy().into_owned())
         .collect();
     assert_eq!(names, [format!("{}.bin", kept.id)]);
+    // Moved aside, never deleted (issue 14): a file the sweep took for an orphan can come back.
+    let mut quarantined: Vec<String> = std::fs::read_dir(dir.path().join(evidence::QUARANTINE_DIR))
+        .expect("quarantine")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    quarantined.sort();
+    assert_eq!(quarantined, [".incoming-abc", "0191e0b2-0000-7000-8000-000000000000.bin"]);
+    assert_eq!(std::fs::read(dir.path().join("quarantine/.incoming-abc")).expect("kept"), b"half");
     let report = evidence::sweep(&ws).expect("sweep again");
-    assert_eq!(report.removed_orphans, 0);
+    assert_eq!(report.quarantined, 0);
     assert_eq!(report.missing_files, [lost.id.to_string()]);
+    assert!(!report.skipped_after_lost_commits);
 }
 
 /// A source that fails part-way, like a disk or a network share giving out mid-copy.

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use chrono::TimeZone;
 use workbench_store::audit;
-use workbench_store::workspace::{DB_FILE, KEYSLOTS_FILE};
+use workbench_store::workspace::{DB_FILE, KEYSLOTS_COPY_FILE, KEYSLOTS_FILE};
 use workbench_store::{NewWorkspace, StoreError, Unlock, Workspace};
 
 mod common;
@@ -114,15 +114,19 @@ fn an_audit_row_edited_with_the_right_key_is_named() {
     assert_eq!(report.events, 1);
 }
 
+fn flip_middle_byte(path: &Path) {
+    let mut bytes = std::fs::read(path).expect("read");
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x55;
+    std::fs::write(path, &bytes).expect("write");
+}
+
 #[test]
 fn a_damaged_key_slot_file_is_reported_not_panicked() {
     let dir = tempfile::tempdir().expect("tempdir");
     drop(create(dir.path()));
-    let path = dir.path().join(KEYSLOTS_FILE);
-    let mut bytes = std::fs::read(&path).expect("read");
-    let middle = bytes.len() / 2;
-    bytes[middle] ^= 0x55;
-    std::fs::write(&path, &bytes).expect("write");
+    flip_middle_byte(&dir.path().join(KEYSLOTS_FILE));
+    flip_middle_byte(&dir.path().join(KEYSLOTS_COPY_FILE));
     let err = Workspace::unlock(dir.path(), Unlock::Passphrase(PASS)).expect_err("damaged");
     assert!(
         matches!(err, StoreError::KeySlots(_) | StoreError::WrongPassphrase),
@@ -290,4 +294,121 @@ fn a_long_chain_is_verified_in_two_halves_and_a_break_in_either_is_named() {
         let broken = ws.verify_audit().expect("verify").first_break.expect("detected");
         assert_eq!(broken.seq, 10_000, "the first altered event is named (seq {seq} altered)");
     }
+}
+
+fn new_workspace(root: &Path) -> Result<workbench_store::Created, StoreError> {
+    Workspace::create(
+        root,
+        &NewWorkspace {
+            provider_name: "X",
+            officer_name: "Y",
+            passphrase: PASS,
+            use_keyring: false,
+            at: at(),
+        },
+    )
+}
+
+/// Issue 14: with keyslots.json moved away (a sync tool, a partial copy), `init` deleted the
+/// database and made a new one.
+#[test]
+fn creating_where_a_database_lies_without_key_slots_is_refused_and_changes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    drop(create(dir.path()));
+    for slots in [KEYSLOTS_FILE, KEYSLOTS_COPY_FILE] {
+        std::fs::rename(dir.path().join(slots), dir.path().join(format!("{slots}.moved"))).expect("move");
+    }
+    let before = std::fs::read(dir.path().join(DB_FILE)).expect("db");
+    let err = new_workspace(dir.path()).expect_err("refused");
+    assert!(matches!(err, StoreError::FolderHoldsData { what: "a workspace database", .. }), "{err}");
+    assert!(err.to_string().contains("nothing was changed"), "{err}");
+    assert_eq!(std::fs::read(dir.path().join(DB_FILE)).expect("db"), before, "the database is untouched");
+
+    // Evidence alone is data too.
+    let other = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(other.path().join("evidence")).expect("vault");
+    std::fs::write(other.path().join("evidence/0191e0b2-0000-7000-8000-000000000000.bin"), b"x")
+        .expect("file");
+    let err = new_workspace(other.path()).expect_err("refused");
+    assert!(matches!(err, StoreError::FolderHoldsData { what: "evidence files", .. }), "{err}");
+
+    // The slots put back, the workspace opens as before.
+    for slots in [KEYSLOTS_FILE, KEYSLOTS_COPY_FILE] {
+        std::fs::rename(dir.path().join(format!("{slots}.moved")), dir.path().join(slots)).expect("back");
+    }
+    Workspace::unlock(dir.path(), Unlock::Passphrase(PASS)).expect("unlocks");
+}
+
+#[test]
+fn a_creation_that_crashed_is_cleaned_up_and_created_again() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // What a crash between the database and the key slots leaves: the marker and a database.
+    std::fs::write(dir.path().join(".creating"), b"a workspace is being created here\n").expect("marker");
+    std::fs::write(dir.path().join(DB_FILE), b"half a database").expect("db");
+    let created = new_workspace(dir.path()).expect("created over the leftovers");
+    assert!(!dir.path().join(".creating").exists(), "the marker goes when creation finishes");
+    drop(created);
+    Workspace::unlock(dir.path(), Unlock::Passphrase(PASS)).expect("unlocks");
+}
+
+#[test]
+fn one_lost_or_damaged_key_slot_file_is_survivable_and_put_back() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    drop(create(dir.path()));
+    let good = std::fs::read(dir.path().join(KEYSLOTS_FILE)).expect("slots");
+    assert_eq!(std::fs::read(dir.path().join(KEYSLOTS_COPY_FILE)).expect("copy"), good, "kept twice");
+
+    std::fs::remove_file(dir.path().join(KEYSLOTS_FILE)).expect("lose it");
+    assert!(workbench_store::workspace::exists(dir.path()), "still a workspace");
+    drop(Workspace::unlock(dir.path(), Unlock::Passphrase(PASS)).expect("the copy opens it"));
+    assert_eq!(std::fs::read(dir.path().join(KEYSLOTS_FILE)).expect("put back"), good);
+
+    flip_middle_byte(&dir.path().join(KEYSLOTS_FILE));
+    drop(
+        Workspace::unlock(dir.path(), Unlock::RecoveryCode("not it")).expect_err("a wrong code still fails"),
+    );
+    drop(
+        Workspace::unlock(dir.path(), Unlock::Passphrase(PASS))
+            .expect("the copy opens a damaged file's workspace"),
+    );
+    assert_eq!(std::fs::read(dir.path().join(KEYSLOTS_FILE)).expect("repaired"), good);
+
+    std::fs::remove_file(dir.path().join(KEYSLOTS_COPY_FILE)).expect("lose the copy");
+    drop(Workspace::unlock(dir.path(), Unlock::Passphrase(PASS)).expect("the file opens it"));
+    assert_eq!(std::fs::read(dir.path().join(KEYSLOTS_COPY_FILE)).expect("copy back"), good);
+}
+
+#[test]
+fn a_second_open_of_a_workspace_is_refused_naming_the_holder() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let created = create(dir.path());
+    let err = Workspace::unlock(dir.path(), Unlock::Passphrase(PASS)).expect_err("in use");
+    assert!(matches!(err, StoreError::InUse { pid: Some(pid) } if pid == std::process::id()), "{err}");
+    assert!(err.to_string().contains(&format!("in use by process {}", std::process::id())), "{err}");
+    drop(created);
+    Workspace::unlock(dir.path(), Unlock::Passphrase(PASS)).expect("free once the first is closed");
+}
+
+/// Issue 14: the sweep deleted vault files at every open, also right after the anchor reported
+/// lost commits — when the files are the survivors and their rows are what was lost.
+#[test]
+fn after_lost_commits_the_vault_is_left_as_it_is() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ws = with_commits_in_wal(dir.path());
+    let copy = crash_copy(dir.path());
+    drop(ws);
+    let wal = copy.path().join(format!("{DB_FILE}-wal"));
+    let mut bytes = std::fs::read(&wal).expect("read wal");
+    let last = bytes.len() - 100;
+    bytes[last] ^= 0x01;
+    std::fs::write(&wal, &bytes).expect("write wal");
+    let survivor = copy.path().join("evidence/0191e0b2-0000-7000-8000-000000000000.bin");
+    std::fs::write(&survivor, b"a file whose row was lost").expect("file");
+
+    let opened = Workspace::unlock(copy.path(), Unlock::Passphrase(PASS)).expect("opens");
+    assert!(opened.verify_audit().expect("verify").first_break.is_some(), "lost commits reported");
+    assert!(survivor.is_file(), "not moved, not deleted");
+    let report = workbench_store::evidence::sweep(&opened).expect("sweep");
+    assert!(report.skipped_after_lost_commits);
+    assert_eq!(report.quarantined, 0);
 }
