@@ -41,7 +41,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Check that this machine can run the workbench safely; exit 1 if any check fails.
+    /// Check that this machine can run the workbench safely; exit 1 only if a check failed
+    /// (`warn` and `skip` — a check that does not apply here — do not).
     Doctor {
         /// Print JSON instead of text.
         #[arg(long)]
@@ -163,6 +164,7 @@ fn run(command: Command, context: &Context, passphrase_file: Option<&std::path::
                 for check in &report.checks {
                     let mark = match check.status {
                         CheckStatus::Ok => "ok  ",
+                        CheckStatus::Warn => "warn",
                         CheckStatus::Failed => "FAIL",
                         CheckStatus::Skipped => "skip",
                     };

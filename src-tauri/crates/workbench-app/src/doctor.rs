@@ -1,7 +1,9 @@
 //! `doctor`: can this machine run CIP Workbench safely?
 //!
 //! Each check is independent and reports in one line, so a failing machine shows every problem
-//! at once rather than the first.
+//! at once rather than the first. A check that does not apply here (the credential store for a
+//! workspace that keeps no key there, a display for the CLI) is `skipped` or `warn`, never
+//! `failed`: `failed` — and `doctor`'s exit status 1 — is kept for real faults.
 
 use std::path::Path;
 
@@ -18,9 +20,13 @@ use crate::session::Session;
 pub enum CheckStatus {
     /// Works.
     Ok,
+    /// Works with less than it could (no credential store: unlock with the passphrase; no
+    /// display: the CLI only). Not a fault.
+    Warn,
     /// Does not work; the app cannot do what depends on it.
     Failed,
-    /// Not checked (e.g. the workspace is locked).
+    /// Not checked, or does not apply (the workspace is locked; it keeps no key in the
+    /// credential store).
     Skipped,
 }
 
@@ -28,7 +34,8 @@ pub enum CheckStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
 pub struct Check {
-    /// Short stable name: `sqlcipher`, `keyring`, `fonts`, `data-folder`.
+    /// Short stable name: `sqlcipher`, `keyring`, `fonts`, `data-folder`, `display`,
+    /// `integrity`, `audit`, `evidence`.
     pub name: String,
     /// Whether it passed.
     pub status: CheckStatus,
@@ -107,22 +114,61 @@ pub fn doctor(ctx: &Context, session: &Session) -> DoctorReport {
     report
 }
 
+/// Whether the workspace at the data folder keeps a copy of its key in the credential store:
+/// `None` when there is no (readable) workspace yet.
+fn keyring_slot(root: &Path) -> Option<bool> {
+    workbench_store::workspace::exists(root)
+        .then(|| workbench_store::workspace::read_slots(root).ok().map(|s| s.keyring().is_some()))
+        .flatten()
+}
+
+/// The credential store: needed only by a workspace that keeps its key there.
+fn keyring_check(probe: workbench_store::KeyringStatus, slot: Option<bool>) -> Check {
+    let name = "keyring".to_owned();
+    let unreachable =
+        || format!("{} unreachable: {}", probe.backend, probe.detail.as_deref().unwrap_or("no reason given"));
+    let (status, detail) = match (probe.available, slot) {
+        (true, _) => (CheckStatus::Ok, format!("{} reachable", probe.backend)),
+        (false, Some(false)) => (
+            CheckStatus::Skipped,
+            format!("not used: this workspace keeps no key in the credential store ({})", unreachable()),
+        ),
+        (false, Some(true)) => (
+            CheckStatus::Warn,
+            format!(
+                "{}; this workspace opens with its passphrase or recovery code until it is back",
+                unreachable()
+            ),
+        ),
+        (false, None) => (
+            CheckStatus::Warn,
+            format!("{}; a new workspace will open with its passphrase only", unreachable()),
+        ),
+    };
+    Check { name, status, detail }
+}
+
+/// A display for the window: without one only the CLI works, which is no fault.
+fn display_check(display: Option<String>, wayland: Option<String>) -> Check {
+    let (status, detail) = match (display.filter(|d| !d.is_empty()), wayland.filter(|w| !w.is_empty())) {
+        (_, Some(w)) => (CheckStatus::Ok, format!("Wayland display {w}")),
+        (Some(d), None) => (CheckStatus::Ok, format!("X display {d}")),
+        (None, None) => (
+            CheckStatus::Warn,
+            "no display (DISPLAY and WAYLAND_DISPLAY unset): the window cannot open here; the CLI works"
+                .to_owned(),
+        ),
+    };
+    Check { name: "display".to_owned(), status, detail }
+}
+
 fn machine_checks(ctx: &Context) -> DoctorReport {
     let sqlcipher = match workbench_store::sqlcipher_version() {
         Ok(v) if v.starts_with('4') => Ok(format!("SQLCipher {v}")),
         Ok(v) => Err(format!("SQLCipher {v} found, version 4 required")),
         Err(e) => Err(e.to_string()),
     };
-    let keyring = workbench_store::probe_keyring();
-    let keyring = if keyring.available {
-        Ok(format!("{} reachable", keyring.backend))
-    } else {
-        Err(format!(
-            "{} unreachable: {}",
-            keyring.backend,
-            keyring.detail.unwrap_or_else(|| "no reason given".into())
-        ))
-    };
+    let keyring = keyring_check(workbench_store::probe_keyring(), keyring_slot(ctx.data_dir()));
     let fonts = workbench_filings::check_fonts()
         .map(|fonts| {
             let names: Vec<_> = fonts.iter().map(|f| f.name).collect();
@@ -132,9 +178,10 @@ fn machine_checks(ctx: &Context) -> DoctorReport {
     DoctorReport {
         checks: vec![
             check("sqlcipher", sqlcipher),
-            check("keyring", keyring),
+            keyring,
             check("fonts", fonts),
             check("data-folder", data_folder(ctx.data_dir())),
+            display_check(std::env::var("DISPLAY").ok(), std::env::var("WAYLAND_DISPLAY").ok()),
         ],
     }
 }
@@ -183,6 +230,36 @@ mod tests {
         let path = std::env::temp_dir().join(format!("cipw-doctor-{}", std::process::id()));
         std::fs::write(&path, b"x").expect("write");
         path
+    }
+
+    fn probe(available: bool) -> workbench_store::KeyringStatus {
+        workbench_store::KeyringStatus {
+            backend: "Secret Service".into(),
+            available,
+            detail: (!available).then(|| "no D-Bus session".into()),
+        }
+    }
+
+    /// Issue 14: a passphrase-only workspace on a machine without a Secret Service got
+    /// `FAIL keyring` and exit 1.
+    #[test]
+    fn an_unreachable_keyring_is_never_a_failure() {
+        let passphrase_only = keyring_check(probe(false), Some(false));
+        assert_eq!(passphrase_only.status, CheckStatus::Skipped);
+        assert!(passphrase_only.detail.starts_with("not used"), "{}", passphrase_only.detail);
+        assert_eq!(keyring_check(probe(false), Some(true)).status, CheckStatus::Warn);
+        assert_eq!(keyring_check(probe(false), None).status, CheckStatus::Warn);
+        assert_eq!(keyring_check(probe(true), Some(false)).status, CheckStatus::Ok);
+        let report = DoctorReport { checks: vec![passphrase_only, keyring_check(probe(false), None)] };
+        assert!(report.healthy(), "skipped and warn do not fail doctor");
+    }
+
+    #[test]
+    fn no_display_is_a_warning() {
+        assert_eq!(display_check(None, None).status, CheckStatus::Warn);
+        assert_eq!(display_check(Some(String::new()), None).status, CheckStatus::Warn);
+        assert_eq!(display_check(Some(":99".into()), None).detail, "X display :99");
+        assert_eq!(display_check(None, Some("wayland-0".into())).status, CheckStatus::Ok);
     }
 
     #[test]

@@ -6,7 +6,8 @@ import type { CheckStatus } from "./CheckStatus";
  */
 export type Check = { 
 /**
- * Short stable name: `sqlcipher`, `keyring`, `fonts`, `data-folder`.
+ * Short stable name: `sqlcipher`, `keyring`, `fonts`, `data-folder`, `display`,
+ * `integrity`, `audit`, `evidence`.
  */
 name: string, 
 /**

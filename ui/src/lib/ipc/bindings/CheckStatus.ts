@@ -3,4 +3,4 @@
 /**
  * Outcome of one check.
  */
-export type CheckStatus = "ok" | "failed" | "skipped";
+export type CheckStatus = "ok" | "warn" | "failed" | "skipped";
