@@ -6,6 +6,18 @@
 //! holds a copy. A key-check value (HMAC of the workspace id under the DEK) lets an unwrapped
 //! key be confirmed before the database is touched, so a wrong secret never writes a byte.
 //! Changing the passphrase re-wraps the DEK; the database is never re-encrypted for it.
+//!
+//! Checked before it is trusted (issue 14). The file is read only up to [`MAX_FILE_BYTES`];
+//! every field must have its exact length and every Argon2id cost lie within [`KdfCost`]'s
+//! bounds on both sides, so a crafted file can neither weaken the KDF nor make it allocate
+//! without limit or run for hours. Version 2 files carry a `checksum` (SHA-256 of the file's
+//! canonical form) checked before any KDF runs, so a damaged file reads as "damaged", never as
+//! "wrong passphrase"; and a `mac` (HMAC-SHA256 under a key derived from the DEK) over the same
+//! form, checked as soon as a key is unwrapped and before the database is opened, so a file
+//! altered by someone who recomputed the checksum (a slot swapped, the keyring entry redirected)
+//! is refused too. A true MAC cannot be checked before the KDF: its key would have to be
+//! something the file's holder has without deriving it. Version 1 files (no checksum, no MAC)
+//! still open, and are rewritten as version 2 at the next unlock.
 
 use argon2::{Algorithm, Argon2, Params, Version};
 use base64::Engine as _;
@@ -21,7 +33,9 @@ use crate::error::StoreError;
 use crate::key::DataKey;
 
 const FORMAT: &str = "cip-workbench-keyslots";
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
+/// The largest key-slot file read (a real one is under 2 KiB).
+pub const MAX_FILE_BYTES: u64 = 64 * 1024;
 
 /// Argon2id cost. New slots use 128 MiB, 4 passes, 1 lane: 0.55 s measured on this 2-core
 /// machine (the issue asks ~0.5–1 s at ≥ 64 MiB). Each slot records its own cost, so older slots
@@ -41,6 +55,25 @@ impl KdfCost {
     pub const DEFAULT: Self = Self { memory_kib: 128 * 1024, iterations: 4, parallelism: 1 };
     /// The floor below which a key-slot file is refused (it would have been tampered with).
     const MINIMUM_MEMORY_KIB: u32 = 64 * 1024;
+    /// The ceiling: more would not fit a laptop, or would make an unlock take minutes.
+    const MAXIMUM_MEMORY_KIB: u32 = 1024 * 1024;
+    const ITERATIONS: std::ops::RangeInclusive<u32> = 2..=16;
+    const PARALLELISM: std::ops::RangeInclusive<u32> = 1..=8;
+
+    /// Why this cost is refused, if it is.
+    fn problem(self) -> Option<&'static str> {
+        if self.memory_kib < Self::MINIMUM_MEMORY_KIB {
+            Some("the passphrase slot's cost was lowered")
+        } else if self.memory_kib > Self::MAXIMUM_MEMORY_KIB {
+            Some("the passphrase slot asks for more than 1 GiB of memory")
+        } else if !Self::ITERATIONS.contains(&self.iterations)
+            || !Self::PARALLELISM.contains(&self.parallelism)
+        {
+            Some("the passphrase slot's passes or lanes are out of range")
+        } else {
+            None
+        }
+    }
 }
 
 /// One key slot as stored.
@@ -96,6 +129,13 @@ pub struct KeySlots {
     key_check: String,
     /// The slots, at most one of each kind.
     pub slots: Vec<Slot>,
+    /// SHA-256 (hex) of the canonical form; absent in version 1.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    checksum: String,
+    /// HMAC-SHA256 (hex) of the canonical form under a key derived from the DEK; absent in
+    /// version 1.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    mac: String,
 }
 
 /// A secret typed or pasted by a person; zeroized when dropped.
@@ -115,6 +155,8 @@ impl KeySlots {
             workspace_id: workspace_id.to_owned(),
             key_check: key_check(key, workspace_id),
             slots: Vec::new(),
+            checksum: String::new(),
+            mac: String::new(),
         };
         slots.set_passphrase(key, passphrase)?;
         let salt = random::<16>()?;
@@ -124,29 +166,101 @@ impl KeySlots {
         Ok(slots)
     }
 
-    /// Parses `keyslots.json`, refusing anything malformed or weakened.
+    /// Parses `keyslots.json`, refusing anything malformed, damaged, weakened or out of bounds,
+    /// before any KDF runs.
     pub fn parse(bytes: &[u8]) -> Result<Self, StoreError> {
-        let slots: Self = serde_json::from_slice(bytes)
-            .map_err(|e| StoreError::KeySlots(format!("not a valid key-slot file ({e})")))?;
-        if slots.format != FORMAT || slots.version != VERSION {
-            return Err(StoreError::KeySlots(format!(
+        let damaged = |why: String| StoreError::KeySlots(why);
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err(damaged(format!(
+                "it is {} bytes; a key-slot file is under {MAX_FILE_BYTES}",
+                bytes.len()
+            )));
+        }
+        let slots: Self =
+            serde_json::from_slice(bytes).map_err(|e| damaged(format!("not a valid key-slot file ({e})")))?;
+        if slots.format != FORMAT || !(1..=VERSION).contains(&slots.version) {
+            return Err(damaged(format!(
                 "unknown key-slot format {:?} version {}",
                 slots.format, slots.version
             )));
         }
-        for slot in &slots.slots {
-            if let Slot::Passphrase { cost, .. } = slot
-                && cost.memory_kib < KdfCost::MINIMUM_MEMORY_KIB
+        if slots.version >= 2 {
+            let expected = hex::encode(<Sha256 as sha2::Digest>::digest(slots.checksummed()));
+            if !crate::key::constant_time_eq(expected.as_bytes(), slots.checksum.as_bytes())
+                || slots.mac.len() != 64
             {
-                return Err(StoreError::KeySlots("the passphrase slot's cost was lowered".into()));
+                return Err(damaged("its checksum does not match: the file was damaged".into()));
+            }
+        }
+        if slots.key_check.len() != 64 || slots.workspace_id.is_empty() || slots.workspace_id.len() > 64 {
+            return Err(damaged("its key check or workspace id is malformed".into()));
+        }
+        let exact = |text: &str, len: usize| B64.decode(text).map(|b| b.len() == len).unwrap_or(false);
+        let mut kinds = Vec::new();
+        for slot in &slots.slots {
+            if kinds.contains(&slot.kind()) {
+                return Err(damaged(format!("it holds two {} slots", slot.kind())));
+            }
+            kinds.push(slot.kind());
+            let well_formed = match slot {
+                Slot::Passphrase { cost, salt, nonce, wrapped } => {
+                    if let Some(problem) = cost.problem() {
+                        return Err(damaged(problem.into()));
+                    }
+                    exact(salt, 16) && exact(nonce, 24) && exact(wrapped, 48)
+                }
+                Slot::Recovery { salt, nonce, wrapped } => {
+                    exact(salt, 16) && exact(nonce, 24) && exact(wrapped, 48)
+                }
+                Slot::Keyring { service, account } => service.len() <= 128 && account.len() <= 128,
+            };
+            if !well_formed {
+                return Err(damaged(format!("its {} slot is malformed", slot.kind())));
             }
         }
         Ok(slots)
     }
 
-    /// Serialises for writing.
-    pub fn to_json(&self) -> Vec<u8> {
-        serde_json::to_vec_pretty(self).unwrap_or_default()
+    /// The form the MAC covers: the file's fields without the checksum and the MAC, as compact
+    /// JSON in the struct's field order.
+    fn canonical(&self) -> Vec<u8> {
+        let bare = Self { checksum: String::new(), mac: String::new(), ..self.clone() };
+        serde_json::to_vec(&bare).unwrap_or_default()
+    }
+
+    /// The form the checksum covers: every field but the checksum (the MAC included).
+    fn checksummed(&self) -> Vec<u8> {
+        let bare = Self { checksum: String::new(), ..self.clone() };
+        serde_json::to_vec(&bare).unwrap_or_default()
+    }
+
+    /// Forgets the seal of the file these slots were read from: they are about to change.
+    fn unseal(&mut self) {
+        self.checksum.clear();
+        self.mac.clear();
+    }
+
+    /// The MAC of the canonical form under `key`.
+    fn mac_of(&self, key: &DataKey) -> String {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key.expose()).expect("HMAC takes any key length");
+        mac.update(b"cip-workbench keyslots mac/");
+        mac.update(&self.canonical());
+        hex::encode(mac.finalize().into_bytes())
+    }
+
+    /// Serialises for writing, as the current version, sealed with the checksum and the MAC
+    /// under `key` (the data key these slots open).
+    pub fn to_json(&self, key: &DataKey) -> Vec<u8> {
+        let mut sealed =
+            Self { version: VERSION, checksum: String::new(), mac: String::new(), ..self.clone() };
+        sealed.mac = sealed.mac_of(key);
+        sealed.checksum = hex::encode(<Sha256 as sha2::Digest>::digest(sealed.checksummed()));
+        serde_json::to_vec_pretty(&sealed).unwrap_or_default()
+    }
+
+    /// True when the file is of an older version (rewrite it once unlocked).
+    pub fn needs_upgrade(&self) -> bool {
+        self.version < VERSION
     }
 
     /// Replaces (or adds) the passphrase slot: re-wraps the DEK under a new passphrase.
@@ -155,6 +269,7 @@ impl KeySlots {
         let salt = random::<16>()?;
         let kek = passphrase_kek(passphrase, &salt, cost)?;
         let (nonce, wrapped) = wrap(&kek, key, &aad(&self.workspace_id, "passphrase"))?;
+        self.unseal();
         self.slots.retain(|s| !matches!(s, Slot::Passphrase { .. }));
         self.slots.insert(0, Slot::Passphrase { cost, salt: B64.encode(salt), nonce, wrapped });
         Ok(())
@@ -162,6 +277,7 @@ impl KeySlots {
 
     /// Records that the OS credential store holds the DEK under `service`/`account`.
     pub fn set_keyring(&mut self, service: &str, account: &str) {
+        self.unseal();
         self.slots.retain(|s| !matches!(s, Slot::Keyring { .. }));
         self.slots.push(Slot::Keyring { service: service.into(), account: account.into() });
     }
@@ -203,11 +319,17 @@ impl KeySlots {
     /// Accepts a DEK from elsewhere (the OS credential store) only if it is this workspace's.
     pub fn confirm(&self, key: DataKey) -> Result<DataKey, StoreError> {
         use crate::key::constant_time_eq;
-        if constant_time_eq(key_check(&key, &self.workspace_id).as_bytes(), self.key_check.as_bytes()) {
-            Ok(key)
-        } else {
-            Err(StoreError::KeyMismatch)
+        if !constant_time_eq(key_check(&key, &self.workspace_id).as_bytes(), self.key_check.as_bytes()) {
+            return Err(StoreError::KeyMismatch);
         }
+        // Slots read from a version 2 file carry their MAC; slots made or changed in memory have
+        // none until they are written.
+        if !self.mac.is_empty() && !constant_time_eq(self.mac_of(&key).as_bytes(), self.mac.as_bytes()) {
+            return Err(StoreError::KeySlots(
+                "it was altered: its MAC does not match under the workspace's key".into(),
+            ));
+        }
+        Ok(key)
     }
 
     /// The kinds of slot present, for display.
@@ -343,20 +465,86 @@ mod tests {
     #[test]
     fn round_trips_through_json_and_holds_no_key() {
         let (key, slots, _) = fresh();
-        let json = slots.to_json();
+        let json = slots.to_json(&key);
         assert!(!String::from_utf8_lossy(&json).contains(&hex::encode(key.expose())));
-        assert_eq!(KeySlots::parse(&json).expect("parse"), slots);
+        let read = KeySlots::parse(&json).expect("parse");
+        assert_eq!(read.to_json(&key), json, "sealing is deterministic");
+        assert_eq!(read.open_with_passphrase(PASS).expect("opens").expose(), key.expose());
+    }
+
+    /// Rewrites a sealed file's text and recomputes its checksum (what someone who knows the
+    /// format, but not the key, can do).
+    fn forge(text: &str, from: &str, to: &str) -> Vec<u8> {
+        let mut slots: KeySlots = serde_json::from_str(&text.replace(from, to)).expect("json");
+        slots.checksum = hex::encode(<Sha256 as sha2::Digest>::digest(slots.checksummed()));
+        serde_json::to_vec(&slots).expect("json")
     }
 
     #[test]
     fn tampering_is_detected() {
-        let (_, slots, _) = fresh();
-        let text = String::from_utf8(slots.to_json()).expect("utf-8");
+        let (key, slots, _) = fresh();
+        let text = String::from_utf8(slots.to_json(&key)).expect("utf-8");
         assert!(matches!(KeySlots::parse(b"{not json"), Err(StoreError::KeySlots(_))));
-        let weakened = text.replace("131072", "8");
-        assert!(KeySlots::parse(weakened.as_bytes()).is_err(), "lowered Argon2 cost must be refused");
-        let moved = KeySlots::parse(text.replace("ws-1", "ws-2").as_bytes()).expect("parses");
+        let weakened = forge(&text, "131072", "8");
+        assert!(KeySlots::parse(&weakened).is_err(), "lowered Argon2 cost must be refused");
+        let moved = KeySlots::parse(&forge(&text, "ws-1", "ws-2")).expect("parses");
         assert!(moved.open_with_passphrase(PASS).is_err(), "slots are bound to their workspace");
+    }
+
+    /// Issue 14: a damaged slot read as "wrong passphrase", and Argon2's cost was bounded from
+    /// below only.
+    #[test]
+    fn damage_is_named_before_any_kdf_runs_and_costs_are_bounded_on_both_sides() {
+        let (key, slots, _) = fresh();
+        let good = slots.to_json(&key);
+        let text = String::from_utf8(good.clone()).expect("utf-8");
+        // Every single flipped byte (that keeps it JSON) is damage, never a wrong passphrase.
+        let mut damaged = 0;
+        for at in 0..good.len() {
+            let mut bytes = good.clone();
+            bytes[at] ^= 0x01;
+            match KeySlots::parse(&bytes) {
+                Err(StoreError::KeySlots(_)) => damaged += 1,
+                Ok(read) => {
+                    assert_eq!(read, KeySlots::parse(&good).expect("good"), "byte {at}: only layout changed")
+                }
+                Err(other) => panic!("byte {at}: {other}"),
+            }
+        }
+        assert!(damaged > good.len() / 2, "{damaged} of {} flips named as damage", good.len());
+        for (from, to) in [
+            ("131072", "4194304"),
+            ("\"iterations\": 4", "\"iterations\": 100000"),
+            ("\"parallelism\": 1", "\"parallelism\": 255"),
+        ] {
+            let err = KeySlots::parse(&forge(&text, from, to)).expect_err(to);
+            assert!(matches!(err, StoreError::KeySlots(_)), "{to}: {err}");
+        }
+        let huge = vec![b' '; MAX_FILE_BYTES as usize + 1];
+        assert!(matches!(KeySlots::parse(&huge), Err(StoreError::KeySlots(_))));
+        // A keyring entry redirected with a recomputed checksum parses, but the MAC refuses it
+        // as soon as the key is unwrapped.
+        let mut with_keyring = slots.clone();
+        with_keyring.set_keyring("cip-workbench", "ws-1");
+        let sealed = String::from_utf8(with_keyring.to_json(&key)).expect("utf-8");
+        let redirected = KeySlots::parse(&forge(&sealed, "\"account\": \"ws-1\"", "\"account\": \"ws-9\""))
+            .expect("parses");
+        let err = redirected.open_with_passphrase(PASS).expect_err("altered");
+        assert!(err.to_string().contains("was altered"), "{err}");
+    }
+
+    #[test]
+    fn a_version_1_file_still_opens_and_asks_to_be_rewritten() {
+        let (key, slots, _) = fresh();
+        let mut old: serde_json::Value = serde_json::from_slice(&slots.to_json(&key)).expect("json");
+        old["version"] = 1.into();
+        let object = old.as_object_mut().expect("object");
+        object.remove("checksum");
+        object.remove("mac");
+        let read = KeySlots::parse(&serde_json::to_vec(&old).expect("json")).expect("version 1");
+        assert!(read.needs_upgrade());
+        assert_eq!(read.open_with_passphrase(PASS).expect("opens").expose(), key.expose());
+        assert!(!KeySlots::parse(&read.to_json(&key)).expect("rewritten").needs_upgrade());
     }
 
     #[test]

@@ -109,7 +109,7 @@ impl Workspace {
         // The copy first, then the file: either one read at the next open holds the new key
         // (and the finished copy beside it), or the file holds the old one and the copy is put
         // back in step after that unlock.
-        crate::workspace::write_slots(&self.root, &new_slots.to_json())?;
+        crate::workspace::write_slots(&self.root, &new_slots.to_json(&new_key))?;
         if stop == Some(StopAt::AfterCommit) {
             return Err(StoreError::Interrupted);
         }

@@ -128,9 +128,14 @@ pub(crate) fn write_slots(root: &Path, json: &[u8]) -> Result<(), StoreError> {
 
 /// One key-slot file's bytes, `None` when it is not there.
 fn read_slot_file(root: &Path, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
+    use std::io::Read;
     let path = root.join(name);
-    match std::fs::read(&path) {
-        Ok(bytes) => Ok(Some(bytes)),
+    let mut bytes = Vec::new();
+    // Read within the bound, one byte past it so that parsing refuses an oversized file.
+    match std::fs::File::open(&path)
+        .and_then(|f| f.take(crate::keyslots::MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+    {
+        Ok(_) => Ok(Some(bytes)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(StoreError::io(format!("reading {}", path.display()), e)),
     }
@@ -262,7 +267,7 @@ impl Workspace {
         } else {
             None
         };
-        write_slots(root, &slots.to_json())?;
+        write_slots(root, &slots.to_json(&key))?;
         std::fs::remove_file(root.join(CREATING_FILE))
             .map_err(|e| StoreError::io(format!("finishing {}", root.display()), e))?;
         Ok(Created {
@@ -295,7 +300,10 @@ impl Workspace {
             }
         };
         let workspace = Self::open_with_key(root, slots, key, false)?;
-        if let Some(json) = repair {
+        if workspace.slots.needs_upgrade() {
+            // A version 1 file: sealed with its checksum and MAC from now on.
+            write_slots(root, &workspace.slots.to_json(&workspace.key))?;
+        } else if let Some(json) = repair {
             // The key opened it, and the folder is ours: both files hold these slots again.
             write_slots(root, &json)?;
         }
@@ -414,7 +422,7 @@ impl Workspace {
                     after: None,
                 },
             )?;
-            write_slots(&self.root, &slots.to_json())
+            write_slots(&self.root, &slots.to_json(&self.key))
         })?;
         self.slots = slots;
         Ok(())

@@ -128,10 +128,9 @@ fn a_damaged_key_slot_file_is_reported_not_panicked() {
     flip_middle_byte(&dir.path().join(KEYSLOTS_FILE));
     flip_middle_byte(&dir.path().join(KEYSLOTS_COPY_FILE));
     let err = Workspace::unlock(dir.path(), Unlock::Passphrase(PASS)).expect_err("damaged");
-    assert!(
-        matches!(err, StoreError::KeySlots(_) | StoreError::WrongPassphrase),
-        "a flipped byte is either unparseable or fails authentication: {err}"
-    );
+    // Issue 14: damage used to read as a wrong passphrase; the checksum names it first.
+    assert!(matches!(err, StoreError::KeySlots(_)), "a flipped byte is damage, not a wrong passphrase: {err}");
+    assert!(err.to_string().starts_with("the key-slot file is damaged"), "{err}");
 }
 
 #[test]
