@@ -304,7 +304,7 @@ impl Phones {
         let international = number.format_as(PhoneNumberFormat::International).to_string();
         let national = number.format_as(PhoneNumberFormat::National).to_string();
         let written = match rng.below(10) {
-            0 | 1 | 2 => international,
+            0..=2 => international,
             3 => international.replace(' ', "-"),
             4 => number.format_as(PhoneNumberFormat::E164).to_string(),
             5 | 6 => national,
