@@ -2,6 +2,8 @@
 //! a subcommand. All real work is in `src-tauri/crates/`; this crate only wires it to the window
 //! and the terminal.
 
+#![forbid(unsafe_code)]
+
 pub mod cli;
 #[macro_use]
 pub mod commands;

@@ -60,9 +60,43 @@ fn doctor_on_a_passphrase_only_workspace_skips_the_keyring() {
     };
     assert_eq!(status("keyring").as_deref(), Some("skipped"), "{report}");
     assert_eq!(status("display").as_deref(), Some("warn"), "{report}");
-    for name in ["sqlcipher", "fonts", "data-folder", "integrity", "audit", "evidence"] {
+    for name in ["sqlcipher", "fonts", "data-folder", "hardening", "integrity", "audit", "evidence"] {
         assert_eq!(status(name).as_deref(), Some("ok"), "{name}: {report}");
     }
+}
+
+/// Issue 14: `$CIPW_PASSPHRASE` stayed in the environment of the process and its children, and
+/// a crash could dump core with the key in it.
+#[test]
+fn the_passphrase_variable_is_taken_out_of_the_environment_and_core_dumps_are_off() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (ws, _) = new_workspace(dir.path());
+    let output = run(app()
+        .args(["doctor", "--workspace"])
+        .arg(&ws)
+        .env("CIPW_PASSPHRASE", "scenario passphrase 2026"));
+    let text = stdout(&output);
+    assert!(output.status.success(), "{text}{}", stderr(&output));
+    assert!(
+        text.contains("ok   hardening: core dumps off; $CIPW_PASSPHRASE not in the environment"),
+        "{text}"
+    );
+    assert!(text.contains("ok   audit: "), "the variable still unlocked the workspace:\n{text}");
+}
+
+/// Issue 14: `--passphrase-file` was read whatever its permissions.
+#[test]
+fn a_passphrase_file_other_users_can_read_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (ws, pass) = new_workspace(dir.path());
+    std::fs::set_permissions(&pass, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let output =
+        run(app().args(["audit", "verify", "--workspace"]).arg(&ws).arg("--passphrase-file").arg(&pass));
+    assert!(!output.status.success());
+    let err = stderr(&output);
+    assert!(err.contains("can be read or changed by other users (mode 644)"), "{err}");
+    assert!(err.contains("chmod 600"), "{err}");
 }
 
 #[test]
@@ -75,13 +109,24 @@ fn doctor_with_a_real_secret_service_passes_every_check() {
     let names: Vec<&str> = checks.iter().map(|c| c["name"].as_str().expect("name")).collect();
     assert_eq!(
         names,
-        ["sqlcipher", "keyring", "fonts", "data-folder", "display", "integrity", "audit", "evidence"]
+        [
+            "sqlcipher",
+            "keyring",
+            "fonts",
+            "data-folder",
+            "display",
+            "hardening",
+            "integrity",
+            "audit",
+            "evidence"
+        ]
     );
     for check in &checks[..4] {
         assert_eq!(check["status"], "ok", "{check}");
     }
     assert_eq!(checks[4]["status"], "warn", "the scenario gives no display: {}", checks[4]);
-    for check in &checks[5..] {
+    assert_eq!(checks[5]["status"], "ok", "{}", checks[5]);
+    for check in &checks[6..] {
         assert_eq!(check["status"], "skipped", "no workspace yet: {check}");
     }
     assert!(output.status.success());

@@ -68,11 +68,19 @@ pub fn tool(program: &str, args: &[&str]) -> String {
     stdout(&output)
 }
 
+/// Writes a secret file (passphrase, recovery code) readable by its owner only, as the CLI
+/// requires.
+pub fn write_secret(path: &Path, text: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::write(path, text).expect("secret file");
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).expect("chmod 600");
+}
+
 /// A new workspace in `dir/ws` without a keyring slot, its passphrase in `dir/pass.txt`.
 pub fn new_workspace(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
     let ws = dir.join("ws");
     let pass = dir.join("pass.txt");
-    std::fs::write(&pass, "scenario passphrase 2026\n").expect("pass");
+    write_secret(&pass, "scenario passphrase 2026\n");
     let output = run(app()
         .arg("init")
         .arg("--no-keyring")

@@ -3,14 +3,14 @@
 
 use std::path::Path;
 
-use crate::support::{app, app_with_keyring, run, snapshot, stderr, stdout, with_keyring};
+use crate::support::{app, app_with_keyring, run, snapshot, stderr, stdout, with_keyring, write_secret};
 
 const PASS: &str = "scenario passphrase 2026";
 const CANARY_PROVIDER: &str = "CANARY-Provider-Zq7Xw";
 
 fn passphrase_file(dir: &Path) -> std::path::PathBuf {
     let path = dir.join("pass.txt");
-    std::fs::write(&path, format!("{PASS}\n")).expect("write passphrase file");
+    write_secret(&path, &format!("{PASS}\n"));
     path
 }
 
@@ -234,7 +234,7 @@ fn rotate_key_re_encrypts_keeps_the_keyring_working_and_replaces_the_recovery_co
     assert!(output.status.success(), "{}", stderr(&output));
     for (code, ok) in [(&old_code, false), (&new_code, true)] {
         let code_file = dir.path().join("code.txt");
-        std::fs::write(&code_file, format!("{code}\n")).expect("code file");
+        write_secret(&code_file, &format!("{code}\n"));
         let target = dir.path().join(if ok { "restored-new" } else { "restored-old" });
         let output = run(app()
             .arg("restore")

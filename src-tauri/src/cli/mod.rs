@@ -6,7 +6,7 @@ mod customers;
 mod filings;
 mod obligations;
 mod resellers;
-mod secrets;
+pub mod secrets;
 mod workspace;
 
 use std::path::PathBuf;

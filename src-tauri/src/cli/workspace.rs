@@ -296,7 +296,7 @@ pub(super) fn unlock(ctx: &Context, passphrase_file: Option<&Path>) -> Result<Se
     if !status.exists {
         return Err(format!("no workspace in {} (create one with `cip-workbench init`)", status.data_dir));
     }
-    let explicit = passphrase_file.is_some() || std::env::var_os(secrets::PASSPHRASE_ENV).is_some();
+    let explicit = passphrase_file.is_some() || secrets::in_environment();
     if status.has_keyring_slot && !explicit {
         match ws::unlock(ctx, &session, &UnlockRequest::Keyring) {
             Ok(_) => return Ok(session),
@@ -361,7 +361,7 @@ pub fn unlock_quietly(ctx: &Context, passphrase_file: Option<&Path>) -> Session 
     if status.has_keyring_slot && ws::unlock(ctx, &session, &UnlockRequest::Keyring).is_ok() {
         return session;
     }
-    let given = passphrase_file.is_some() || std::env::var_os(secrets::PASSPHRASE_ENV).is_some();
+    let given = passphrase_file.is_some() || secrets::in_environment();
     if given && let Ok(p) = secrets::passphrase(passphrase_file, "") {
         let _ = ws::unlock(ctx, &session, &UnlockRequest::Passphrase(p.to_string()));
     }

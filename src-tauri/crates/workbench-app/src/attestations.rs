@@ -280,9 +280,8 @@ pub fn attestation_return(
 ) -> Result<Vec<AttestationView>, AppError> {
     let scanned = match scan {
         Some(path) => {
-            let bytes = std::fs::read(path).map_err(|e| {
-                AppError::Store(workbench_store::StoreError::io(format!("reading {}", path.display()), e))
-            })?;
+            let max_bytes = crate::limits::evidence_max_bytes(ctx, session)?;
+            let bytes = crate::limits::read_evidence(path, max_bytes)?;
             let media = crate::review::media_type_of(&bytes[..bytes.len().min(512)]).ok_or_else(|| {
                 CoreError::invalid("file", "is not an image (PNG, JPEG, GIF, WebP, TIFF) or a PDF")
             })?;
@@ -306,7 +305,8 @@ pub fn attestation_return(
                 let new = workbench_store::evidence::NewEvidence {
                     original_name: name,
                     media_type: media,
-                    max_bytes: workbench_store::evidence::DEFAULT_MAX_BYTES,
+                    // Read within the Settings limit above.
+                    max_bytes: bytes.len() as u64,
                 };
                 Some(
                     workbench_store::evidence::store(

@@ -72,9 +72,7 @@ pub fn import_tracked(
     // CSV, or the sheet of an .xlsx workbook that starts with the file's columns (converted to
     // the same CSV).
     let read = |p: &Path, columns: &[&str]| -> Result<Vec<u8>, AppError> {
-        let bytes = std::fs::read(p).map_err(|e| {
-            AppError::Store(workbench_store::StoreError::io(format!("reading {}", p.display()), e))
-        })?;
+        let bytes = crate::limits::read_import(p)?;
         Ok(crate::table::as_csv(bytes, columns)?)
     };
     let bytes = read(path, &CUSTOMER_COLUMNS)?;

@@ -35,7 +35,7 @@ pub enum CheckStatus {
 #[ts(export)]
 pub struct Check {
     /// Short stable name: `sqlcipher`, `keyring`, `fonts`, `data-folder`, `display`,
-    /// `integrity`, `audit`, `evidence`.
+    /// `hardening`, `integrity`, `audit`, `evidence`.
     pub name: String,
     /// Whether it passed.
     pub status: CheckStatus,
@@ -162,6 +162,41 @@ fn display_check(display: Option<String>, wayland: Option<String>) -> Check {
     Check { name: "display".to_owned(), status, detail }
 }
 
+/// What the process does to keep secrets in: no core dumps (they would hold the data key and
+/// decrypted pages) and `$CIPW_PASSPHRASE` taken out of the environment (the binary's `main`
+/// does both). `limits` is `/proc/self/limits`; `passphrase_in_environment` whether the
+/// variable is still set.
+fn hardening_check(limits: Option<&str>, passphrase_in_environment: bool) -> Check {
+    let name = "hardening".to_owned();
+    let Some(limits) = limits else {
+        return Check {
+            name,
+            status: CheckStatus::Skipped,
+            detail: "not checked: this platform has no /proc/self/limits".to_owned(),
+        };
+    };
+    let core = limits.lines().find(|l| l.starts_with("Max core file size")).map(|l| {
+        let fields: Vec<&str> = l["Max core file size".len()..].split_whitespace().collect();
+        fields.len() >= 2 && fields[0] == "0" && fields[1] == "0"
+    });
+    let mut problems = Vec::new();
+    if core != Some(true) {
+        problems.push("core dumps are allowed (a crash could write the key to disk)");
+    }
+    if passphrase_in_environment {
+        problems.push("$CIPW_PASSPHRASE is still in the environment");
+    }
+    if problems.is_empty() {
+        Check {
+            name,
+            status: CheckStatus::Ok,
+            detail: "core dumps off; $CIPW_PASSPHRASE not in the environment".into(),
+        }
+    } else {
+        Check { name, status: CheckStatus::Warn, detail: problems.join("; ") }
+    }
+}
+
 fn machine_checks(ctx: &Context) -> DoctorReport {
     let sqlcipher = match workbench_store::sqlcipher_version() {
         Ok(v) if v.starts_with('4') => Ok(format!("SQLCipher {v}")),
@@ -182,6 +217,11 @@ fn machine_checks(ctx: &Context) -> DoctorReport {
             check("fonts", fonts),
             check("data-folder", data_folder(ctx.data_dir())),
             display_check(std::env::var("DISPLAY").ok(), std::env::var("WAYLAND_DISPLAY").ok()),
+            hardening_check(
+                std::fs::read_to_string("/proc/self/limits").ok().as_deref(),
+                // The CLI's variable (cli::secrets::PASSPHRASE_ENV in the binary).
+                std::env::var_os("CIPW_PASSPHRASE").is_some(),
+            ),
         ],
     }
 }
@@ -260,6 +300,19 @@ mod tests {
         assert_eq!(display_check(Some(String::new()), None).status, CheckStatus::Warn);
         assert_eq!(display_check(Some(":99".into()), None).detail, "X display :99");
         assert_eq!(display_check(None, Some("wayland-0".into())).status, CheckStatus::Ok);
+    }
+
+    #[test]
+    fn hardening_reads_the_core_limit_and_the_environment() {
+        let off = "Limit                     Soft Limit           Hard Limit           Units\nMax core file size        0                    0                    bytes\n";
+        let on = off.replace("0                    0   ", "unlimited            unlimited");
+        assert_eq!(hardening_check(Some(off), false).status, CheckStatus::Ok);
+        let warned = hardening_check(Some(&on), true);
+        assert_eq!(warned.status, CheckStatus::Warn);
+        assert!(
+            warned.detail.contains("core dumps are allowed") && warned.detail.contains("CIPW_PASSPHRASE")
+        );
+        assert_eq!(hardening_check(None, false).status, CheckStatus::Skipped);
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! The error every use case returns, and its stable IPC form.
 //!
 //! Over IPC an error is exactly `{ code, message }`: `code` is a closed set the UI branches on,
-//! `message` is safe to show (no key material, no record contents). The full chain is logged
-//! with `tracing` before it crosses the boundary.
+//! `message` is safe to show (no key material, no record contents). The log gets only the code
+//! and the error's kind (`Store/Io`, `Core/Invalid`): messages name files and fields, and file
+//! names often carry people's names (issue 14).
 
 use serde::Serialize;
 use ts_rs::TS;
@@ -61,6 +62,22 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// The error's kind as variant names only (`Store/Io`), never its contents: what the log
+    /// may carry.
+    pub fn kind(&self) -> String {
+        fn variant(debug: String) -> String {
+            debug.split(['(', '{', ' ']).next().unwrap_or_default().to_owned()
+        }
+        let inner = match self {
+            Self::Core(e) => variant(format!("{e:?}")),
+            Self::Store(e) => variant(format!("{e:?}")),
+            Self::Filing(e) => variant(format!("{e:?}")),
+            Self::Pack(_) | Self::Locked | Self::Forbidden(_) | Self::Cancelled => String::new(),
+        };
+        let outer = variant(format!("{self:?}"));
+        if inner.is_empty() { outer } else { format!("{outer}/{inner}") }
+    }
+
     /// The code the UI branches on.
     pub fn code(&self) -> ErrorCode {
         use workbench_store::StoreError;
@@ -97,7 +114,7 @@ pub struct ApiError {
 
 impl From<AppError> for ApiError {
     fn from(err: AppError) -> Self {
-        tracing::info!(error = ?err, code = ?err.code(), "use case failed");
+        tracing::info!(code = ?err.code(), kind = %err.kind(), "use case failed");
         Self { code: err.code(), message: err.to_string() }
     }
 }
@@ -105,6 +122,18 @@ impl From<AppError> for ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_logged_kind_names_no_file_and_no_value() {
+        let io = AppError::Store(workbench_store::StoreError::io(
+            "reading /home/olivia/Passport of Иван Петров.pdf",
+            std::io::Error::from(std::io::ErrorKind::NotFound),
+        ));
+        assert_eq!(io.kind(), "Store/Io");
+        let invalid = AppError::Core(workbench_core::CoreError::invalid("name", "Иван Петров is too long"));
+        assert_eq!(invalid.kind(), "Core/Invalid");
+        assert_eq!(AppError::Forbidden("officers only".into()).kind(), "Forbidden");
+    }
 
     #[test]
     fn serializes_as_code_and_message_only() {

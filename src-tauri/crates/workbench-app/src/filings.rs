@@ -590,9 +590,8 @@ pub fn filing_attach_ack(
     id: &str,
     path: &std::path::Path,
 ) -> Result<FilingView, AppError> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        AppError::Store(workbench_store::StoreError::io(format!("reading {}", path.display()), e))
-    })?;
+    let max_bytes = crate::limits::evidence_max_bytes(ctx, session)?;
+    let bytes = crate::limits::read_evidence(path, max_bytes)?;
     let media = crate::review::media_type_of(&bytes[..bytes.len().min(512)])
         .ok_or_else(|| CoreError::invalid("file", "is not an image (PNG, JPEG, GIF, WebP, TIFF) or a PDF"))?;
     let name =
@@ -604,11 +603,8 @@ pub fn filing_attach_ack(
             return Err(CoreError::invalid("filing", "is not filed yet").into());
         }
         let at = ctx.clock().now();
-        let new = workbench_store::evidence::NewEvidence {
-            original_name: &name,
-            media_type: media,
-            max_bytes: workbench_store::evidence::DEFAULT_MAX_BYTES,
-        };
+        let new =
+            workbench_store::evidence::NewEvidence { original_name: &name, media_type: media, max_bytes };
         let record =
             workbench_store::evidence::store(&mut u.workspace, bytes.as_slice(), &new, u.actor.id, at)?;
         let me = u.actor.id.to_string();

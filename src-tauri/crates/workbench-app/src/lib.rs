@@ -4,6 +4,8 @@
 //! the CLI subcommands are thin adapters over them. DTOs crossing to the UI derive `ts_rs::TS`
 //! and are exported to `ui/src/lib/ipc/bindings/`. Must not depend on `tauri`.
 
+#![forbid(unsafe_code)]
+
 pub mod about;
 pub mod attestations;
 pub mod audit;
@@ -16,6 +18,7 @@ pub mod doctor;
 pub mod error;
 pub mod filings;
 pub mod jobs;
+pub mod limits;
 pub mod obligations;
 pub mod os_lock;
 pub mod resellers;

@@ -499,9 +499,8 @@ pub fn reseller_cip_upload(
     path: &std::path::Path,
 ) -> Result<ResellerDetail, AppError> {
     check_dated(ctx, form)?;
-    let bytes = std::fs::read(path).map_err(|e| {
-        AppError::Store(workbench_store::StoreError::io(format!("reading {}", path.display()), e))
-    })?;
+    let max_bytes = crate::limits::evidence_max_bytes(ctx, session)?;
+    let bytes = crate::limits::read_evidence(path, max_bytes)?;
     let name =
         path.file_name().map_or_else(|| "reseller-cip.pdf".into(), |n| n.to_string_lossy().into_owned());
     workbench_filings::check_part(&name, &bytes)
@@ -514,7 +513,7 @@ pub fn reseller_cip_upload(
         let new = workbench_store::evidence::NewEvidence {
             original_name: &name,
             media_type: "application/pdf",
-            max_bytes: workbench_store::evidence::DEFAULT_MAX_BYTES,
+            max_bytes,
         };
         let record =
             workbench_store::evidence::store(&mut u.workspace, bytes.as_slice(), &new, u.actor.id, at)?;

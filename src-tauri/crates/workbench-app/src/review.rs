@@ -1043,12 +1043,14 @@ pub fn evidence_attach(
         .ok_or_else(|| CoreError::invalid("file", "is not an image (PNG, JPEG, GIF, WebP, TIFF) or a PDF"))?;
     std::io::Seek::rewind(&mut file).map_err(io)?;
     let name = path.file_name().map_or_else(|| "evidence".into(), |n| n.to_string_lossy().into_owned());
+    // The Settings limit (issue 14: it was ignored); the vault enforces it while streaming.
+    let max_bytes = crate::limits::evidence_max_bytes(ctx, session)?;
     session.with(ctx, |u| {
         require_reviewer(u, "attach evidence")?;
         let id = u.workspace.db().read(|c| store::customer_id(c, customer_ref))?;
         let at = ctx.clock().now();
         let me = u.actor.id;
-        let new = NewEvidence { original_name: &name, media_type, max_bytes: evidence::DEFAULT_MAX_BYTES };
+        let new = NewEvidence { original_name: &name, media_type, max_bytes };
         let record = evidence::store(&mut u.workspace, file, &new, me, at)?;
         let evidence_id = record.id.to_string();
         let by = me.to_string();

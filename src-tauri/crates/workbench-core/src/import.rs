@@ -129,6 +129,10 @@ pub fn parse_customers_chunked(
     let mut accounts = HashSet::new();
     for (i, record) in reader.records().enumerate() {
         let row = i as u64 + 2;
+        if let Some(too_many) = past_last_row(row) {
+            errors.push(too_many);
+            break;
+        }
         let record = match record {
             Ok(r) => r,
             Err(e) => {
@@ -136,6 +140,10 @@ pub fn parse_customers_chunked(
                 continue;
             }
         };
+        if let Some(long) = oversized_field(row, &record, &header) {
+            errors.push(long);
+            continue;
+        }
         if record.len() != header.len() {
             errors.push(RowError {
                 row,
@@ -278,7 +286,7 @@ pub fn parse_customers_chunked(
         }
     }
     if !errors.is_empty() {
-        return Err(errors);
+        return Err(capped(errors));
     }
     if !good.is_empty() {
         on_chunk(good);
@@ -355,7 +363,7 @@ pub fn parse_ip_log(bytes: &[u8]) -> Result<Vec<IpAccess>, Vec<RowError>> {
             });
         }
     }
-    if errors.is_empty() { Ok(good) } else { Err(errors) }
+    if errors.is_empty() { Ok(good) } else { Err(capped(errors)) }
 }
 
 /// The beneficial owners file's columns (R5).
@@ -473,7 +481,7 @@ pub fn parse_reseller_counts(
             Err(other) => bad("(row)", other.to_string()),
         }
     }
-    if errors.is_empty() { Ok(good) } else { Err(errors) }
+    if errors.is_empty() { Ok(good) } else { Err(capped(errors)) }
 }
 
 /// Parses and validates a beneficial owners CSV. `Ok` only when every row is good.
@@ -557,7 +565,7 @@ pub fn parse_owners(bytes: &[u8]) -> Result<Vec<ImportedOwner>, Vec<RowError>> {
             });
         }
     }
-    if errors.is_empty() { Ok(good) } else { Err(errors) }
+    if errors.is_empty() { Ok(good) } else { Err(capped(errors)) }
 }
 
 /// R5 warnings for one customer's owners (never errors: a file may list owners below the
@@ -621,8 +629,19 @@ fn fixed_records(
     }
     let mut records = Vec::new();
     let mut errors = Vec::new();
+    let header: Vec<String> = columns.iter().map(|c| (*c).to_owned()).collect();
     for (i, record) in reader.records().enumerate() {
         let row = i as u64 + 2;
+        if let Some(too_many) = past_last_row(row) {
+            errors.push(too_many);
+            break;
+        }
+        if let Ok(r) = &record
+            && let Some(long) = oversized_field(row, r, &header)
+        {
+            errors.push(long);
+            continue;
+        }
         match record {
             Ok(r) if r.len() == columns.len() => records.push((row, r)),
             Ok(r) => errors.push(RowError {
@@ -634,6 +653,50 @@ fn fixed_records(
         }
     }
     Ok((records, errors))
+}
+
+/// How far an import file may reach (issue 14). The file itself is read within the app's size
+/// limit; these bound what its text can make the parser hold.
+pub mod limits {
+    /// Data rows of one file (the header not counted).
+    pub const ROWS: u64 = 1_000_000;
+    /// Bytes of one field (a name, an address line, a list of e-mails).
+    pub const FIELD_BYTES: usize = 8 * 1024;
+    /// Problems reported one by one; past this, one line says how many more there are.
+    pub const ERRORS: usize = 1_000;
+}
+
+/// The error for the row past the last one read, if `row` is it.
+fn past_last_row(row: u64) -> Option<RowError> {
+    (row > limits::ROWS + 1).then(|| RowError {
+        row,
+        column: "(file)".into(),
+        message: format!("has more than {} rows; split it into smaller files", limits::ROWS),
+    })
+}
+
+/// The first field of `record` longer than [`limits::FIELD_BYTES`], as a row error naming its
+/// column (never the value).
+fn oversized_field(row: u64, record: &csv::StringRecord, header: &[String]) -> Option<RowError> {
+    record.iter().position(|f| f.len() > limits::FIELD_BYTES).map(|i| RowError {
+        row,
+        column: header.get(i).cloned().unwrap_or_else(|| "(row)".into()),
+        message: format!("is longer than {} bytes", limits::FIELD_BYTES),
+    })
+}
+
+/// At most [`limits::ERRORS`] problems, then one that counts the rest.
+fn capped(mut errors: Vec<RowError>) -> Vec<RowError> {
+    if errors.len() > limits::ERRORS {
+        let more = errors.len() - limits::ERRORS;
+        errors.truncate(limits::ERRORS);
+        errors.push(RowError {
+            row: 0,
+            column: "(file)".into(),
+            message: format!("and {more} more problem(s) not listed; fix these and check again"),
+        });
+    }
+    errors
 }
 
 /// `emails[1]` → `emails`; other field names are the column names.

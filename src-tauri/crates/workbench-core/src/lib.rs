@@ -4,6 +4,8 @@
 //! validation error that names the field at fault. Must stay pure: no file, database, network or
 //! UI code, and no dependency on `tauri`, so that rules can be tested as plain functions.
 
+#![forbid(unsafe_code)]
+
 pub mod about;
 pub mod actor;
 pub mod attestation;

@@ -4,6 +4,8 @@
 //! `assets/fonts/` and subset on save. Owns no data and does no IO beyond returning bytes: the
 //! caller decides where (and how atomically) they are written. Must not depend on `tauri`.
 
+#![forbid(unsafe_code)]
+
 pub mod about;
 pub mod attestation;
 pub mod cip;

@@ -8,6 +8,8 @@
 //! (`PRAGMA cipher_version` non-empty), so no code path can write compliance records to plain
 //! SQLite by accident.
 
+#![forbid(unsafe_code)]
+
 pub mod actors;
 pub mod anchor;
 pub mod audit;

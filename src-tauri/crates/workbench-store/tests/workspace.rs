@@ -129,7 +129,10 @@ fn a_damaged_key_slot_file_is_reported_not_panicked() {
     flip_middle_byte(&dir.path().join(KEYSLOTS_COPY_FILE));
     let err = Workspace::unlock(dir.path(), Unlock::Passphrase(PASS)).expect_err("damaged");
     // Issue 14: damage used to read as a wrong passphrase; the checksum names it first.
-    assert!(matches!(err, StoreError::KeySlots(_)), "a flipped byte is damage, not a wrong passphrase: {err}");
+    assert!(
+        matches!(err, StoreError::KeySlots(_)),
+        "a flipped byte is damage, not a wrong passphrase: {err}"
+    );
     assert!(err.to_string().starts_with("the key-slot file is damaged"), "{err}");
 }
 

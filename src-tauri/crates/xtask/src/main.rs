@@ -7,6 +7,8 @@
 //!
 //! Must not depend on `tauri` or on the workbench crates: it drives them as a user would.
 
+#![forbid(unsafe_code)]
+
 mod proc;
 mod run;
 mod setup;

@@ -7,7 +7,7 @@ import type { CheckStatus } from "./CheckStatus";
 export type Check = { 
 /**
  * Short stable name: `sqlcipher`, `keyring`, `fonts`, `data-folder`, `display`,
- * `integrity`, `audit`, `evidence`.
+ * `hardening`, `integrity`, `audit`, `evidence`.
  */
 name: string, 
 /**
