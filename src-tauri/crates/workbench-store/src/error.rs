@@ -69,7 +69,8 @@ pub enum StoreError {
         /// What was found ("a workspace database", "evidence files").
         what: &'static str,
     },
-    /// Another process (or another handle in this one) has the workspace open.
+    /// Another process (or another handle in this one) has the workspace open, or holds it
+    /// alone for a moment (its work at open, a key rotation).
     #[error("this workspace is in use by {}; close it there first", match .pid { Some(pid) => format!("process {pid}"), None => "another process".to_owned() })]
     InUse {
         /// The holder's process id, when it could be read.

@@ -82,6 +82,23 @@ impl Workspace {
         progress: &mut dyn FnMut(u64, u64),
         stop: Option<StopAt>,
     ) -> Result<Rotated, StoreError> {
+        // The database file is replaced: no other process may have the workspace open.
+        self.lock.make_exclusive()?;
+        let result = self.rotate_alone(passphrase, actor, at, progress, stop);
+        let shared = self.lock.share();
+        let rotated = result?;
+        shared?;
+        Ok(rotated)
+    }
+
+    fn rotate_alone(
+        &mut self,
+        passphrase: &str,
+        actor: ActorId,
+        at: DateTime<Utc>,
+        progress: &mut dyn FnMut(u64, u64),
+        stop: Option<StopAt>,
+    ) -> Result<Rotated, StoreError> {
         drop(self.slots.open_with_passphrase(passphrase)?);
         let workspace_id = self.id.to_string();
         let new_key = DataKey::generate()?;

@@ -92,8 +92,8 @@ pub struct Workspace {
     pub(crate) key: DataKey,
     /// Set at open when the database disagrees with the audit anchor (lost commits).
     pub(crate) anchor_problem: Option<ChainBreak>,
-    /// Held from open to drop: no other process opens the folder meanwhile.
-    pub(crate) _lock: WorkspaceLock,
+    /// Held from open to drop (shared; exclusive for a rotation).
+    pub(crate) lock: WorkspaceLock,
 }
 
 impl std::fmt::Debug for Workspace {
@@ -185,7 +185,10 @@ impl Workspace {
         std::fs::create_dir_all(root.join(EVIDENCE_DIR))
             .map_err(|e| StoreError::io(format!("creating {}", root.display()), e))?;
         restrict_to_owner(root);
-        let lock = WorkspaceLock::acquire(root)?;
+        let mut lock = WorkspaceLock::acquire(root)?;
+        if !lock.is_exclusive() {
+            return Err(StoreError::InUse { pid: None });
+        }
         write_atomically(&root.join(CREATING_FILE), b"a workspace is being created here\n")?;
         // Only a creation that crashed leaves a database without key slots (marked, above).
         for leftover in [DB_FILE, "workspace.db-wal", "workspace.db-shm", crate::rotate::NEXT_DB_FILE] {
@@ -270,16 +273,9 @@ impl Workspace {
         write_slots(root, &slots.to_json(&key))?;
         std::fs::remove_file(root.join(CREATING_FILE))
             .map_err(|e| StoreError::io(format!("finishing {}", root.display()), e))?;
+        lock.share()?;
         Ok(Created {
-            workspace: Self {
-                root: root.to_path_buf(),
-                id,
-                slots,
-                db,
-                key,
-                anchor_problem: None,
-                _lock: lock,
-            },
+            workspace: Self { root: root.to_path_buf(), id, slots, db, key, anchor_problem: None, lock },
             recovery_code,
             officer,
             keyring_problem,
@@ -322,9 +318,17 @@ impl Workspace {
             .workspace_id
             .parse()
             .map_err(|_| StoreError::KeySlots("the workspace id is not valid".into()))?;
-        // Before anything at open touches the folder (finishing a rotation, the vault sweep).
+        // Before anything at open touches the folder: the work at open (finishing a rotation,
+        // the vault sweep) runs only while no other process has the workspace open.
         let lock = WorkspaceLock::acquire(root)?;
-        let rotated = crate::rotate::recover(root, &key, &slots.workspace_id)?;
+        let rotated = if lock.is_exclusive() {
+            crate::rotate::recover(root, &key, &slots.workspace_id)?
+        } else if root.join(crate::rotate::NEXT_DB_FILE).exists() {
+            // An interrupted rotation is finished by the next process to open the folder alone.
+            return Err(StoreError::InUse { pid: None });
+        } else {
+            false
+        };
         let path = root.join(DB_FILE);
         if !path.is_file() {
             return Err(StoreError::io(
@@ -343,8 +347,15 @@ impl Workspace {
                 tracing::error!(seq = problem.seq, "the database disagrees with the audit anchor")
             }
         }
-        let workspace = Self { root: root.to_path_buf(), id, slots, db, key, anchor_problem, _lock: lock };
-        let swept = crate::evidence::sweep(&workspace)?;
+        let alone = lock.is_exclusive();
+        let mut workspace = Self { root: root.to_path_buf(), id, slots, db, key, anchor_problem, lock };
+        let swept = if alone {
+            crate::evidence::sweep(&workspace)?
+        } else {
+            tracing::info!("another process has the workspace open: the vault sweep waits for a later open");
+            crate::evidence::SweepReport::default()
+        };
+        workspace.lock.share()?;
         if swept.quarantined > 0 || !swept.missing_files.is_empty() || swept.skipped_after_lost_commits {
             tracing::warn!(
                 quarantined = swept.quarantined,

@@ -380,15 +380,34 @@ fn one_lost_or_damaged_key_slot_file_is_survivable_and_put_back() {
     assert_eq!(std::fs::read(dir.path().join(KEYSLOTS_COPY_FILE)).expect("copy back"), good);
 }
 
+/// Issue 14: the sweep ran at every open while another process (the CLI beside the window)
+/// could be between writing an evidence file and its row. A second open shares the workspace
+/// and leaves the work at open to a process that has it alone; a rotation needs it alone.
 #[test]
-fn a_second_open_of_a_workspace_is_refused_naming_the_holder() {
+fn a_second_open_shares_the_workspace_and_skips_the_work_at_open() {
     let dir = tempfile::tempdir().expect("tempdir");
     let created = create(dir.path());
-    let err = Workspace::unlock(dir.path(), Unlock::Passphrase(PASS)).expect_err("in use");
-    assert!(matches!(err, StoreError::InUse { pid: Some(pid) } if pid == std::process::id()), "{err}");
-    assert!(err.to_string().contains(&format!("in use by process {}", std::process::id())), "{err}");
+    let officer = created.officer.id;
+    // What another process leaves mid-store: a file whose row is not written yet.
+    let incoming = dir.path().join("evidence/0191e0b2-0000-7000-8000-000000000000.bin");
+    std::fs::write(&incoming, b"being stored by the first process").expect("file");
+    let mut second =
+        Workspace::unlock(dir.path(), Unlock::Passphrase(PASS)).expect("a second open shares it");
+    assert!(incoming.is_file(), "the sweep waits while another process has the workspace open");
+    let err = second.rotate_data_key(PASS, officer, at(), &mut |_, _| {}).expect_err("not alone");
+    assert!(matches!(err, StoreError::InUse { .. }), "{err}");
+    assert!(err.to_string().contains("in use by"), "{err}");
+    second
+        .db()
+        .read(|c| Ok(c.query_row("SELECT count(*) FROM audit_event", [], |r| r.get::<_, i64>(0))?))
+        .expect("still open and usable after the refused rotation");
     drop(created);
-    Workspace::unlock(dir.path(), Unlock::Passphrase(PASS)).expect("free once the first is closed");
+    // Alone now: the rotation runs, and the next open alone sweeps.
+    second.rotate_data_key(PASS, officer, at(), &mut |_, _| {}).expect("alone");
+    drop(second);
+    drop(Workspace::unlock(dir.path(), Unlock::Passphrase(PASS)).expect("alone"));
+    assert!(!incoming.exists(), "quarantined by an open that had the workspace alone");
+    assert!(dir.path().join("quarantine/0191e0b2-0000-7000-8000-000000000000.bin").is_file());
 }
 
 /// Issue 14: the sweep deleted vault files at every open, also right after the anchor reported
