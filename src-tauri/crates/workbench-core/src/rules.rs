@@ -478,6 +478,16 @@ impl RulePack {
     /// The first problem, naming the file, the dotted key and the line: TOML syntax, a missing
     /// key, a wrong type, an unknown key, or a value out of range.
     pub fn load(file: &str, source: &str) -> Result<LoadedPack, PackError> {
+        // A pack is a few KiB of TOML; anything far larger is not one (issue 14: bounded input).
+        const MAX_BYTES: usize = 1 << 20;
+        if source.len() > MAX_BYTES {
+            return Err(PackError {
+                file: file.to_owned(),
+                key: String::new(),
+                line: 1,
+                message: format!("is {} bytes; a rule pack is at most {MAX_BYTES}", source.len()),
+            });
+        }
         let pack: RulePack = parse(file, source)?;
         pack.validate(file, source)?;
         Ok(LoadedPack { pack, sha256: hex(&Sha256::digest(source.as_bytes())) })
