@@ -71,17 +71,7 @@ fn wrong_secrets_fail_clearly_and_write_nothing() {
 fn creating_over_an_existing_workspace_is_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
     drop(create(dir.path()));
-    let err = Workspace::create(
-        dir.path(),
-        &NewWorkspace {
-            provider_name: "X",
-            officer_name: "Y",
-            passphrase: PASS,
-            use_keyring: false,
-            at: at(),
-        },
-    )
-    .expect_err("exists");
+    let err = new_workspace(dir.path()).expect_err("exists");
     assert!(matches!(err, StoreError::WorkspaceExists(_)), "{err}");
 }
 
