@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IpcError, createClient, toIpcError } from './client';
+import { ERROR_CODES, IpcError, createClient, toIpcError } from './client';
 
 describe('toIpcError', () => {
 	it('keeps a backend error code and message', () => {
@@ -7,6 +7,15 @@ describe('toIpcError', () => {
 		expect(err).toBeInstanceOf(IpcError);
 		expect(err.code).toBe('wrong_key');
 		expect(err.message).toBe('the database could not be unlocked');
+	});
+
+	it('keeps every code the backend sends, locked, no_workspace and forbidden included', () => {
+		for (const code of ['locked', 'no_workspace', 'forbidden'] as const) {
+			const err = toIpcError({ code, message: 'officers only' });
+			expect(err.code).toBe(code);
+			expect(err.message).toBe('officers only');
+		}
+		expect(ERROR_CODES).toHaveLength(10);
 	});
 
 	it('treats an unknown code as internal rather than trusting it', () => {

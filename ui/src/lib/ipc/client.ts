@@ -8,15 +8,22 @@ import type { ErrorCode } from './bindings/ErrorCode';
 /** How a command reaches the backend; swapped for a fake in unit tests. */
 export type Transport = (command: string, args?: Record<string, unknown>) => Promise<unknown>;
 
-const ERROR_CODES: readonly ErrorCode[] = [
-	'invalid_input',
-	'storage',
-	'wrong_key',
-	'rendering',
-	'io',
-	'cancelled',
-	'internal'
-];
+// Every code the backend can send. A `Record` over the generated `ErrorCode` type, so a code
+// added in Rust and missing here is a type error (svelte-check), not an `internal` at run time:
+// `locked`, `no_workspace` and `forbidden` were missing from a hand-copied list (issue 15).
+const KNOWN: Record<ErrorCode, true> = {
+	invalid_input: true,
+	storage: true,
+	wrong_key: true,
+	rendering: true,
+	io: true,
+	cancelled: true,
+	locked: true,
+	no_workspace: true,
+	forbidden: true,
+	internal: true
+};
+export const ERROR_CODES = Object.keys(KNOWN) as readonly ErrorCode[];
 
 /** A failed command, as the UI sees it: a code to branch on and a message safe to show. */
 export class IpcError extends Error implements ApiError {
