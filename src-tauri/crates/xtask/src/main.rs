@@ -35,11 +35,13 @@ enum Task {
     /// Build the installable .deb with the Tauri CLI.
     Bundle,
     /// Run a benchmark and print its table: `store` (SQLCipher overhead, unlock, passphrase
-    /// change, audit verification), `customers` (100k-row import, search latency) or `filings`
-    /// (render time and size of long filings).
+    /// change, audit verification), `customers` (100k-row import, search latency), `filings`
+    /// (render time and size of long filings) or `crash` (kill -9 during evidence stores,
+    /// imports, passphrase changes and key rotations: 1,000 cycles each, `CIPW_CRASH_CYCLES`
+    /// to change; the same tests run with fewer cycles in `cargo xtask test`).
     Bench {
         /// Which benchmark.
-        #[arg(value_parser = ["store", "customers", "filings"])]
+        #[arg(value_parser = ["store", "customers", "filings", "crash"])]
         which: String,
     },
     /// Only install what is missing and build the UI.
@@ -75,6 +77,18 @@ pub(crate) fn root() -> PathBuf {
 
 fn bench(which: &str) -> anyhow::Result<()> {
     let root = root();
+    if which == "crash" {
+        proc::step("bench crash (kill -9 loops, release build)")?;
+        let cycles = std::env::var("CIPW_CRASH_CYCLES").unwrap_or_else(|_| "1000".into());
+        let status = std::process::Command::new("cargo")
+            .args(["test", "--release", "--locked", "-p", "workbench-store", "--test", "crash", "--"])
+            .args(["--nocapture", "--test-threads", "1"])
+            .env("CIPW_CRASH_CYCLES", cycles)
+            .current_dir(&root)
+            .status()?;
+        anyhow::ensure!(status.success(), "a kill -9 loop failed");
+        return Ok(());
+    }
     proc::step(&format!("bench {which} (release build)"))?;
     proc::run_in(
         &root,
