@@ -68,6 +68,9 @@ impl Database {
             conn.pragma_update(None, "journal_mode", "WAL")?;
         }
         conn.pragma_update(None, "synchronous", "FULL")?;
+        // The window and a CLI command may both write (the workspace lock is shared): a writer
+        // waits for the other's transaction rather than failing at once.
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
         // 64 MiB of decrypted pages: a page read from disk is decrypted once, not on every visit.
         conn.pragma_update(None, "cache_size", -65_536)?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -78,7 +81,7 @@ impl Database {
     }
 
     /// Gives up the wrapper for a second, read-only use of the connection on another thread.
-    pub(crate) fn into_connection(self) -> Connection {
+    pub fn into_connection(self) -> Connection {
         self.conn
     }
 
@@ -118,7 +121,9 @@ impl Database {
         &mut self,
         f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let tx = self.conn.transaction()?;
+        // IMMEDIATE: the write lock is taken up front, waiting (busy timeout) for another
+        // process's transaction; a deferred one that read first would fail at once on upgrade.
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let value = f(&tx)?;
         tx.commit()?;
         if let Some(anchor) = self.anchor.as_mut() {

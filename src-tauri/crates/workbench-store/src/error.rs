@@ -1,5 +1,15 @@
 //! Errors of the store.
 
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DiskFull) => Self::DiskFull,
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => Self::Busy,
+            _ => Self::Sqlite(e),
+        }
+    }
+}
+
 impl StoreError {
     /// Wraps an IO error with a description of what was being done.
     pub fn io(what: impl Into<String>, source: std::io::Error) -> Self {
@@ -20,7 +30,17 @@ pub enum StoreError {
     WrongKey,
     /// Any other database failure.
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
+    /// The disk (or the folder's quota) is full: the transaction was rolled back whole.
+    #[error(
+        "the disk holding the workspace is full: nothing of this change was kept; free some space and try again"
+    )]
+    DiskFull,
+    /// Another process kept the database busy longer than the wait allows.
+    #[error(
+        "the workspace database stayed busy in another process (a long import or backup?): nothing of this change was kept; try again when it is done"
+    )]
+    Busy,
     /// The database was written by a newer version of the app.
     #[error(
         "this workspace was written by a newer CIP Workbench (schema {found}, this version reads up to {supported}); update the app"
