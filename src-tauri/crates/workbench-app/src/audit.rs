@@ -70,3 +70,59 @@ pub fn list(ctx: &Context, session: &Session, query: &AuditQuery) -> Result<Vec<
 pub fn verify(ctx: &Context, session: &Session) -> Result<ChainReport, AppError> {
     session.with(ctx, |u| Ok(u.workspace.verify_audit()?))
 }
+
+/// Who may take data out of the app (issue 14; R11: access limited and logged).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MayTakeOut {
+    /// Reviewers and officers: customer files and evidence (personal data they work with).
+    Reviewer,
+    /// Officers only: backups, the recovery sheet, filings.
+    Officer,
+}
+
+/// Writes `files` (path and bytes, each atomically) for the acting person, after checking their
+/// role, and records the read that left the app as one audit event `action` on `object` —
+/// who (the actor), what (the object) and where: the event's digest covers
+/// `{"to": [{"path", "sha256"}…]}` as sorted-key JSON, so an examiner holding the files and
+/// their paths can recompute it. When the event cannot be recorded the files are removed again:
+/// nothing leaves unrecorded.
+pub(crate) fn take_out(
+    ctx: &Context,
+    session: &Session,
+    may: MayTakeOut,
+    action: &str,
+    object: &str,
+    files: &[(&std::path::Path, &[u8])],
+) -> Result<(), AppError> {
+    session.with(ctx, |u| {
+        match may {
+            MayTakeOut::Officer => u.require_officer(&format!("take this out of the workbench ({action})"))?,
+            MayTakeOut::Reviewer if u.actor.role == workbench_core::Role::Viewer => {
+                return Err(AppError::Forbidden(format!(
+                    "a viewer cannot take personal data out of the workbench ({action})"
+                )));
+            }
+            MayTakeOut::Reviewer => {}
+        }
+        for (path, bytes) in files {
+            workbench_store::files::write_atomically(path, bytes)?;
+        }
+        let to: Vec<serde_json::Value> = files
+            .iter()
+            .map(|(path, bytes)| {
+                serde_json::json!({ "path": path.display().to_string(), "sha256": workbench_core::audit::sha256_hex(bytes) })
+            })
+            .collect();
+        let after = serde_json::json!({ "to": to }).to_string();
+        let at = ctx.clock().now();
+        let actor = u.actor.id.to_string();
+        let recorded = u.workspace.db_mut().write(|tx| audit::record(tx, at, &actor, action, object, &after));
+        if let Err(e) = recorded {
+            for (path, _) in files {
+                let _ = std::fs::remove_file(path);
+            }
+            return Err(e.into());
+        }
+        Ok(())
+    })
+}

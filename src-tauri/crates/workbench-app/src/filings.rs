@@ -219,7 +219,15 @@ pub fn filing_write_pdf(
     path: &std::path::Path,
 ) -> Result<(), AppError> {
     let pdf = filing_pdf(ctx, session, id)?;
-    Ok(workbench_store::files::write_atomically(path, &pdf)?)
+    let object = format!("filing:{id}");
+    crate::audit::take_out(
+        ctx,
+        session,
+        crate::audit::MayTakeOut::Officer,
+        "export.filing",
+        &object,
+        &[(path, &pdf)],
+    )
 }
 
 fn signer(u: &Unlocked) -> Result<String, AppError> {

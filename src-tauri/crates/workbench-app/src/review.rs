@@ -1204,7 +1204,15 @@ pub fn evidence_export(
     path: &Path,
 ) -> Result<(), AppError> {
     let (_, bytes) = evidence_content(ctx, session, customer_ref, evidence_id)?;
-    Ok(workbench_store::files::write_atomically(path, &bytes)?)
+    let object = format!("evidence:{evidence_id}");
+    crate::audit::take_out(
+        ctx,
+        session,
+        crate::audit::MayTakeOut::Reviewer,
+        "export.evidence",
+        &object,
+        &[(path, &bytes)],
+    )
 }
 
 /// One customer's file as exported: the review screen's data, its audit history and when.
@@ -1389,7 +1397,7 @@ pub fn customer_export(
 ) -> Result<(), AppError> {
     let customer = review_get(ctx, session, customer_ref)?;
     let at = ctx.clock().now();
-    let file = session.with(ctx, |u| {
+    let (file, customer_id) = session.with(ctx, |u| {
         let id = u.workspace.db().read(|c| store::customer_id(c, customer_ref))?;
         let provider = u.workspace.db().read(workbench_store::provider::get)?.legal_name;
         let audit = u
@@ -1399,17 +1407,24 @@ pub fn customer_export(
             .into_iter()
             .map(|e| (e.seq, e.at, e.actor_name.unwrap_or(e.actor), e.action, e.hash))
             .collect();
-        Ok(CustomerFileExport {
+        let file = CustomerFileExport {
             format: "cip-workbench/customer-file/1",
             provider,
             generated_at: workbench_store::audit::timestamp(&at),
             customer,
             audit,
-        })
+        };
+        Ok((file, id))
     })?;
     let rendered = workbench_filings::render_dossier(&dossier_of(&file, at))?;
     let text = serde_json::to_vec_pretty(&file).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    workbench_store::files::write_atomically(pdf, &rendered)?;
-    workbench_store::files::write_atomically(json, &text)?;
-    Ok(())
+    let object = format!("customer:{customer_id}");
+    crate::audit::take_out(
+        ctx,
+        session,
+        crate::audit::MayTakeOut::Reviewer,
+        "export.customer_file",
+        &object,
+        &[(pdf, &rendered), (json, &text)],
+    )
 }

@@ -305,7 +305,18 @@ pub fn backup(
     progress: workbench_store::backup::Progress<'_>,
 ) -> Result<BackupSummary, AppError> {
     session.with(ctx, |u| {
+        u.require_officer("write a backup")?;
         let summary = workbench_store::backup::write(&u.workspace, out, progress)?;
+        // The backup leaves the app: who, what and where go into the chain.
+        let at = ctx.clock().now();
+        let actor = u.actor.id.to_string();
+        let object = format!("workspace:{}", u.workspace.id());
+        let after =
+            serde_json::json!({ "to": [{ "path": out.display().to_string(), "bytes": summary.bytes }] })
+                .to_string();
+        u.workspace
+            .db_mut()
+            .write(|tx| workbench_store::audit::record(tx, at, &actor, "export.backup", &object, &after))?;
         Ok(BackupSummary {
             path: out.display().to_string(),
             bytes: summary.bytes,
@@ -352,6 +363,13 @@ pub fn write_recovery_sheet(
     let sheet =
         workbench_filings::RecoverySheet { provider_name: &provider, workspace_id: &id, created_at, code };
     let bytes = workbench_filings::render_recovery_sheet(&sheet)?;
-    workbench_store::files::write_atomically(out, &bytes)?;
-    Ok(())
+    let object = format!("workspace:{id}");
+    crate::audit::take_out(
+        ctx,
+        session,
+        crate::audit::MayTakeOut::Officer,
+        "export.recovery_sheet",
+        &object,
+        &[(out, &bytes)],
+    )
 }

@@ -552,3 +552,77 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     files
 }
+
+/// Issue 14: exports of decrypted personal data had no role check and left no audit event (R11
+/// asks that access be limited and logged).
+#[test]
+fn taking_data_out_needs_the_role_and_is_an_audit_event_naming_who_what_and_where() {
+    let w = setup();
+    let dir = tempfile::tempdir().expect("dir");
+    let (pdf, json) = (dir.path().join("C-1.pdf"), dir.path().join("C-1.json"));
+    review::customer_export(&w.ctx, &w.session, "C-1", &pdf, &json).expect("the officer exports");
+    let events = workbench_app::audit::list(
+        &w.ctx,
+        &w.session,
+        &workbench_app::audit::AuditQuery {
+            action_prefix: Some("export.".into()),
+            limit: None,
+            offset: None,
+        },
+    )
+    .expect("audit");
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(events[0].action, "export.customer_file");
+    assert!(events[0].object.starts_with("customer:"), "{}", events[0].object);
+    assert_eq!(events[0].actor, w.officer, "who took it out");
+    assert!(pdf.is_file() && json.is_file());
+
+    let viewer = workspace::actor_create(
+        &w.ctx,
+        &w.session,
+        &NewActor {
+            name: "Vic Viewer".into(),
+            role: Role::Viewer,
+            passphrase: "viewer passphrase 2026".into(),
+        },
+    )
+    .expect("viewer");
+    switch(&w, &viewer.id.to_string(), "viewer passphrase 2026");
+    let (pdf2, json2) = (dir.path().join("V.pdf"), dir.path().join("V.json"));
+    let err = review::customer_export(&w.ctx, &w.session, "C-1", &pdf2, &json2).expect_err("viewer");
+    assert!(matches!(err, AppError::Forbidden(_)), "{err}");
+    assert!(!pdf2.exists() && !json2.exists(), "nothing written for a refused export");
+    let backup = dir.path().join("ws.cipwbak");
+    let err = workspace::backup(&w.ctx, &w.session, &backup, &mut |_, _| {}).expect_err("viewer backup");
+    assert!(matches!(err, AppError::Forbidden(_)), "{err}");
+    assert!(!backup.exists());
+    let sheet = dir.path().join("sheet.pdf");
+    let err =
+        workspace::write_recovery_sheet(&w.ctx, &w.session, "ABCD-EFGH", &sheet).expect_err("viewer sheet");
+    assert!(matches!(err, AppError::Forbidden(_)), "{err}");
+
+    // A reviewer may export the customer file; an officer writes the backup, both recorded.
+    switch(&w, &w.reviewer, REVIEWER_PASS);
+    review::customer_export(&w.ctx, &w.session, "C-1", &pdf2, &json2).expect("reviewer exports");
+    switch(&w, &w.officer, OFFICER_PASS);
+    workspace::backup(&w.ctx, &w.session, &backup, &mut |_, _| {}).expect("officer backup");
+    let events = workbench_app::audit::list(
+        &w.ctx,
+        &w.session,
+        &workbench_app::audit::AuditQuery {
+            action_prefix: Some("export.".into()),
+            limit: None,
+            offset: None,
+        },
+    )
+    .expect("audit");
+    let seen: Vec<(&str, &str)> = events.iter().map(|e| (e.action.as_str(), e.actor.as_str())).collect();
+    assert_eq!(
+        seen,
+        [
+            ("export.backup", w.officer.as_str()),
+            ("export.customer_file", w.reviewer.as_str()),
+            ("export.customer_file", w.officer.as_str())
+        ]
+    );
+}
