@@ -24,10 +24,15 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     workspace: Option<PathBuf>,
 
-    /// Read the workspace passphrase from the first line of FILE (also $CIPW_PASSPHRASE);
-    /// otherwise the OS credential store is tried, then a prompt on the terminal.
+    /// Read your passphrase from the first line of FILE (also $CIPW_PASSPHRASE); otherwise the
+    /// OS credential store is tried, then a prompt on the terminal.
     #[arg(long, global = true, value_name = "FILE")]
     passphrase_file: Option<PathBuf>,
+
+    /// Whose passphrase it is: your name as the workspace knows it (also $CIPW_AS). Needed once
+    /// a workspace has more than one person; the session acts, and is audited, as them.
+    #[arg(long = "as", global = true, env = "CIPW_AS", value_name = "NAME")]
+    person: Option<String>,
 
     #[command(subcommand)]
     command: Option<Command>,
@@ -114,6 +119,7 @@ pub fn main() -> ExitCode {
     init_logging(cli.command.is_some());
     let context = Context::from_environment(cli.workspace);
     let passphrase_file = cli.passphrase_file;
+    workspace::set_person(cli.person);
     match cli.command {
         None => match crate::run_gui(context) {
             Ok(()) => ExitCode::SUCCESS,

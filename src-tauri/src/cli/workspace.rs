@@ -189,7 +189,7 @@ pub fn change_passphrase(ctx: &Context, args: &PassphraseArgs, passphrase_file: 
     };
     match ws::change_passphrase(ctx, &session, &new) {
         Ok(()) => {
-            println!("passphrase changed; the recovery code and the OS credential store copy still work");
+            println!("your passphrase was changed; the recovery code and the OS credential store copy still work");
             ExitCode::SUCCESS
         }
         Err(e) => fail(&ApiError::from(e).message),
@@ -226,12 +226,12 @@ pub fn demo(ctx: &Context, args: &DemoArgs, passphrase_file: Option<&Path>) -> E
 
 pub fn rotate_key(ctx: &Context, args: &RotateArgs, passphrase_file: Option<&Path>) -> ExitCode {
     // The passphrase is asked for even when the keyring could unlock: it confirms the rotation.
-    let passphrase = match secrets::passphrase(passphrase_file, "Workspace passphrase: ") {
+    let passphrase = match secrets::passphrase(passphrase_file, "Your passphrase: ") {
         Ok(p) => p,
         Err(e) => return fail(&e),
     };
     let session = Session::default();
-    if let Err(e) = ws::unlock(ctx, &session, &UnlockRequest::Passphrase(passphrase.to_string())) {
+    if let Err(e) = ws::unlock(ctx, &session, &by_passphrase(&passphrase)) {
         return fail(&ApiError::from(e).message);
     }
     let result = ws::rotate_key(ctx, &session, &passphrase, &mut percent_printer("re-encrypting"));
@@ -240,6 +240,12 @@ pub fn rotate_key(ctx: &Context, args: &RotateArgs, passphrase_file: Option<&Pat
             println!("The data key was replaced; {} evidence key(s) re-wrapped.", result.evidence_keys);
             if let Some(problem) = &result.keyring_problem {
                 eprintln!("note: the OS credential store did not take the new key: {problem}");
+            }
+            if !result.people_without_slot.is_empty() {
+                eprintln!(
+                    "note: {} can unlock again after signing in on an unlocked workspace, or once an officer sets them a new passphrase",
+                    result.people_without_slot.join(", ")
+                );
             }
             show_recovery_code(
                 ctx,
@@ -288,6 +294,22 @@ fn show_recovery_code(
     ExitCode::SUCCESS
 }
 
+/// Who `--as` names, for every unlock of this run.
+static PERSON: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+
+/// Records `--as NAME` (once, at start).
+pub fn set_person(person: Option<String>) {
+    let _ = PERSON.set(person.map(|p| p.trim().to_owned()).filter(|p| !p.is_empty()));
+}
+
+/// The unlock request for a passphrase: as the person `--as` names, else the only person.
+fn by_passphrase(passphrase: &str) -> UnlockRequest {
+    match PERSON.get().and_then(Option::as_deref) {
+        Some(name) => UnlockRequest::Person { name: name.to_owned(), passphrase: passphrase.to_owned() },
+        None => UnlockRequest::Passphrase(passphrase.to_owned()),
+    }
+}
+
 /// Unlocks for one command: the OS credential store first (when the workspace has that slot
 /// and no passphrase was given), else the passphrase. Says why the keyring did not work.
 pub(super) fn unlock(ctx: &Context, passphrase_file: Option<&Path>) -> Result<Session, String> {
@@ -303,8 +325,8 @@ pub(super) fn unlock(ctx: &Context, passphrase_file: Option<&Path>) -> Result<Se
             Err(e) => eprintln!("note: {}; falling back to the passphrase", ApiError::from(e).message),
         }
     }
-    let passphrase = secrets::passphrase(passphrase_file, "Workspace passphrase: ")?;
-    ws::unlock(ctx, &session, &UnlockRequest::Passphrase(passphrase.to_string()))
+    let passphrase = secrets::passphrase(passphrase_file, "Your passphrase: ")?;
+    ws::unlock(ctx, &session, &by_passphrase(&passphrase))
         .map_err(|e| ApiError::from(e).message)?;
     Ok(session)
 }
@@ -336,7 +358,7 @@ pub fn restore(ctx: &Context, args: &RestoreArgs, passphrase_file: Option<&Path>
             Err(e) => return fail(&e),
         },
         None => match secrets::passphrase(passphrase_file, "Passphrase of the backed-up workspace: ") {
-            Ok(p) => UnlockRequest::Passphrase(p.to_string()),
+            Ok(p) => by_passphrase(&p),
             Err(e) => return fail(&e),
         },
     };
@@ -363,7 +385,7 @@ pub fn unlock_quietly(ctx: &Context, passphrase_file: Option<&Path>) -> Session 
     }
     let given = passphrase_file.is_some() || secrets::in_environment();
     if given && let Ok(p) = secrets::passphrase(passphrase_file, "") {
-        let _ = ws::unlock(ctx, &session, &UnlockRequest::Passphrase(p.to_string()));
+        let _ = ws::unlock(ctx, &session, &by_passphrase(&p));
     }
     session
 }

@@ -21,6 +21,7 @@ macro_rules! with_commands {
             actor_list,
             actor_create,
             actor_switch,
+            actor_reset_passphrase,
             audit_list,
             audit_verify,
             settings_get,

@@ -120,6 +120,16 @@ pub fn actor_switch(
     Ok(workspace::actor_switch(state.context(), state.session(), id, &passphrase)?)
 }
 
+/// Set another person's passphrase (officers only).
+#[tauri::command]
+pub fn actor_reset_passphrase(
+    state: State<'_, AppState>,
+    id: ActorId,
+    new_passphrase: String,
+) -> Result<(), ApiError> {
+    Ok(workspace::actor_reset_passphrase(state.context(), state.session(), id, &new_passphrase)?)
+}
+
 /// Audit events, newest first.
 #[tauri::command]
 pub fn audit_list(state: State<'_, AppState>, query: AuditQuery) -> Result<Vec<AuditEventView>, ApiError> {

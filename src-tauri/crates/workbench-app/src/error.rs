@@ -86,12 +86,13 @@ impl AppError {
             Self::Store(
                 StoreError::WrongKey
                 | StoreError::WrongPassphrase
+                | StoreError::UnknownPerson(_)
                 | StoreError::WrongRecoveryCode
                 | StoreError::KeyMismatch,
             ) => ErrorCode::WrongKey,
             Self::Store(StoreError::Io { .. } | StoreError::MissingFolder(_)) => ErrorCode::Io,
             Self::Store(StoreError::NoWorkspace(_)) => ErrorCode::NoWorkspace,
-            Self::Store(StoreError::Conflict(_)) => ErrorCode::InvalidInput,
+            Self::Store(StoreError::Conflict(_) | StoreError::WhoAreYou { .. }) => ErrorCode::InvalidInput,
             Self::Store(StoreError::Cancelled) => ErrorCode::Cancelled,
             Self::Store(_) => ErrorCode::Storage,
             Self::Filing(_) => ErrorCode::Rendering,

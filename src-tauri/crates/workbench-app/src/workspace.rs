@@ -1,10 +1,13 @@
 //! Workspace use cases: status, first run, unlock, lock, passphrase change, actors.
+//!
+//! Unlock as yourself (issue 14, R11): every person has a key slot of their own, so the person
+//! an unlock names is the actor the session acts as and the audit trail records. There is no
+//! shared workspace passphrase; the recovery code opens as the first officer.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use workbench_core::{ActorId, Role, validate_actor_name, validate_new_passphrase};
 use workbench_store::actors::{self, Actor};
-use workbench_store::audit::{self, Change};
 use workbench_store::workspace::{exists, read_slots};
 use workbench_store::{NewWorkspace, Unlock, Workspace};
 
@@ -40,6 +43,9 @@ pub struct WorkspaceStatus {
     pub unlocked: bool,
     /// It keeps a key in the OS credential store (offer "unlock with keyring").
     pub has_keyring_slot: bool,
+    /// The people who can unlock it, by name (the unlock screen's "who are you"); read from the
+    /// key-slot file, so known while locked.
+    pub people: Vec<String>,
     /// The acting actor, when unlocked.
     pub actor: Option<ActorView>,
     /// The provider's name, when unlocked.
@@ -55,11 +61,14 @@ pub struct WorkspaceStatus {
 pub fn status(ctx: &Context, session: &Session) -> Result<WorkspaceStatus, AppError> {
     let root = ctx.data_dir();
     let exists = exists(root);
-    let has_keyring_slot = exists && read_slots(root).map(|s| s.keyring().is_some()).unwrap_or(false);
+    let slots = if exists { read_slots(root).ok() } else { None };
+    let has_keyring_slot = slots.as_ref().is_some_and(|s| s.keyring().is_some());
+    let people = slots.map(|s| s.people().into_iter().map(|p| p.name).collect()).unwrap_or_default();
     let mut status = WorkspaceStatus {
         exists,
         unlocked: false,
         has_keyring_slot,
+        people,
         actor: None,
         provider_name: None,
         seconds_to_lock: None,
@@ -84,7 +93,7 @@ pub struct InitRequest {
     pub provider_name: String,
     /// The first officer's name.
     pub officer_name: String,
-    /// The workspace passphrase (also the officer's own).
+    /// The first officer's own passphrase.
     pub passphrase: String,
     /// Keep a copy of the key in the OS credential store.
     pub use_keyring: bool,
@@ -131,35 +140,42 @@ pub fn init(ctx: &Context, session: &Session, request: &InitRequest) -> Result<I
 #[serde(tag = "method", content = "secret", rename_all = "snake_case")]
 #[ts(export)]
 pub enum UnlockRequest {
-    /// The OS credential store's copy.
+    /// The OS credential store's copy (its slot names whose it is).
     Keyring,
-    /// The workspace passphrase.
+    /// The passphrase of the workspace's only person.
     Passphrase(String),
-    /// The recovery code.
+    /// A person's own passphrase.
+    Person {
+        /// Their name as the key slots list it (any case).
+        name: String,
+        /// Their passphrase.
+        passphrase: String,
+    },
+    /// The recovery code (opens as the first officer).
     RecoveryCode(String),
 }
 
-/// Unlocks the workspace, acting as the first officer (switch actor afterwards).
+impl UnlockRequest {
+    fn how(&self) -> Unlock<'_> {
+        match self {
+            Self::Keyring => Unlock::Keyring,
+            Self::Passphrase(p) => Unlock::Passphrase(p),
+            Self::Person { name, passphrase } => Unlock::Person { name, passphrase },
+            Self::RecoveryCode(c) => Unlock::RecoveryCode(c),
+        }
+    }
+}
+
+/// Unlocks the workspace as the person whose secret it is.
 pub fn unlock(
     ctx: &Context,
     session: &Session,
     request: &UnlockRequest,
 ) -> Result<WorkspaceStatus, AppError> {
-    let how = match request {
-        UnlockRequest::Keyring => Unlock::Keyring,
-        UnlockRequest::Passphrase(p) => Unlock::Passphrase(p),
-        UnlockRequest::RecoveryCode(c) => Unlock::RecoveryCode(c),
-    };
-    let workspace = Workspace::unlock(ctx.data_dir(), how)?;
-    let officer = workspace
-        .db()
-        .read(actors::list)?
-        .into_iter()
-        .filter(|a| a.role == Role::Officer)
-        .min_by(|a, b| a.created_at.cmp(&b.created_at))
-        .ok_or(workbench_store::StoreError::UnknownActor)?;
+    let workspace = Workspace::unlock(ctx.data_dir(), request.how())?;
+    let person = workspace.person().clone();
     session.set_idle_lock(crate::settings::load(&workspace)?.idle_lock());
-    session.open(ctx, workspace, officer);
+    session.open(ctx, workspace, person);
     status(ctx, session)
 }
 
@@ -175,12 +191,24 @@ pub fn lock(session: &Session) -> bool {
     session.lock()
 }
 
-/// Re-wraps the data key under a new passphrase (officers only).
+/// Changes the acting person's own passphrase (any role: their key slot is re-wrapped).
 pub fn change_passphrase(ctx: &Context, session: &Session, new: &str) -> Result<(), AppError> {
     validate_new_passphrase("new_passphrase", new)?;
+    session.with(ctx, |u| Ok(u.workspace.change_passphrase(u.actor.id, new, ctx.clock().now())?))
+}
+
+/// Sets another person's passphrase (officers only): for someone who forgot theirs, or whose
+/// key slot a key rotation could not carry over. Audited as `actor.passphrase_reset`.
+pub fn actor_reset_passphrase(
+    ctx: &Context,
+    session: &Session,
+    id: ActorId,
+    new: &str,
+) -> Result<(), AppError> {
+    validate_new_passphrase("new_passphrase", new)?;
     session.with(ctx, |u| {
-        require(u.actor.role.can_manage_actors(), "change the workspace passphrase")?;
-        Ok(u.workspace.change_passphrase(u.actor.id, new, ctx.clock().now())?)
+        require(u.actor.role.can_manage_actors(), "set another person's passphrase")?;
+        Ok(u.workspace.set_passphrase_of(u.actor.id, id, new, "actor.passphrase_reset", ctx.clock().now())?)
     })
 }
 
@@ -195,9 +223,12 @@ pub struct RotateResult {
     pub evidence_keys: u64,
     /// Why the OS credential store did not take the new key, if it failed.
     pub keyring_problem: Option<String>,
+    /// People whose key slots could not be carried over: each needs a sign-in on this unlocked
+    /// workspace (switch to them) or a new passphrase from an officer before they can unlock.
+    pub people_without_slot: Vec<String>,
 }
 
-/// Replaces the data key (officers only; confirmed with the workspace passphrase): the database
+/// Replaces the data key (officers only; confirmed with their own passphrase): the database
 /// is re-encrypted with progress, evidence keys re-wrapped, a new recovery code issued.
 pub fn rotate_key(
     ctx: &Context,
@@ -212,6 +243,7 @@ pub fn rotate_key(
             recovery_code: rotated.recovery_code.to_string(),
             evidence_keys: rotated.evidence_keys as u64,
             keyring_problem: rotated.keyring_problem.clone(),
+            people_without_slot: rotated.people_without_slot.clone(),
         })
     })
 }
@@ -233,36 +265,20 @@ pub struct NewActor {
     pub passphrase: String,
 }
 
-/// Creates an actor profile; audited.
+/// Creates a person: their actor profile and their key slot under the passphrase given (they
+/// change it at their first unlock); audited.
 pub fn actor_create(ctx: &Context, session: &Session, new: &NewActor) -> Result<ActorView, AppError> {
     let name = validate_actor_name(&new.name)?;
     validate_new_passphrase("passphrase", &new.passphrase)?;
-    let hash = workbench_store::secrets::hash_passphrase(&new.passphrase)?;
     session.with(ctx, |u| {
         require(u.actor.role.can_manage_actors(), "manage actor profiles")?;
-        let by = u.actor.id.to_string();
-        let at = ctx.clock().now();
-        let actor = u.workspace.db_mut().write(|tx| {
-            let actor = actors::insert(tx, &name, new.role, &hash, at)?;
-            let object = format!("actor:{}", actor.id);
-            audit::append(
-                tx,
-                at,
-                Change {
-                    actor: &by,
-                    action: "actor.create",
-                    object: &object,
-                    before: None,
-                    after: Some(&actor.audit_bytes()),
-                },
-            )?;
-            Ok(actor)
-        })?;
+        let actor = u.workspace.add_person(u.actor.id, &name, new.role, &new.passphrase, ctx.clock().now())?;
         Ok(ActorView::from(&actor))
     })
 }
 
-/// Switches the acting actor after checking that actor's own passphrase.
+/// Switches the acting person after checking their own passphrase (a person without a key slot
+/// yet gets one).
 pub fn actor_switch(
     ctx: &Context,
     session: &Session,
@@ -270,7 +286,7 @@ pub fn actor_switch(
     passphrase: &str,
 ) -> Result<ActorView, AppError> {
     session.with(ctx, |u| {
-        let actor = u.workspace.check_actor(id, passphrase)?;
+        let actor = u.workspace.sign_in(id, passphrase, ctx.clock().now())?;
         u.actor = actor;
         Ok(ActorView::from(&u.actor))
     })
@@ -334,12 +350,7 @@ pub fn restore(
     request: &UnlockRequest,
     progress: workbench_store::backup::Progress<'_>,
 ) -> Result<WorkspaceStatus, AppError> {
-    let how = match request {
-        UnlockRequest::Keyring => Unlock::Keyring,
-        UnlockRequest::Passphrase(p) => Unlock::Passphrase(p),
-        UnlockRequest::RecoveryCode(c) => Unlock::RecoveryCode(c),
-    };
-    drop(workbench_store::backup::restore(from, ctx.data_dir(), how, progress)?);
+    drop(workbench_store::backup::restore(from, ctx.data_dir(), request.how(), progress)?);
     unlock(ctx, session, request)
 }
 

@@ -30,15 +30,16 @@ impl Actor {
     }
 }
 
-/// Inserts a new actor.
+/// Inserts a new actor with the id its key slot was made for.
 pub fn insert(
     tx: &Transaction<'_>,
+    id: ActorId,
     name: &str,
     role: Role,
     passphrase_hash: &str,
     at: DateTime<Utc>,
 ) -> Result<Actor, StoreError> {
-    let actor = Actor { id: ActorId::new(), name: name.to_owned(), role, created_at: timestamp(&at) };
+    let actor = Actor { id, name: name.to_owned(), role, created_at: timestamp(&at) };
     tx.execute(
         "INSERT INTO actor (id, name, role, passphrase_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![actor.id.to_string(), actor.name, role.as_str(), passphrase_hash, actor.created_at],
@@ -64,6 +65,26 @@ pub fn get(conn: &Connection, id: ActorId) -> Result<Option<Actor>, StoreError> 
             row_to_actor,
         )
         .optional()?)
+}
+
+/// The first active officer (the oldest): who the recovery code, and the shared passphrase of
+/// files from before per-person key slots, open the workspace as.
+pub fn first_officer(conn: &Connection) -> Result<Option<Actor>, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT id, name, role, created_at FROM actor WHERE disabled_at IS NULL AND role = 'officer'
+             ORDER BY created_at, rowid LIMIT 1",
+            [],
+            row_to_actor,
+        )
+        .optional()?)
+}
+
+/// Replaces an actor's passphrase hash.
+pub fn set_passphrase_hash(tx: &Transaction<'_>, id: ActorId, hash: &str) -> Result<(), StoreError> {
+    let changed =
+        tx.execute("UPDATE actor SET passphrase_hash = ?2 WHERE id = ?1 AND disabled_at IS NULL", params![id.to_string(), hash])?;
+    if changed == 1 { Ok(()) } else { Err(StoreError::UnknownActor) }
 }
 
 /// The stored passphrase hash of an actor.

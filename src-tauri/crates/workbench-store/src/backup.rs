@@ -108,13 +108,10 @@ pub fn restore(
     let parsed = parse(&bytes)?;
     let slots_bytes = parsed.iter().find(|(n, _)| n == KEYSLOTS_FILE).map(|(_, d)| *d).ok_or_else(damaged)?;
     let slots = KeySlots::parse(slots_bytes)?;
-    let key = match how {
-        Unlock::Passphrase(p) => slots.open_with_passphrase(p)?,
-        Unlock::RecoveryCode(c) => slots.open_with_recovery_code(c)?,
-        Unlock::Keyring => {
-            return Err(StoreError::Keyring("restore with the passphrase or the recovery code".into()));
-        }
-    };
+    if matches!(how, Unlock::Keyring) {
+        return Err(StoreError::Keyring("restore with a passphrase or the recovery code".into()));
+    }
+    let (key, opener) = crate::workspace::unwrap_key(&slots, &how)?;
     check_mac(&key, &bytes)?;
 
     std::fs::create_dir_all(into.join(EVIDENCE_DIR))
@@ -129,7 +126,7 @@ pub fn restore(
             progress(done, total);
         }
         crate::workspace::write_slots(into, slots_bytes)?;
-        let ws = Workspace::open_with_key(into, slots.clone(), key.clone(), true)?;
+        let ws = Workspace::open_with_key(into, slots.clone(), key.clone(), opener, true)?;
         let report = ws.db().read(crate::audit::verify_chain)?;
         if let Some(broken) = report.first_break {
             return Err(StoreError::BackupDamaged(format!("its audit chain breaks at event {}", broken.seq)));

@@ -99,6 +99,15 @@ pub enum StoreError {
     /// The actor does not exist or is disabled.
     #[error("no such actor in this workspace")]
     UnknownActor,
+    /// No one of that name can unlock this workspace.
+    #[error("no one named {0:?} has a key slot in this workspace")]
+    UnknownPerson(String),
+    /// Several people can unlock the workspace and the passphrase came without a name.
+    #[error("{people} people can unlock this workspace: say whose passphrase this is (their name, or --as NAME)")]
+    WhoAreYou {
+        /// How many person slots there are.
+        people: usize,
+    },
     /// An evidence file is larger than the vault accepts.
     #[error("the file is larger than the {} MiB the evidence vault accepts (Settings can change the limit)", .limit / (1024 * 1024))]
     EvidenceTooLarge {

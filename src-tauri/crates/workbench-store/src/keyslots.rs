@@ -1,11 +1,17 @@
 //! Key slots: the ways to recover the data key (DEK), LUKS-style.
 //!
 //! The DEK is random and never stored in the clear. `keyslots.json` beside the database holds
-//! it wrapped (XChaCha20-Poly1305) under keys derived from (a) the workspace passphrase via
-//! Argon2id, and (b) the one-time recovery code via HKDF; slot (c) says the OS credential store
-//! holds a copy. A key-check value (HMAC of the workspace id under the DEK) lets an unwrapped
-//! key be confirmed before the database is touched, so a wrong secret never writes a byte.
-//! Changing the passphrase re-wraps the DEK; the database is never re-encrypted for it.
+//! it wrapped (XChaCha20-Poly1305) under keys derived from (a) each person's own passphrase via
+//! Argon2id — one slot per person, naming them, so an unlock says who is at the keyboard (issue
+//! 14: there is no shared workspace passphrase) — and (b) the one-time recovery code via HKDF;
+//! slot (c) says the OS credential store holds a copy for one person. A key-check value (HMAC of
+//! the workspace id under the DEK) lets an unwrapped key be confirmed before the database is
+//! touched, so a wrong secret never writes a byte. Changing a passphrase re-wraps the DEK; the
+//! database is never re-encrypted for it.
+//!
+//! Files from before per-person slots hold one `passphrase` slot, the shared workspace
+//! passphrase: it is read as the first officer's, and replaced by their person slot as soon as
+//! it opens the workspace.
 //!
 //! Checked before it is trusted (issue 14). The file is read only up to [`MAX_FILE_BYTES`];
 //! every field must have its exact length and every Argon2id cost lie within [`KdfCost`]'s
@@ -29,11 +35,22 @@ use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 use zeroize::Zeroizing;
 
+use workbench_core::ActorId;
+
 use crate::error::StoreError;
 use crate::key::DataKey;
 
 const FORMAT: &str = "cip-workbench-keyslots";
-const VERSION: u32 = 2;
+/// The file version written: 3 has person slots; 2 added the checksum and the MAC.
+const VERSION: u32 = 3;
+/// The label bound into each wrapped key's additional data, newest first. Wave 1 wrote "1";
+/// "2" since. It is not the file version: a new file layout must never orphan a wrapped key,
+/// so unwrapping tries each label (the AEAD tag tells which one was used).
+const WRAP_LABELS: [u32; 2] = [2, 1];
+/// The most slots a file may hold (one per person, the recovery code, the keyring).
+const MAX_SLOTS: usize = 256;
+/// The longest person name kept in a slot, in bytes.
+const MAX_NAME_BYTES: usize = 200;
 /// The largest key-slot file read (a real one is under 2 KiB).
 pub const MAX_FILE_BYTES: u64 = 64 * 1024;
 
@@ -80,7 +97,23 @@ impl KdfCost {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Slot {
-    /// The DEK wrapped under Argon2id(passphrase).
+    /// The DEK wrapped under Argon2id(a person's own passphrase).
+    Person {
+        /// The person's actor id.
+        actor: String,
+        /// Their display name, shown on the unlock screen (staff names only, never customers').
+        name: String,
+        /// Argon2id cost.
+        cost: KdfCost,
+        /// Salt, base64.
+        salt: String,
+        /// Nonce, base64.
+        nonce: String,
+        /// Wrapped DEK with its tag, base64.
+        wrapped: String,
+    },
+    /// Before per-person slots: the DEK wrapped under Argon2id(the shared workspace passphrase),
+    /// read as the first officer's.
     Passphrase {
         /// Argon2id cost.
         cost: KdfCost,
@@ -106,12 +139,16 @@ pub enum Slot {
         service: String,
         /// Credential store account (the workspace id).
         account: String,
+        /// Whose entry it is; absent in files from before per-person slots (the first officer).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        actor: Option<String>,
     },
 }
 
 impl Slot {
     fn kind(&self) -> &'static str {
         match self {
+            Self::Person { .. } => "person",
             Self::Passphrase { .. } => "passphrase",
             Self::Recovery { .. } => "recovery",
             Self::Keyring { .. } => "keyring",
@@ -141,11 +178,31 @@ pub struct KeySlots {
 /// A secret typed or pasted by a person; zeroized when dropped.
 pub type Secret = Zeroizing<String>;
 
+/// Whom an unlocked key-slot file says the secret belonged to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opener {
+    /// The person with this id.
+    Person(ActorId),
+    /// The first officer: the recovery code, or a slot from before per-person slots.
+    FirstOfficer,
+}
+
+/// A person who can unlock the workspace, as the key-slot file names them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    /// Their actor id.
+    pub actor: ActorId,
+    /// Their display name.
+    pub name: String,
+}
+
 impl KeySlots {
-    /// Slots for a new workspace: passphrase and recovery code (keyring is added separately).
+    /// Slots for a new workspace: the first officer's and the recovery code's (the keyring is
+    /// added separately).
     pub fn create(
         workspace_id: &str,
         key: &DataKey,
+        officer: &Person,
         passphrase: &str,
         recovery_code: &str,
     ) -> Result<Self, StoreError> {
@@ -158,10 +215,10 @@ impl KeySlots {
             checksum: String::new(),
             mac: String::new(),
         };
-        slots.set_passphrase(key, passphrase)?;
+        slots.set_person(key, officer, passphrase)?;
         let salt = random::<16>()?;
         let kek = recovery_kek(recovery_code, &salt);
-        let (nonce, wrapped) = wrap(&kek, key, &aad(workspace_id, "recovery"))?;
+        let (nonce, wrapped) = wrap(&kek, key, &aad(WRAP_LABELS[0], workspace_id, "recovery"))?;
         slots.slots.push(Slot::Recovery { salt: B64.encode(salt), nonce, wrapped });
         Ok(slots)
     }
@@ -195,14 +252,37 @@ impl KeySlots {
         if slots.key_check.len() != 64 || slots.workspace_id.is_empty() || slots.workspace_id.len() > 64 {
             return Err(damaged("its key check or workspace id is malformed".into()));
         }
+        if slots.slots.len() > MAX_SLOTS {
+            return Err(damaged(format!("it holds {} slots; at most {MAX_SLOTS} are read", slots.slots.len())));
+        }
         let exact = |text: &str, len: usize| B64.decode(text).map(|b| b.len() == len).unwrap_or(false);
-        let mut kinds = Vec::new();
+        // What may appear once: the recovery and legacy passphrase slots, each person, each
+        // person's name, each keyring entry's owner.
+        let mut seen = std::collections::HashSet::new();
         for slot in &slots.slots {
-            if kinds.contains(&slot.kind()) {
-                return Err(damaged(format!("it holds two {} slots", slot.kind())));
+            let identity = match slot {
+                Slot::Person { actor, .. } => format!("person {actor}"),
+                Slot::Keyring { actor, .. } => format!("keyring {}", actor.as_deref().unwrap_or("")),
+                other => other.kind().to_owned(),
+            };
+            if !seen.insert(identity) {
+                return Err(damaged(format!("it holds two {} slots for the same holder", slot.kind())));
             }
-            kinds.push(slot.kind());
             let well_formed = match slot {
+                Slot::Person { actor, name, cost, salt, nonce, wrapped } => {
+                    if let Some(problem) = cost.problem() {
+                        return Err(damaged(problem.into()));
+                    }
+                    if !seen.insert(format!("name {}", name.to_lowercase())) {
+                        return Err(damaged("two person slots carry the same name".into()));
+                    }
+                    actor.parse::<ActorId>().is_ok()
+                        && !name.trim().is_empty()
+                        && name.len() <= MAX_NAME_BYTES
+                        && exact(salt, 16)
+                        && exact(nonce, 24)
+                        && exact(wrapped, 48)
+                }
                 Slot::Passphrase { cost, salt, nonce, wrapped } => {
                     if let Some(problem) = cost.problem() {
                         return Err(damaged(problem.into()));
@@ -212,7 +292,11 @@ impl KeySlots {
                 Slot::Recovery { salt, nonce, wrapped } => {
                     exact(salt, 16) && exact(nonce, 24) && exact(wrapped, 48)
                 }
-                Slot::Keyring { service, account } => service.len() <= 128 && account.len() <= 128,
+                Slot::Keyring { service, account, actor } => {
+                    service.len() <= 128
+                        && account.len() <= 128
+                        && actor.as_deref().is_none_or(|a| a.parse::<ActorId>().is_ok())
+                }
             };
             if !well_formed {
                 return Err(damaged(format!("its {} slot is malformed", slot.kind())));
@@ -258,49 +342,156 @@ impl KeySlots {
         serde_json::to_vec_pretty(&sealed).unwrap_or_default()
     }
 
-    /// True when the file is of an older version (rewrite it once unlocked).
+    /// True when the file is of an older version or still holds the shared passphrase slot or
+    /// a keyring slot naming no one (rewrite it once unlocked).
     pub fn needs_upgrade(&self) -> bool {
-        self.version < VERSION
+        self.version < VERSION || self.slots.iter().any(|s| matches!(s, Slot::Keyring { actor: None, .. }))
     }
 
-    /// Replaces (or adds) the passphrase slot: re-wraps the DEK under a new passphrase.
-    pub fn set_passphrase(&mut self, key: &DataKey, passphrase: &str) -> Result<(), StoreError> {
+    /// True while the shared workspace passphrase slot of older files is still here.
+    pub fn has_shared_passphrase(&self) -> bool {
+        self.slots.iter().any(|s| matches!(s, Slot::Passphrase { .. }))
+    }
+
+    /// Replaces (or adds) `person`'s slot: wraps the DEK under their passphrase. A first
+    /// officer's replaces the shared passphrase slot of older files too.
+    pub fn set_person(&mut self, key: &DataKey, person: &Person, passphrase: &str) -> Result<(), StoreError> {
+        let name = person.name.trim();
+        if name.is_empty() || name.len() > MAX_NAME_BYTES {
+            return Err(StoreError::KeySlots(format!("a person's name must be 1 to {MAX_NAME_BYTES} bytes")));
+        }
+        let actor = person.actor.to_string();
+        if self.people().iter().any(|p| p.actor != person.actor && p.name.eq_ignore_ascii_case(name)) {
+            return Err(StoreError::Conflict(format!("another person here is already named {name:?}")));
+        }
         let cost = KdfCost::DEFAULT;
         let salt = random::<16>()?;
         let kek = passphrase_kek(passphrase, &salt, cost)?;
-        let (nonce, wrapped) = wrap(&kek, key, &aad(&self.workspace_id, "passphrase"))?;
+        let (nonce, wrapped) = wrap(&kek, key, &aad(WRAP_LABELS[0], &self.workspace_id, &person_kind(&actor)))?;
         self.unseal();
-        self.slots.retain(|s| !matches!(s, Slot::Passphrase { .. }));
-        self.slots.insert(0, Slot::Passphrase { cost, salt: B64.encode(salt), nonce, wrapped });
+        self.slots.retain(|s| !matches!(s, Slot::Person { actor: a, .. } if *a == actor));
+        let at = self.slots.iter().position(|s| !matches!(s, Slot::Person { .. })).unwrap_or(self.slots.len());
+        self.slots.insert(at, Slot::Person { actor, name: name.to_owned(), cost, salt: B64.encode(salt), nonce, wrapped });
         Ok(())
     }
 
-    /// Records that the OS credential store holds the DEK under `service`/`account`.
-    pub fn set_keyring(&mut self, service: &str, account: &str) {
+    /// Drops the shared passphrase slot of older files (once the first officer has their own).
+    pub fn drop_shared_passphrase(&mut self) {
         self.unseal();
-        self.slots.retain(|s| !matches!(s, Slot::Keyring { .. }));
-        self.slots.push(Slot::Keyring { service: service.into(), account: account.into() });
+        self.slots.retain(|s| !matches!(s, Slot::Passphrase { .. }));
     }
 
-    /// The keyring slot, if the workspace has one.
-    pub fn keyring(&self) -> Option<(&str, &str)> {
+    /// Keeps only the person slots of `keep` (a rotation: the others' passphrases are not at
+    /// hand to wrap the new key). Returns the names of those dropped.
+    pub fn keep_only_person(&mut self, keep: ActorId) -> Vec<String> {
+        let keep = keep.to_string();
+        let dropped = self
+            .slots
+            .iter()
+            .filter_map(|s| match s {
+                Slot::Person { actor, name, .. } if *actor != keep => Some(name.clone()),
+                _ => None,
+            })
+            .collect();
+        self.unseal();
+        self.slots.retain(|s| !matches!(s, Slot::Person { actor, .. } if *actor != keep));
+        dropped
+    }
+
+    /// The people who can unlock, in file order.
+    pub fn people(&self) -> Vec<Person> {
+        self.slots
+            .iter()
+            .filter_map(|s| match s {
+                Slot::Person { actor, name, .. } => {
+                    Some(Person { actor: actor.parse().ok()?, name: name.clone() })
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// True when `actor` has a slot of their own.
+    pub fn has_person(&self, actor: ActorId) -> bool {
+        self.people().iter().any(|p| p.actor == actor)
+    }
+
+    /// Records that the OS credential store holds the DEK for `actor` under `service`/`account`
+    /// (one keyring slot per person).
+    pub fn set_keyring(&mut self, service: &str, account: &str, actor: ActorId) {
+        let owner = actor.to_string();
+        self.unseal();
+        self.slots.retain(|s| {
+            !matches!(s, Slot::Keyring { actor: a, .. } if a.as_deref().is_none_or(|a| a == owner))
+        });
+        self.slots.push(Slot::Keyring { service: service.into(), account: account.into(), actor: Some(owner) });
+    }
+
+    /// Names the owner of a keyring slot from before per-person slots.
+    pub fn own_keyring(&mut self, actor: ActorId) {
+        if let Some(Slot::Keyring { actor: owner @ None, .. }) =
+            self.slots.iter_mut().find(|s| matches!(s, Slot::Keyring { actor: None, .. }))
+        {
+            *owner = Some(actor.to_string());
+            self.checksum.clear();
+            self.mac.clear();
+        }
+    }
+
+    /// The (first) keyring slot: service, account and whose it is.
+    pub fn keyring(&self) -> Option<(&str, &str, Opener)> {
         self.slots.iter().find_map(|s| match s {
-            Slot::Keyring { service, account } => Some((service.as_str(), account.as_str())),
+            Slot::Keyring { service, account, actor } => Some((
+                service.as_str(),
+                account.as_str(),
+                actor.as_deref().and_then(|a| a.parse().ok()).map_or(Opener::FirstOfficer, Opener::Person),
+            )),
             _ => None,
         })
     }
 
-    /// Unwraps the DEK with the passphrase.
-    pub fn open_with_passphrase(&self, passphrase: &str) -> Result<DataKey, StoreError> {
-        let Some(Slot::Passphrase { cost, salt, nonce, wrapped }) =
-            self.slots.iter().find(|s| matches!(s, Slot::Passphrase { .. }))
-        else {
-            return Err(StoreError::KeySlots("this workspace has no passphrase slot".into()));
+    /// Unwraps the DEK with a passphrase. `who` names the person (their name, any case, or
+    /// actor id); without it the file must hold exactly one passphrase slot.
+    pub fn open_as(&self, who: Option<&str>, passphrase: &str) -> Result<(DataKey, Opener), StoreError> {
+        let candidates: Vec<&Slot> =
+            self.slots.iter().filter(|s| matches!(s, Slot::Person { .. } | Slot::Passphrase { .. })).collect();
+        let slot = match who.map(str::trim) {
+            Some(who) => candidates
+                .iter()
+                .find(|s| matches!(s, Slot::Person { actor, name, .. } if name.eq_ignore_ascii_case(who) || actor == who))
+                .or_else(|| {
+                    // Before per-person slots the only passphrase is the first officer's.
+                    (candidates.len() == 1).then(|| candidates.first()).flatten().filter(|s| matches!(s, Slot::Passphrase { .. }))
+                })
+                .ok_or_else(|| StoreError::UnknownPerson(who.to_owned()))?,
+            None => match candidates.as_slice() {
+                [only] => only,
+                [] => return Err(StoreError::KeySlots("this workspace has no passphrase slot".into())),
+                many => return Err(StoreError::WhoAreYou { people: many.len() }),
+            },
+        };
+        let (cost, salt, nonce, wrapped, kind, opener) = match slot {
+            Slot::Person { actor, cost, salt, nonce, wrapped, .. } => (
+                cost,
+                salt,
+                nonce,
+                wrapped,
+                person_kind(actor),
+                Opener::Person(actor.parse().map_err(|_| StoreError::KeySlots("a person slot is malformed".into()))?),
+            ),
+            Slot::Passphrase { cost, salt, nonce, wrapped } => {
+                (cost, salt, nonce, wrapped, "passphrase".to_owned(), Opener::FirstOfficer)
+            }
+            _ => unreachable!("only passphrase-bearing slots are candidates"),
         };
         let kek = passphrase_kek(passphrase, &decode(salt)?, *cost)?;
-        let key = unwrap(&kek, nonce, wrapped, &aad(&self.workspace_id, "passphrase"))
-            .ok_or(StoreError::WrongPassphrase)?;
-        self.confirm(key)
+        let key = unwrap_any(&kek, nonce, wrapped, &self.workspace_id, &kind).ok_or(StoreError::WrongPassphrase)?;
+        Ok((self.confirm(key)?, opener))
+    }
+
+    /// Unwraps the DEK with the workspace's only passphrase slot (a one-person workspace).
+    pub fn open_with_passphrase(&self, passphrase: &str) -> Result<DataKey, StoreError> {
+        self.open_as(None, passphrase).map(|(key, _)| key)
     }
 
     /// Unwraps the DEK with the recovery code (spaces, dashes and case are ignored).
@@ -311,8 +502,8 @@ impl KeySlots {
             return Err(StoreError::KeySlots("this workspace has no recovery-code slot".into()));
         };
         let kek = recovery_kek(code, &decode(salt)?);
-        let key = unwrap(&kek, nonce, wrapped, &aad(&self.workspace_id, "recovery"))
-            .ok_or(StoreError::WrongRecoveryCode)?;
+        let key =
+            unwrap_any(&kek, nonce, wrapped, &self.workspace_id, "recovery").ok_or(StoreError::WrongRecoveryCode)?;
         self.confirm(key)
     }
 
@@ -334,14 +525,47 @@ impl KeySlots {
 
     /// The kinds of slot present, for display.
     pub fn kinds(&self) -> Vec<&'static str> {
-        self.slots.iter().map(Slot::kind).collect()
+        let mut kinds: Vec<&'static str> = self.slots.iter().map(Slot::kind).collect();
+        kinds.dedup();
+        kinds
     }
 }
 
-/// Additional data bound into every wrap: the file format, the workspace and the slot kind, so
-/// a wrapped key cannot be moved to another workspace or slot.
-fn aad(workspace_id: &str, kind: &str) -> Vec<u8> {
-    format!("{FORMAT}/{VERSION}/{workspace_id}/{kind}").into_bytes()
+#[cfg(test)]
+impl KeySlots {
+    /// Turns these slots into what files from before per-person slots held: the person slots
+    /// replaced by one shared passphrase slot, the keyring slot naming no one.
+    pub(crate) fn into_shared_passphrase(mut self, key: &DataKey, passphrase: &str) -> Self {
+        let cost = KdfCost::DEFAULT;
+        let salt = random::<16>().expect("salt");
+        let kek = passphrase_kek(passphrase, &salt, cost).expect("kek");
+        let (nonce, wrapped) = wrap(&kek, key, &aad(2, &self.workspace_id, "passphrase")).expect("wrap");
+        self.unseal();
+        self.version = 2;
+        self.slots.retain(|s| !matches!(s, Slot::Person { .. }));
+        for slot in &mut self.slots {
+            if let Slot::Keyring { actor, .. } = slot {
+                *actor = None;
+            }
+        }
+        self.slots.insert(0, Slot::Passphrase { cost, salt: B64.encode(salt), nonce, wrapped });
+        self
+    }
+}
+
+fn person_kind(actor: &str) -> String {
+    format!("person/{actor}")
+}
+
+/// Additional data bound into every wrap: the format, a wrap label, the workspace and the slot
+/// kind (with the person), so a wrapped key cannot be moved to another workspace, slot or person.
+fn aad(label: u32, workspace_id: &str, kind: &str) -> Vec<u8> {
+    format!("{FORMAT}/{label}/{workspace_id}/{kind}").into_bytes()
+}
+
+/// Unwraps under whichever of the [`WRAP_LABELS`] the key was wrapped with.
+fn unwrap_any(kek: &[u8; 32], nonce: &str, wrapped: &str, workspace_id: &str, kind: &str) -> Option<DataKey> {
+    WRAP_LABELS.iter().find_map(|label| unwrap(kek, nonce, wrapped, &aad(*label, workspace_id, kind)))
 }
 
 fn key_check(key: &DataKey, workspace_id: &str) -> String {
@@ -420,11 +644,86 @@ mod tests {
 
     const PASS: &str = "correct horse battery staple";
 
+    fn officer() -> Person {
+        Person { actor: ActorId::new(), name: "Olivia Officer".into() }
+    }
+
     fn fresh() -> (DataKey, KeySlots, Secret) {
         let key = DataKey::generate().expect("key");
         let code = new_recovery_code().expect("code");
-        let slots = KeySlots::create("ws-1", &key, PASS, &code).expect("slots");
+        let slots = KeySlots::create("ws-1", &key, &officer(), PASS, &code).expect("slots");
         (key, slots, code)
+    }
+
+    /// Issue 14: unlock as yourself. Each person's slot opens as them and names them; with
+    /// several people a passphrase alone is not enough, and one person's passphrase never opens
+    /// another's slot.
+    #[test]
+    fn each_person_opens_their_own_slot_and_is_named() {
+        let (key, mut slots, _) = fresh();
+        let olivia = slots.people()[0].clone();
+        let rita = Person { actor: ActorId::new(), name: "Rita Reviewer".into() };
+        slots.set_person(&key, &rita, "rita's own passphrase").expect("add");
+        assert_eq!(slots.people(), vec![olivia.clone(), rita.clone()]);
+        let (opened, by) = slots.open_as(Some("rita reviewer"), "rita's own passphrase").expect("rita");
+        assert_eq!((opened.expose(), by), (key.expose(), Opener::Person(rita.actor)));
+        let (_, by) = slots.open_as(Some(&olivia.actor.to_string()), PASS).expect("by id");
+        assert_eq!(by, Opener::Person(olivia.actor));
+        assert!(matches!(slots.open_as(Some("Rita Reviewer"), PASS), Err(StoreError::WrongPassphrase)));
+        assert!(matches!(slots.open_as(None, PASS), Err(StoreError::WhoAreYou { people: 2 })));
+        assert!(matches!(slots.open_as(Some("Mallory"), PASS), Err(StoreError::UnknownPerson(_))));
+        // A name is one person's only.
+        let twin = Person { actor: ActorId::new(), name: "RITA REVIEWER".into() };
+        assert!(matches!(slots.set_person(&key, &twin, "another passphrase"), Err(StoreError::Conflict(_))));
+        // Through the file, and a slot copied onto another person is refused (bound to them).
+        let read = KeySlots::parse(&slots.to_json(&key)).expect("parse");
+        assert_eq!(read.people().len(), 2);
+        let mut swapped = read.clone();
+        if let Some(Slot::Person { actor, .. }) = swapped.slots.get_mut(1) {
+            *actor = olivia.actor.to_string();
+        }
+        if let Some(Slot::Person { actor, .. }) = swapped.slots.get_mut(0) {
+            *actor = rita.actor.to_string();
+        }
+        assert!(swapped.open_as(Some("Rita Reviewer"), "rita's own passphrase").is_err());
+        // A rotation keeps only the rotating officer's slot.
+        let mut rotated = read;
+        assert_eq!(rotated.keep_only_person(olivia.actor), vec!["Rita Reviewer".to_owned()]);
+        assert_eq!(rotated.people(), vec![olivia]);
+    }
+
+    /// What wave 1 wrote: version 1, the shared passphrase slot and the recovery slot wrapped
+    /// with the label "1", no checksum and no MAC. Version 2 bound the file version into the
+    /// wrap, so these files read as "wrong passphrase" after it; they open again.
+    #[test]
+    fn a_wave_1_file_opens_with_its_passphrase_and_recovery_code() {
+        let key = DataKey::generate().expect("key");
+        let code = new_recovery_code().expect("code");
+        let cost = KdfCost::DEFAULT;
+        let salt = random::<16>().expect("salt");
+        let kek = passphrase_kek(PASS, &salt, cost).expect("kek");
+        let wave_1_aad = |kind: &str| format!("cip-workbench-keyslots/1/ws-1/{kind}").into_bytes();
+        let (nonce, wrapped) = wrap(&kek, &key, &wave_1_aad("passphrase")).expect("wrap");
+        let recovery_salt = random::<16>().expect("salt");
+        let (r_nonce, r_wrapped) =
+            wrap(&recovery_kek(&code, &recovery_salt), &key, &wave_1_aad("recovery")).expect("wrap");
+        let file = serde_json::json!({
+            "format": "cip-workbench-keyslots",
+            "version": 1,
+            "workspace_id": "ws-1",
+            "key_check": key_check(&key, "ws-1"),
+            "slots": [
+                { "kind": "passphrase", "cost": cost, "salt": B64.encode(salt), "nonce": nonce, "wrapped": wrapped },
+                { "kind": "recovery", "salt": B64.encode(recovery_salt), "nonce": r_nonce, "wrapped": r_wrapped },
+                { "kind": "keyring", "service": "cip-workbench", "account": "ws-1" }
+            ]
+        });
+        let read = KeySlots::parse(&serde_json::to_vec(&file).expect("json")).expect("a wave 1 file");
+        assert!(read.needs_upgrade() && read.has_shared_passphrase());
+        let (opened, by) = read.open_as(None, PASS).expect("the wave 1 passphrase");
+        assert_eq!((opened.expose(), by), (key.expose(), Opener::FirstOfficer));
+        assert_eq!(read.open_with_recovery_code(&code).expect("its recovery code").expose(), key.expose());
+        assert_eq!(read.keyring().map(|(_, _, who)| who), Some(Opener::FirstOfficer));
     }
 
     #[test]
@@ -456,7 +755,9 @@ mod tests {
     #[test]
     fn changing_the_passphrase_rewraps_the_same_key() {
         let (key, mut slots, code) = fresh();
-        slots.set_passphrase(&key, "a brand new passphrase").expect("rewrap");
+        let me = slots.people()[0].clone();
+        slots.set_person(&key, &me, "a brand new passphrase").expect("rewrap");
+        assert_eq!(slots.people(), vec![me], "still one slot, the same person's");
         assert!(slots.open_with_passphrase(PASS).is_err());
         assert_eq!(slots.open_with_passphrase("a brand new passphrase").expect("new").expose(), key.expose());
         assert!(slots.open_with_recovery_code(&code).is_ok(), "the recovery slot is untouched");
@@ -525,7 +826,8 @@ mod tests {
         // A keyring entry redirected with a recomputed checksum parses, but the MAC refuses it
         // as soon as the key is unwrapped.
         let mut with_keyring = slots.clone();
-        with_keyring.set_keyring("cip-workbench", "ws-1");
+        let owner = with_keyring.people()[0].actor;
+        with_keyring.set_keyring("cip-workbench", "ws-1", owner);
         let sealed = String::from_utf8(with_keyring.to_json(&key)).expect("utf-8");
         let redirected = KeySlots::parse(&forge(&sealed, "\"account\": \"ws-1\"", "\"account\": \"ws-9\""))
             .expect("parses");

@@ -23,7 +23,7 @@ use crate::audit::{self, Change};
 use crate::db::Database;
 use crate::error::StoreError;
 use crate::key::DataKey;
-use crate::keyslots::{KeySlots, Secret, new_recovery_code};
+use crate::keyslots::{KeySlots, Opener, Person, Secret, new_recovery_code};
 use crate::workspace::{DB_FILE, Workspace};
 use crate::{evidence, keyring};
 
@@ -38,6 +38,10 @@ pub struct Rotated {
     pub evidence_keys: usize,
     /// Why the OS credential store could not take the new key, if it holds one and failed.
     pub keyring_problem: Option<String>,
+    /// The people whose key slots the rotation could not carry over (it has only the rotating
+    /// officer's passphrase): each unlocks again after their next sign-in on an unlocked
+    /// workspace, or once an officer sets them a new passphrase.
+    pub people_without_slot: Vec<String>,
 }
 
 impl std::fmt::Debug for Rotated {
@@ -99,13 +103,31 @@ impl Workspace {
         progress: &mut dyn FnMut(u64, u64),
         stop: Option<StopAt>,
     ) -> Result<Rotated, StoreError> {
-        drop(self.slots.open_with_passphrase(passphrase)?);
+        // The rotating officer confirms with their own passphrase (the shared one of an older
+        // file, if they have no slot yet).
+        let who = self.slots.has_person(actor).then(|| actor.to_string());
+        drop(self.slots.open_as(who.as_deref(), passphrase)?);
+        let officer = self.db.read(|c| crate::actors::get(c, actor))?.ok_or(StoreError::UnknownActor)?;
         let workspace_id = self.id.to_string();
         let new_key = DataKey::generate()?;
         let recovery_code = new_recovery_code()?;
-        let mut new_slots = KeySlots::create(&workspace_id, &new_key, passphrase, &recovery_code)?;
-        let keyring_account = self.slots.keyring().map(|(service, account)| {
-            new_slots.set_keyring(service, account);
+        let mut new_slots = KeySlots::create(
+            &workspace_id,
+            &new_key,
+            &Person { actor, name: officer.name.clone() },
+            passphrase,
+            &recovery_code,
+        )?;
+        // The others' passphrases are not at hand to wrap the new key: their slots go, and each
+        // gets one again at their next sign-in on an unlocked workspace, or from an officer.
+        let people_without_slot: Vec<String> =
+            self.slots.people().into_iter().filter(|p| p.actor != actor).map(|p| p.name).collect();
+        let keyring_account = self.slots.keyring().map(|(service, account, owner)| {
+            let owner = match owner {
+                Opener::Person(id) => id,
+                Opener::FirstOfficer => actor,
+            };
+            new_slots.set_keyring(service, account, owner);
             account.to_owned()
         });
 
@@ -144,7 +166,7 @@ impl Workspace {
 
         let keyring_problem = keyring_account
             .and_then(|account| keyring::store_key(&account, &self.key).err().map(|e| e.to_string()));
-        Ok(Rotated { recovery_code, evidence_keys, keyring_problem })
+        Ok(Rotated { recovery_code, evidence_keys, keyring_problem, people_without_slot })
     }
 
     /// Writes the re-encrypted copy with its evidence keys re-wrapped and the rotation audited,

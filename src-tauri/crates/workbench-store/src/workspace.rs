@@ -22,7 +22,7 @@ use crate::db::Database;
 use crate::error::StoreError;
 use crate::files::write_atomically;
 use crate::key::DataKey;
-use crate::keyslots::{KeySlots, Secret, new_recovery_code};
+use crate::keyslots::{KeySlots, Opener, Person, Secret, new_recovery_code};
 use crate::lock::WorkspaceLock;
 use crate::{keyring, secrets};
 
@@ -44,7 +44,7 @@ pub struct NewWorkspace<'a> {
     pub provider_name: &'a str,
     /// The first actor, an officer.
     pub officer_name: &'a str,
-    /// The workspace passphrase; also the first officer's actor passphrase.
+    /// The first officer's own passphrase (their key slot and their actor passphrase).
     pub passphrase: &'a str,
     /// Keep a copy of the data key in the OS credential store.
     pub use_keyring: bool,
@@ -75,12 +75,49 @@ impl std::fmt::Debug for Created {
 
 /// How to unlock.
 pub enum Unlock<'a> {
-    /// The OS credential store's copy of the key.
+    /// The OS credential store's copy of the key (its slot names whose it is).
     Keyring,
-    /// The workspace passphrase.
+    /// The passphrase of the workspace's only person (several people: use [`Unlock::Person`]).
     Passphrase(&'a str),
-    /// The one-time recovery code.
+    /// A person's own passphrase; `name` is their display name (any case) or actor id.
+    Person {
+        /// Who.
+        name: &'a str,
+        /// Their passphrase.
+        passphrase: &'a str,
+    },
+    /// The one-time recovery code (opens as the first officer).
     RecoveryCode(&'a str),
+}
+
+impl Unlock<'_> {
+    /// The passphrase given, if this is a passphrase unlock.
+    fn passphrase(&self) -> Option<&str> {
+        match self {
+            Self::Passphrase(p) | Self::Person { passphrase: p, .. } => Some(p),
+            Self::Keyring | Self::RecoveryCode(_) => None,
+        }
+    }
+}
+
+/// Unwraps the data key from `slots` as `how` says, and whose it was.
+pub(crate) fn unwrap_key(slots: &KeySlots, how: &Unlock<'_>) -> Result<(DataKey, Opener), StoreError> {
+    match how {
+        Unlock::Passphrase(p) => slots.open_as(None, p),
+        Unlock::Person { name, passphrase } => slots.open_as(Some(name), passphrase),
+        Unlock::RecoveryCode(c) => Ok((slots.open_with_recovery_code(c)?, Opener::FirstOfficer)),
+        Unlock::Keyring => {
+            let (_, account, opener) = slots.keyring().ok_or_else(|| {
+                StoreError::Keyring("this workspace keeps no key in the OS credential store".into())
+            })?;
+            Ok((slots.confirm(keyring::load_key(account)?)?, opener))
+        }
+    }
+}
+
+/// The people who can unlock the workspace at `root` (for the unlock screen).
+pub fn people(root: &Path) -> Result<Vec<Person>, StoreError> {
+    read_slots(root).map(|slots| slots.people())
 }
 
 /// An unlocked workspace. Dropping it closes the database and zeroizes the key.
@@ -94,6 +131,8 @@ pub struct Workspace {
     pub(crate) anchor_problem: Option<ChainBreak>,
     /// Held from open to drop (shared; exclusive for a rotation).
     pub(crate) lock: WorkspaceLock,
+    /// Who unlocked it (their key slot; the first officer for the recovery code).
+    pub(crate) person: Actor,
 }
 
 impl std::fmt::Debug for Workspace {
@@ -198,13 +237,14 @@ impl Workspace {
         let id = WorkspaceId::new();
         let key = DataKey::generate()?;
         let recovery_code = new_recovery_code()?;
+        let officer_id = ActorId::new();
+        let person = Person { actor: officer_id, name: new.officer_name.trim().to_owned() };
         // The key slot and the first officer's passphrase hash each run Argon2id on the same
         // passphrase (different salts): side by side they take one KDF's time on two cores.
-        let (slots, officer_hash) = std::thread::scope(|scope| {
-            let hash = scope.spawn(|| secrets::hash_passphrase(new.passphrase));
-            let slots = KeySlots::create(&id.to_string(), &key, new.passphrase, &recovery_code);
-            (slots, hash.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-        });
+        let (slots, officer_hash) = both(
+            || KeySlots::create(&id.to_string(), &key, &person, new.passphrase, &recovery_code),
+            || secrets::hash_passphrase(new.passphrase),
+        );
         let mut slots = slots?;
         let officer_hash = officer_hash?;
 
@@ -242,7 +282,7 @@ impl Workspace {
                 "system",
                 new.at,
             )?;
-            let officer = actors::insert(tx, new.officer_name, Role::Officer, &officer_hash, new.at)?;
+            let officer = actors::insert(tx, officer_id, &person.name, Role::Officer, &officer_hash, new.at)?;
             let object = format!("actor:{}", officer.id);
             audit::append(
                 tx,
@@ -262,7 +302,7 @@ impl Workspace {
         let keyring_problem = if new.use_keyring {
             match keyring::store_key(&id.to_string(), &key) {
                 Ok(()) => {
-                    slots.set_keyring(keyring::SERVICE, &id.to_string());
+                    slots.set_keyring(keyring::SERVICE, &id.to_string(), officer_id);
                     None
                 }
                 Err(e) => Some(e.to_string()),
@@ -275,29 +315,39 @@ impl Workspace {
             .map_err(|e| StoreError::io(format!("finishing {}", root.display()), e))?;
         lock.share()?;
         Ok(Created {
-            workspace: Self { root: root.to_path_buf(), id, slots, db, key, anchor_problem: None, lock },
+            workspace: Self {
+                root: root.to_path_buf(),
+                id,
+                slots,
+                db,
+                key,
+                anchor_problem: None,
+                lock,
+                person: officer.clone(),
+            },
             recovery_code,
             officer,
             keyring_problem,
         })
     }
 
-    /// Unlocks the workspace at `root`.
+    /// Unlocks the workspace at `root` as the person whose secret `how` gives.
+    ///
+    /// A file from before per-person slots is brought up to date here: its shared passphrase,
+    /// when it is what opened the workspace, becomes the first officer's own (their key slot and
+    /// their actor passphrase, audited as `keyslots.per_person`); a keyring slot naming no one
+    /// becomes the first officer's.
     pub fn unlock(root: &Path, how: Unlock<'_>) -> Result<Self, StoreError> {
         let (slots, repair) = read_slots_checked(root)?;
-        let key = match how {
-            Unlock::Passphrase(p) => slots.open_with_passphrase(p)?,
-            Unlock::RecoveryCode(c) => slots.open_with_recovery_code(c)?,
-            Unlock::Keyring => {
-                let (_, account) = slots.keyring().ok_or_else(|| {
-                    StoreError::Keyring("this workspace keeps no key in the OS credential store".into())
-                })?;
-                slots.confirm(keyring::load_key(account)?)?
-            }
-        };
-        let workspace = Self::open_with_key(root, slots, key, false)?;
-        if workspace.slots.needs_upgrade() {
-            // A version 1 file: sealed with its checksum and MAC from now on.
+        let (key, opener) = unwrap_key(&slots, &how)?;
+        let mut workspace = Self::open_with_key(root, slots, key, opener, false)?;
+        if let (true, Opener::FirstOfficer, Some(passphrase)) =
+            (workspace.slots.has_shared_passphrase(), opener, how.passphrase())
+        {
+            workspace.take_shared_passphrase(passphrase)?;
+        } else if workspace.slots.needs_upgrade() {
+            let officer = workspace.person.id;
+            workspace.slots.own_keyring(officer);
             write_slots(root, &workspace.slots.to_json(&workspace.key))?;
         } else if let Some(json) = repair {
             // The key opened it, and the folder is ours: both files hold these slots again.
@@ -306,12 +356,36 @@ impl Workspace {
         Ok(workspace)
     }
 
+    /// Makes the shared passphrase of an older file the first officer's own.
+    fn take_shared_passphrase(&mut self, passphrase: &str) -> Result<(), StoreError> {
+        let officer = self.person.clone();
+        let person = Person { actor: officer.id, name: officer.name.clone() };
+        let mut slots = self.slots.clone();
+        let (set, hash) =
+            both(|| slots.set_person(&self.key, &person, passphrase), || secrets::hash_passphrase(passphrase));
+        set?;
+        let hash = hash?;
+        slots.drop_shared_passphrase();
+        slots.own_keyring(officer.id);
+        let object = format!("actor:{}", officer.id);
+        let at = Utc::now();
+        self.db.write(|tx| {
+            actors::set_passphrase_hash(tx, officer.id, &hash)?;
+            audit::record(tx, at, "system", "keyslots.per_person", &object, r#"{"shared_passphrase":"first officer's"}"#)?;
+            write_slots(&self.root, &slots.to_json(&self.key))
+        })?;
+        self.slots = slots;
+        tracing::info!("the shared workspace passphrase is now the first officer's own");
+        Ok(())
+    }
+
     /// Opens the workspace at `root` with a key already confirmed against `slots`.
     /// `establishing`: the audit anchor is (re)started rather than checked (a restore).
     pub(crate) fn open_with_key(
         root: &Path,
         slots: KeySlots,
         key: DataKey,
+        opener: Opener,
         establishing: bool,
     ) -> Result<Self, StoreError> {
         let id: WorkspaceId = slots
@@ -347,8 +421,31 @@ impl Workspace {
                 tracing::error!(seq = problem.seq, "the database disagrees with the audit anchor")
             }
         }
+        let found = db.read(|c| match opener {
+            Opener::Person(id) => actors::get(c, id),
+            Opener::FirstOfficer => actors::first_officer(c),
+        })?;
+        let person = match (found, &anchor_problem) {
+            (Some(actor), _) => actor,
+            // The profile went with lost commits: the workspace still opens, so that the loss
+            // can be seen and a backup restored, but only to read.
+            (None, Some(_)) => Actor {
+                id: match opener {
+                    Opener::Person(id) => id,
+                    Opener::FirstOfficer => ActorId::new(),
+                },
+                name: slots
+                    .people()
+                    .into_iter()
+                    .find(|p| Opener::Person(p.actor) == opener)
+                    .map_or_else(|| "first officer".to_owned(), |p| p.name),
+                role: Role::Viewer,
+                created_at: String::new(),
+            },
+            (None, None) => return Err(StoreError::UnknownActor),
+        };
         let alone = lock.is_exclusive();
-        let mut workspace = Self { root: root.to_path_buf(), id, slots, db, key, anchor_problem, lock };
+        let mut workspace = Self { root: root.to_path_buf(), id, slots, db, key, anchor_problem, lock, person };
         let swept = if alone {
             crate::evidence::sweep(&workspace)?
         } else {
@@ -410,33 +507,108 @@ impl Workspace {
         self.slots.kinds()
     }
 
-    /// Re-wraps the data key under a new passphrase and records it in the audit chain. The
-    /// database is not re-encrypted; only the key-slot file is replaced (atomically).
-    pub fn change_passphrase(
+    /// Who unlocked the workspace.
+    pub fn person(&self) -> &Actor {
+        &self.person
+    }
+
+    /// The people who can unlock it, from its key slots.
+    pub fn people(&self) -> Vec<Person> {
+        self.slots.people()
+    }
+
+    /// Sets `person`'s own passphrase (their key slot and their actor passphrase) on behalf of
+    /// `by`, audited as `action`. The database is not re-encrypted; the key-slot file is
+    /// replaced (atomically) inside the same transaction as the audit event.
+    pub fn set_passphrase_of(
         &mut self,
-        actor: ActorId,
+        by: ActorId,
+        person: ActorId,
         new: &str,
+        action: &str,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        let actor = self.db.read(|c| actors::get(c, person))?.ok_or(StoreError::UnknownActor)?;
         let mut slots = self.slots.clone();
-        slots.set_passphrase(&self.key, new)?;
-        let object = format!("workspace:{}", self.id);
+        let (set, hash) = both(
+            || slots.set_person(&self.key, &Person { actor: actor.id, name: actor.name.clone() }, new),
+            || secrets::hash_passphrase(new),
+        );
+        set?;
+        let hash = hash?;
+        let object = format!("actor:{}", actor.id);
         self.db.write(|tx| {
+            actors::set_passphrase_hash(tx, actor.id, &hash)?;
             audit::append(
                 tx,
                 at,
-                Change {
-                    actor: &actor.to_string(),
-                    action: "workspace.passphrase_change",
-                    object: &object,
-                    before: None,
-                    after: None,
-                },
+                Change { actor: &by.to_string(), action, object: &object, before: None, after: None },
             )?;
             write_slots(&self.root, &slots.to_json(&self.key))
         })?;
         self.slots = slots;
         Ok(())
+    }
+
+    /// Changes `actor`'s own passphrase (audited as `actor.passphrase_change`).
+    pub fn change_passphrase(&mut self, actor: ActorId, new: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
+        self.set_passphrase_of(actor, actor, new, "actor.passphrase_change", at)
+    }
+
+    /// Adds a person: their actor profile and their key slot, in one audited transaction.
+    pub fn add_person(
+        &mut self,
+        by: ActorId,
+        name: &str,
+        role: Role,
+        passphrase: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Actor, StoreError> {
+        let id = ActorId::new();
+        let mut slots = self.slots.clone();
+        let (set, hash) = both(
+            || slots.set_person(&self.key, &Person { actor: id, name: name.trim().to_owned() }, passphrase),
+            || secrets::hash_passphrase(passphrase),
+        );
+        set?;
+        let hash = hash?;
+        let actor = self.db.write(|tx| {
+            let actor = actors::insert(tx, id, name.trim(), role, &hash, at)?;
+            let object = format!("actor:{}", actor.id);
+            audit::append(
+                tx,
+                at,
+                Change {
+                    actor: &by.to_string(),
+                    action: "actor.create",
+                    object: &object,
+                    before: None,
+                    after: Some(&actor.audit_bytes()),
+                },
+            )?;
+            write_slots(&self.root, &slots.to_json(&self.key))?;
+            Ok(actor)
+        })?;
+        self.slots = slots;
+        Ok(actor)
+    }
+
+    /// Checks `actor`'s passphrase and, if they have no key slot yet (a profile from before
+    /// per-person slots, or one dropped by a key rotation), gives them one under it, so they
+    /// can unlock as themselves from now on (audited as `keyslots.person_added`).
+    pub fn sign_in(&mut self, actor: ActorId, passphrase: &str, at: DateTime<Utc>) -> Result<Actor, StoreError> {
+        let checked = self.check_actor(actor, passphrase)?;
+        if !self.slots.has_person(actor) {
+            let mut slots = self.slots.clone();
+            slots.set_person(&self.key, &Person { actor, name: checked.name.clone() }, passphrase)?;
+            let object = format!("actor:{actor}");
+            self.db.write(|tx| {
+                audit::record(tx, at, &actor.to_string(), "keyslots.person_added", &object, "{}")?;
+                write_slots(&self.root, &slots.to_json(&self.key))
+            })?;
+            self.slots = slots;
+        }
+        Ok(checked)
     }
 
     /// Verifies an actor's passphrase (switching actor, four-eyes confirmations).
@@ -456,6 +628,16 @@ impl Workspace {
     }
 }
 
+/// Runs two jobs side by side (each Argon2id, ~0.5 s: together they take one's time on two
+/// cores).
+fn both<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B) {
+    std::thread::scope(|scope| {
+        let second = scope.spawn(b);
+        let first = a();
+        (first, second.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    })
+}
+
 #[cfg(unix)]
 fn restrict_to_owner(path: &Path) {
     use std::os::unix::fs::PermissionsExt;
@@ -464,3 +646,70 @@ fn restrict_to_owner(path: &Path) {
 
 #[cfg(not(unix))]
 fn restrict_to_owner(_path: &Path) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PASS: &str = "the shared workspace passphrase";
+
+    /// Issue 14, migration: a workspace from before per-person slots opens with its shared
+    /// passphrase as the first officer, whose own passphrase it then is (slot and actor hash),
+    /// recorded in the audit chain; the file no longer holds a shared slot.
+    #[test]
+    fn the_shared_passphrase_becomes_the_first_officers_own() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let at = Utc::now();
+        let created = Workspace::create(
+            dir.path(),
+            &NewWorkspace {
+                provider_name: "Example Cloud LLC",
+                officer_name: "Olivia Officer",
+                passphrase: "olivia's personal passphrase",
+                use_keyring: false,
+                at,
+            },
+        )
+        .expect("create");
+        let mut ws = created.workspace;
+        let officer = created.officer.clone();
+        let reviewer = ws.add_person(officer.id, "Rita Reviewer", Role::Reviewer, "rita's passphrase", at).expect("rita");
+        // Back to the old layout: one shared passphrase, different from Olivia's own.
+        let legacy = ws.slots.clone().into_shared_passphrase(&ws.key, PASS);
+        write_slots(dir.path(), &legacy.to_json(&ws.key)).expect("write");
+        drop(ws);
+        assert!(read_slots(dir.path()).expect("read").has_shared_passphrase());
+
+        let ws = Workspace::unlock(dir.path(), Unlock::Passphrase(PASS)).expect("the shared passphrase opens it");
+        assert_eq!(ws.person().id, officer.id, "as the first officer");
+        let slots = read_slots(dir.path()).expect("read");
+        assert!(!slots.has_shared_passphrase() && !slots.needs_upgrade());
+        assert_eq!(slots.people().iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["Olivia Officer"]);
+        assert_eq!(ws.check_actor(officer.id, PASS).expect("her passphrase now").id, officer.id);
+        assert!(ws.check_actor(officer.id, "olivia's personal passphrase").is_err());
+        let events: i64 = ws
+            .db()
+            .read(|c| {
+                Ok(c.query_row("SELECT count(*) FROM audit_event WHERE action = 'keyslots.per_person'", [], |r| r.get(0))?)
+            })
+            .expect("count");
+        assert_eq!(events, 1);
+        assert!(ws.verify_audit().expect("verify").first_break.is_none());
+        drop(ws);
+
+        // Olivia now names herself or not (she is still the only one with a slot); Rita signs in
+        // once on an unlocked workspace and has her own slot from then on.
+        let mut ws = Workspace::unlock(dir.path(), Unlock::Person { name: "olivia officer", passphrase: PASS })
+            .expect("as olivia");
+        assert!(matches!(
+            Workspace::unlock(dir.path(), Unlock::Person { name: "Rita Reviewer", passphrase: "rita's passphrase" }),
+            Err(StoreError::UnknownPerson(_))
+        ));
+        ws.sign_in(reviewer.id, "rita's passphrase", at).expect("rita signs in");
+        drop(ws);
+        let ws = Workspace::unlock(dir.path(), Unlock::Person { name: "Rita Reviewer", passphrase: "rita's passphrase" })
+            .expect("rita unlocks as herself");
+        assert_eq!(ws.person().id, reviewer.id);
+        assert_eq!(ws.person().role, Role::Reviewer);
+    }
+}

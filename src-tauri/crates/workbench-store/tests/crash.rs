@@ -292,7 +292,7 @@ fn kill_minus_9_during_passphrase_changes_leaves_a_workspace_that_opens() {
             .unwrap_or_else(|e| panic!("cycle {cycle}: the recovery code no longer opens it: {e}"));
         run.check(&ws, cycle);
         let changes =
-            count(&ws, "SELECT count(*) FROM audit_event WHERE action = 'workspace.passphrase_change'");
+            count(&ws, "SELECT count(*) FROM audit_event WHERE action = 'actor.passphrase_change'");
         assert!(
             changes as usize >= acknowledged,
             "cycle {cycle}: {changes} changes recorded, {acknowledged} acknowledged"

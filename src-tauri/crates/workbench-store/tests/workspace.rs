@@ -36,7 +36,7 @@ fn create_then_unlock_with_passphrase_and_recovery_code() {
     let dir = tempfile::tempdir().expect("tempdir");
     let created = create(dir.path());
     let code = created.recovery_code.clone();
-    assert_eq!(created.workspace.slot_kinds(), ["passphrase", "recovery"]);
+    assert_eq!(created.workspace.slot_kinds(), ["person", "recovery"]);
     assert_eq!(created.officer.name, "Olivia Officer");
     drop(created);
 

@@ -10,7 +10,8 @@ mod files;
 #[allow(unused_imports)] // not every test binary compares snapshots
 pub use files::snapshot;
 
-/// A new workspace in `root` with passphrase `passphrase` and no keyring slot.
+/// A new workspace in `root` whose first officer, Olivia Officer, has passphrase `passphrase`
+/// (no keyring slot).
 pub fn create(root: &Path, passphrase: &str) -> workbench_store::Created {
     let at = chrono::DateTime::parse_from_rfc3339("2026-11-27T10:00:00Z")
         .expect("date")
@@ -18,8 +19,8 @@ pub fn create(root: &Path, passphrase: &str) -> workbench_store::Created {
     workbench_store::Workspace::create(
         root,
         &workbench_store::NewWorkspace {
-            provider_name: "P",
-            officer_name: "O",
+            provider_name: "Example Cloud LLC",
+            officer_name: "Olivia Officer",
             passphrase,
             use_keyring: false,
             at,

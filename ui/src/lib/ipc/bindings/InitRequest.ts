@@ -13,7 +13,7 @@ provider_name: string,
  */
 officer_name: string, 
 /**
- * The workspace passphrase (also the officer's own).
+ * The first officer's own passphrase.
  */
 passphrase: string, 
 /**

@@ -15,4 +15,9 @@ evidence_keys: number,
 /**
  * Why the OS credential store did not take the new key, if it failed.
  */
-keyring_problem: string | null, };
+keyring_problem: string | null, 
+/**
+ * People whose key slots could not be carried over: each needs a sign-in on this unlocked
+ * workspace (switch to them) or a new passphrase from an officer before they can unlock.
+ */
+people_without_slot: Array<string>, };

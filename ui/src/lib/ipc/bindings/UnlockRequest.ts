@@ -3,4 +3,12 @@
 /**
  * How the user unlocks.
  */
-export type UnlockRequest = { "method": "keyring" } | { "method": "passphrase", "secret": string } | { "method": "recovery_code", "secret": string };
+export type UnlockRequest = { "method": "keyring" } | { "method": "passphrase", "secret": string } | { "method": "person", "secret": { 
+/**
+ * Their name as the key slots list it (any case).
+ */
+name: string, 
+/**
+ * Their passphrase.
+ */
+passphrase: string, } } | { "method": "recovery_code", "secret": string };

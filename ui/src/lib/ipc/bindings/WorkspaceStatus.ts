@@ -18,6 +18,11 @@ unlocked: boolean,
  */
 has_keyring_slot: boolean, 
 /**
+ * The people who can unlock it, by name (the unlock screen's "who are you"); read from the
+ * key-slot file, so known while locked.
+ */
+people: Array<string>, 
+/**
  * The acting actor, when unlocked.
  */
 actor: ActorView | null, 
