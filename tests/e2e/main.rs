@@ -119,6 +119,23 @@ async fn an_officer_adds_a_reviewer_who_then_acts() -> WebDriverResult<()> {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     app.screenshot("settings").await;
+
+    // Issue 14: Rita unlocks as herself. The lock screen asks who; Olivia's passphrase does not
+    // open Rita's slot, Rita's does, and the frame names her.
+    app.click("[data-testid='lock']").await?;
+    let who = app.wait_for("[data-testid='unlock-person']").await?;
+    let people = who.text().await?;
+    assert!(people.contains("Rita Reviewer") && people.contains("Olivia Officer"), "{people}");
+    who.send_keys("Rita").await?;
+    app.type_into("[data-testid='unlock-secret']", PASSPHRASE).await?;
+    app.click("[data-testid='unlock']").await?;
+    let error = app.text_of("[data-testid='unlock-error']").await?;
+    assert_eq!(error, "the passphrase is not right for this workspace");
+    app.screenshot("unlock-who").await;
+    app.type_into("[data-testid='unlock-secret']", "rita's own passphrase").await?;
+    app.click("[data-testid='unlock']").await?;
+    let actor = app.text_of("[data-testid='actor']").await?;
+    assert!(actor.starts_with("Rita Reviewer"), "unlocked as {actor}");
     app.quit().await
 }
 

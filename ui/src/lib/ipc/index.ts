@@ -192,6 +192,8 @@ export const workspaceRotateKey = (passphrase: string) =>
 
 export const actorList = () => ipc.call<ActorView[]>('actor_list');
 export const actorCreate = (actor: NewActor) => ipc.call<ActorView>('actor_create', { actor });
+export const actorResetPassphrase = (id: ActorId, newPassphrase: string) =>
+	ipc.call<null>('actor_reset_passphrase', { id, newPassphrase });
 export const actorSwitch = (id: ActorId, passphrase: string) =>
 	ipc.call<ActorView>('actor_switch', { id, passphrase });
 

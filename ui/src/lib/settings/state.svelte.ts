@@ -1,7 +1,8 @@
-// Settings: actor profiles (officers manage them) and the workspace passphrase.
+// Settings: actor profiles (officers manage them) and each person's own passphrase.
 import {
 	actorCreate,
 	actorList,
+	actorResetPassphrase,
 	actorSwitch,
 	toIpcError,
 	workspaceChangePassphrase,
@@ -47,10 +48,20 @@ class SettingsState {
 		}
 	}
 
+	async resetPassphrase(actor: ActorView, next: string): Promise<string | null> {
+		try {
+			await actorResetPassphrase(actor.id, next);
+			this.notice = `${actor.name} unlocks with the new passphrase; tell them in person, and ask them to change it.`;
+			return null;
+		} catch (e) {
+			return toIpcError(e).message;
+		}
+	}
+
 	async changePassphrase(next: string): Promise<string | null> {
 		try {
 			await workspaceChangePassphrase(next);
-			this.notice = 'Passphrase changed. The recovery code still works.';
+			this.notice = 'Your passphrase was changed. The recovery code still works.';
 			return null;
 		} catch (e) {
 			return toIpcError(e).message;
