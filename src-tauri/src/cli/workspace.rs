@@ -189,7 +189,9 @@ pub fn change_passphrase(ctx: &Context, args: &PassphraseArgs, passphrase_file: 
     };
     match ws::change_passphrase(ctx, &session, &new) {
         Ok(()) => {
-            println!("your passphrase was changed; the recovery code and the OS credential store copy still work");
+            println!(
+                "your passphrase was changed; the recovery code and the OS credential store copy still work"
+            );
             ExitCode::SUCCESS
         }
         Err(e) => fail(&ApiError::from(e).message),
@@ -326,8 +328,7 @@ pub(super) fn unlock(ctx: &Context, passphrase_file: Option<&Path>) -> Result<Se
         }
     }
     let passphrase = secrets::passphrase(passphrase_file, "Your passphrase: ")?;
-    ws::unlock(ctx, &session, &by_passphrase(&passphrase))
-        .map_err(|e| ApiError::from(e).message)?;
+    ws::unlock(ctx, &session, &by_passphrase(&passphrase)).map_err(|e| ApiError::from(e).message)?;
     Ok(session)
 }
 

@@ -272,7 +272,8 @@ pub fn actor_create(ctx: &Context, session: &Session, new: &NewActor) -> Result<
     validate_new_passphrase("passphrase", &new.passphrase)?;
     session.with(ctx, |u| {
         require(u.actor.role.can_manage_actors(), "manage actor profiles")?;
-        let actor = u.workspace.add_person(u.actor.id, &name, new.role, &new.passphrase, ctx.clock().now())?;
+        let actor =
+            u.workspace.add_person(u.actor.id, &name, new.role, &new.passphrase, ctx.clock().now())?;
         Ok(ActorView::from(&actor))
     })
 }

@@ -205,7 +205,11 @@ fn each_person_unlocks_as_themselves_and_is_held_to_their_role() {
     let viewer = workspace::actor_create(
         &ctx,
         &session,
-        &NewActor { name: "Vic Viewer".into(), role: Role::Viewer, passphrase: "vic's own passphrase".into() },
+        &NewActor {
+            name: "Vic Viewer".into(),
+            role: Role::Viewer,
+            passphrase: "vic's own passphrase".into(),
+        },
     )
     .expect("create");
     workspace::lock(&session);
@@ -216,7 +220,8 @@ fn each_person_unlocks_as_themselves_and_is_held_to_their_role() {
         .expect_err("who?");
     assert_eq!(err.code(), ErrorCode::InvalidInput);
     assert!(err.to_string().contains("2 people can unlock"), "{err}");
-    let as_vic = UnlockRequest::Person { name: "vic viewer".into(), passphrase: "vic's own passphrase".into() };
+    let as_vic =
+        UnlockRequest::Person { name: "vic viewer".into(), passphrase: "vic's own passphrase".into() };
     let status = workspace::unlock(&ctx, &session, &as_vic).expect("vic");
     let actor = status.actor.expect("actor");
     assert_eq!((actor.id, actor.role), (viewer.id, Role::Viewer));
@@ -226,19 +231,26 @@ fn each_person_unlocks_as_themselves_and_is_held_to_their_role() {
     let err = workspace::backup(&ctx, &session, &out, &mut |_, _| {}).expect_err("viewer backup");
     assert_eq!(err.code(), ErrorCode::Forbidden);
     assert!(!out.exists());
-    let err = workspace::actor_reset_passphrase(&ctx, &session, actor.id, "a new one for vic").expect_err("reset");
+    let err =
+        workspace::actor_reset_passphrase(&ctx, &session, actor.id, "a new one for vic").expect_err("reset");
     assert_eq!(err.code(), ErrorCode::Forbidden);
     // But changes his own passphrase, audited as him.
     workspace::change_passphrase(&ctx, &session, "vic's second passphrase").expect("own");
     let events = workbench_app::audit::list(&ctx, &session, &Default::default()).expect("list");
-    assert_eq!((events[0].action.as_str(), events[0].actor.as_str()), ("actor.passphrase_change", &*viewer.id.to_string()));
+    assert_eq!(
+        (events[0].action.as_str(), events[0].actor.as_str()),
+        ("actor.passphrase_change", &*viewer.id.to_string())
+    );
 
     // The wrong person's name with a right passphrase is a wrong key, not a way in.
     workspace::lock(&session);
     let err = workspace::unlock(
         &ctx,
         &session,
-        &UnlockRequest::Person { name: "Olivia Officer".into(), passphrase: "vic's second passphrase".into() },
+        &UnlockRequest::Person {
+            name: "Olivia Officer".into(),
+            passphrase: "vic's second passphrase".into(),
+        },
     )
     .expect_err("not hers");
     assert_eq!(err.code(), ErrorCode::WrongKey);
@@ -247,6 +259,7 @@ fn each_person_unlocks_as_themselves_and_is_held_to_their_role() {
     assert_eq!(status.actor.expect("actor").role, Role::Officer);
     workspace::actor_reset_passphrase(&ctx, &session, viewer.id, "vic's reset passphrase").expect("reset");
     workspace::lock(&session);
-    let as_vic = UnlockRequest::Person { name: "Vic Viewer".into(), passphrase: "vic's reset passphrase".into() };
+    let as_vic =
+        UnlockRequest::Person { name: "Vic Viewer".into(), passphrase: "vic's reset passphrase".into() };
     workspace::unlock(&ctx, &session, &as_vic).expect("vic with the reset passphrase");
 }

@@ -82,8 +82,10 @@ pub fn first_officer(conn: &Connection) -> Result<Option<Actor>, StoreError> {
 
 /// Replaces an actor's passphrase hash.
 pub fn set_passphrase_hash(tx: &Transaction<'_>, id: ActorId, hash: &str) -> Result<(), StoreError> {
-    let changed =
-        tx.execute("UPDATE actor SET passphrase_hash = ?2 WHERE id = ?1 AND disabled_at IS NULL", params![id.to_string(), hash])?;
+    let changed = tx.execute(
+        "UPDATE actor SET passphrase_hash = ?2 WHERE id = ?1 AND disabled_at IS NULL",
+        params![id.to_string(), hash],
+    )?;
     if changed == 1 { Ok(()) } else { Err(StoreError::UnknownActor) }
 }
 

@@ -80,7 +80,7 @@ pub enum StoreError {
     /// The folder holds a workspace's data but neither key-slot file: creating a workspace there
     /// would destroy it.
     #[error(
-        "{} holds {what} but no key-slot file, so it is not opened and nothing was changed: put keyslots.json (or its copy keyslots.copy.json) back from a backup, rebuild it from the recovery sheet, or create the new workspace in an empty folder",
+        "{} holds {what} but no key-slot file, so it is not opened and nothing was changed: put keyslots.json (or its copy keyslots.copy.json) back from a backup, rebuild it from the recovery sheet (`cip-workbench keyslots rebuild`), or create the new workspace in an empty folder",
         root.display()
     )]
     FolderHoldsData {
@@ -103,7 +103,9 @@ pub enum StoreError {
     #[error("no one named {0:?} has a key slot in this workspace")]
     UnknownPerson(String),
     /// Several people can unlock the workspace and the passphrase came without a name.
-    #[error("{people} people can unlock this workspace: say whose passphrase this is (their name, or --as NAME)")]
+    #[error(
+        "{people} people can unlock this workspace: say whose passphrase this is (their name, or --as NAME)"
+    )]
     WhoAreYou {
         /// How many person slots there are.
         people: usize,

@@ -253,7 +253,10 @@ impl KeySlots {
             return Err(damaged("its key check or workspace id is malformed".into()));
         }
         if slots.slots.len() > MAX_SLOTS {
-            return Err(damaged(format!("it holds {} slots; at most {MAX_SLOTS} are read", slots.slots.len())));
+            return Err(damaged(format!(
+                "it holds {} slots; at most {MAX_SLOTS} are read",
+                slots.slots.len()
+            )));
         }
         let exact = |text: &str, len: usize| B64.decode(text).map(|b| b.len() == len).unwrap_or(false);
         // What may appear once: the recovery and legacy passphrase slots, each person, each
@@ -367,11 +370,16 @@ impl KeySlots {
         let cost = KdfCost::DEFAULT;
         let salt = random::<16>()?;
         let kek = passphrase_kek(passphrase, &salt, cost)?;
-        let (nonce, wrapped) = wrap(&kek, key, &aad(WRAP_LABELS[0], &self.workspace_id, &person_kind(&actor)))?;
+        let (nonce, wrapped) =
+            wrap(&kek, key, &aad(WRAP_LABELS[0], &self.workspace_id, &person_kind(&actor)))?;
         self.unseal();
         self.slots.retain(|s| !matches!(s, Slot::Person { actor: a, .. } if *a == actor));
-        let at = self.slots.iter().position(|s| !matches!(s, Slot::Person { .. })).unwrap_or(self.slots.len());
-        self.slots.insert(at, Slot::Person { actor, name: name.to_owned(), cost, salt: B64.encode(salt), nonce, wrapped });
+        let at =
+            self.slots.iter().position(|s| !matches!(s, Slot::Person { .. })).unwrap_or(self.slots.len());
+        self.slots.insert(
+            at,
+            Slot::Person { actor, name: name.to_owned(), cost, salt: B64.encode(salt), nonce, wrapped },
+        );
         Ok(())
     }
 
@@ -421,10 +429,14 @@ impl KeySlots {
     pub fn set_keyring(&mut self, service: &str, account: &str, actor: ActorId) {
         let owner = actor.to_string();
         self.unseal();
-        self.slots.retain(|s| {
-            !matches!(s, Slot::Keyring { actor: a, .. } if a.as_deref().is_none_or(|a| a == owner))
+        self.slots.retain(
+            |s| !matches!(s, Slot::Keyring { actor: a, .. } if a.as_deref().is_none_or(|a| a == owner)),
+        );
+        self.slots.push(Slot::Keyring {
+            service: service.into(),
+            account: account.into(),
+            actor: Some(owner),
         });
-        self.slots.push(Slot::Keyring { service: service.into(), account: account.into(), actor: Some(owner) });
     }
 
     /// Names the owner of a keyring slot from before per-person slots.
@@ -453,8 +465,11 @@ impl KeySlots {
     /// Unwraps the DEK with a passphrase. `who` names the person (their name, any case, or
     /// actor id); without it the file must hold exactly one passphrase slot.
     pub fn open_as(&self, who: Option<&str>, passphrase: &str) -> Result<(DataKey, Opener), StoreError> {
-        let candidates: Vec<&Slot> =
-            self.slots.iter().filter(|s| matches!(s, Slot::Person { .. } | Slot::Passphrase { .. })).collect();
+        let candidates: Vec<&Slot> = self
+            .slots
+            .iter()
+            .filter(|s| matches!(s, Slot::Person { .. } | Slot::Passphrase { .. }))
+            .collect();
         let slot = match who.map(str::trim) {
             Some(who) => candidates
                 .iter()
@@ -477,7 +492,9 @@ impl KeySlots {
                 nonce,
                 wrapped,
                 person_kind(actor),
-                Opener::Person(actor.parse().map_err(|_| StoreError::KeySlots("a person slot is malformed".into()))?),
+                Opener::Person(
+                    actor.parse().map_err(|_| StoreError::KeySlots("a person slot is malformed".into()))?,
+                ),
             ),
             Slot::Passphrase { cost, salt, nonce, wrapped } => {
                 (cost, salt, nonce, wrapped, "passphrase".to_owned(), Opener::FirstOfficer)
@@ -485,7 +502,8 @@ impl KeySlots {
             _ => unreachable!("only passphrase-bearing slots are candidates"),
         };
         let kek = passphrase_kek(passphrase, &decode(salt)?, *cost)?;
-        let key = unwrap_any(&kek, nonce, wrapped, &self.workspace_id, &kind).ok_or(StoreError::WrongPassphrase)?;
+        let key =
+            unwrap_any(&kek, nonce, wrapped, &self.workspace_id, &kind).ok_or(StoreError::WrongPassphrase)?;
         Ok((self.confirm(key)?, opener))
     }
 
@@ -502,8 +520,8 @@ impl KeySlots {
             return Err(StoreError::KeySlots("this workspace has no recovery-code slot".into()));
         };
         let kek = recovery_kek(code, &decode(salt)?);
-        let key =
-            unwrap_any(&kek, nonce, wrapped, &self.workspace_id, "recovery").ok_or(StoreError::WrongRecoveryCode)?;
+        let key = unwrap_any(&kek, nonce, wrapped, &self.workspace_id, "recovery")
+            .ok_or(StoreError::WrongRecoveryCode)?;
         self.confirm(key)
     }
 
@@ -550,6 +568,77 @@ impl KeySlots {
         }
         self.slots.insert(0, Slot::Passphrase { cost, salt: B64.encode(salt), nonce, wrapped });
         self
+    }
+}
+
+/// What the recovery sheet prints so that the key-slot file can be rebuilt when both copies are
+/// lost (issue 14): the recovery slot's salt, nonce and wrapped key with the workspace id and the
+/// key check — nothing secret without the recovery code — and 4 bytes of SHA-256 so a typo is
+/// named as one. Base32 in groups of four, after the tag.
+const REBUILD_TAG: &str = "CIPW-SLOTS-1";
+const REBUILD_BYTES: usize = 16 + 32 + 16 + 24 + 48;
+
+impl KeySlots {
+    /// The rebuild block for the recovery sheet, if the file has a recovery slot.
+    pub fn rebuild_block(&self) -> Option<String> {
+        let Slot::Recovery { salt, nonce, wrapped } =
+            self.slots.iter().find(|s| matches!(s, Slot::Recovery { .. }))?
+        else {
+            return None;
+        };
+        let id = uuid::Uuid::parse_str(&self.workspace_id).ok()?;
+        let mut bytes = Vec::with_capacity(REBUILD_BYTES + 4);
+        bytes.extend_from_slice(id.as_bytes());
+        bytes.extend(hex::decode(&self.key_check).ok()?);
+        for part in [salt, nonce, wrapped] {
+            bytes.extend(B64.decode(part).ok()?);
+        }
+        let check = <Sha256 as sha2::Digest>::digest(&bytes);
+        bytes.extend_from_slice(&check[..4]);
+        let text = data_encoding::BASE32_NOPAD.encode(&bytes);
+        let groups: Vec<&str> =
+            text.as_bytes().chunks(4).map(|c| std::str::from_utf8(c).unwrap_or_default()).collect();
+        Some(format!("{REBUILD_TAG} {}", groups.join("-")))
+    }
+
+    /// Key slots holding only the recovery slot, from a sheet's rebuild block (spaces, dashes,
+    /// line breaks and case are ignored). Unsealed: written once the recovery code opens them.
+    pub fn from_rebuild_block(block: &str) -> Result<Self, StoreError> {
+        let bad = |why: &str| StoreError::KeySlots(format!("the rebuild block {why}"));
+        let body = block.trim();
+        let body = body
+            .strip_prefix(REBUILD_TAG)
+            .ok_or_else(|| bad(&format!("does not start with {REBUILD_TAG}")))?;
+        let text: String =
+            body.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_uppercase()).collect();
+        let bytes = data_encoding::BASE32_NOPAD.decode(text.as_bytes()).map_err(|_| {
+            bad("holds a character that is not base32 (A–Z, 2–7): check it against the sheet")
+        })?;
+        if bytes.len() != REBUILD_BYTES + 4 {
+            return Err(bad("is too short or too long: check it against the sheet"));
+        }
+        let (body, check) = bytes.split_at(REBUILD_BYTES);
+        if <Sha256 as sha2::Digest>::digest(body)[..4] != *check {
+            return Err(bad("has a typo: its check digits do not match; compare it with the sheet"));
+        }
+        let (id, rest) = body.split_at(16);
+        let (key_check, rest) = rest.split_at(32);
+        let (salt, rest) = rest.split_at(16);
+        let (nonce, wrapped) = rest.split_at(24);
+        let id: [u8; 16] = id.try_into().map_err(|_| bad("is malformed"))?;
+        Ok(Self {
+            format: FORMAT.into(),
+            version: VERSION,
+            workspace_id: uuid::Uuid::from_bytes(id).to_string(),
+            key_check: hex::encode(key_check),
+            slots: vec![Slot::Recovery {
+                salt: B64.encode(salt),
+                nonce: B64.encode(nonce),
+                wrapped: B64.encode(wrapped),
+            }],
+            checksum: String::new(),
+            mac: String::new(),
+        })
     }
 }
 
@@ -847,6 +936,31 @@ mod tests {
         assert!(read.needs_upgrade());
         assert_eq!(read.open_with_passphrase(PASS).expect("opens").expose(), key.expose());
         assert!(!KeySlots::parse(&read.to_json(&key)).expect("rewritten").needs_upgrade());
+    }
+
+    #[test]
+    fn the_rebuild_block_brings_back_the_recovery_slot_and_names_typos() {
+        let key = DataKey::generate().expect("key");
+        let code = new_recovery_code().expect("code");
+        let id = uuid::Uuid::now_v7().to_string();
+        let slots = KeySlots::create(&id, &key, &officer(), PASS, &code).expect("slots");
+        let block = slots.rebuild_block().expect("block");
+        assert!(block.starts_with("CIPW-SLOTS-1 ") && block.len() < 300, "{block}");
+        // As typed from paper: lower case, other spacing.
+        let typed = block.to_lowercase().replace('-', " ").replace("cipw slots 1", "CIPW-SLOTS-1");
+        let rebuilt = KeySlots::from_rebuild_block(&typed).expect("rebuilt");
+        assert_eq!(rebuilt.workspace_id, id);
+        assert_eq!(rebuilt.open_with_recovery_code(&code).expect("opens").expose(), key.expose());
+        assert!(rebuilt.people().is_empty() && rebuilt.keyring().is_none());
+        let sealed = rebuilt.to_json(&key);
+        assert!(KeySlots::parse(&sealed).is_ok(), "a valid file once sealed");
+        // One character off is a typo, never a wrong recovery code.
+        let last = block.chars().last().expect("char");
+        let typo = format!("{}{}", &block[..block.len() - 1], if last == 'A' { 'B' } else { 'A' });
+        let err = KeySlots::from_rebuild_block(&typo).expect_err("typo");
+        assert!(err.to_string().contains("typo"), "{err}");
+        assert!(KeySlots::from_rebuild_block("CIPW-SLOTS-1 ABCD").is_err());
+        assert!(KeySlots::from_rebuild_block("hello").is_err());
     }
 
     #[test]

@@ -115,6 +115,54 @@ pub(crate) fn unwrap_key(slots: &KeySlots, how: &Unlock<'_>) -> Result<(DataKey,
     }
 }
 
+/// Rebuilds the key-slot files of the workspace at `root` from the recovery sheet's rebuild
+/// block, when both copies are lost or damaged (issue 14). The recovery code must open the
+/// rebuilt slot and the key must open the database and name the same workspace before anything
+/// is written; a damaged slot file is kept beside as `<name>.damaged`. The workspace then opens
+/// with the recovery code as the first officer, who sets their passphrase (their slot again);
+/// the others sign in once or get a new passphrase. Audited as `keyslots.rebuild`.
+pub fn rebuild_slots(root: &Path, block: &str, recovery_code: &str) -> Result<Workspace, StoreError> {
+    match read_slots_checked(root) {
+        Ok(_) => return Err(StoreError::WorkspaceExists(root.to_path_buf())),
+        Err(StoreError::NoWorkspace(_) | StoreError::KeySlots(_)) => {}
+        Err(other) => return Err(other),
+    }
+    if !root.join(DB_FILE).is_file() {
+        return Err(StoreError::NoWorkspace(root.to_path_buf()));
+    }
+    let slots = KeySlots::from_rebuild_block(block)?;
+    let key = slots.open_with_recovery_code(recovery_code)?;
+    {
+        let lock = WorkspaceLock::acquire(root)?;
+        if !lock.is_exclusive() {
+            return Err(StoreError::InUse { pid: None });
+        }
+        let db = Database::open(&root.join(DB_FILE), &key)?;
+        let id: String = db.read(|c| {
+            Ok(c.query_row("SELECT value FROM workspace_meta WHERE key = 'workspace_id'", [], |r| r.get(0))?)
+        })?;
+        if id != slots.workspace_id {
+            return Err(StoreError::KeyMismatch);
+        }
+        drop(db);
+        for name in [KEYSLOTS_FILE, KEYSLOTS_COPY_FILE] {
+            let path = root.join(name);
+            if path.exists() {
+                let aside = root.join(format!("{name}.damaged"));
+                std::fs::rename(&path, &aside)
+                    .map_err(|e| StoreError::io(format!("moving {} aside", path.display()), e))?;
+            }
+        }
+        write_slots(root, &slots.to_json(&key))?;
+    }
+    let mut workspace = Workspace::unlock(root, Unlock::RecoveryCode(recovery_code))?;
+    let object = format!("workspace:{}", workspace.id);
+    workspace.db.write(|tx| {
+        audit::record(tx, Utc::now(), "system", "keyslots.rebuild", &object, r#"{"from":"recovery sheet"}"#)
+    })?;
+    Ok(workspace)
+}
+
 /// The people who can unlock the workspace at `root` (for the unlock screen).
 pub fn people(root: &Path) -> Result<Vec<Person>, StoreError> {
     read_slots(root).map(|slots| slots.people())
@@ -361,8 +409,10 @@ impl Workspace {
         let officer = self.person.clone();
         let person = Person { actor: officer.id, name: officer.name.clone() };
         let mut slots = self.slots.clone();
-        let (set, hash) =
-            both(|| slots.set_person(&self.key, &person, passphrase), || secrets::hash_passphrase(passphrase));
+        let (set, hash) = both(
+            || slots.set_person(&self.key, &person, passphrase),
+            || secrets::hash_passphrase(passphrase),
+        );
         set?;
         let hash = hash?;
         slots.drop_shared_passphrase();
@@ -371,7 +421,14 @@ impl Workspace {
         let at = Utc::now();
         self.db.write(|tx| {
             actors::set_passphrase_hash(tx, officer.id, &hash)?;
-            audit::record(tx, at, "system", "keyslots.per_person", &object, r#"{"shared_passphrase":"first officer's"}"#)?;
+            audit::record(
+                tx,
+                at,
+                "system",
+                "keyslots.per_person",
+                &object,
+                r#"{"shared_passphrase":"first officer's"}"#,
+            )?;
             write_slots(&self.root, &slots.to_json(&self.key))
         })?;
         self.slots = slots;
@@ -445,7 +502,8 @@ impl Workspace {
             (None, None) => return Err(StoreError::UnknownActor),
         };
         let alone = lock.is_exclusive();
-        let mut workspace = Self { root: root.to_path_buf(), id, slots, db, key, anchor_problem, lock, person };
+        let mut workspace =
+            Self { root: root.to_path_buf(), id, slots, db, key, anchor_problem, lock, person };
         let swept = if alone {
             crate::evidence::sweep(&workspace)?
         } else {
@@ -507,6 +565,11 @@ impl Workspace {
         self.slots.kinds()
     }
 
+    /// The recovery sheet's key-slot rebuild block (see [`rebuild_slots`]).
+    pub fn rebuild_block(&self) -> Option<String> {
+        self.slots.rebuild_block()
+    }
+
     /// Who unlocked the workspace.
     pub fn person(&self) -> &Actor {
         &self.person
@@ -551,7 +614,12 @@ impl Workspace {
     }
 
     /// Changes `actor`'s own passphrase (audited as `actor.passphrase_change`).
-    pub fn change_passphrase(&mut self, actor: ActorId, new: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
+    pub fn change_passphrase(
+        &mut self,
+        actor: ActorId,
+        new: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         self.set_passphrase_of(actor, actor, new, "actor.passphrase_change", at)
     }
 
@@ -596,7 +664,12 @@ impl Workspace {
     /// Checks `actor`'s passphrase and, if they have no key slot yet (a profile from before
     /// per-person slots, or one dropped by a key rotation), gives them one under it, so they
     /// can unlock as themselves from now on (audited as `keyslots.person_added`).
-    pub fn sign_in(&mut self, actor: ActorId, passphrase: &str, at: DateTime<Utc>) -> Result<Actor, StoreError> {
+    pub fn sign_in(
+        &mut self,
+        actor: ActorId,
+        passphrase: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Actor, StoreError> {
         let checked = self.check_actor(actor, passphrase)?;
         if !self.slots.has_person(actor) {
             let mut slots = self.slots.clone();
@@ -673,14 +746,17 @@ mod tests {
         .expect("create");
         let mut ws = created.workspace;
         let officer = created.officer.clone();
-        let reviewer = ws.add_person(officer.id, "Rita Reviewer", Role::Reviewer, "rita's passphrase", at).expect("rita");
+        let reviewer = ws
+            .add_person(officer.id, "Rita Reviewer", Role::Reviewer, "rita's passphrase", at)
+            .expect("rita");
         // Back to the old layout: one shared passphrase, different from Olivia's own.
         let legacy = ws.slots.clone().into_shared_passphrase(&ws.key, PASS);
         write_slots(dir.path(), &legacy.to_json(&ws.key)).expect("write");
         drop(ws);
         assert!(read_slots(dir.path()).expect("read").has_shared_passphrase());
 
-        let ws = Workspace::unlock(dir.path(), Unlock::Passphrase(PASS)).expect("the shared passphrase opens it");
+        let ws =
+            Workspace::unlock(dir.path(), Unlock::Passphrase(PASS)).expect("the shared passphrase opens it");
         assert_eq!(ws.person().id, officer.id, "as the first officer");
         let slots = read_slots(dir.path()).expect("read");
         assert!(!slots.has_shared_passphrase() && !slots.needs_upgrade());
@@ -690,7 +766,11 @@ mod tests {
         let events: i64 = ws
             .db()
             .read(|c| {
-                Ok(c.query_row("SELECT count(*) FROM audit_event WHERE action = 'keyslots.per_person'", [], |r| r.get(0))?)
+                Ok(c.query_row(
+                    "SELECT count(*) FROM audit_event WHERE action = 'keyslots.per_person'",
+                    [],
+                    |r| r.get(0),
+                )?)
             })
             .expect("count");
         assert_eq!(events, 1);
@@ -699,16 +779,23 @@ mod tests {
 
         // Olivia now names herself or not (she is still the only one with a slot); Rita signs in
         // once on an unlocked workspace and has her own slot from then on.
-        let mut ws = Workspace::unlock(dir.path(), Unlock::Person { name: "olivia officer", passphrase: PASS })
-            .expect("as olivia");
+        let mut ws =
+            Workspace::unlock(dir.path(), Unlock::Person { name: "olivia officer", passphrase: PASS })
+                .expect("as olivia");
         assert!(matches!(
-            Workspace::unlock(dir.path(), Unlock::Person { name: "Rita Reviewer", passphrase: "rita's passphrase" }),
+            Workspace::unlock(
+                dir.path(),
+                Unlock::Person { name: "Rita Reviewer", passphrase: "rita's passphrase" }
+            ),
             Err(StoreError::UnknownPerson(_))
         ));
         ws.sign_in(reviewer.id, "rita's passphrase", at).expect("rita signs in");
         drop(ws);
-        let ws = Workspace::unlock(dir.path(), Unlock::Person { name: "Rita Reviewer", passphrase: "rita's passphrase" })
-            .expect("rita unlocks as herself");
+        let ws = Workspace::unlock(
+            dir.path(),
+            Unlock::Person { name: "Rita Reviewer", passphrase: "rita's passphrase" },
+        )
+        .expect("rita unlocks as herself");
         assert_eq!(ws.person().id, reviewer.id);
         assert_eq!(ws.person().role, Role::Reviewer);
     }

@@ -291,8 +291,7 @@ fn kill_minus_9_during_passphrase_changes_leaves_a_workspace_that_opens() {
         let ws = Workspace::unlock(run.dir.path(), Unlock::RecoveryCode(&run.code))
             .unwrap_or_else(|e| panic!("cycle {cycle}: the recovery code no longer opens it: {e}"));
         run.check(&ws, cycle);
-        let changes =
-            count(&ws, "SELECT count(*) FROM audit_event WHERE action = 'actor.passphrase_change'");
+        let changes = count(&ws, "SELECT count(*) FROM audit_event WHERE action = 'actor.passphrase_change'");
         assert!(
             changes as usize >= acknowledged,
             "cycle {cycle}: {changes} changes recorded, {acknowledged} acknowledged"

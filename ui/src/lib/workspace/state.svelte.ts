@@ -86,6 +86,13 @@ class WorkspaceState {
 			this.status = { ...this.status, unlocked: false, actor: null, provider_name: null };
 		this.secondsToLock = null;
 		this.stopTicker();
+		// The lock screen lists who can unlock: people may have been added since the last read.
+		workspaceStatus()
+			.then((status) => {
+				if (!status.unlocked && this.status)
+					this.status = { ...this.status, people: status.people };
+			})
+			.catch(() => {});
 	}
 
 	private apply(status: WorkspaceStatus) {
