@@ -189,6 +189,67 @@ fn init_can_write_the_recovery_sheet_for_printing() {
     assert!(text.contains("Müller Datentechnik GmbH"), "{text}");
 }
 
+/// Issue 14: with keyslots.json and its copy both gone, the records could not be opened, not
+/// even with the recovery code. The printed sheet now rebuilds them: the block is read back
+/// from the PDF's text as a person would type it from paper.
+#[test]
+fn lost_key_slot_files_are_rebuilt_from_the_printed_recovery_sheet() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ws = dir.path().join("ws");
+    let pdf = dir.path().join("recovery.pdf");
+    let output = run(app()
+        .args(["init", "--no-keyring", "--workspace"])
+        .arg(&ws)
+        .arg("--recovery-pdf")
+        .arg(&pdf)
+        .env("CIPW_PASSPHRASE", PASS));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let code = printed_code(&stdout(&output));
+    let text = crate::support::tool("pdftotext", &[pdf.to_str().expect("utf-8"), "-"]);
+    let block: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .skip_while(|l| *l != "CIPW-SLOTS-1")
+        .take_while(|l| *l == "CIPW-SLOTS-1" || l.split(' ').all(|g| g.len() == 4))
+        .collect();
+    assert!(block.len() > 4, "the sheet prints the rebuild block:\n{text}");
+    let block_file = dir.path().join("block.txt");
+    std::fs::write(&block_file, block.join("\n")).expect("typed in");
+    let code_file = dir.path().join("code.txt");
+    write_secret(&code_file, &code);
+    let new_pass = dir.path().join("new.txt");
+    write_secret(&new_pass, "the rebuilt officer passphrase\n");
+
+    for name in ["keyslots.json", "keyslots.copy.json"] {
+        std::fs::remove_file(ws.join(name)).expect("lost");
+    }
+    let output = run(app().args(["status", "--workspace"]).arg(&ws));
+    assert!(stdout(&output).starts_with("no workspace"), "{}", stdout(&output));
+    let output = run(app()
+        .args(["keyslots", "rebuild", "--workspace"])
+        .arg(&ws)
+        .arg("--block-file")
+        .arg(&block_file)
+        .arg("--recovery-code-file")
+        .arg(&code_file)
+        .arg("--new-passphrase-file")
+        .arg(&new_pass));
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("the recovery code opened it as Compliance officer"),
+        "{}",
+        stdout(&output)
+    );
+
+    let output =
+        run(app().args(["audit", "verify", "--workspace"]).arg(&ws).arg("--passphrase-file").arg(&new_pass));
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).starts_with("audit chain intact"), "{}", stdout(&output));
+    let output =
+        run(app().args(["audit", "list", "--workspace"]).arg(&ws).arg("--passphrase-file").arg(&new_pass));
+    assert!(stdout(&output).contains("keyslots.rebuild"), "{}", stdout(&output));
+}
+
 fn printed_code(text: &str) -> String {
     text.lines()
         .map(str::trim)

@@ -69,10 +69,13 @@ enum Command {
     Backup(workspace::BackupArgs),
     /// Restore a backup into an empty --workspace folder (passphrase or recovery code).
     Restore(workspace::RestoreArgs),
-    /// Change the workspace passphrase (re-wraps the key; the database is not re-encrypted).
+    /// Change your own passphrase (re-wraps the key in your slot; nothing is re-encrypted).
     Passphrase(workspace::PassphraseArgs),
+    /// The key-slot file: rebuild it from the recovery sheet when it and its copy are lost.
+    #[command(subcommand)]
+    Keyslots(workspace::KeyslotsCommand),
     /// Replace the data key: re-encrypt the database and issue a new recovery code (the old
-    /// one stops working). Asks for the workspace passphrase.
+    /// one stops working). Asks for your passphrase.
     RotateKey(workspace::RotateArgs),
     /// Create a demo workspace filled with synthetic data (customers in many countries and
     /// scripts, every account state, deadlines met, due and overdue). No real data.
@@ -148,6 +151,7 @@ fn run(command: Command, context: &Context, passphrase_file: Option<&std::path::
         Command::Rules(command) => obligations::rules(&command),
         Command::Obligations(args) => obligations::obligations(context, &args, passphrase_file),
         Command::RotateKey(args) => workspace::rotate_key(context, &args, passphrase_file),
+        Command::Keyslots(command) => workspace::keyslots(context, &command),
         Command::Restore(args) => workspace::restore(context, &args, passphrase_file),
         Command::Version { json } => match workbench_app::app_info(context) {
             Ok(info) if json => print_json(&info),

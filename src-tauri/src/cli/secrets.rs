@@ -108,10 +108,10 @@ pub fn new_passphrase(file: Option<&Path>) -> Result<Secret, String> {
     if file.is_some() || in_environment() {
         return passphrase(file, "");
     }
-    let first = ask("New workspace passphrase (12+ characters): ")?;
+    let first = ask("New passphrase (12+ characters): ")?;
     let second = ask("Repeat it: ")?;
     if *first != *second {
-        return Err("the two passphrases differ; nothing was created".into());
+        return Err("the two passphrases differ; nothing was changed".into());
     }
     Ok(first)
 }

@@ -70,6 +70,25 @@ pub struct RestoreArgs {
     recovery_code_file: Option<PathBuf>,
 }
 
+/// `keyslots …`.
+#[derive(Debug, Subcommand)]
+pub enum KeyslotsCommand {
+    /// Rebuild keyslots.json (and its copy) from the recovery sheet's rebuild block and the
+    /// recovery code, and give the first officer (whom the recovery code opens as) a new
+    /// passphrase. The others sign in once on an unlocked workspace or get a new passphrase.
+    Rebuild {
+        /// A text file holding the block as printed on the sheet (CIPW-SLOTS-1 …).
+        #[arg(long, value_name = "FILE")]
+        block_file: PathBuf,
+        /// The recovery code from FILE (owner-only) instead of a prompt.
+        #[arg(long, value_name = "FILE")]
+        recovery_code_file: Option<PathBuf>,
+        /// The first officer's new passphrase from FILE (owner-only) instead of a prompt.
+        #[arg(long, value_name = "FILE")]
+        new_passphrase_file: Option<PathBuf>,
+    },
+}
+
 /// Options of `demo`.
 #[derive(Debug, Args)]
 pub struct DemoArgs {
@@ -132,7 +151,13 @@ pub fn status(ctx: &Context, json: bool) -> ExitCode {
         Ok(status) => {
             if status.exists {
                 let keyring = if status.has_keyring_slot { "OS credential store, " } else { "" };
-                println!("workspace: {} (unlock with: {keyring}passphrase, recovery code)", status.data_dir);
+                println!(
+                    "workspace: {} (unlock with: {keyring}your passphrase, recovery code)",
+                    status.data_dir
+                );
+                if !status.people.is_empty() {
+                    println!("people: {}", status.people.join(", "));
+                }
             } else {
                 println!("no workspace in {} (create one with `cip-workbench init`)", status.data_dir);
             }
@@ -192,6 +217,40 @@ pub fn change_passphrase(ctx: &Context, args: &PassphraseArgs, passphrase_file: 
             println!(
                 "your passphrase was changed; the recovery code and the OS credential store copy still work"
             );
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&ApiError::from(e).message),
+    }
+}
+
+pub fn keyslots(ctx: &Context, command: &KeyslotsCommand) -> ExitCode {
+    let KeyslotsCommand::Rebuild { block_file, recovery_code_file, new_passphrase_file } = command;
+    let block = match std::fs::read_to_string(block_file) {
+        Ok(text) => text,
+        Err(e) => return fail(&format!("cannot read the rebuild block {}: {e}", block_file.display())),
+    };
+    let code = match recovery_code_file {
+        Some(file) => secrets::from_file(file),
+        None => secrets::ask("Recovery code: "),
+    };
+    let code = match code {
+        Ok(code) => code,
+        Err(e) => return fail(&e),
+    };
+    let session = Session::default();
+    let status = match ws::rebuild_key_slots(ctx, &session, &block, &code) {
+        Ok(status) => status,
+        Err(e) => return fail(&ApiError::from(e).message),
+    };
+    let officer = status.actor.map(|a| a.name).unwrap_or_default();
+    println!("rebuilt the key slots of {}; the recovery code opened it as {officer}", status.data_dir);
+    let new = match secrets::new_passphrase(new_passphrase_file.as_deref()) {
+        Ok(p) => p,
+        Err(e) => return fail(&format!("{e} (the recovery code still opens the workspace)")),
+    };
+    match ws::change_passphrase(ctx, &session, &new) {
+        Ok(()) => {
+            println!("{officer} unlocks with the new passphrase; the others sign in once or get a new one");
             ExitCode::SUCCESS
         }
         Err(e) => fail(&ApiError::from(e).message),

@@ -172,7 +172,11 @@ pub fn unlock(
     session: &Session,
     request: &UnlockRequest,
 ) -> Result<WorkspaceStatus, AppError> {
-    let workspace = Workspace::unlock(ctx.data_dir(), request.how())?;
+    open_session(ctx, session, Workspace::unlock(ctx.data_dir(), request.how())?)
+}
+
+/// Opens the session on an unlocked workspace, acting as whoever unlocked it.
+fn open_session(ctx: &Context, session: &Session, workspace: Workspace) -> Result<WorkspaceStatus, AppError> {
     let person = workspace.person().clone();
     session.set_idle_lock(crate::settings::load(&workspace)?.idle_lock());
     session.open(ctx, workspace, person);
@@ -355,6 +359,21 @@ pub fn restore(
     unlock(ctx, session, request)
 }
 
+/// Rebuilds the lost key-slot files from the recovery sheet's block and the recovery code, and
+/// opens the workspace as the first officer (who then sets their passphrase again).
+pub fn rebuild_key_slots(
+    ctx: &Context,
+    session: &Session,
+    block: &str,
+    recovery_code: &str,
+) -> Result<WorkspaceStatus, AppError> {
+    open_session(
+        ctx,
+        session,
+        workbench_store::workspace::rebuild_slots(ctx.data_dir(), block, recovery_code)?,
+    )
+}
+
 /// Renders the one-page recovery-code sheet for the unlocked workspace and writes it to `out`
 /// (only on the user's explicit request: the sheet carries the secret).
 pub fn write_recovery_sheet(
@@ -363,17 +382,22 @@ pub fn write_recovery_sheet(
     code: &str,
     out: &std::path::Path,
 ) -> Result<(), AppError> {
-    let (provider, id, created) = session.peek(ctx, |u| {
+    let (provider, id, created, block) = session.peek(ctx, |u| {
         let created: String = u.workspace.db().read(|c| {
             Ok(c.query_row("SELECT value FROM workspace_meta WHERE key = 'created_at'", [], |r| r.get(0))?)
         })?;
-        Ok((u.workspace.provider_name()?, u.workspace.id().to_string(), created))
+        Ok((u.workspace.provider_name()?, u.workspace.id().to_string(), created, u.workspace.rebuild_block()))
     })?;
     let created_at = chrono::DateTime::parse_from_rfc3339(&created)
         .map(|t| t.with_timezone(&chrono::Utc))
         .unwrap_or_else(|_| ctx.clock().now());
-    let sheet =
-        workbench_filings::RecoverySheet { provider_name: &provider, workspace_id: &id, created_at, code };
+    let sheet = workbench_filings::RecoverySheet {
+        provider_name: &provider,
+        workspace_id: &id,
+        created_at,
+        code,
+        rebuild_block: block.as_deref(),
+    };
     let bytes = workbench_filings::render_recovery_sheet(&sheet)?;
     let object = format!("workspace:{id}");
     crate::audit::take_out(

@@ -20,6 +20,9 @@ pub struct RecoverySheet<'a> {
     pub created_at: DateTime<Utc>,
     /// The recovery code, grouped.
     pub code: &'a str,
+    /// The key-slot rebuild block (not secret on its own): with the code it rebuilds a lost
+    /// key-slot file.
+    pub rebuild_block: Option<&'a str>,
 }
 
 /// Renders the sheet as a one-page A4 PDF.
@@ -56,6 +59,27 @@ pub fn render_recovery_sheet(sheet: &RecoverySheet<'_>) -> Result<Vec<u8>, Filin
         ops.extend(fonts.text(Face::Regular, 10.0, left, y, &line));
         y -= 14.0;
     }
+    if let Some(block) = sheet.rebuild_block {
+        y -= 10.0;
+        ops.extend(fonts.text(Face::Bold, 10.0, left, y, "Key-slot rebuild block"));
+        y -= 14.0;
+        let note = "If keyslots.json and its copy keyslots.copy.json are both lost, this block and the code \
+                    above rebuild them: cip-workbench keyslots rebuild. It opens nothing without the code.";
+        for line in fonts.wrap(Face::Regular, 9.0, note, right - left) {
+            ops.extend(fonts.text(Face::Regular, 9.0, left, y, &line));
+            y -= 12.0;
+        }
+        y -= 4.0;
+        // Eight groups of four to a line, so it can be typed back line by line.
+        let (tag, groups) = block.split_once(' ').unwrap_or(("", block));
+        ops.extend(fonts.text(Face::Bold, 10.0, left, y, tag));
+        y -= 14.0;
+        let groups: Vec<&str> = groups.split('-').collect();
+        for line in groups.chunks(8) {
+            ops.extend(fonts.text(Face::Regular, 10.0, left, y, &line.join(" ")));
+            y -= 13.0;
+        }
+    }
     y -= 24.0;
     for label in ["Stored at:", "Stored by / date:"] {
         ops.extend(fonts.text(Face::Regular, 10.0, left, y, label));
@@ -78,6 +102,7 @@ mod tests {
             workspace_id: "01a21f88-479f-73cf-91b1-bf47ef6909c0",
             created_at: Utc.with_ymd_and_hms(2026, 11, 27, 9, 0, 0).single().expect("date"),
             code: "LNRU-KUXS-OG6Q-7ZVI-7ZIW-HO2I-HOUF-ZP3W",
+            rebuild_block: Some("CIPW-SLOTS-1 AEAQ-CAIB-AEAQ-CAIB-AEAQ-CAIB-AEAQ-CAIB-AEAQ-CAIB-AEAQ"),
         };
         let a = render_recovery_sheet(&sheet).expect("render");
         assert!(a.starts_with(b"%PDF-"));
