@@ -166,7 +166,7 @@ fn display_check(display: Option<String>, wayland: Option<String>) -> Check {
 /// decrypted pages) and `$CIPW_PASSPHRASE` taken out of the environment (the binary's `main`
 /// does both). `limits` is `/proc/self/limits`; `passphrase_in_environment` whether the
 /// variable is still set.
-fn hardening_check(limits: Option<&str>, passphrase_in_environment: bool) -> Check {
+fn hardening_check(limits: Option<&str>, passphrase_in_environment: bool, key_locked: bool) -> Check {
     let name = "hardening".to_owned();
     let Some(limits) = limits else {
         return Check {
@@ -186,11 +186,16 @@ fn hardening_check(limits: Option<&str>, passphrase_in_environment: bool) -> Che
     if passphrase_in_environment {
         problems.push("$CIPW_PASSPHRASE is still in the environment");
     }
+    if !key_locked {
+        problems.push("the data key cannot be locked into RAM (raise RLIMIT_MEMLOCK): it could reach swap");
+    }
     if problems.is_empty() {
         Check {
             name,
             status: CheckStatus::Ok,
-            detail: "core dumps off; $CIPW_PASSPHRASE not in the environment".into(),
+            detail:
+                "core dumps off; $CIPW_PASSPHRASE not in the environment; the data key is locked into RAM"
+                    .into(),
         }
     } else {
         Check { name, status: CheckStatus::Warn, detail: problems.join("; ") }
@@ -221,6 +226,7 @@ fn machine_checks(ctx: &Context) -> DoctorReport {
                 std::fs::read_to_string("/proc/self/limits").ok().as_deref(),
                 // The CLI's variable (cli::secrets::PASSPHRASE_ENV in the binary).
                 std::env::var_os("CIPW_PASSPHRASE").is_some(),
+                workbench_store::key::keys_lock_into_memory(),
             ),
         ],
     }
@@ -306,13 +312,15 @@ mod tests {
     fn hardening_reads_the_core_limit_and_the_environment() {
         let off = "Limit                     Soft Limit           Hard Limit           Units\nMax core file size        0                    0                    bytes\n";
         let on = off.replace("0                    0   ", "unlimited            unlimited");
-        assert_eq!(hardening_check(Some(off), false).status, CheckStatus::Ok);
-        let warned = hardening_check(Some(&on), true);
+        assert_eq!(hardening_check(Some(off), false, true).status, CheckStatus::Ok);
+        let unlocked = hardening_check(Some(off), false, false);
+        assert!(unlocked.status == CheckStatus::Warn && unlocked.detail.contains("RLIMIT_MEMLOCK"));
+        let warned = hardening_check(Some(&on), true, true);
         assert_eq!(warned.status, CheckStatus::Warn);
         assert!(
             warned.detail.contains("core dumps are allowed") && warned.detail.contains("CIPW_PASSPHRASE")
         );
-        assert_eq!(hardening_check(None, false).status, CheckStatus::Skipped);
+        assert_eq!(hardening_check(None, false, true).status, CheckStatus::Skipped);
     }
 
     #[test]

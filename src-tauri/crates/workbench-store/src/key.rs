@@ -3,38 +3,90 @@
 //! Held in memory only as long as the workspace is unlocked, zeroized on drop, never printed:
 //! `Debug` is redacted so a stray `{:?}` in a log cannot leak it.
 
-use zeroize::{Zeroize, ZeroizeOnDrop};
+use zeroize::Zeroize;
 
 use crate::error::StoreError;
 
+/// One page of memory, page-aligned, so that locking it locks no one else's data and unlocking
+/// it (when the key is dropped) unlocks no other key.
+#[repr(C, align(4096))]
+struct Page([u8; 4096]);
+
 /// A 256-bit data-encryption key.
-#[derive(Clone, Zeroize, ZeroizeOnDrop)]
-pub struct DataKey([u8; 32]);
+///
+/// Kept on a page of its own that is locked into RAM where the OS allows (`mlock`; issue 14), so
+/// it is never written to swap; zeroized when dropped. A lock that fails (a low
+/// `RLIMIT_MEMLOCK`) leaves the key usable and is reported by [`DataKey::is_locked_in_memory`].
+pub struct DataKey {
+    page: Box<Page>,
+    lock: Option<region::LockGuard>,
+}
 
 impl DataKey {
     /// A fresh key from the operating system's random source.
     pub fn generate() -> Result<Self, StoreError> {
-        let mut bytes = [0u8; 32];
-        getrandom::fill(&mut bytes).map_err(|e| StoreError::Random(e.to_string()))?;
-        Ok(Self(bytes))
+        let mut key = Self::blank();
+        getrandom::fill(&mut key.page.0[..32]).map_err(|e| StoreError::Random(e.to_string()))?;
+        Ok(key)
     }
 
-    /// Wraps existing key bytes (e.g. unwrapped from a key slot).
-    pub fn from_bytes(bytes: [u8; 32]) -> Self {
-        Self(bytes)
+    /// Wraps existing key bytes (e.g. unwrapped from a key slot); the caller's copy is zeroized.
+    pub fn from_bytes(mut bytes: [u8; 32]) -> Self {
+        let mut key = Self::blank();
+        key.page.0[..32].copy_from_slice(&bytes);
+        bytes.zeroize();
+        key
+    }
+
+    /// A zeroed key page, locked into RAM if the OS lets it.
+    fn blank() -> Self {
+        let page = Box::new(Page([0; 4096]));
+        let lock = match region::lock(page.0.as_ptr(), page.0.len()) {
+            Ok(guard) => Some(guard),
+            Err(e) => {
+                tracing::debug!(error = %e, "the data key could not be locked into RAM");
+                None
+            }
+        };
+        Self { page, lock }
+    }
+
+    /// True when the key's page is locked into RAM.
+    pub fn is_locked_in_memory(&self) -> bool {
+        self.lock.is_some()
     }
 
     /// The raw key bytes, for wrapping into key slots. Never log or display them.
     pub(crate) fn expose(&self) -> &[u8; 32] {
-        &self.0
+        self.page.0[..32].try_into().expect("32 bytes")
     }
 
     /// The `PRAGMA key` value for a raw key: `"x'<64 hex>'"`, so SQLCipher skips its own KDF.
     ///
     /// The returned string is itself key material; it is zeroized when dropped.
     pub(crate) fn sqlcipher_pragma_value(&self) -> zeroize::Zeroizing<String> {
-        zeroize::Zeroizing::new(format!("x'{}'", hex::encode(self.0)))
+        zeroize::Zeroizing::new(format!("x'{}'", hex::encode(self.expose())))
     }
+}
+
+impl Clone for DataKey {
+    fn clone(&self) -> Self {
+        let mut key = Self::blank();
+        key.page.0[..32].copy_from_slice(self.expose());
+        key
+    }
+}
+
+impl Drop for DataKey {
+    fn drop(&mut self) {
+        // Before the page is unlocked (the guard drops after this) and freed.
+        self.page.0.zeroize();
+    }
+}
+
+/// Whether a data key made now is locked into RAM (for `doctor`).
+pub fn keys_lock_into_memory() -> bool {
+    DataKey::blank().is_locked_in_memory()
 }
 
 /// Compares without an early exit, so timing does not reveal how much of a MAC matched.
@@ -51,6 +103,28 @@ impl std::fmt::Debug for DataKey {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_key_lives_on_its_own_locked_page_and_clones_are_equal() {
+        let key = DataKey::generate().expect("key");
+        assert_eq!(key.page.0.as_ptr() as usize % 4096, 0, "page-aligned");
+        let copy = key.clone();
+        assert_eq!(copy.expose(), key.expose());
+        assert_ne!(copy.page.0.as_ptr(), key.page.0.as_ptr());
+        // Where the OS allows it (root, or RLIMIT_MEMLOCK above a few pages), both are locked.
+        if memlock_limit_allows() {
+            assert!(key.is_locked_in_memory() && copy.is_locked_in_memory());
+        }
+    }
+
+    /// RLIMIT_MEMLOCK as /proc reports it: true when it is unlimited or at least 64 KiB.
+    fn memlock_limit_allows() -> bool {
+        let limits = std::fs::read_to_string("/proc/self/limits").unwrap_or_default();
+        limits.lines().find(|l| l.starts_with("Max locked memory")).is_some_and(|l| {
+            let soft = l.split_whitespace().nth(3).unwrap_or("0");
+            soft == "unlimited" || soft.parse::<u64>().is_ok_and(|b| b >= 64 * 1024)
+        })
+    }
 
     #[test]
     fn debug_never_shows_key_bytes() {
