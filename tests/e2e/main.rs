@@ -80,7 +80,7 @@ async fn first_run_then_lock_then_unlock_with_the_passphrase() -> WebDriverResul
     app.go("l").await?;
     app.click("[data-testid='audit-verify']").await?;
     let result = app.text_of("[data-testid='audit-result']").await?;
-    assert!(result.starts_with("✓ Intact: 2 event(s)"), "{result}");
+    assert!(result.starts_with("✓ Intact: 3 event(s)"), "{result}");
     app.screenshot("audit").await;
     app.quit().await
 }
@@ -178,7 +178,7 @@ async fn an_officer_rotates_the_data_key_and_gets_a_new_recovery_code() -> WebDr
     app.go("l").await?;
     app.click("[data-testid='audit-verify']").await?;
     let result = app.text_of("[data-testid='audit-result']").await?;
-    assert!(result.starts_with("✓ Intact: 3 event(s)"), "{result}");
+    assert!(result.starts_with("✓ Intact: 4 event(s)"), "{result}");
     app.quit().await
 }
 

@@ -151,6 +151,14 @@ fn demo_fills_a_new_workspace_with_customers_in_every_state_and_live_deadlines()
     assert_eq!(health["ready"], 96 - 36 - 6, "{health}");
     assert!(health["past_sla"].as_i64().unwrap_or(0) > 0, "{health}");
     assert_eq!(queue["rows"].as_array().map(Vec::len), Some(54));
+
+    // Issue 14: every record's digest recomputes from the database after all of that (imports,
+    // owners, U.S.-person determinations, resellers and their status changes, the officer).
+    let verified = json(&["audit", "verify", "--objects", "--json"]);
+    let objects = &verified["objects"];
+    assert_eq!(objects["problem_count"], 0, "{objects}");
+    assert!(objects["checked"].as_u64().unwrap_or(0) > 96, "customers, owners, resellers, actors: {objects}");
+    assert_eq!(objects["form"], "record/1");
 }
 
 #[test]

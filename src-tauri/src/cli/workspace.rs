@@ -36,6 +36,10 @@ pub enum AuditCommand {
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
+        /// Also recompute each record's digest from the database (customers, owners, resellers,
+        /// actors) and compare it with the newest event that wrote it.
+        #[arg(long)]
+        objects: bool,
     },
     /// List events, newest first.
     List {
@@ -173,20 +177,42 @@ pub fn audit(ctx: &Context, command: &AuditCommand, passphrase_file: Option<&Pat
         Err(e) => return fail(&e),
     };
     match command {
-        AuditCommand::Verify { json } => match workbench_app::audit::verify(ctx, &session) {
-            Ok(report) => {
-                if *json {
-                    print_json(&report);
-                } else if let Some(broken) = &report.first_break {
+        AuditCommand::Verify { json, objects } => {
+            let report = match workbench_app::audit::verify(ctx, &session) {
+                Ok(report) => report,
+                Err(e) => return fail(&ApiError::from(e).message),
+            };
+            let records =
+                match objects.then(|| workbench_app::audit::verify_objects(ctx, &session)).transpose() {
+                    Ok(records) => records,
+                    Err(e) => return fail(&ApiError::from(e).message),
+                };
+            if *json {
+                let _ = match &records {
+                    Some(records) => print_json(&serde_json::json!({ "chain": report, "objects": records })),
+                    None => print_json(&report),
+                };
+            } else {
+                if let Some(broken) = &report.first_break {
                     println!("audit chain BROKEN at event {}: {}", broken.seq, broken.problem);
                     println!("{} event(s) before it verify; last good hash {}", report.events, report.head);
                 } else {
                     println!("audit chain intact: {} event(s), head {}", report.events, report.head);
                 }
-                if report.first_break.is_some() { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+                if let Some(records) = &records {
+                    println!(
+                        "records: {} checked by their {} digests (from event {}), {} disagree",
+                        records.checked, records.form, records.from_seq, records.problem_count
+                    );
+                    for p in &records.problems {
+                        let seq = p.seq.map(|s| format!("event {s}")).unwrap_or_else(|| "no event".into());
+                        println!("  {}  ({seq}): {}", p.object, p.problem);
+                    }
+                }
             }
-            Err(e) => fail(&ApiError::from(e).message),
-        },
+            let bad = report.first_break.is_some() || records.is_some_and(|r| r.problem_count > 0);
+            if bad { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+        }
         AuditCommand::List { limit, action, json } => {
             let query = AuditQuery { action_prefix: action.clone(), limit: Some(*limit), offset: None };
             match workbench_app::audit::list(ctx, &session, &query) {

@@ -71,6 +71,15 @@ pub fn verify(ctx: &Context, session: &Session) -> Result<ChainReport, AppError>
     session.with(ctx, |u| Ok(u.workspace.verify_audit()?))
 }
 
+/// Recomputes the canonical digest of every record (customers, owners, resellers, actors) and
+/// compares it with the newest event that wrote it (`audit verify --objects`).
+pub fn verify_objects(
+    ctx: &Context,
+    session: &Session,
+) -> Result<workbench_store::canonical::ObjectsReport, AppError> {
+    session.with(ctx, |u| Ok(u.workspace.db().read(workbench_store::canonical::verify_objects)?))
+}
+
 /// Who may take data out of the app (issue 14; R11: access limited and logged).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum MayTakeOut {

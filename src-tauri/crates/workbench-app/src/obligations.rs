@@ -276,19 +276,18 @@ pub fn provider_update(
         let at = ctx.clock().now();
         let by = u.actor.id.to_string();
         u.workspace.db_mut().write(|tx| {
-            let before = provider::update(tx, &profile, at)?;
-            audit::append(
+            let kind = provider::profile_kind();
+            let before = workbench_store::canonical::record(tx, kind, "1")?;
+            provider::update(tx, &profile, at)?;
+            workbench_store::canonical::record_change(
                 tx,
                 at,
-                Change {
-                    actor: &by,
-                    action: "provider.update",
-                    object: "provider:profile",
-                    before: Some(format!("{before:?}").as_bytes()),
-                    after: Some(format!("{profile:?}").as_bytes()),
-                },
-            )?;
-            Ok(())
+                &by,
+                "provider.update",
+                kind,
+                "1",
+                before.as_deref(),
+            )
         })?;
         Ok(())
     })?;

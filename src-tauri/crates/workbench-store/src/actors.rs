@@ -22,14 +22,6 @@ pub struct Actor {
     pub created_at: String,
 }
 
-impl Actor {
-    /// The canonical bytes the audit chain digests for this record.
-    pub fn audit_bytes(&self) -> Vec<u8> {
-        format!("{}\u{1f}{}\u{1f}{}\u{1f}{}", self.id, self.name, self.role.as_str(), self.created_at)
-            .into_bytes()
-    }
-}
-
 /// Inserts a new actor with the id its key slot was made for.
 pub fn insert(
     tx: &Transaction<'_>,

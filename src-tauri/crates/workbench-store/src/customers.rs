@@ -150,14 +150,11 @@ pub fn import_csv(
     Ok(stored)
 }
 
-/// What storing a batch needs that does not touch the database — new ids, each record's digest
-/// for the audit chain, its audit object — worked out beside the rows (on the parsing thread in
-/// [`import_csv`]).
+/// What storing a batch needs that does not touch the database — new ids and audit objects —
+/// worked out beside the rows (on the parsing thread in [`import_csv`]).
 struct Prepared {
     ids: Vec<String>,
     account_ids: Vec<String>,
-    /// The audit keeps a digest of each record, never the record (names, emails are PII).
-    digests: Vec<[u8; 32]>,
     objects: Vec<String>,
 }
 
@@ -166,10 +163,6 @@ impl Prepared {
         let ids: Vec<String> = rows.iter().map(|_| CustomerId::new().to_string()).collect();
         Self {
             account_ids: rows.iter().map(|_| EventId::new().to_string()).collect(),
-            digests: rows
-                .iter()
-                .map(|r| Sha256::digest(format!("{:?}", r.customer.0).as_bytes()).into())
-                .collect(),
             objects: ids.iter().map(|id| format!("customer:{id}")).collect(),
             ids,
         }
@@ -191,6 +184,9 @@ struct Importer<'t, 'c> {
     /// The largest customer rowid before the import: every row after it is this import's (new
     /// rows get the next rowid), for the search index.
     rowid_before: i64,
+    /// The largest customer rowid before the current batch: its rows are read back after it,
+    /// for their canonical digests.
+    batch_rowid: i64,
     stored: usize,
 }
 
@@ -205,12 +201,16 @@ impl<'t, 'c> Importer<'t, 'c> {
             fingerprint_key: None,
             queue_due: None,
             rowid_before: tx.query_row("SELECT coalesce(max(rowid), 0) FROM customer", [], |r| r.get(0))?,
+            batch_rowid: 0,
             stored: 0,
         })
     }
 
     fn add(&mut self, rows: &[ImportedCustomer], prepared: &Prepared) -> Result<(), StoreError> {
-        let Prepared { ids, account_ids, digests, objects } = prepared;
+        let Prepared { ids, account_ids, objects } = prepared;
+        if self.stored == 0 {
+            self.batch_rowid = self.rowid_before;
+        }
         let tx = self.tx;
         let (actor, stamp) = (text(self.actor), self.stamp.as_str());
         if self.fingerprint_key.is_none() && rows.iter().any(|r| r.card.is_some()) {
@@ -324,16 +324,24 @@ impl<'t, 'c> Importer<'t, 'c> {
                 ids.iter().zip(rows).map(|(id, r)| (id.as_str(), r.customer.0.risk_tier)).collect();
             review::enqueue_customers(tx, &queued, self.at, due)?;
         }
-        self.audit.append_all(
-            self.at,
-            objects.iter().zip(digests).map(|(object, digest)| Change {
+        // The audit keeps each record's canonical digest, never the record (names, e-mails are
+        // PII): the batch is read back as stored, with its e-mails and phones.
+        let kind = crate::canonical::kind("customer").expect("customer is a canonical kind");
+        let forms = crate::canonical::records_after(tx, kind, self.batch_rowid)?;
+        self.batch_rowid = tx.query_row("SELECT coalesce(max(rowid), 0) FROM customer", [], |r| r.get(0))?;
+        let changes = ids.iter().zip(objects).map(|(id, object)| {
+            forms.get(id).map(|form| Change {
                 actor: self.actor,
                 action: "customer.import",
                 object,
                 before: None,
-                after: Some(digest.as_slice()),
-            }),
-        )?;
+                after: Some(form.as_bytes()),
+            })
+        });
+        let changes: Option<Vec<Change<'_>>> = changes.collect();
+        let changes =
+            changes.ok_or_else(|| StoreError::Conflict("an imported customer was not stored".into()))?;
+        self.audit.append_all(self.at, changes)?;
         self.stored += rows.len();
         Ok(())
     }
@@ -526,13 +534,8 @@ pub fn insert_owners(
             o.city,
             o.postal_code
         ])?;
-        let digest = Sha256::digest(format!("{o:?}").as_bytes());
-        let object = format!("owner:{id}");
-        audit::append(
-            tx,
-            at,
-            Change { actor, action: "owner.import", object: &object, before: None, after: Some(&digest) },
-        )?;
+        let kind = crate::canonical::kind("owner").expect("owner is a canonical kind");
+        crate::canonical::record_change(tx, at, actor, "owner.import", kind, &id, None)?;
     }
     Ok(Ok(owners.len()))
 }

@@ -15,6 +15,7 @@ pub mod anchor;
 pub mod audit;
 pub mod backup;
 mod bulk;
+pub mod canonical;
 pub mod cip;
 pub mod customers;
 pub mod db;

@@ -54,7 +54,7 @@ pub fn init(tx: &Transaction<'_>, legal_name: &str, at: DateTime<Utc>) -> Result
         "INSERT INTO provider_profile (id, legal_name, updated_at) VALUES (1, ?1, ?2)",
         params![legal_name, timestamp(&at)],
     )?;
-    Ok(())
+    crate::canonical::record_change(tx, at, "system", "provider.create", profile_kind(), "1", None)
 }
 
 /// The profile.
@@ -139,4 +139,9 @@ pub fn contacts(conn: &Connection) -> Result<Vec<Contact>, StoreError> {
 /// The current contact, if any was recorded.
 pub fn current_contact(conn: &Connection) -> Result<Option<Contact>, StoreError> {
     Ok(contacts(conn)?.into_iter().next())
+}
+
+/// The provider profile's canonical kind (one row, id 1).
+pub fn profile_kind() -> &'static crate::canonical::Kind {
+    crate::canonical::kind("provider").expect("provider is a canonical kind")
 }

@@ -67,7 +67,7 @@ pub fn insert(
         ],
     )?;
     insert_contact(tx, &id, &r.contact, actor, at)?;
-    audit::record(tx, at, actor, "reseller.create", &format!("reseller:{id}"), &format!("{r:?}"))?;
+    record_reseller(tx, at, actor, "reseller.create", &id)?;
     Ok(id)
 }
 
@@ -109,7 +109,7 @@ pub fn set_status(
 ) -> Result<(), StoreError> {
     let id = id_of(tx, reseller_ref)?;
     tx.execute("UPDATE reseller SET status = ?1 WHERE id = ?2", params![status.code(), id])?;
-    audit::record(tx, at, actor, "reseller.status", &format!("reseller:{id}"), status.code())
+    record_reseller(tx, at, actor, "reseller.status", &id)
 }
 
 /// Ends a reseller's agreement on `day` unless it already ended earlier (a termination, R19).
@@ -129,7 +129,19 @@ pub fn end_agreement(
     if changed == 0 {
         return Ok(());
     }
-    audit::record(tx, at, actor, "reseller.agreement_end", &format!("reseller:{id}"), &day)
+    record_reseller(tx, at, actor, "reseller.agreement_end", &id)
+}
+
+/// Records a change to the reseller row with its canonical form (issue 14).
+fn record_reseller(
+    tx: &Transaction<'_>,
+    at: DateTime<Utc>,
+    actor: &str,
+    action: &str,
+    id: &str,
+) -> Result<(), StoreError> {
+    let kind = crate::canonical::kind("reseller").expect("reseller is a canonical kind");
+    crate::canonical::record_change(tx, at, actor, action, kind, id, None)
 }
 
 fn id_of(conn: &Connection, reseller_ref: &str) -> Result<String, StoreError> {

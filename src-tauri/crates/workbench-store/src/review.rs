@@ -560,7 +560,9 @@ pub fn determine_us_person(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![d.subject, d.status, d.reason, d.evidence_id, d.actor, d.at],
     )?;
-    audit::record(tx, at, &d.actor, "us_person.determine", &d.subject, &d.status)
+    let (kind, id) = d.subject.split_once(':').expect("checked above");
+    let kind = crate::canonical::kind(kind).expect("customer and owner are canonical kinds");
+    crate::canonical::record_change(tx, at, &d.actor, "us_person.determine", kind, id, None)
 }
 
 /// The newest determination for a subject.

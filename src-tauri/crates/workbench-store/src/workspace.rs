@@ -299,6 +299,7 @@ impl Workspace {
         let mut db = Database::open(&root.join(DB_FILE), &key)?;
         db.migrate()?;
         let officer = db.write(|tx| {
+            crate::canonical::start_new(tx)?;
             let at = timestamp(&new.at);
             for (k, v) in [
                 ("workspace_id", id.to_string()),
@@ -331,18 +332,7 @@ impl Workspace {
                 new.at,
             )?;
             let officer = actors::insert(tx, officer_id, &person.name, Role::Officer, &officer_hash, new.at)?;
-            let object = format!("actor:{}", officer.id);
-            audit::append(
-                tx,
-                new.at,
-                Change {
-                    actor: "system",
-                    action: "actor.create",
-                    object: &object,
-                    before: None,
-                    after: Some(&officer.audit_bytes()),
-                },
-            )?;
+            record_actor(tx, new.at, "system", officer.id)?;
             Ok(officer)
         })?;
         db.set_anchor(Anchor::new(root, &key, &id.to_string()))?;
@@ -472,7 +462,13 @@ impl Workspace {
         let anchor = Anchor::new(root, &key, &slots.workspace_id);
         let anchor_problem = db.read(|c| anchor.check(c, establishing || rotated))?;
         match &anchor_problem {
-            None => db.set_anchor(anchor)?,
+            None => {
+                db.set_anchor(anchor)?;
+                // A workspace from before canonical digests gets its checkpoint and baselines.
+                if !db.read(crate::canonical::started)? {
+                    db.write(|tx| crate::canonical::start(tx, Utc::now()))?;
+                }
+            }
             // Left as it is: it records what was lost until the workspace is restored.
             Some(problem) => {
                 tracing::error!(seq = problem.seq, "the database disagrees with the audit anchor")
@@ -642,18 +638,7 @@ impl Workspace {
         let hash = hash?;
         let actor = self.db.write(|tx| {
             let actor = actors::insert(tx, id, name.trim(), role, &hash, at)?;
-            let object = format!("actor:{}", actor.id);
-            audit::append(
-                tx,
-                at,
-                Change {
-                    actor: &by.to_string(),
-                    action: "actor.create",
-                    object: &object,
-                    before: None,
-                    after: Some(&actor.audit_bytes()),
-                },
-            )?;
+            record_actor(tx, at, &by.to_string(), actor.id)?;
             write_slots(&self.root, &slots.to_json(&self.key))?;
             Ok(actor)
         })?;
@@ -699,6 +684,17 @@ impl Workspace {
             Ok(c.query_row("SELECT legal_name FROM provider_profile WHERE id = 1", [], |r| r.get(0))?)
         })
     }
+}
+
+/// Records `actor.create` with the actor's canonical form.
+fn record_actor(
+    tx: &rusqlite::Transaction<'_>,
+    at: DateTime<Utc>,
+    by: &str,
+    id: ActorId,
+) -> Result<(), StoreError> {
+    let kind = crate::canonical::kind("actor").expect("actor is a canonical kind");
+    crate::canonical::record_change(tx, at, by, "actor.create", kind, &id.to_string(), None)
 }
 
 /// Runs two jobs side by side (each Argon2id, ~0.5 s: together they take one's time on two

@@ -29,6 +29,77 @@ fn fixture() -> String {
     .join("\n")
 }
 
+/// Issue 14: audit digests hashed `Debug` output, which no examiner can recompute. Every
+/// digest of a record is now over its canonical form, recomputed by `verify_objects`; an edit
+/// made around the app is named; a workspace from before gets its checkpoint and baselines.
+#[test]
+fn record_digests_are_recomputed_from_the_database_and_an_edit_around_the_app_is_named() {
+    use workbench_store::canonical;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let created = common::create(dir.path(), "canonical test passphrase");
+    let (mut ws, officer) = (created.workspace, created.officer.id.to_string());
+    let rows = parse_customers(fixture().as_bytes()).expect("good fixture");
+    ws.db_mut()
+        .write(|tx| customers::insert_imported(tx, &rows, &officer, at(2026, 5, 1)))
+        .expect("store")
+        .expect("no clashes");
+    let report = ws.db().read(canonical::verify_objects).expect("verify");
+    assert_eq!(
+        (report.checked, report.problem_count),
+        (7, 0),
+        "5 customers, the provider, the officer: {report:?}"
+    );
+
+    // The form is plain SQL over the stored columns: an examiner recomputes it in the shell.
+    let kind = canonical::kind("customer").expect("kind");
+    let id: String = ws
+        .db()
+        .read(|c| Ok(c.query_row("SELECT id FROM customer WHERE customer_ref = 'C-5'", [], |r| r.get(0))?))
+        .expect("id");
+    let form = ws.db().read(|c| canonical::record(c, kind, &id)).expect("form").expect("stored");
+    assert!(form.starts_with("{\"address_line1\":\"千代田1-1\""), "{form}");
+    assert!(
+        form.contains("\"emails\":[\"info@sakura.jp\"]") && form.contains("\"phones\":[\"+81312345678\"]"),
+        "{form}"
+    );
+
+    // Someone with the key edits a name in the database directly.
+    ws.db_mut()
+        .write(|tx| Ok(tx.execute("UPDATE customer SET name = 'Someone Else' WHERE id = ?1", [&id])?))
+        .expect("edit");
+    let report = ws.db().read(canonical::verify_objects).expect("verify");
+    assert_eq!(report.problem_count, 1);
+    assert_eq!(report.problems[0].object, format!("customer:{id}"));
+    assert!(report.problems[0].problem.contains("does not match the digest event"), "{:?}", report.problems);
+
+    // A workspace from before canonical digests: its next open writes the checkpoint and one
+    // baseline per record, and verification starts there.
+    ws.db_mut()
+        .write(|tx| Ok(tx.execute("DELETE FROM workspace_meta WHERE key = 'canonical_digests_from'", [])?))
+        .expect("as before");
+    drop(ws);
+    let ws = workbench_store::Workspace::unlock(
+        dir.path(),
+        workbench_store::Unlock::Passphrase("canonical test passphrase"),
+    )
+    .expect("opens");
+    let count = |action: &str| -> i64 {
+        ws.db()
+            .read(|c| {
+                Ok(c.query_row("SELECT count(*) FROM audit_event WHERE action = ?1", [action], |r| r.get(0))?)
+            })
+            .expect("count")
+    };
+    assert_eq!((count("audit.digest_form"), count("record.baseline")), (1, 7));
+    let report = ws.db().read(canonical::verify_objects).expect("verify");
+    assert_eq!(
+        (report.checked, report.problem_count),
+        (7, 0),
+        "the baseline takes the record as found: {report:?}"
+    );
+    assert!(ws.verify_audit().expect("chain").first_break.is_none());
+}
+
 #[test]
 fn import_list_transitions_and_counts() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -102,7 +173,7 @@ fn import_list_transitions_and_counts() {
 
     let report = ws.verify_audit().expect("verify");
     assert!(report.first_break.is_none());
-    assert_eq!(report.events, 2 + 5 + 5, "create, officer, five imports, five state changes");
+    assert_eq!(report.events, 3 + 5 + 5, "create, provider, officer, five imports, five state changes");
 }
 
 #[test]
@@ -279,5 +350,5 @@ fn a_csv_checked_on_a_second_thread_is_stored_all_or_nothing() {
     assert_eq!((total, found[0].customer_ref.as_str()), (1, "M-01199"));
     let report = ws.verify_audit().expect("verify");
     assert!(report.first_break.is_none());
-    assert_eq!(report.events, 2 + 5 + 1200);
+    assert_eq!(report.events, 3 + 5 + 1200);
 }
