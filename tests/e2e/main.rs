@@ -179,6 +179,10 @@ async fn an_officer_rotates_the_data_key_and_gets_a_new_recovery_code() -> WebDr
     app.click("[data-testid='audit-verify']").await?;
     let result = app.text_of("[data-testid='audit-result']").await?;
     assert!(result.starts_with("✓ Intact: 4 event(s)"), "{result}");
+    // Issue 14: the records' canonical digests recompute too (the provider and the officer).
+    let records = app.text_of("[data-testid='records-result']").await?;
+    assert!(records.starts_with("✓ 2 record(s) match their record/1 digests"), "{records}");
+    app.screenshot("audit-verified").await;
     app.quit().await
 }
 

@@ -24,6 +24,7 @@ macro_rules! with_commands {
             actor_reset_passphrase,
             audit_list,
             audit_verify,
+            audit_verify_objects,
             settings_get,
             settings_update,
             rules_list,

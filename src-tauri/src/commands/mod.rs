@@ -142,6 +142,14 @@ pub fn audit_verify(state: State<'_, AppState>) -> Result<ChainReport, ApiError>
     Ok(workbench_app::audit::verify(state.context(), state.session())?)
 }
 
+/// Recompute every record's canonical digest from the database.
+#[tauri::command]
+pub fn audit_verify_objects(
+    state: State<'_, AppState>,
+) -> Result<workbench_app::audit::ObjectsReportView, ApiError> {
+    Ok(workbench_app::audit::verify_objects(state.context(), state.session())?)
+}
+
 /// Asks where to save the recovery-code sheet (a native dialog opened here, never a path from
 /// the UI) and writes it. Returns false when the user cancels.
 #[tauri::command]

@@ -71,13 +71,54 @@ pub fn verify(ctx: &Context, session: &Session) -> Result<ChainReport, AppError>
     session.with(ctx, |u| Ok(u.workspace.verify_audit()?))
 }
 
-/// Recomputes the canonical digest of every record (customers, owners, resellers, actors) and
-/// compares it with the newest event that wrote it (`audit verify --objects`).
-pub fn verify_objects(
-    ctx: &Context,
-    session: &Session,
-) -> Result<workbench_store::canonical::ObjectsReport, AppError> {
-    session.with(ctx, |u| Ok(u.workspace.db().read(workbench_store::canonical::verify_objects)?))
+/// A record whose stored form disagrees with the audit chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct ObjectProblemView {
+    /// `<kind>:<id>`.
+    pub object: String,
+    /// The newest event that wrote it; null when none did.
+    #[ts(type = "number | null")]
+    pub seq: Option<i64>,
+    /// What is wrong.
+    pub problem: String,
+}
+
+/// What recomputing every record's digest found (`audit verify --objects`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct ObjectsReportView {
+    /// The canonical form checked, e.g. `record/1`.
+    pub form: String,
+    /// The first event checked by form.
+    #[ts(type = "number")]
+    pub from_seq: i64,
+    /// Records recomputed.
+    #[ts(type = "number")]
+    pub checked: u64,
+    /// How many disagree in all.
+    #[ts(type = "number")]
+    pub problem_count: u64,
+    /// The first of them (at most 100).
+    pub problems: Vec<ObjectProblemView>,
+}
+
+/// Recomputes the canonical digest of every record (customers, owners, resellers, the provider
+/// profile, actors) and compares it with the newest event that wrote it.
+pub fn verify_objects(ctx: &Context, session: &Session) -> Result<ObjectsReportView, AppError> {
+    let report =
+        session.with(ctx, |u| Ok(u.workspace.db().read(workbench_store::canonical::verify_objects)?))?;
+    Ok(ObjectsReportView {
+        form: report.form.to_owned(),
+        from_seq: report.from_seq,
+        checked: report.checked,
+        problem_count: report.problem_count,
+        problems: report
+            .problems
+            .into_iter()
+            .map(|p| ObjectProblemView { object: p.object, seq: p.seq, problem: p.problem })
+            .collect(),
+    })
 }
 
 /// Who may take data out of the app (issue 14; R11: access limited and logged).

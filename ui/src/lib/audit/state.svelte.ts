@@ -2,9 +2,11 @@
 import {
 	auditList,
 	auditVerify,
+	auditVerifyObjects,
 	toIpcError,
 	type AuditEventView,
-	type ChainReport
+	type ChainReport,
+	type ObjectsReportView
 } from '$lib/ipc';
 import { onLock } from '$lib/workspace/state.svelte';
 
@@ -17,6 +19,8 @@ class AuditState {
 	loading = $state(false);
 	verifying = $state(false);
 	report = $state<ChainReport | null>(null);
+	/** Every record's digest recomputed from the database (issue 14). */
+	records = $state<ObjectsReportView | null>(null);
 	error = $state<string | null>(null);
 
 	async load(reset = true) {
@@ -42,6 +46,7 @@ class AuditState {
 		this.verifying = true;
 		try {
 			this.report = await auditVerify();
+			this.records = await auditVerifyObjects();
 			this.error = null;
 		} catch (e) {
 			this.error = toIpcError(e).message;
@@ -53,6 +58,7 @@ class AuditState {
 	clear() {
 		this.events = [];
 		this.report = null;
+		this.records = null;
 		this.filter = '';
 		this.more = false;
 	}

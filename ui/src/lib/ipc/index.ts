@@ -5,6 +5,7 @@ import type { ActorView } from './bindings/ActorView';
 import type { AppInfo } from './bindings/AppInfo';
 import type { AuditEventView } from './bindings/AuditEventView';
 import type { AuditQuery } from './bindings/AuditQuery';
+import type { ObjectsReportView } from './bindings/ObjectsReportView';
 import type { BackupSummary } from './bindings/BackupSummary';
 import type { ChainReport } from './bindings/ChainReport';
 import type { DoctorReport } from './bindings/DoctorReport';
@@ -75,6 +76,7 @@ export type {
 	AuditQuery,
 	BackupSummary,
 	ChainReport,
+	ObjectsReportView,
 	DoctorReport,
 	InitRequest,
 	InitResult,
@@ -199,6 +201,7 @@ export const actorSwitch = (id: ActorId, passphrase: string) =>
 
 export const auditList = (query: AuditQuery) => ipc.call<AuditEventView[]>('audit_list', { query });
 export const auditVerify = () => ipc.call<ChainReport>('audit_verify');
+export const auditVerifyObjects = () => ipc.call<ObjectsReportView>('audit_verify_objects');
 
 export const settingsGet = () => ipc.call<WorkspaceSettings>('settings_get');
 export const settingsUpdate = (settings: WorkspaceSettings) =>
