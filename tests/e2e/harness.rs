@@ -57,10 +57,12 @@ impl App {
             .env_remove("WAYLAND_DISPLAY")
             .envs(env.iter().copied())
             .stdout(Stdio::null())
-            .stderr(match std::env::var_os("CIPW_E2E_LOG") {
-                // Debugging aid: the app's and the driver's stderr into a file.
-                Some(file) => std::fs::File::create(file).map_or_else(|_| Stdio::null(), Stdio::from),
-                None => Stdio::null(),
+            // The app's and the driver's stderr go into the profile (scanned for PII by
+            // `quit_and_find`), or where CIPW_E2E_LOG says (a debugging aid).
+            .stderr({
+                let file = std::env::var_os("CIPW_E2E_LOG")
+                    .map_or_else(|| profile.path().join("stderr.log"), PathBuf::from);
+                std::fs::File::create(file).map_or_else(|_| Stdio::null(), Stdio::from)
             });
         let tauri_driver = command.spawn().expect("tauri-driver starts (cargo xtask setup installs it)");
         let mut app = Self { driver: None, tauri_driver, xvfb, workspace, profile };
@@ -217,6 +219,36 @@ impl App {
         if std::fs::create_dir_all(&dir).is_ok() {
             let _ = self.driver().screenshot(&dir.join(format!("{name}.png"))).await;
         }
+    }
+
+    /// Closes the app, then reads every file it and its WebView wrote outside the workspace —
+    /// the WebView's storage and caches, the app's logs — and returns those holding any of
+    /// `canaries`, with how many files were read.
+    pub async fn quit_and_find(mut self, canaries: &[&str]) -> WebDriverResult<(Vec<String>, usize)> {
+        if let Some(driver) = self.driver.take() {
+            driver.quit().await?;
+        }
+        // The WebView flushes its storage as it closes.
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        let mut found = Vec::new();
+        let mut read = 0;
+        let mut stack = vec![self.profile.path().to_path_buf()];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if let Ok(bytes) = std::fs::read(&path) {
+                    read += 1;
+                    for canary in canaries {
+                        if bytes.windows(canary.len()).any(|w| w == canary.as_bytes()) {
+                            found.push(format!("{canary:?} in {}", path.display()));
+                        }
+                    }
+                }
+            }
+        }
+        Ok((found, read))
     }
 
     /// Ends the WebDriver session (closing the app); the rest stops on drop.

@@ -259,6 +259,44 @@ async fn a_cip_copy_request_shows_on_the_dashboard_due_in_the_packs_days_and_in_
     app.quit().await
 }
 
+/// Issue 14: no PII in the window's logs or the WebView's data folder. A customer whose name,
+/// e-mail and street are canaries is imported, found and opened in the window; then every file
+/// the app and its WebView wrote outside the (encrypted) workspace is read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "end-to-end: needs tauri-driver and a display; run by `cargo xtask test`"]
+async fn a_customer_seen_in_the_window_leaves_no_trace_in_its_logs_or_webview_storage() -> WebDriverResult<()>
+{
+    const NAME: &str = "Zbigniew Canaryk-Qw7";
+    const EMAIL: &str = "canary.qw7@example.org";
+    const STREET: &str = "Kanarkowa 7-Qw7";
+    let app = App::launch().await?;
+    app.create_workspace().await?;
+    let template =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/templates/customers.csv"))
+            .expect("template");
+    let csv = template
+        .replace("Ana Souza", NAME)
+        .replace("ana.souza@example.com", EMAIL)
+        .replace("Rua das Flores 10", STREET);
+    let file = app.workspace().parent().expect("temp").join(format!("canary-{}.csv", std::process::id()));
+    std::fs::write(&file, csv).expect("csv");
+    app.cli(&["customers", "import", file.to_str().expect("utf-8")]);
+    std::fs::remove_file(&file).expect("remove");
+    app.go("l").await?;
+    app.go("u").await?;
+    app.type_into("[data-testid='customer-search']", "canaryk").await?;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while !app.text_of("[data-testid='customers']").await?.contains(NAME) {
+        assert!(std::time::Instant::now() < deadline, "the canary customer is listed");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    app.screenshot("canary-listed").await;
+    let (found, read) = app.quit_and_find(&[NAME, EMAIL, STREET, PASSPHRASE]).await?;
+    assert!(read >= 1, "the profile holds at least the app's log");
+    assert!(found.is_empty(), "PII or the passphrase outside the workspace: {found:?}");
+    Ok(())
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "end-to-end: needs tauri-driver and a display; run by `cargo xtask test`"]
 async fn customers_imported_from_csv_are_listed_searched_and_counted() -> WebDriverResult<()> {

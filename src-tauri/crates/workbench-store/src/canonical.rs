@@ -93,7 +93,20 @@ pub fn kind(name: &str) -> Option<&'static Kind> {
 }
 
 /// The query giving `(id, canonical form)` for every record of `kind` (add a `WHERE` on `r.`).
+/// Built from the table's columns once per kind: the schema is this build's, migrated at open.
 pub fn record_sql(conn: &Connection, kind: &Kind) -> Result<String, StoreError> {
+    static BUILT: std::sync::Mutex<Vec<(&'static str, String)>> = std::sync::Mutex::new(Vec::new());
+    if let Some((_, sql)) =
+        BUILT.lock().unwrap_or_else(|e| e.into_inner()).iter().find(|(k, _)| *k == kind.name)
+    {
+        return Ok(sql.clone());
+    }
+    let sql = build_record_sql(conn, kind)?;
+    BUILT.lock().unwrap_or_else(|e| e.into_inner()).push((kind.name, sql.clone()));
+    Ok(sql)
+}
+
+fn build_record_sql(conn: &Connection, kind: &Kind) -> Result<String, StoreError> {
     let mut columns: Vec<String> = conn
         .prepare_cached(&format!("SELECT name FROM pragma_table_info('{}')", kind.table))?
         .query_map([], |r| r.get::<_, String>(0))?
