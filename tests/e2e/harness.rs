@@ -20,8 +20,10 @@ mod process;
 pub use bus::PrivateBus;
 use process::{start_xvfb, terminate};
 
-/// The workspace passphrase [`App::create_workspace`] sets.
+/// The first officer's passphrase [`App::create_workspace`] sets.
 pub const PASSPHRASE: &str = "e2e workspace passphrase";
+/// The first officer [`App::create_workspace`] names.
+pub const OFFICER: &str = "Olivia Officer";
 
 /// A running app under WebDriver.
 pub struct App {
@@ -104,14 +106,16 @@ impl App {
         self.workspace.path()
     }
 
-    /// Runs the CLI on this app's workspace (unlocked with [`PASSPHRASE`]) while the window has
-    /// it open, as an officer's second terminal would; panics with its stderr if it fails.
+    /// Runs the CLI on this app's workspace as the first officer ([`OFFICER`], unlocked with
+    /// [`PASSPHRASE`]) while the window has it open, as an officer's second terminal would;
+    /// panics with its stderr if it fails.
     pub fn cli(&self, args: &[&str]) -> String {
         let output = std::process::Command::new(env!("CARGO_BIN_EXE_cip-workbench"))
             .args(args)
             .arg("--workspace")
             .arg(self.workspace())
             .env("CIPW_PASSPHRASE", PASSPHRASE)
+            .env("CIPW_AS", OFFICER)
             .output()
             .expect("run the CLI");
         assert!(output.status.success(), "cli {args:?}: {}", String::from_utf8_lossy(&output.stderr));
@@ -135,7 +139,7 @@ impl App {
     /// code was saved, and waits for the app frame. Returns the recovery code shown.
     pub async fn create_workspace(&self) -> WebDriverResult<String> {
         self.type_into("[data-testid='provider-name']", "Example Cloud LLC").await?;
-        self.type_into("[data-testid='officer-name']", "Olivia Officer").await?;
+        self.type_into("[data-testid='officer-name']", OFFICER).await?;
         self.type_into("[data-testid='passphrase']", PASSPHRASE).await?;
         self.type_into("[data-testid='passphrase-repeat']", PASSPHRASE).await?;
         self.click("[data-testid='create-workspace']").await?;
