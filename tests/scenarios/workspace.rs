@@ -250,6 +250,38 @@ fn lost_key_slot_files_are_rebuilt_from_the_printed_recovery_sheet() {
     assert!(stdout(&output).contains("keyslots.rebuild"), "{}", stdout(&output));
 }
 
+/// Issue 14: a person's own keyring entry, on a real gnome-keyring. A workspace made without
+/// one gets it from `keyslots keyring` (as the person `--as` names); later commands unlock from
+/// it without a passphrase, and `status` lists whose it is.
+#[test]
+fn a_person_keeps_their_own_key_in_the_credential_store_later() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ws = dir.path().join("ws");
+    let pass = passphrase_file(dir.path());
+    let scratch = dir.path().join("session");
+    let output = run(app_with_keyring(&scratch)
+        .args(["init", "--no-keyring", "--officer-name", "Olivia Officer", "--workspace"])
+        .arg(&ws)
+        .arg("--passphrase-file")
+        .arg(&pass));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let output = run(app_with_keyring(&scratch)
+        .args(["keyslots", "keyring", "--as", "Olivia Officer", "--workspace"])
+        .arg(&ws)
+        .arg("--passphrase-file")
+        .arg(&pass));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let output = run(app_with_keyring(&scratch).args(["status", "--json", "--workspace"]).arg(&ws));
+    let status: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("json");
+    assert_eq!(status["keyring_people"], serde_json::json!(["Olivia Officer"]));
+    let output = run(app_with_keyring(&scratch)
+        .args(["audit", "verify", "--as", "olivia officer", "--workspace"])
+        .arg(&ws));
+    assert!(output.status.success(), "keyring unlock as Olivia: {}", stderr(&output));
+    let output = run(app_with_keyring(&scratch).args(["audit", "list", "--workspace"]).arg(&ws));
+    assert!(stdout(&output).contains("keyslots.keyring_added"), "{}", stdout(&output));
+}
+
 fn printed_code(text: &str) -> String {
     text.lines()
         .map(str::trim)

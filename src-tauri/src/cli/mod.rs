@@ -151,7 +151,7 @@ fn run(command: Command, context: &Context, passphrase_file: Option<&std::path::
         Command::Rules(command) => obligations::rules(&command),
         Command::Obligations(args) => obligations::obligations(context, &args, passphrase_file),
         Command::RotateKey(args) => workspace::rotate_key(context, &args, passphrase_file),
-        Command::Keyslots(command) => workspace::keyslots(context, &command),
+        Command::Keyslots(command) => workspace::keyslots(context, &command, passphrase_file),
         Command::Restore(args) => workspace::restore(context, &args, passphrase_file),
         Command::Version { json } => match workbench_app::app_info(context) {
             Ok(info) if json => print_json(&info),

@@ -77,6 +77,9 @@ pub struct RestoreArgs {
 /// `keyslots …`.
 #[derive(Debug, Subcommand)]
 pub enum KeyslotsCommand {
+    /// Keep your copy of the data key in this computer's OS credential store, so you unlock
+    /// without typing (your own entry; --as says who you are).
+    Keyring,
     /// Rebuild keyslots.json (and its copy) from the recovery sheet's rebuild block and the
     /// recovery code, and give the first officer (whom the recovery code opens as) a new
     /// passphrase. The others sign in once on an unlocked workspace or get a new passphrase.
@@ -249,8 +252,29 @@ pub fn change_passphrase(ctx: &Context, args: &PassphraseArgs, passphrase_file: 
     }
 }
 
-pub fn keyslots(ctx: &Context, command: &KeyslotsCommand) -> ExitCode {
-    let KeyslotsCommand::Rebuild { block_file, recovery_code_file, new_passphrase_file } = command;
+fn keep_in_keyring(ctx: &Context, passphrase_file: Option<&Path>) -> ExitCode {
+    let session = match unlock(ctx, passphrase_file) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    match ws::keyring_enable(ctx, &session) {
+        Ok(()) => {
+            println!(
+                "your key is kept in this computer's OS credential store; `--as` with no passphrase unlocks"
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&ApiError::from(e).message),
+    }
+}
+
+pub fn keyslots(ctx: &Context, command: &KeyslotsCommand, passphrase_file: Option<&Path>) -> ExitCode {
+    let (block_file, recovery_code_file, new_passphrase_file) = match command {
+        KeyslotsCommand::Rebuild { block_file, recovery_code_file, new_passphrase_file } => {
+            (block_file, recovery_code_file, new_passphrase_file)
+        }
+        KeyslotsCommand::Keyring => return keep_in_keyring(ctx, passphrase_file),
+    };
     let block = match std::fs::read_to_string(block_file) {
         Ok(text) => text,
         Err(e) => return fail(&format!("cannot read the rebuild block {}: {e}", block_file.display())),
@@ -397,6 +421,15 @@ fn by_passphrase(passphrase: &str) -> UnlockRequest {
     }
 }
 
+/// The unlock request for the OS credential store: the entry of the person `--as` names, else
+/// the first this session holds.
+fn by_keyring() -> UnlockRequest {
+    match PERSON.get().and_then(Option::as_deref) {
+        Some(name) => UnlockRequest::KeyringAs(name.to_owned()),
+        None => UnlockRequest::Keyring,
+    }
+}
+
 /// Unlocks for one command: the OS credential store first (when the workspace has that slot
 /// and no passphrase was given), else the passphrase. Says why the keyring did not work.
 pub(super) fn unlock(ctx: &Context, passphrase_file: Option<&Path>) -> Result<Session, String> {
@@ -407,7 +440,7 @@ pub(super) fn unlock(ctx: &Context, passphrase_file: Option<&Path>) -> Result<Se
     }
     let explicit = passphrase_file.is_some() || secrets::in_environment();
     if status.has_keyring_slot && !explicit {
-        match ws::unlock(ctx, &session, &UnlockRequest::Keyring) {
+        match ws::unlock(ctx, &session, &by_keyring()) {
             Ok(_) => return Ok(session),
             Err(e) => eprintln!("note: {}; falling back to the passphrase", ApiError::from(e).message),
         }
@@ -466,7 +499,7 @@ pub fn unlock_quietly(ctx: &Context, passphrase_file: Option<&Path>) -> Session 
     if !status.exists {
         return session;
     }
-    if status.has_keyring_slot && ws::unlock(ctx, &session, &UnlockRequest::Keyring).is_ok() {
+    if status.has_keyring_slot && ws::unlock(ctx, &session, &by_keyring()).is_ok() {
         return session;
     }
     let given = passphrase_file.is_some() || secrets::in_environment();

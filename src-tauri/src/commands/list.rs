@@ -13,6 +13,7 @@ macro_rules! with_commands {
             workspace_touch,
             workspace_change_passphrase,
             workspace_rotate_key,
+            workspace_keyring_enable,
             workspace_save_recovery_sheet,
             workspace_backup,
             workspace_restore,

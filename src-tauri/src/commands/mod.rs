@@ -120,6 +120,12 @@ pub fn actor_switch(
     Ok(workspace::actor_switch(state.context(), state.session(), id, &passphrase)?)
 }
 
+/// Keep the acting person's key in this computer's credential store.
+#[tauri::command]
+pub fn workspace_keyring_enable(state: State<'_, AppState>) -> Result<(), ApiError> {
+    Ok(workspace::keyring_enable(state.context(), state.session())?)
+}
+
 /// Set another person's passphrase (officers only).
 #[tauri::command]
 pub fn actor_reset_passphrase(

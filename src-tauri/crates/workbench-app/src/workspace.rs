@@ -46,6 +46,8 @@ pub struct WorkspaceStatus {
     /// The people who can unlock it, by name (the unlock screen's "who are you"); read from the
     /// key-slot file, so known while locked.
     pub people: Vec<String>,
+    /// Those of them who keep their key in this computer's credential store.
+    pub keyring_people: Vec<String>,
     /// The acting actor, when unlocked.
     pub actor: Option<ActorView>,
     /// The provider's name, when unlocked.
@@ -63,12 +65,28 @@ pub fn status(ctx: &Context, session: &Session) -> Result<WorkspaceStatus, AppEr
     let exists = exists(root);
     let slots = if exists { read_slots(root).ok() } else { None };
     let has_keyring_slot = slots.as_ref().is_some_and(|s| s.keyring().is_some());
-    let people = slots.map(|s| s.people().into_iter().map(|p| p.name).collect()).unwrap_or_default();
+    let (people, keyring_people) = slots
+        .map(|s| {
+            let people = s.people();
+            let keeping: Vec<String> = s
+                .keyrings()
+                .into_iter()
+                .filter_map(|(_, _, owner)| match owner {
+                    workbench_store::keyslots::Opener::Person(id) => {
+                        people.iter().find(|p| p.actor == id).map(|p| p.name.clone())
+                    }
+                    workbench_store::keyslots::Opener::FirstOfficer => None,
+                })
+                .collect();
+            (people.into_iter().map(|p| p.name).collect(), keeping)
+        })
+        .unwrap_or_default();
     let mut status = WorkspaceStatus {
         exists,
         unlocked: false,
         has_keyring_slot,
         people,
+        keyring_people,
         actor: None,
         provider_name: None,
         seconds_to_lock: None,
@@ -142,6 +160,8 @@ pub fn init(ctx: &Context, session: &Session, request: &InitRequest) -> Result<I
 pub enum UnlockRequest {
     /// The OS credential store's copy (its slot names whose it is).
     Keyring,
+    /// The OS credential store's copy kept by the person named.
+    KeyringAs(String),
     /// The passphrase of the workspace's only person.
     Passphrase(String),
     /// A person's own passphrase.
@@ -159,6 +179,7 @@ impl UnlockRequest {
     fn how(&self) -> Unlock<'_> {
         match self {
             Self::Keyring => Unlock::Keyring,
+            Self::KeyringAs(name) => Unlock::KeyringAs(name),
             Self::Passphrase(p) => Unlock::Passphrase(p),
             Self::Person { name, passphrase } => Unlock::Person { name, passphrase },
             Self::RecoveryCode(c) => Unlock::RecoveryCode(c),
@@ -199,6 +220,12 @@ pub fn lock(session: &Session) -> bool {
 pub fn change_passphrase(ctx: &Context, session: &Session, new: &str) -> Result<(), AppError> {
     validate_new_passphrase("new_passphrase", new)?;
     session.with(ctx, |u| Ok(u.workspace.change_passphrase(u.actor.id, new, ctx.clock().now())?))
+}
+
+/// Keeps the acting person's copy of the data key in this computer's credential store, so they
+/// unlock without typing (any role: it is their own entry).
+pub fn keyring_enable(ctx: &Context, session: &Session) -> Result<(), AppError> {
+    session.with(ctx, |u| Ok(u.workspace.keep_key_in_keyring(u.actor.id, ctx.clock().now())?))
 }
 
 /// Sets another person's passphrase (officers only): for someone who forgot theirs, or whose

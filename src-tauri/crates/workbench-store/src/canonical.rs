@@ -79,6 +79,14 @@ pub const KINDS: &[Kind] = &[
         actions: &["provider.create", "provider.update"],
     },
     Kind {
+        name: "evidence",
+        table: "evidence",
+        // Re-wrapped at every key rotation, and key material besides.
+        secret: &["wrapped_key"],
+        lists: &[],
+        actions: &["evidence.store"],
+    },
+    Kind {
         name: "actor",
         table: "actor",
         secret: &["passphrase_hash"],

@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 use workbench_core::{ActorId, EvidenceId};
 use zeroize::Zeroizing;
 
-use crate::audit::{self, Change, timestamp};
+use crate::audit::timestamp;
 use crate::error::StoreError;
 use crate::key::DataKey;
 use crate::workspace::{EVIDENCE_DIR, Workspace};
@@ -61,13 +61,6 @@ pub struct EvidenceRecord {
     pub added_by: String,
     /// When, RFC 3339 UTC.
     pub added_at: String,
-}
-
-impl EvidenceRecord {
-    fn audit_bytes(&self) -> Vec<u8> {
-        format!("{}\u{1f}{}\u{1f}{}\u{1f}{}", self.id, self.sha256, self.size_bytes, self.media_type)
-            .into_bytes()
-    }
 }
 
 fn vault_dir(ws: &Workspace) -> PathBuf {
@@ -159,9 +152,9 @@ pub fn store(
                 record.added_at
             ],
         )?;
-        let object = format!("evidence:{id}");
-        audit::append(tx, at, Change { actor: &record.added_by, action: "evidence.store", object: &object, before: None, after: Some(&record.audit_bytes()) })?;
-        Ok(())
+        // The record's canonical form (its wrapped key left out), as for every record kind.
+        let kind = crate::canonical::kind("evidence").expect("evidence is a canonical kind");
+        crate::canonical::record_change(tx, at, &record.added_by, "evidence.store", kind, &record.id.to_string(), None)
     });
     if let Err(e) = inserted {
         let _ = std::fs::remove_file(&final_path);

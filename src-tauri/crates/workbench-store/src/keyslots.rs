@@ -452,14 +452,26 @@ impl KeySlots {
 
     /// The (first) keyring slot: service, account and whose it is.
     pub fn keyring(&self) -> Option<(&str, &str, Opener)> {
-        self.slots.iter().find_map(|s| match s {
-            Slot::Keyring { service, account, actor } => Some((
-                service.as_str(),
-                account.as_str(),
-                actor.as_deref().and_then(|a| a.parse().ok()).map_or(Opener::FirstOfficer, Opener::Person),
-            )),
-            _ => None,
-        })
+        self.keyrings().into_iter().next()
+    }
+
+    /// Every keyring slot (one per person who keeps their key in this computer's credential
+    /// store): service, account and whose it is.
+    pub fn keyrings(&self) -> Vec<(&str, &str, Opener)> {
+        self.slots
+            .iter()
+            .filter_map(|s| match s {
+                Slot::Keyring { service, account, actor } => Some((
+                    service.as_str(),
+                    account.as_str(),
+                    actor
+                        .as_deref()
+                        .and_then(|a| a.parse().ok())
+                        .map_or(Opener::FirstOfficer, Opener::Person),
+                )),
+                _ => None,
+            })
+            .collect()
     }
 
     /// Unwraps the DEK with a passphrase. `who` names the person (their name, any case, or

@@ -75,8 +75,11 @@ impl std::fmt::Debug for Created {
 
 /// How to unlock.
 pub enum Unlock<'a> {
-    /// The OS credential store's copy of the key (its slot names whose it is).
+    /// The OS credential store's copy of the key (its slot names whose it is); with several
+    /// people's entries, the first this desktop session holds.
     Keyring,
+    /// The OS credential store's copy kept by the person named (display name or actor id).
+    KeyringAs(&'a str),
     /// The passphrase of the workspace's only person (several people: use [`Unlock::Person`]).
     Passphrase(&'a str),
     /// A person's own passphrase; `name` is their display name (any case) or actor id.
@@ -95,7 +98,7 @@ impl Unlock<'_> {
     fn passphrase(&self) -> Option<&str> {
         match self {
             Self::Passphrase(p) | Self::Person { passphrase: p, .. } => Some(p),
-            Self::Keyring | Self::RecoveryCode(_) => None,
+            Self::Keyring | Self::KeyringAs(_) | Self::RecoveryCode(_) => None,
         }
     }
 }
@@ -106,11 +109,40 @@ pub(crate) fn unwrap_key(slots: &KeySlots, how: &Unlock<'_>) -> Result<(DataKey,
         Unlock::Passphrase(p) => slots.open_as(None, p),
         Unlock::Person { name, passphrase } => slots.open_as(Some(name), passphrase),
         Unlock::RecoveryCode(c) => Ok((slots.open_with_recovery_code(c)?, Opener::FirstOfficer)),
-        Unlock::Keyring => {
-            let (_, account, opener) = slots.keyring().ok_or_else(|| {
-                StoreError::Keyring("this workspace keeps no key in the OS credential store".into())
-            })?;
-            Ok((slots.confirm(keyring::load_key(account)?)?, opener))
+        Unlock::Keyring | Unlock::KeyringAs(_) => {
+            let wanted = match how {
+                Unlock::KeyringAs(who) => {
+                    let who = who.trim();
+                    let person = slots
+                        .people()
+                        .into_iter()
+                        .find(|p| p.name.eq_ignore_ascii_case(who) || p.actor.to_string() == who)
+                        .ok_or_else(|| StoreError::UnknownPerson(who.to_owned()))?;
+                    Some(Opener::Person(person.actor))
+                }
+                _ => None,
+            };
+            let candidates: Vec<_> = slots
+                .keyrings()
+                .into_iter()
+                .filter(|(_, _, owner)| wanted.is_none_or(|w| w == *owner))
+                .collect();
+            if candidates.is_empty() {
+                return Err(StoreError::Keyring(match wanted {
+                    Some(_) => "this person keeps no key in the OS credential store".into(),
+                    None => "this workspace keeps no key in the OS credential store".into(),
+                }));
+            }
+            let mut first_error = None;
+            for (_, account, opener) in candidates {
+                match keyring::load_key(account).and_then(|key| slots.confirm(key)) {
+                    Ok(key) => return Ok((key, opener)),
+                    Err(e) => {
+                        first_error.get_or_insert(e);
+                    }
+                }
+            }
+            Err(first_error.expect("at least one candidate was tried"))
         }
     }
 }
@@ -646,6 +678,31 @@ impl Workspace {
         Ok(actor)
     }
 
+    /// Keeps a copy of the data key in this desktop session's OS credential store for `actor`,
+    /// so they unlock without typing (their own keyring slot; audited `keyslots.keyring_added`).
+    pub fn keep_key_in_keyring(&mut self, actor: ActorId, at: DateTime<Utc>) -> Result<(), StoreError> {
+        let account = self
+            .slots
+            .keyrings()
+            .into_iter()
+            .find(|(_, _, owner)| *owner == Opener::Person(actor))
+            .map_or_else(|| format!("{}:{actor}", self.id), |(_, account, _)| account.to_owned());
+        keyring::store_key(&account, &self.key)?;
+        let mut slots = self.slots.clone();
+        slots.set_keyring(keyring::SERVICE, &account, actor);
+        let object = format!("actor:{actor}");
+        let written = self.db.write(|tx| {
+            audit::record(tx, at, &actor.to_string(), "keyslots.keyring_added", &object, "{}")?;
+            write_slots(&self.root, &slots.to_json(&self.key))
+        });
+        if let Err(e) = written {
+            let _ = keyring::delete_key(&account);
+            return Err(e);
+        }
+        self.slots = slots;
+        Ok(())
+    }
+
     /// Checks `actor`'s passphrase and, if they have no key slot yet (a profile from before
     /// per-person slots, or one dropped by a key rotation), gives them one under it, so they
     /// can unlock as themselves from now on (audited as `keyslots.person_added`).
@@ -794,5 +851,40 @@ mod tests {
         .expect("rita unlocks as herself");
         assert_eq!(ws.person().id, reviewer.id);
         assert_eq!(ws.person().role, Role::Reviewer);
+    }
+
+    /// Issue 14: each person's own keyring entry. Rita keeps her key in the (mock) credential
+    /// store; unlocking by keyring as her names her; Olivia has no entry.
+    #[test]
+    fn each_person_may_keep_their_own_keyring_entry() {
+        keyring_core::set_default_store(keyring_core::mock::Store::new().expect("mock store"));
+        let dir = tempfile::tempdir().expect("tempdir");
+        let at = Utc::now();
+        let created = Workspace::create(
+            dir.path(),
+            &NewWorkspace {
+                provider_name: "Example Cloud LLC",
+                officer_name: "Olivia Officer",
+                passphrase: "olivia's own passphrase",
+                use_keyring: false,
+                at,
+            },
+        )
+        .expect("create");
+        let mut ws = created.workspace;
+        let rita = ws
+            .add_person(created.officer.id, "Rita Reviewer", Role::Reviewer, "rita's passphrase", at)
+            .expect("rita");
+        ws.keep_key_in_keyring(rita.id, at).expect("rita keeps her key");
+        drop(ws);
+        let ws = Workspace::unlock(dir.path(), Unlock::KeyringAs("rita reviewer")).expect("rita by keyring");
+        assert_eq!(ws.person().id, rita.id);
+        drop(ws);
+        assert_eq!(
+            Workspace::unlock(dir.path(), Unlock::Keyring).expect("the one entry").person().id,
+            rita.id
+        );
+        let err = Workspace::unlock(dir.path(), Unlock::KeyringAs("Olivia Officer")).expect_err("none");
+        assert!(err.to_string().contains("keeps no key"), "{err}");
     }
 }

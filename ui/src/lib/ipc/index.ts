@@ -188,6 +188,7 @@ export const jobProgress = () => ipc.call<JobProgress | null>('job_progress');
 export const jobCancel = () => ipc.call<boolean>('job_cancel');
 export const workspaceChangePassphrase = (newPassphrase: string) =>
 	ipc.call<null>('workspace_change_passphrase', { newPassphrase });
+export const workspaceKeyringEnable = () => ipc.call<null>('workspace_keyring_enable');
 /** Re-encrypts under a new data key (confirmed by the passphrase); a new recovery code comes back. */
 export const workspaceRotateKey = (passphrase: string) =>
 	ipc.call<RotateResult>('workspace_rotate_key', { passphrase });

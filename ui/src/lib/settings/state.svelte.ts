@@ -6,6 +6,7 @@ import {
 	actorSwitch,
 	toIpcError,
 	workspaceChangePassphrase,
+	workspaceKeyringEnable,
 	type ActorView,
 	type NewActor
 } from '$lib/ipc';
@@ -52,6 +53,18 @@ class SettingsState {
 		try {
 			await actorResetPassphrase(actor.id, next);
 			this.notice = `${actor.name} unlocks with the new passphrase; tell them in person, and ask them to change it.`;
+			return null;
+		} catch (e) {
+			return toIpcError(e).message;
+		}
+	}
+
+	async keepKeyInKeyring(): Promise<string | null> {
+		try {
+			await workspaceKeyringEnable();
+			await workspace.refresh();
+			this.notice =
+				"Your key is kept in this computer's credential store: the lock screen unlocks you without typing.";
 			return null;
 		} catch (e) {
 			return toIpcError(e).message;

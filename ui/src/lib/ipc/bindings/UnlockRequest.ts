@@ -3,7 +3,7 @@
 /**
  * How the user unlocks.
  */
-export type UnlockRequest = { "method": "keyring" } | { "method": "passphrase", "secret": string } | { "method": "person", "secret": { 
+export type UnlockRequest = { "method": "keyring" } | { "method": "keyring_as", "secret": string } | { "method": "passphrase", "secret": string } | { "method": "person", "secret": { 
 /**
  * Their name as the key slots list it (any case).
  */

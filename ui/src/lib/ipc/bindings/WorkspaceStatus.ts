@@ -23,6 +23,10 @@ has_keyring_slot: boolean,
  */
 people: Array<string>, 
 /**
+ * Those of them who keep their key in this computer's credential store.
+ */
+keyring_people: Array<string>, 
+/**
  * The acting actor, when unlocked.
  */
 actor: ActorView | null, 
