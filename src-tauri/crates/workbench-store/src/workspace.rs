@@ -779,6 +779,21 @@ mod tests {
 
     const PASS: &str = "the shared workspace passphrase";
 
+    /// A new workspace whose first officer is Olivia Officer, with `passphrase`.
+    fn olivias_workspace(root: &Path, passphrase: &str, at: DateTime<Utc>) -> Created {
+        Workspace::create(
+            root,
+            &NewWorkspace {
+                provider_name: "Example Cloud LLC",
+                officer_name: "Olivia Officer",
+                passphrase,
+                use_keyring: false,
+                at,
+            },
+        )
+        .expect("create")
+    }
+
     /// Issue 14, migration: a workspace from before per-person slots opens with its shared
     /// passphrase as the first officer, whose own passphrase it then is (slot and actor hash),
     /// recorded in the audit chain; the file no longer holds a shared slot.
@@ -786,17 +801,7 @@ mod tests {
     fn the_shared_passphrase_becomes_the_first_officers_own() {
         let dir = tempfile::tempdir().expect("tempdir");
         let at = Utc::now();
-        let created = Workspace::create(
-            dir.path(),
-            &NewWorkspace {
-                provider_name: "Example Cloud LLC",
-                officer_name: "Olivia Officer",
-                passphrase: "olivia's personal passphrase",
-                use_keyring: false,
-                at,
-            },
-        )
-        .expect("create");
+        let created = olivias_workspace(dir.path(), "olivia's personal passphrase", at);
         let mut ws = created.workspace;
         let officer = created.officer.clone();
         let reviewer = ws
@@ -860,17 +865,7 @@ mod tests {
         keyring_core::set_default_store(keyring_core::mock::Store::new().expect("mock store"));
         let dir = tempfile::tempdir().expect("tempdir");
         let at = Utc::now();
-        let created = Workspace::create(
-            dir.path(),
-            &NewWorkspace {
-                provider_name: "Example Cloud LLC",
-                officer_name: "Olivia Officer",
-                passphrase: "olivia's own passphrase",
-                use_keyring: false,
-                at,
-            },
-        )
-        .expect("create");
+        let created = olivias_workspace(dir.path(), "olivia's own passphrase", at);
         let mut ws = created.workspace;
         let rita = ws
             .add_person(created.officer.id, "Rita Reviewer", Role::Reviewer, "rita's passphrase", at)
