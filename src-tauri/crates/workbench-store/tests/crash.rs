@@ -11,7 +11,11 @@
 //!
 //! The child is this same test binary, re-run on the ignored test `crash_child`. Cycles:
 //! `CIPW_CRASH_CYCLES` (default: 200 evidence, 60 import, 20 passphrase, 12 rotation — what
-//! `cargo xtask test` runs); `cargo xtask bench crash` runs 1,000 of each.
+//! `cargo xtask test` runs); `cargo xtask bench crash [LOOP]` runs 1,000 of each, or of one.
+//! Each loop prints its progress every [`PROGRESS_EVERY`] cycles. The import loop starts a fresh
+//! workspace every [`GENERATION`] cycles: what a kill can break lies in the batch being written,
+//! not in the size of what is already there, while the checks after each kill (integrity check,
+//! the whole audit chain) grow with it — 1,000 cycles in one workspace made the loop quadratic.
 
 use std::io::{BufRead, BufReader, Cursor};
 use std::path::Path;
@@ -31,6 +35,21 @@ const CYCLES_ENV: &str = "CIPW_CRASH_CYCLES";
 const PASS: &str = "crash test passphrase";
 const HEADER: &str = "customer_ref,kind,name,country,address_line1,address_line2,city,region,postal_code,emails,phones,us_person,reseller_ref,account_ref,payment_method,payment_last4,payment_source,risk_tier,opened_on";
 const BATCH: usize = 40;
+/// Cycles between two progress lines.
+const PROGRESS_EVERY: u32 = 100;
+/// Import cycles in one workspace before the loop starts a fresh one.
+const GENERATION: u32 = 100;
+
+/// Prints where a loop stands every [`PROGRESS_EVERY`] cycles (on stderr, with `--nocapture`).
+fn progress(name: &str, cycle: u32, cycles: u32, acknowledged: usize, started: Instant) {
+    let done = cycle + 1;
+    if done.is_multiple_of(PROGRESS_EVERY) && done < cycles {
+        eprintln!(
+            "kill -9 {name}: {done}/{cycles} cycles, {acknowledged} acknowledged, {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
+}
 
 fn batch_csv(n: u64) -> String {
     let mut out = format!("{HEADER}\n");
@@ -195,6 +214,7 @@ fn kill_minus_9_loses_no_acknowledged_commit() {
         let ws = Workspace::unlock(run.dir.path(), Unlock::RecoveryCode(&run.code))
             .unwrap_or_else(|e| panic!("cycle {cycle}: the workspace does not open after kill -9: {e}"));
         run.check(&ws, cycle);
+        progress("evidence", cycle, cycles, acknowledged.len(), started);
     }
     let ws = Workspace::unlock(run.dir.path(), Unlock::RecoveryCode(&run.code)).expect("final unlock");
     let stored: std::collections::HashSet<String> = ws
@@ -229,8 +249,14 @@ fn kill_minus_9_during_imports_loses_no_batch_and_half_stores_none() {
     let mut run = Loop::new(60);
     let mut next = 0u64;
     let mut acknowledged = 0usize;
+    let mut customers = 0i64;
     let started = Instant::now();
     for cycle in 0..cycles {
+        if cycle > 0 && cycle % GENERATION == 0 {
+            customers += final_import_check(&run, next);
+            run = Loop::new(60);
+            next = 0;
+        }
         let acks = run.cycle("import", PASS, next);
         acknowledged += acks.len();
         let last_ack = acks.last().and_then(|a| a.parse::<u64>().ok());
@@ -253,15 +279,24 @@ fn kill_minus_9_during_imports_loses_no_batch_and_half_stores_none() {
         }
         next = n;
         drop(ws);
+        progress("import", cycle, cycles, acknowledged, started);
     }
-    let ws = Workspace::unlock(run.dir.path(), Unlock::RecoveryCode(&run.code)).expect("final unlock");
-    let customers = count(&ws, "SELECT count(*) FROM customer");
-    assert_eq!(customers, (next as i64) * BATCH as i64);
+    customers += final_import_check(&run, next);
     assert!(acknowledged as u32 >= cycles / 4, "the child must commit in most cycles (got {acknowledged})");
     eprintln!(
-        "kill -9 import: {cycles} cycles, {acknowledged} acknowledged batches of {BATCH}, {customers} customers, 0 half-stored, 0 integrity failures, 0 lost, {:.1} s",
+        "kill -9 import: {cycles} cycles, {acknowledged} acknowledged batches of {BATCH}, {customers} customers in {} workspace(s), 0 half-stored, 0 integrity failures, 0 lost, {:.1} s",
+        cycles.div_ceil(GENERATION),
         started.elapsed().as_secs_f64()
     );
+}
+
+/// The end of one import workspace: exactly the batches found whole are there. Returns the
+/// number of customers.
+fn final_import_check(run: &Loop, batches: u64) -> i64 {
+    let ws = Workspace::unlock(run.dir.path(), Unlock::RecoveryCode(&run.code)).expect("final unlock");
+    let customers = count(&ws, "SELECT count(*) FROM customer");
+    assert_eq!(customers, (batches as i64) * BATCH as i64);
+    customers
 }
 
 #[test]
@@ -301,6 +336,7 @@ fn kill_minus_9_during_passphrase_changes_leaves_a_workspace_that_opens() {
             .and_then(|n| n.parse::<u64>().ok())
             .map_or(next, |n| n + 1);
         current = opened;
+        progress("passphrase change", cycle, cycles, acknowledged, started);
     }
     eprintln!(
         "kill -9 passphrase change: {cycles} cycles, {acknowledged} acknowledged changes, 0 integrity failures, 0 lost, {:.1} s",
@@ -328,6 +364,7 @@ fn kill_minus_9_during_key_rotations_leaves_a_workspace_that_opens() {
             !run.dir.path().join("workspace.db.next").exists(),
             "cycle {cycle}: the interrupted copy was left"
         );
+        progress("key rotation", cycle, cycles, acknowledged, started);
     }
     assert!(acknowledged as u32 >= cycles / 4, "the child must rotate in most cycles (got {acknowledged})");
     eprintln!(

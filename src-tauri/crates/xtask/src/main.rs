@@ -43,6 +43,9 @@ enum Task {
         /// Which benchmark.
         #[arg(value_parser = ["store", "customers", "filings", "crash"])]
         which: String,
+        /// For `crash`: run one loop only, so that each can be run and timed alone.
+        #[arg(value_parser = ["evidence", "import", "passphrase", "rotation"])]
+        crash_loop: Option<String>,
     },
     /// Only install what is missing and build the UI.
     Setup,
@@ -54,7 +57,7 @@ fn main() -> ExitCode {
         Task::Run(args) => run::run(&args),
         Task::Test(args) => test::test(&args),
         Task::Bundle => bundle(),
-        Task::Bench { which } => bench(&which),
+        Task::Bench { which, crash_loop } => bench(&which, crash_loop.as_deref()),
         Task::Setup => setup::ensure(setup::Needs::All),
     };
     match result {
@@ -75,13 +78,27 @@ pub(crate) fn root() -> PathBuf {
         .to_path_buf()
 }
 
-fn bench(which: &str) -> anyhow::Result<()> {
+/// The test of `tests/crash.rs` that runs each kill -9 loop (matched as a name prefix).
+fn crash_test(crash_loop: &str) -> &'static str {
+    match crash_loop {
+        "evidence" => "kill_minus_9_loses_no_acknowledged_commit",
+        "import" => "kill_minus_9_during_imports",
+        "passphrase" => "kill_minus_9_during_passphrase_changes",
+        _ => "kill_minus_9_during_key_rotations",
+    }
+}
+
+fn bench(which: &str, crash_loop: Option<&str>) -> anyhow::Result<()> {
     let root = root();
     if which == "crash" {
-        proc::step("bench crash (kill -9 loops, release build)")?;
+        proc::step(&format!(
+            "bench crash {} (kill -9 loops, release build)",
+            crash_loop.unwrap_or("(all four)")
+        ))?;
         let cycles = std::env::var("CIPW_CRASH_CYCLES").unwrap_or_else(|_| "1000".into());
         let status = std::process::Command::new("cargo")
             .args(["test", "--release", "--locked", "-p", "workbench-store", "--test", "crash", "--"])
+            .args(crash_loop.map(crash_test))
             .args(["--nocapture", "--test-threads", "1"])
             .env("CIPW_CRASH_CYCLES", cycles)
             .current_dir(&root)
