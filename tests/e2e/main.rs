@@ -80,7 +80,7 @@ async fn first_run_then_lock_then_unlock_with_the_passphrase() -> WebDriverResul
     app.go("l").await?;
     app.click("[data-testid='audit-verify']").await?;
     let result = app.text_of("[data-testid='audit-result']").await?;
-    assert!(result.starts_with("✓ Intact: 3 event(s)"), "{result}");
+    assert!(result.starts_with("✓ Intact: 4 event(s)"), "{result}");
     app.screenshot("audit").await;
     app.quit().await
 }
@@ -178,10 +178,15 @@ async fn an_officer_rotates_the_data_key_and_gets_a_new_recovery_code() -> WebDr
     app.go("l").await?;
     app.click("[data-testid='audit-verify']").await?;
     let result = app.text_of("[data-testid='audit-result']").await?;
-    assert!(result.starts_with("✓ Intact: 4 event(s)"), "{result}");
-    // Issue 14: the records' canonical digests recompute too (the provider and the officer).
+    assert!(result.starts_with("✓ Intact: 5 event(s)"), "{result}");
     let records = app.text_of("[data-testid='records-result']").await?;
-    assert!(records.starts_with("✓ 2 record(s) match their record/1 digests"), "{records}");
+    // The provider profile, the officer and the program-started event: every record the app
+    // writes is under the form (issue 14, item 6).
+    assert!(records.starts_with("✓ 3 record(s) match their record/2 digests"), "{records}");
+    assert!(
+        records.contains("provider 1") && records.contains("actor 1") && records.contains("event 1"),
+        "{records}"
+    );
     app.screenshot("audit-verified").await;
     app.quit().await
 }

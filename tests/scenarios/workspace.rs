@@ -52,7 +52,7 @@ fn init_without_keyring_then_verify_with_the_passphrase() {
     let output =
         run(app().args(["audit", "verify", "--workspace"]).arg(&ws).arg("--passphrase-file").arg(&pass));
     assert!(output.status.success(), "{}", stderr(&output));
-    assert!(stdout(&output).starts_with("audit chain intact: 3 event(s), head "), "{}", stdout(&output));
+    assert!(stdout(&output).starts_with("audit chain intact: 4 event(s), head "), "{}", stdout(&output));
 
     let output = run(app().args(["status", "--json", "--workspace"]).arg(&ws));
     let status: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("json");
@@ -157,7 +157,7 @@ fn backup_then_restore_elsewhere_then_doctor_checks_the_workspace() {
     let text = stdout(&output);
     for line in [
         "ok   integrity: every page authenticates",
-        "ok   audit: 3 event(s) verify",
+        "ok   audit: 4 event(s) verify",
         "ok   evidence: 0 file(s)",
     ] {
         assert!(text.contains(line), "missing {line:?} in:\n{text}");
@@ -318,7 +318,7 @@ fn rotate_key_re_encrypts_keeps_the_keyring_working_and_replaces_the_recovery_co
     // is in the chain (create, actor, rotate).
     let output = run(app_with_keyring(&scratch).args(["audit", "verify", "--workspace"]).arg(&ws));
     assert!(output.status.success(), "{}", stderr(&output));
-    assert!(stdout(&output).starts_with("audit chain intact: 4 event(s)"), "{}", stdout(&output));
+    assert!(stdout(&output).starts_with("audit chain intact: 5 event(s)"), "{}", stdout(&output));
 
     // A backup opens with the new recovery code, not the old one.
     let backup = dir.path().join("ws.cipwbak");

@@ -207,6 +207,13 @@ pub fn audit(ctx: &Context, command: &AuditCommand, passphrase_file: Option<&Pat
                         "records: {} checked by their {} digests (from event {}), {} disagree",
                         records.checked, records.form, records.from_seq, records.problem_count
                     );
+                    let kinds: Vec<String> = records
+                        .by_kind
+                        .iter()
+                        .filter(|k| k.checked > 0)
+                        .map(|k| format!("{} {}", k.kind, k.checked))
+                        .collect();
+                    println!("  by kind: {}", kinds.join(", "));
                     for p in &records.problems {
                         let seq = p.seq.map(|s| format!("event {s}")).unwrap_or_else(|| "no event".into());
                         println!("  {}  ({seq}): {}", p.object, p.problem);

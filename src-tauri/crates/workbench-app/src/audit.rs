@@ -84,11 +84,22 @@ pub struct ObjectProblemView {
     pub problem: String,
 }
 
+/// How many records of one kind were recomputed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct KindCheckedView {
+    /// The kind, as objects name it (`customer`, `filing`, `setting`, …).
+    pub kind: String,
+    /// Records of it recomputed.
+    #[ts(type = "number")]
+    pub checked: u64,
+}
+
 /// What recomputing every record's digest found (`audit verify --objects`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
 pub struct ObjectsReportView {
-    /// The canonical form checked, e.g. `record/1`.
+    /// The canonical form checked, e.g. `record/2`.
     pub form: String,
     /// The first event checked by form.
     #[ts(type = "number")]
@@ -96,6 +107,8 @@ pub struct ObjectsReportView {
     /// Records recomputed.
     #[ts(type = "number")]
     pub checked: u64,
+    /// How many of each kind (customer, owner, reseller, …), in a fixed order.
+    pub by_kind: Vec<KindCheckedView>,
     /// How many disagree in all.
     #[ts(type = "number")]
     pub problem_count: u64,
@@ -103,8 +116,8 @@ pub struct ObjectsReportView {
     pub problems: Vec<ObjectProblemView>,
 }
 
-/// Recomputes the canonical digest of every record (customers, owners, resellers, the provider
-/// profile, actors) and compares it with the newest event that wrote it.
+/// Recomputes the canonical digest of every record (every kind of
+/// `workbench_store::canonical::KINDS`) and compares it with the newest event that wrote it.
 pub fn verify_objects(ctx: &Context, session: &Session) -> Result<ObjectsReportView, AppError> {
     let report =
         session.with(ctx, |u| Ok(u.workspace.db().read(workbench_store::canonical::verify_objects)?))?;
@@ -112,6 +125,11 @@ pub fn verify_objects(ctx: &Context, session: &Session) -> Result<ObjectsReportV
         form: report.form.to_owned(),
         from_seq: report.from_seq,
         checked: report.checked,
+        by_kind: report
+            .by_kind
+            .into_iter()
+            .map(|(kind, checked)| KindCheckedView { kind: kind.to_owned(), checked })
+            .collect(),
         problem_count: report.problem_count,
         problems: report
             .problems

@@ -273,7 +273,7 @@ fn fill_queue(
             let due = workbench_core::verification::sla_due(pack, row.customer.0.risk_tier, opened);
             review::reopen(tx, id, "onboarding", opened, due, &by)?;
             if matches!(i % 8, 5..=7) {
-                review::close_item(tx, id, now)?;
+                review::close_item(tx, id, &by, now)?;
             }
         }
         for (n, (i, evidence_id)) in attached.iter().enumerate() {

@@ -12,7 +12,7 @@ use workbench_core::obligations::{
 };
 use workbench_core::rules::{LoadedPack, RulePack, RuleStatus};
 use workbench_core::{CoreError, EventId};
-use workbench_store::audit::{self, Change};
+use workbench_store::audit;
 use workbench_store::provider::{self, Contact, Profile};
 use workbench_store::{obligations as store, rule_packs, settings};
 
@@ -131,21 +131,8 @@ pub fn rules_import(ctx: &Context, session: &Session, path: &std::path::Path) ->
         let at = ctx.clock().now();
         let by = u.actor.id.to_string();
         u.workspace.db_mut().write(|tx| {
-            if rule_packs::insert(tx, &loaded.sha256, &loaded.pack.pack.id, &file_name, &source, &by, at)? {
-                let object = format!("rule_pack:{}", loaded.sha256);
-                audit::append(
-                    tx,
-                    at,
-                    Change {
-                        actor: &by,
-                        action: "rules.import",
-                        object: &object,
-                        before: None,
-                        after: Some(source.as_bytes()),
-                    },
-                )?;
-            }
-            Ok(())
+            rule_packs::insert(tx, &loaded.sha256, &loaded.pack.pack.id, &file_name, &source, &by, at)
+                .map(drop)
         })?;
         Ok(view(&loaded, &file_name, false, false))
     })
@@ -321,19 +308,7 @@ pub fn provider_contact_change(
                 since: audit::timestamp(&at),
                 recorded_by: by.clone(),
             };
-            provider::add_contact(tx, &contact)?;
-            let object = format!("provider_contact:{}", contact.id);
-            audit::append(
-                tx,
-                at,
-                Change {
-                    actor: &by,
-                    action: "provider.contact_change",
-                    object: &object,
-                    before: previous.as_ref().map(|p| p.id.as_bytes()),
-                    after: Some(contact.id.as_bytes()),
-                },
-            )?;
+            provider::add_contact(tx, &contact, at)?;
             if previous.is_some() {
                 let event = Event {
                     id: EventId::new().to_string(),
@@ -427,22 +402,15 @@ pub fn event_record(ctx: &Context, session: &Session, new: &NewEvent) -> Result<
     })
 }
 
-/// Stores an event with its audit event (the audit keeps a digest of the event, never its text).
+/// Stores an event with its audit event (the audit keeps the digest of the event's canonical
+/// form, never its text).
 pub(crate) fn record(
     tx: &workbench_store::rusqlite::Transaction<'_>,
     event: &Event,
     by: &str,
     at: DateTime<Utc>,
 ) -> Result<(), workbench_store::StoreError> {
-    store::insert_event(tx, event, by, at)?;
-    audit::record(
-        tx,
-        at,
-        by,
-        "obligation.event",
-        &format!("event:{}", event.id),
-        &format!("{:?}", event.kind),
-    )
+    store::insert_event(tx, event, by, at)
 }
 
 /// Everything the dashboard and calendar show.
@@ -588,16 +556,7 @@ pub(crate) fn insert_met(
     tx: &workbench_store::rusqlite::Transaction<'_>,
     met: &Met,
 ) -> Result<(), workbench_store::StoreError> {
-    store::insert_met(tx, met)?;
-    let object = format!("obligation:{}", met.key);
-    let change = Change {
-        actor: &met.by,
-        action: "obligation.meet",
-        object: &object,
-        before: None,
-        after: Some(met.reference.as_bytes()),
-    };
-    audit::append(tx, met.met_at, change).map(|_| ())
+    store::insert_met(tx, met)
 }
 
 /// The open obligations as an iCalendar file (all-day events on the due date, in the

@@ -5,13 +5,12 @@
 
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use ts_rs::TS;
 use workbench_core::customer::AccountState;
 use workbench_core::obligations::{Event, EventKind};
 use workbench_core::{CoreError, EventId};
 use workbench_store::customers as store;
-use workbench_store::{StoreError, evidence};
+use workbench_store::evidence;
 
 use crate::context::Context;
 use crate::error::AppError;
@@ -103,15 +102,12 @@ pub fn retention_purge(
         let me = u.actor.id.to_string();
         let mut ids = Vec::new();
         for r in customer_refs {
-            let id = u.workspace.db().read(|c| workbench_store::review::customer_id(c, r))?;
-            let detail = u.workspace.db().read(|c| store::detail(c, &id))?;
-            let record = serde_json::to_vec(&detail).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            ids.push((id, Sha256::digest(&record).to_vec()));
+            ids.push(u.workspace.db().read(|c| workbench_store::review::customer_id(c, r))?);
         }
         let files = u.workspace.db_mut().write(|tx| {
             let mut files = Vec::new();
-            for (id, digest) in &ids {
-                files.extend(store::purge(tx, id, digest, &me, at)?);
+            for id in &ids {
+                files.extend(store::purge(tx, id, &me, at)?);
             }
             Ok(files)
         })?;

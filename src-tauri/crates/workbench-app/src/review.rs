@@ -319,9 +319,10 @@ pub(crate) fn due_by_tier(pack: &RulePack, at: DateTime<Utc>) -> store::DueByTie
 pub(crate) fn enqueue_new(
     tx: &Transaction<'_>,
     pack: &RulePack,
+    actor: &str,
     at: DateTime<Utc>,
 ) -> Result<usize, StoreError> {
-    store::enqueue_new(tx, at, &due_by_tier(pack, at))
+    store::enqueue_new(tx, actor, at, &due_by_tier(pack, at))
 }
 
 fn list_row(u: &Unlocked, row: store::QueueRow, now: DateTime<Utc>) -> QueueListRow {
@@ -417,7 +418,7 @@ pub fn queue_refresh(ctx: &Context, session: &Session) -> Result<usize, AppError
             .filter_map(|o| verified.get(&o.source_event).map(|c| (c.clone(), o.due_at)))
             .collect();
         let opened = u.workspace.db_mut().write(|tx| {
-            let mut n = enqueue_new(tx, &pack.pack, now)?;
+            let mut n = enqueue_new(tx, &pack.pack, &by, now)?;
             for (customer, due_at) in &due {
                 if store::reopen(tx, customer, "reverification", now, *due_at, &by)? {
                     n += 1;

@@ -129,7 +129,7 @@ fn only_officers_manage_actors_and_switching_checks_the_passphrase() {
     assert_eq!(err.to_string(), "only an officer may manage actor profiles");
 
     let report = workbench_app::audit::verify(&ctx, &session).expect("verify");
-    assert_eq!(report.events, 4, "workspace.create, provider.create, actor.create ×2");
+    assert_eq!(report.events, 5, "workspace.create, provider.create, obligation.event, actor.create ×2");
     assert!(report.first_break.is_none());
     let events = workbench_app::audit::list(&ctx, &session, &Default::default()).expect("list");
     assert_eq!(events[0].action, "actor.create");

@@ -7,7 +7,7 @@ use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use serde::Serialize;
 use workbench_core::cip::{CipSection, VersionState, content_sha256};
 
-use crate::audit::{self, timestamp};
+use crate::audit::timestamp;
 use crate::error::StoreError;
 
 /// A stored version.
@@ -137,9 +137,16 @@ fn audit_version(
     actor: &str,
     action: &str,
     number: i64,
-    sha256: &str,
 ) -> Result<(), StoreError> {
-    audit::record(tx, at, actor, action, &format!("cip:{number}"), sha256)
+    crate::canonical::record_change(
+        tx,
+        at,
+        actor,
+        action,
+        crate::canonical::known("cip"),
+        &number.to_string(),
+        None,
+    )
 }
 
 /// Begins a draft with `sections` (refused while another draft is open). Returns its number.
@@ -165,7 +172,7 @@ pub fn begin_draft(
     )?;
     let number = tx.last_insert_rowid();
     tx.execute("INSERT INTO cip_version_author (number, actor_id) VALUES (?1, ?2)", params![number, actor])?;
-    audit_version(tx, at, actor, "cip.draft", number, &sha)?;
+    audit_version(tx, at, actor, "cip.draft", number)?;
     Ok(number)
 }
 
@@ -218,7 +225,7 @@ pub fn save_draft(
             params![number, actor],
         )?;
     }
-    audit_version(tx, at, actor, "cip.save", number, &sha)?;
+    audit_version(tx, at, actor, "cip.save", number)?;
     Ok(sha)
 }
 
@@ -230,24 +237,24 @@ pub fn approve(
     actor: &str,
     at: DateTime<Utc>,
 ) -> Result<VersionRow, StoreError> {
-    let draft = open_draft(tx, number)?;
+    open_draft(tx, number)?;
     tx.execute(
         "UPDATE cip_version SET state = 'approved', approved_at = ?1, approved_by = ?2, effective_on = ?3 \
          WHERE number = ?4",
         params![timestamp(&at), actor, effective_on.to_string(), number],
     )?;
-    audit_version(tx, at, actor, "cip.approve", number, &draft.sha256)?;
+    audit_version(tx, at, actor, "cip.approve", number)?;
     version(tx, number)?.ok_or_else(|| StoreError::Corrupt(format!("CIP version {number} vanished")))
 }
 
 /// Gives up a draft; it stays on record as discarded.
 pub fn discard(tx: &Transaction<'_>, number: i64, actor: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
-    let draft = open_draft(tx, number)?;
+    open_draft(tx, number)?;
     tx.execute(
         "UPDATE cip_version SET state = 'discarded', updated_at = ?1 WHERE number = ?2",
         params![timestamp(&at), number],
     )?;
-    audit_version(tx, at, actor, "cip.discard", number, &draft.sha256)
+    audit_version(tx, at, actor, "cip.discard", number)
 }
 
 /// A request from Commerce for the CIPs (R15), as stored.
@@ -289,14 +296,7 @@ pub fn insert_request(
         "INSERT INTO cip_request (id, requester, reference, received_on, recorded_at, recorded_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![id, requester, reference, received_on.to_string(), timestamp(&at), actor],
     )?;
-    audit::record(
-        tx,
-        at,
-        actor,
-        "cip_request.record",
-        &format!("cip_request:{id}"),
-        &format!("{requester}:{reference}:{received_on}"),
-    )
+    record_request(tx, at, actor, "cip_request.record", id)
 }
 
 /// Keeps the assembled packet (already in the vault) and its manifest with the request.
@@ -315,7 +315,7 @@ pub fn set_packet(
     if changed == 0 {
         return Err(StoreError::Conflict(format!("request {id}: not found, or already delivered")));
     }
-    audit::record(tx, at, actor, "cip_request.packet", &format!("cip_request:{id}"), manifest)
+    record_request(tx, at, actor, "cip_request.packet", id)
 }
 
 /// Records delivery of the assembled packet.
@@ -337,7 +337,7 @@ pub fn set_delivered(
             "request {id}: not found, already delivered, or no packet assembled yet"
         )));
     }
-    audit::record(tx, at, actor, "cip_request.deliver", &format!("cip_request:{id}"), &format!("{on}:{note}"))
+    record_request(tx, at, actor, "cip_request.deliver", id)
 }
 
 /// Every request, newest first.
@@ -361,4 +361,15 @@ pub fn requests(conn: &Connection) -> Result<Vec<RequestRow>, StoreError> {
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Records `action` on CIP request `id` with its canonical form (issue 14).
+fn record_request(
+    tx: &Transaction<'_>,
+    at: DateTime<Utc>,
+    actor: &str,
+    action: &str,
+    id: &str,
+) -> Result<(), StoreError> {
+    crate::canonical::record_change(tx, at, actor, action, crate::canonical::known("cip_request"), id, None)
 }

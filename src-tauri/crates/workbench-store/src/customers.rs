@@ -6,7 +6,7 @@ use hmac::{Hmac, Mac};
 use rusqlite::types::ToSqlOutput;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 use workbench_core::customer::{AccountState, CustomerKind, UsPerson};
 use workbench_core::import::{
     AccessKind, ImportedCustomer, ImportedOwner, IpAccess, RowError, parse_customers_chunked,
@@ -399,9 +399,9 @@ pub fn set_state(
     actor: &str,
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let (id, from): (String, String) = tx
-        .query_row("SELECT id, state FROM account WHERE account_ref = ?1", [account_ref], |r| {
-            Ok((r.get(0)?, r.get(1)?))
+    let (id, from, customer_id): (String, String, String) = tx
+        .query_row("SELECT id, state, customer_id FROM account WHERE account_ref = ?1", [account_ref], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })
         .map_err(|_| StoreError::Conflict(format!("no account {account_ref} in this workspace")))?;
     let from_state = AccountState::ALL
@@ -419,19 +419,7 @@ pub fn set_state(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![id, stamp, from, state_code(to), actor, reason],
     )?;
-    let object = format!("account:{id}");
-    audit::append(
-        tx,
-        at,
-        Change {
-            actor,
-            action: "account.state",
-            object: &object,
-            before: Some(from.as_bytes()),
-            after: Some(state_code(to).as_bytes()),
-        },
-    )?;
-    Ok(())
+    crate::review::record_customer(tx, at, actor, "account.state", &customer_id)
 }
 
 /// Stores IP access log rows (R2) in `tx`. Every account must exist (stored earlier in this
@@ -471,18 +459,9 @@ pub fn insert_ip_log(
         insert.execute(params![id, r.ip.to_string(), timestamp(&r.accessed_at), kind])?;
     }
     if !rows.is_empty() {
-        let digest = Sha256::digest(format!("{} rows", rows.len()).as_bytes());
-        audit::append(
-            tx,
-            at,
-            Change {
-                actor,
-                action: "ip_log.import",
-                object: "ip_access",
-                before: None,
-                after: Some(&digest),
-            },
-        )?;
+        // The batch is the rows just written: their rowids are consecutive in this transaction.
+        let last = tx.last_insert_rowid();
+        crate::canonical::record_ip_batch(tx, at, actor, last - rows.len() as i64 + 1, last)?;
     }
     Ok(Ok(rows.len()))
 }
@@ -959,15 +938,16 @@ pub fn closed_before(conn: &Connection, before: &str) -> Result<Vec<RetentionRow
 }
 
 /// Deletes every record of a customer (R10 purge) in `tx` and returns the ids of its vault
-/// files, for the caller to remove after the commit. The audit keeps one event with a digest of
-/// the record (`record_digest`), never the record.
+/// files, for the caller to remove after the commit. The audit keeps one event whose `before` is
+/// the digest of the customer's canonical form as it was (issue 14), never the record.
 pub fn purge(
     tx: &Transaction<'_>,
     customer_id: &str,
-    record_digest: &[u8],
     actor: &str,
     at: DateTime<Utc>,
 ) -> Result<Vec<String>, StoreError> {
+    let form = crate::canonical::record(tx, crate::canonical::known("customer"), customer_id)?
+        .ok_or_else(|| StoreError::Conflict("no such customer".into()))?;
     let files: Vec<String> = {
         let mut s = tx.prepare(
             "SELECT evidence_id FROM customer_evidence WHERE customer_id = ?1 \
@@ -1008,7 +988,7 @@ pub fn purge(
             actor,
             action: "customer.purge",
             object: &subject,
-            before: Some(record_digest),
+            before: Some(form.as_bytes()),
             after: None,
         },
     )?;

@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use serde::Serialize;
 
-use crate::audit::{self, timestamp};
+use crate::audit::timestamp;
 use crate::error::StoreError;
 
 /// A filing as stored.
@@ -98,11 +98,16 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<FilingRow> {
 /// Stores a new draft (the caller took the checkpoint and rendered the PDF). An open draft of the
 /// same kind, year and event is discarded: the newest draft is the one worked on.
 pub fn insert_draft(tx: &Transaction<'_>, row: &FilingRow, at: DateTime<Utc>) -> Result<(), StoreError> {
-    tx.execute(
-        "UPDATE filing SET state = 'discarded' WHERE state = 'draft' AND kind = ?1 \
-         AND year IS ?2 AND event_id IS ?3",
-        params![row.kind, row.year, row.event_id],
-    )?;
+    let discarded: Vec<String> = tx
+        .prepare(
+            "UPDATE filing SET state = 'discarded' WHERE state = 'draft' AND kind = ?1 \
+             AND year IS ?2 AND event_id IS ?3 RETURNING id",
+        )?
+        .query_map(params![row.kind, row.year, row.event_id], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    for id in &discarded {
+        record(tx, at, &row.drafted_by, "filing.discard", id)?;
+    }
     tx.execute(
         &format!("INSERT INTO filing ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'draft', ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, NULL, NULL, NULL, NULL, '', '', NULL)"),
         params![
@@ -124,14 +129,18 @@ pub fn insert_draft(tx: &Transaction<'_>, row: &FilingRow, at: DateTime<Utc>) ->
             row.drafted_by
         ],
     )?;
-    audit::record(
-        tx,
-        at,
-        &row.drafted_by,
-        "filing.draft",
-        &format!("filing:{}", row.id),
-        &format!("{}:{}", row.snapshot_sha256, row.pdf_sha256),
-    )
+    record(tx, at, &row.drafted_by, "filing.draft", &row.id)
+}
+
+/// Records `action` on filing `id` with its canonical form (issue 14).
+fn record(
+    tx: &Transaction<'_>,
+    at: DateTime<Utc>,
+    actor: &str,
+    action: &str,
+    id: &str,
+) -> Result<(), StoreError> {
+    crate::canonical::record_change(tx, at, actor, action, crate::canonical::known("filing"), id, None)
 }
 
 /// Approves a draft.
@@ -143,7 +152,7 @@ pub fn approve(tx: &Transaction<'_>, id: &str, actor: &str, at: DateTime<Utc>) -
     if changed == 0 {
         return Err(StoreError::Conflict(format!("filing {id} is not a draft")));
     }
-    audit::record(tx, at, actor, "filing.approve", &format!("filing:{id}"), "approved")
+    record(tx, at, actor, "filing.approve", id)
 }
 
 /// What filing records.
@@ -175,14 +184,7 @@ pub fn mark_filed(
             "filing {id} is not approved (only an approved filing is filed)"
         )));
     }
-    audit::record(
-        tx,
-        at,
-        actor,
-        "filing.file",
-        &format!("filing:{id}"),
-        &format!("{}:{}:{}", filed.on, filed.channel, filed.reference),
-    )
+    record(tx, at, actor, "filing.file", id)
 }
 
 /// Keeps the agency's acknowledgement (already in the vault) with a filed filing.
@@ -200,7 +202,7 @@ pub fn attach_ack(
     if changed == 0 {
         return Err(StoreError::Conflict(format!("filing {id} is not filed yet")));
     }
-    audit::record(tx, at, actor, "filing.acknowledgement", &format!("filing:{id}"), evidence_id)
+    record(tx, at, actor, "filing.acknowledgement", id)
 }
 
 /// Every filing but discarded drafts, newest first.

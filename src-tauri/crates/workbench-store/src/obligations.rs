@@ -25,7 +25,15 @@ pub fn insert_event(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![event.id, timestamp(&event.occurred_at), kind, payload, recorded_by, timestamp(&recorded_at)],
     )?;
-    Ok(())
+    crate::canonical::record_change(
+        tx,
+        recorded_at,
+        recorded_by,
+        "obligation.event",
+        crate::canonical::known("event"),
+        &event.id,
+        None,
+    )
 }
 
 /// Every event, oldest first.
@@ -90,7 +98,15 @@ pub fn insert_met(tx: &Transaction<'_>, met: &Met) -> Result<(), StoreError> {
             met.pack_sha256
         ],
     )?;
-    Ok(())
+    crate::canonical::record_change(
+        tx,
+        met.met_at,
+        &met.by,
+        "obligation.meet",
+        crate::canonical::known("obligation"),
+        &met.key,
+        None,
+    )
 }
 
 fn parse_time(text: &str) -> Result<DateTime<Utc>, StoreError> {

@@ -99,8 +99,8 @@ pub fn update(tx: &Transaction<'_>, profile: &Profile, at: DateTime<Utc>) -> Res
     Ok(before)
 }
 
-/// Appends a contact (it becomes the current one).
-pub fn add_contact(tx: &Transaction<'_>, contact: &Contact) -> Result<(), StoreError> {
+/// Appends a contact (it becomes the current one), audited as `provider.contact_change`.
+pub fn add_contact(tx: &Transaction<'_>, contact: &Contact, at: DateTime<Utc>) -> Result<(), StoreError> {
     tx.execute(
         "INSERT INTO provider_contact (id, name, title, email, phone, since, recorded_by) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -114,7 +114,16 @@ pub fn add_contact(tx: &Transaction<'_>, contact: &Contact) -> Result<(), StoreE
             contact.recorded_by
         ],
     )?;
-    Ok(())
+    let kind = crate::canonical::known("provider_contact");
+    crate::canonical::record_change(
+        tx,
+        at,
+        &contact.recorded_by,
+        "provider.contact_change",
+        kind,
+        &contact.id,
+        None,
+    )
 }
 
 /// Every contact, newest first.

@@ -7,7 +7,7 @@ use serde::Serialize;
 use workbench_core::ResellerId;
 use workbench_core::reseller::{NewReseller, ResellerContact, ResellerStatus};
 
-use crate::audit::{self, timestamp};
+use crate::audit::timestamp;
 use crate::error::StoreError;
 
 /// A reseller as listed.
@@ -95,7 +95,7 @@ pub fn change_contact(
 ) -> Result<String, StoreError> {
     let id = id_of(tx, reseller_ref)?;
     insert_contact(tx, &id, contact, actor, at)?;
-    audit::record(tx, at, actor, "reseller.contact", &format!("reseller:{id}"), &format!("{contact:?}"))?;
+    record_reseller(tx, at, actor, "reseller.contact", &id)?;
     Ok(id)
 }
 
@@ -140,8 +140,7 @@ fn record_reseller(
     action: &str,
     id: &str,
 ) -> Result<(), StoreError> {
-    let kind = crate::canonical::kind("reseller").expect("reseller is a canonical kind");
-    crate::canonical::record_change(tx, at, actor, action, kind, id, None)
+    crate::canonical::record_change(tx, at, actor, action, crate::canonical::known("reseller"), id, None)
 }
 
 fn id_of(conn: &Connection, reseller_ref: &str) -> Result<String, StoreError> {
@@ -259,14 +258,7 @@ pub fn record_cip(
         params![id, kind, evidence, version, sha, dated.to_string(), note, timestamp(&at), actor],
     )?;
     let seq = tx.last_insert_rowid();
-    audit::record(
-        tx,
-        at,
-        actor,
-        "reseller.cip",
-        &format!("reseller:{id}"),
-        &format!("{kind}:{sha}:{dated}"),
-    )?;
+    record_reseller(tx, at, actor, "reseller.cip", &id)?;
     Ok(seq)
 }
 
@@ -353,14 +345,7 @@ pub fn mark_requested(
          requested_at = excluded.requested_at, requested_by = excluded.requested_by, request_sha256 = excluded.request_sha256",
         params![id, period, timestamp(&at), actor, sha256],
     )?;
-    audit::record(
-        tx,
-        at,
-        actor,
-        "reseller.attestation_request",
-        &format!("reseller:{id}"),
-        &format!("{period}:{sha256}"),
-    )
+    record_reseller(tx, at, actor, "reseller.attestation_request", &id)
 }
 
 /// What a recorded return carries besides the reseller's statement.
@@ -421,8 +406,7 @@ pub fn record_return(
             actor
         ],
     )?;
-    let digest = format!("{}:{}:{:?}:{}", r.period, r.returned_on, r.counts, record.complete);
-    audit::record(tx, at, actor, "reseller.attestation_return", &format!("reseller:{id}"), &digest)
+    record_reseller(tx, at, actor, "reseller.attestation_return", &id)
 }
 
 /// Every attestation row, by reseller and period.
@@ -487,7 +471,7 @@ pub fn add_note(
         "INSERT INTO reseller_note (reseller_id, kind, text, on_day, recorded_at, recorded_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![id, kind, text, on_day.to_string(), timestamp(&at), actor],
     )?;
-    audit::record(tx, at, actor, "reseller.note", &format!("reseller:{id}"), &format!("{kind}:{text}"))
+    record_reseller(tx, at, actor, "reseller.note", &id)
 }
 
 /// A reseller's notes, oldest first.

@@ -11,7 +11,7 @@ use workbench_core::EventId;
 use workbench_core::rules::RiskTier;
 use workbench_core::verification::{DecisionKind, Element, Method, Outcome};
 
-use crate::audit::{self, timestamp};
+use crate::audit::timestamp;
 use crate::bulk;
 use crate::error::StoreError;
 use crate::evidence::EvidenceRecord;
@@ -35,15 +35,27 @@ pub type DueByTier = [DateTime<Utc>; 3];
 
 /// Opens a queue item for every customer that has none (new customers), due by their tier.
 /// Returns how many were opened.
-pub fn enqueue_new(tx: &Transaction<'_>, at: DateTime<Utc>, due: &DueByTier) -> Result<usize, StoreError> {
+pub fn enqueue_new(
+    tx: &Transaction<'_>,
+    actor: &str,
+    at: DateTime<Utc>,
+    due: &DueByTier,
+) -> Result<usize, StoreError> {
     let stamp = timestamp(&at);
-    Ok(tx.execute(
-        "INSERT INTO queue_item (customer_id, state, risk_rank, reason, opened_at, due_at, available_at) \
-         SELECT c.id, 'waiting', CASE c.risk_tier WHEN 'high' THEN 2 WHEN 'medium' THEN 1 ELSE 0 END, \
-                'onboarding', ?1, CASE c.risk_tier WHEN 'high' THEN ?4 WHEN 'medium' THEN ?3 ELSE ?2 END, ?1 \
-         FROM customer c WHERE NOT EXISTS (SELECT 1 FROM queue_item q WHERE q.customer_id = c.id)",
-        params![stamp, timestamp(&due[0]), timestamp(&due[1]), timestamp(&due[2])],
-    )?)
+    let opened: Vec<String> = tx
+        .prepare(
+            "INSERT INTO queue_item (customer_id, state, risk_rank, reason, opened_at, due_at, available_at) \
+             SELECT c.id, 'waiting', CASE c.risk_tier WHEN 'high' THEN 2 WHEN 'medium' THEN 1 ELSE 0 END, \
+                    'onboarding', ?1, CASE c.risk_tier WHEN 'high' THEN ?4 WHEN 'medium' THEN ?3 ELSE ?2 END, ?1 \
+             FROM customer c WHERE NOT EXISTS (SELECT 1 FROM queue_item q WHERE q.customer_id = c.id) \
+             RETURNING customer_id",
+        )?
+        .query_map(params![stamp, timestamp(&due[0]), timestamp(&due[1]), timestamp(&due[2])], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    for id in &opened {
+        record_customer(tx, at, actor, "queue.open", id)?;
+    }
+    Ok(opened.len())
 }
 
 /// Opens a queue item for each of `customers` (id and risk tier), just stored by an import, due
@@ -105,7 +117,7 @@ pub fn reopen(
         params![customer_id, reason, stamp, timestamp(&due)],
     )?;
     if changed > 0 {
-        audit::record(tx, at, actor, "queue.open", &format!("customer:{customer_id}"), reason)?;
+        record_customer(tx, at, actor, "queue.open", customer_id)?;
     }
     Ok(changed > 0)
 }
@@ -211,7 +223,7 @@ pub fn assign(
     for id in customer_ids {
         let n = update.execute(params![to, id])?;
         if n > 0 {
-            audit::record(tx, at, actor, "queue.assign", &format!("customer:{id}"), to.unwrap_or("nobody"))?;
+            record_customer(tx, at, actor, "queue.assign", id)?;
         }
         changed += n;
     }
@@ -368,7 +380,7 @@ pub fn attach_evidence(
         "INSERT OR REPLACE INTO customer_evidence (customer_id, evidence_id, element) VALUES (?1, ?2, ?3)",
         params![customer_id, evidence_id, element.map_or("", Element::code)],
     )?;
-    audit::record(tx, at, actor, "evidence.attach", &format!("customer:{customer_id}"), evidence_id)
+    record_customer(tx, at, actor, "evidence.attach", customer_id)
 }
 
 /// A customer's evidence with the element each serves.
@@ -480,9 +492,7 @@ pub fn record_check(
             timestamp(&at)
         ],
     )?;
-    let after =
-        format!("{}\u{1f}{}\u{1f}{}", check.element.code(), check.method.code(), check.outcome.code());
-    audit::record(tx, at, reviewer, "verification.check", &format!("customer:{customer_id}"), &after)
+    record_customer(tx, at, reviewer, "verification.check", customer_id)
 }
 
 /// The newest check of each element of a customer.
@@ -683,8 +693,7 @@ pub fn decide(
             params![new.until.as_ref().map_or_else(|| stamp.clone(), timestamp), customer_id],
         )?,
     };
-    let after = format!("{}\u{1f}{}\u{1f}{}", new.kind.code(), new.reason_code, status);
-    audit::record(tx, at, actor, "verification.decide", &format!("customer:{customer_id}"), &after)?;
+    record_customer(tx, at, actor, "verification.decide", customer_id)?;
     Ok(id)
 }
 
@@ -726,15 +735,8 @@ pub fn second_review(
             params![stamp, customer_id],
         )?;
     }
-    let object = format!("decision:{decision_id}");
-    audit::record(
-        tx,
-        at,
-        second,
-        if accept { "verification.confirm" } else { "verification.decline" },
-        &object,
-        &customer_id,
-    )
+    let action = if accept { "verification.confirm" } else { "verification.decline" };
+    record_customer(tx, at, second, action, &customer_id)
 }
 
 /// Every decision on a customer, oldest first.
@@ -770,13 +772,38 @@ pub fn accounts_of(conn: &Connection, customer_id: &str) -> Result<Vec<(String, 
 }
 
 /// Marks a customer's item decided without a decision of its own (customers whose accounts were
-/// settled before the queue existed, e.g. migrated or demo records).
-pub fn close_item(tx: &Transaction<'_>, customer_id: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
+/// settled before the queue existed, e.g. migrated or demo records), audited as `queue.close`.
+pub fn close_item(
+    tx: &Transaction<'_>,
+    customer_id: &str,
+    actor: &str,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
     tx.execute(
         "UPDATE queue_item SET state = 'done', closed_at = ?1, taken_by = NULL, taken_at = NULL WHERE customer_id = ?2",
         params![timestamp(&at), customer_id],
     )?;
-    Ok(())
+    record_customer(tx, at, actor, "queue.close", customer_id)
+}
+
+/// Records `action` on a customer with the customer's canonical form — the customer with its
+/// accounts, queue item, checks, decisions, determinations, evidence and notices (issue 14).
+pub(crate) fn record_customer(
+    tx: &Transaction<'_>,
+    at: DateTime<Utc>,
+    actor: &str,
+    action: &str,
+    customer_id: &str,
+) -> Result<(), StoreError> {
+    crate::canonical::record_change(
+        tx,
+        at,
+        actor,
+        action,
+        crate::canonical::known("customer"),
+        customer_id,
+        None,
+    )
 }
 
 /// A customer notice as stored (R9).
@@ -817,14 +844,7 @@ pub fn insert_notice(
             notice.rendered_by
         ],
     )?;
-    audit::record(
-        tx,
-        at,
-        &notice.rendered_by,
-        "notice.issue",
-        &format!("customer:{customer_id}"),
-        &notice.evidence_id,
-    )
+    record_customer(tx, at, &notice.rendered_by, "notice.issue", customer_id)
 }
 
 /// Records when a notice was sent and/or acknowledged (a date already set is kept unless a new
@@ -846,8 +866,7 @@ pub fn mark_notice(
     if changed == 0 {
         return Err(StoreError::Conflict("no such notice for this customer".into()));
     }
-    let after = format!("{}\u{1f}{}", sent_on.unwrap_or(""), acknowledged_on.unwrap_or(""));
-    audit::record(tx, at, actor, "notice.mark", &format!("notice:{notice_id}"), &after)
+    record_customer(tx, at, actor, "notice.mark", customer_id)
 }
 
 /// A customer's notices, oldest first.

@@ -37,6 +37,17 @@ pub fn insert(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![sha256, pack_id, file_name, source, timestamp(&at), by],
     )?;
+    if changed > 0 {
+        crate::canonical::record_change(
+            tx,
+            at,
+            by,
+            "rules.import",
+            crate::canonical::known("rule_pack"),
+            sha256,
+            None,
+        )?;
+    }
     Ok(changed > 0)
 }
 

@@ -1,10 +1,9 @@
 //! Workspace settings: small named values in `workspace_meta` under `setting.`, each change
-//! audited with digests of the old and new value.
+//! audited with the canonical form (`{"key":"setting.<name>","value":…}`) before and after.
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::audit::{self, Change};
 use crate::db::Database;
 use crate::error::StoreError;
 
@@ -27,23 +26,12 @@ pub fn set(
 ) -> Result<(), StoreError> {
     db.write(|tx| {
         let key = format!("setting.{name}");
-        let before = get(tx, name)?;
+        let kind = crate::canonical::known("setting");
+        let before = crate::canonical::record(tx, kind, name)?;
         tx.execute(
             "INSERT INTO workspace_meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             params![key, value],
         )?;
-        let object = format!("setting:{name}");
-        audit::append(
-            tx,
-            at,
-            Change {
-                actor,
-                action: "settings.update",
-                object: &object,
-                before: before.as_deref().map(str::as_bytes),
-                after: Some(value.as_bytes()),
-            },
-        )?;
-        Ok(())
+        crate::canonical::record_change(tx, at, actor, "settings.update", kind, name, before.as_deref())
     })
 }

@@ -497,7 +497,7 @@ impl Workspace {
             None => {
                 db.set_anchor(anchor)?;
                 // A workspace from before canonical digests gets its checkpoint and baselines.
-                if !db.read(crate::canonical::started)? {
+                if !db.read(crate::canonical::current)? {
                     db.write(|tx| crate::canonical::start(tx, Utc::now()))?;
                 }
             }

@@ -37,7 +37,7 @@ fn backup_restores_elsewhere_with_passphrase_or_recovery_code() {
     let mut seen = Vec::new();
     let summary = backup::write(&ws, &file, &mut |done, total| seen.push((done, total))).expect("backup");
     assert_eq!(summary.evidence_files, 1);
-    assert_eq!(summary.audit_events, 4);
+    assert_eq!(summary.audit_events, 5);
     assert!(seen.last().is_some_and(|(d, t)| d == t), "progress reaches 100 %: {seen:?}");
     drop(ws);
 

@@ -46,8 +46,8 @@ fn record_digests_are_recomputed_from_the_database_and_an_edit_around_the_app_is
     let report = ws.db().read(canonical::verify_objects).expect("verify");
     assert_eq!(
         (report.checked, report.problem_count),
-        (7, 0),
-        "5 customers, the provider, the officer: {report:?}"
+        (8, 0),
+        "5 customers, the provider, the officer, the program-started event: {report:?}"
     );
 
     // The form is plain SQL over the stored columns: an examiner recomputes it in the shell.
@@ -57,11 +57,14 @@ fn record_digests_are_recomputed_from_the_database_and_an_edit_around_the_app_is
         .read(|c| Ok(c.query_row("SELECT id FROM customer WHERE customer_ref = 'C-5'", [], |r| r.get(0))?))
         .expect("id");
     let form = ws.db().read(|c| canonical::record(c, kind, &id)).expect("form").expect("stored");
-    assert!(form.starts_with("{\"address_line1\":\"千代田1-1\""), "{form}");
+    // record/2: the customer with its accounts and queue item, keys in byte order.
+    assert!(form.starts_with("{\"accounts\":[{\"account_ref\":\"A-5\""), "{form}");
+    assert!(form.contains("\"address_line1\":\"千代田1-1\""), "{form}");
     assert!(
         form.contains("\"emails\":[\"info@sakura.jp\"]") && form.contains("\"phones\":[\"+81312345678\"]"),
         "{form}"
     );
+    assert!(form.contains("\"checks\":[]") && form.contains("\"decisions\":[]"), "{form}");
 
     // Someone with the key edits a name in the database directly.
     ws.db_mut()
@@ -90,14 +93,45 @@ fn record_digests_are_recomputed_from_the_database_and_an_edit_around_the_app_is
             })
             .expect("count")
     };
-    assert_eq!((count("audit.digest_form"), count("record.baseline")), (1, 7));
+    assert_eq!((count("audit.digest_form"), count("record.baseline")), (1, 8));
     let report = ws.db().read(canonical::verify_objects).expect("verify");
     assert_eq!(
         (report.checked, report.problem_count),
-        (7, 0),
+        (8, 0),
         "the baseline takes the record as found: {report:?}"
     );
     assert!(ws.verify_audit().expect("chain").first_break.is_none());
+
+    // A workspace kept under record/1 (no form written down) moves to record/2 at its next
+    // open: a second checkpoint naming both forms, a baseline per record again.
+    let mut ws = ws;
+    ws.db_mut()
+        .write(|tx| Ok(tx.execute("DELETE FROM workspace_meta WHERE key = 'canonical_form'", [])?))
+        .expect("as under record/1");
+    drop(ws);
+    let ws = workbench_store::Workspace::unlock(
+        dir.path(),
+        workbench_store::Unlock::Passphrase("canonical test passphrase"),
+    )
+    .expect("opens");
+    let (checkpoints, baselines) = ws
+        .db()
+        .read(|c| {
+            Ok((
+                c.query_row(
+                    "SELECT count(*) FROM audit_event WHERE action = 'audit.digest_form'",
+                    [],
+                    |r| r.get::<_, i64>(0),
+                )?,
+                c.query_row("SELECT count(*) FROM audit_event WHERE action = 'record.baseline'", [], |r| {
+                    r.get::<_, i64>(0)
+                })?,
+            ))
+        })
+        .expect("count");
+    assert_eq!((checkpoints, baselines), (2, 16));
+    let report = ws.db().read(canonical::verify_objects).expect("verify");
+    assert_eq!((report.form, report.checked, report.problem_count), ("record/2", 8, 0), "{report:?}");
 }
 
 #[test]
@@ -173,7 +207,11 @@ fn import_list_transitions_and_counts() {
 
     let report = ws.verify_audit().expect("verify");
     assert!(report.first_break.is_none());
-    assert_eq!(report.events, 3 + 5 + 5, "create, provider, officer, five imports, five state changes");
+    assert_eq!(
+        report.events,
+        4 + 5 + 5,
+        "create, provider, program-started, officer, five imports, five state changes"
+    );
 }
 
 #[test]
@@ -350,5 +388,5 @@ fn a_csv_checked_on_a_second_thread_is_stored_all_or_nothing() {
     assert_eq!((total, found[0].customer_ref.as_str()), (1, "M-01199"));
     let report = ws.verify_audit().expect("verify");
     assert!(report.first_break.is_none());
-    assert_eq!(report.events, 3 + 5 + 1200);
+    assert_eq!(report.events, 4 + 5 + 1200);
 }

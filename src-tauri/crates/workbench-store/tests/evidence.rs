@@ -49,7 +49,7 @@ fn round_trips_at_every_chunk_boundary() {
         assert!(out == data, "round trip of {len} bytes");
     }
     let report = ws.db().read(workbench_store::audit::verify_chain).expect("verify");
-    assert_eq!(report.events, 3 + 6, "every store is audited");
+    assert_eq!(report.events, 4 + 6, "every store is audited");
 }
 
 #[test]

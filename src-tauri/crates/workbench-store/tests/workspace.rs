@@ -43,7 +43,7 @@ fn create_then_unlock_with_passphrase_and_recovery_code() {
     let ws = Workspace::unlock(dir.path(), Unlock::Passphrase(PASS)).expect("passphrase unlock");
     assert_eq!(ws.provider_name().expect("meta"), "Example Cloud LLC");
     let report = ws.db().read(audit::verify_chain).expect("verify");
-    assert_eq!(report.events, 3, "workspace.create, provider.create and actor.create");
+    assert_eq!(report.events, 4, "workspace.create, provider.create, obligation.event and actor.create");
     assert!(report.first_break.is_none());
     drop(ws);
 
@@ -86,7 +86,7 @@ fn changing_the_passphrase_rewraps_without_touching_the_database_key() {
     let ws =
         Workspace::unlock(dir.path(), Unlock::Passphrase("the second passphrase")).expect("new passphrase");
     let report = ws.db().read(audit::verify_chain).expect("verify");
-    assert_eq!(report.events, 4);
+    assert_eq!(report.events, 5);
 }
 
 #[test]
@@ -211,7 +211,7 @@ fn a_flipped_byte_in_the_wal_is_detected_through_the_audit_anchor() {
         let opened = Workspace::unlock(copy.path(), Unlock::Passphrase(PASS)).expect("still opens");
         let report = opened.verify_audit().expect("verify runs");
         let broken = report.first_break.unwrap_or_else(|| panic!("{what}: lost commits not detected"));
-        assert_eq!(broken.seq, 6, "{what}: the anchored event is named");
+        assert_eq!(broken.seq, 7, "{what}: the anchored event is named");
         assert!(broken.problem.contains("committed changes were lost"), "{what}: {}", broken.problem);
         // SQLite itself saw nothing wrong: the shorter chain verifies on its own.
         assert!(opened.db().read(audit::verify_chain).expect("chain").first_break.is_none());
@@ -227,12 +227,12 @@ fn an_intact_crash_copy_verifies_and_an_altered_anchor_is_named() {
     drop(ws);
     let opened = Workspace::unlock(copy.path(), Unlock::Passphrase(PASS)).expect("opens");
     let report = opened.verify_audit().expect("verify");
-    assert_eq!(report.events, 6);
+    assert_eq!(report.events, 7);
     assert!(report.first_break.is_none(), "{:?}", report.first_break);
     drop(opened);
 
     let anchor = copy.path().join(workbench_store::anchor::ANCHOR_FILE);
-    let text = std::fs::read_to_string(&anchor).expect("anchor").replace(" 6 ", " 5 ");
+    let text = std::fs::read_to_string(&anchor).expect("anchor").replace(" 7 ", " 6 ");
     std::fs::write(&anchor, text).expect("write");
     let opened = Workspace::unlock(copy.path(), Unlock::Passphrase(PASS)).expect("opens");
     let broken = opened.verify_audit().expect("verify").first_break.expect("detected");
@@ -273,7 +273,7 @@ fn a_long_chain_is_verified_in_two_halves_and_a_break_in_either_is_named() {
         .expect("fill");
     let ws = created.workspace;
     let report = ws.verify_audit().expect("verify");
-    assert_eq!(report.events, 60_003);
+    assert_eq!(report.events, 60_004);
     assert!(report.first_break.is_none(), "{:?}", report.first_break);
     let sequential = ws.db().read(audit::verify_chain).expect("verify");
     assert_eq!(sequential.head, report.head, "both ways end at the same head");
