@@ -3,7 +3,7 @@
 include!("src/commands/list.rs");
 
 macro_rules! command_names {
-    ($($name:ident),* $(,)?) => { &[$(stringify!($name)),*] };
+    ($($module:ident::$name:ident),* $(,)?) => { &[$(stringify!($name)),*] };
 }
 
 fn main() {

@@ -14,7 +14,7 @@ use tauri::{Builder, Manager, Runtime};
 pub use state::AppState;
 
 macro_rules! handler {
-    ($($name:ident),* $(,)?) => { tauri::generate_handler![$(commands::$name),*] };
+    ($($module:ident::$name:ident),* $(,)?) => { tauri::generate_handler![$(commands::$module::$name),*] };
 }
 
 /// Registers every IPC command on `builder`; shared by the app and the mock-runtime tests so both

@@ -158,7 +158,7 @@ fn demo_fills_a_new_workspace_with_customers_in_every_state_and_live_deadlines()
     let objects = &verified["objects"];
     assert_eq!(objects["problem_count"], 0, "{objects}");
     assert!(objects["checked"].as_u64().unwrap_or(0) > 96, "customers, owners, resellers, actors: {objects}");
-    assert_eq!(objects["form"], "record/1");
+    assert_eq!(objects["form"], "record/2");
 }
 
 #[test]

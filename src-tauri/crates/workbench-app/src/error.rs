@@ -35,6 +35,39 @@ pub enum ErrorCode {
     Internal,
 }
 
+impl ErrorCode {
+    /// Every code, for the UI's runtime list (generated from here, so it cannot drift).
+    pub const ALL: [Self; 10] = [
+        Self::InvalidInput,
+        Self::Storage,
+        Self::WrongKey,
+        Self::Rendering,
+        Self::Io,
+        Self::Cancelled,
+        Self::Locked,
+        Self::NoWorkspace,
+        Self::Forbidden,
+        Self::Internal,
+    ];
+
+    /// The code as the UI sees it (`invalid_input`, …).
+    pub fn as_str(self) -> &'static str {
+        // A new variant fails to compile here until it is named, and must then join `ALL`.
+        match self {
+            Self::InvalidInput => "invalid_input",
+            Self::Storage => "storage",
+            Self::WrongKey => "wrong_key",
+            Self::Rendering => "rendering",
+            Self::Io => "io",
+            Self::Cancelled => "cancelled",
+            Self::Locked => "locked",
+            Self::NoWorkspace => "no_workspace",
+            Self::Forbidden => "forbidden",
+            Self::Internal => "internal",
+        }
+    }
+}
+
 /// Errors of the use cases.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -122,6 +155,18 @@ impl From<AppError> for ApiError {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn every_code_is_listed_once_and_named_as_serde_writes_it() {
+        use super::ErrorCode;
+        let mut names: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+        for code in ErrorCode::ALL {
+            assert_eq!(serde_json::to_value(code).expect("json"), code.as_str());
+        }
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), ErrorCode::ALL.len());
+    }
+
     use super::*;
 
     #[test]

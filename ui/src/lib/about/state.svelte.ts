@@ -1,5 +1,5 @@
 // State of the About / Diagnostics view: app facts and doctor checks, loaded from the backend.
-import { appDoctor, appInfo, toIpcError, type AppInfo, type DoctorReport } from '$lib/ipc';
+import { api, toIpcError, type AppInfo, type DoctorReport } from '$lib/ipc';
 
 class AboutState {
 	info = $state<AppInfo | null>(null);
@@ -9,7 +9,7 @@ class AboutState {
 
 	async load() {
 		try {
-			this.info = await appInfo();
+			this.info = await api.app.info();
 			this.error = null;
 		} catch (e) {
 			this.error = toIpcError(e).message;
@@ -19,7 +19,7 @@ class AboutState {
 	async runChecks() {
 		this.checking = true;
 		try {
-			this.report = await appDoctor();
+			this.report = await api.app.doctor();
 		} catch (e) {
 			this.error = toIpcError(e).message;
 		} finally {

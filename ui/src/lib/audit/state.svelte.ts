@@ -1,8 +1,6 @@
 // The Audit view's state: a page of events (newest first), a filter, and the last verification.
 import {
-	auditList,
-	auditVerify,
-	auditVerifyObjects,
+	api,
 	toIpcError,
 	type AuditEventView,
 	type ChainReport,
@@ -27,10 +25,12 @@ class AuditState {
 		this.loading = true;
 		try {
 			const offset = reset ? 0 : this.events.length;
-			const page = await auditList({
-				action_prefix: this.filter.trim() || null,
-				limit: PAGE,
-				offset
+			const page = await api.audit.list({
+				query: {
+					action_prefix: this.filter.trim() || null,
+					limit: PAGE,
+					offset
+				}
 			});
 			this.events = reset ? page : [...this.events, ...page];
 			this.more = page.length === PAGE;
@@ -45,8 +45,8 @@ class AuditState {
 	async verify() {
 		this.verifying = true;
 		try {
-			this.report = await auditVerify();
-			this.records = await auditVerifyObjects();
+			this.report = await api.audit.verify();
+			this.records = await api.audit.verifyObjects();
 			this.error = null;
 		} catch (e) {
 			this.error = toIpcError(e).message;

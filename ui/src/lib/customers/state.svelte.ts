@@ -1,9 +1,6 @@
 // The Customers view's state: one page of the list at a time, filters, the last import check.
 import {
-	customersCounts,
-	customersImportCheck,
-	customersImportCommit,
-	customersList,
+	api,
 	toIpcError,
 	type CountsView,
 	type CustomerListRow,
@@ -32,12 +29,14 @@ class CustomersState {
 	async load(reset = true) {
 		this.loading = true;
 		try {
-			const page = await customersList({
-				search: this.search,
-				country: this.country.trim().toUpperCase() || null,
-				sort: this.sort,
-				limit: PAGE,
-				offset: reset ? 0 : this.rows.length
+			const page = await api.customers.list({
+				query: {
+					search: this.search,
+					country: this.country.trim().toUpperCase() || null,
+					sort: this.sort,
+					limit: PAGE,
+					offset: reset ? 0 : this.rows.length
+				}
 			});
 			this.rows = reset ? page.rows : [...this.rows, ...page.rows];
 			this.total = page.total;
@@ -51,7 +50,7 @@ class CustomersState {
 
 	async loadCounts(year: number) {
 		try {
-			this.counts = await customersCounts(year);
+			this.counts = await api.customers.counts({ year });
 		} catch (e) {
 			this.error = toIpcError(e).message;
 		}
@@ -62,7 +61,7 @@ class CustomersState {
 		this.notice = null;
 		this.importing = true;
 		try {
-			this.check = await customersImportCheck();
+			this.check = await api.customers.importCheck();
 		} catch (e) {
 			this.error = toIpcError(e).message;
 		} finally {
@@ -73,7 +72,7 @@ class CustomersState {
 	async commit() {
 		this.importing = true;
 		try {
-			const report = await jobs.track(() => customersImportCommit());
+			const report = await jobs.track(() => api.customers.importCommit());
 			this.check = report.errors.length > 0 ? report : null;
 			if (report.errors.length === 0) this.notice = `Imported ${report.stored} customer(s).`;
 			await this.load();

@@ -4,26 +4,14 @@ import { invoke } from '@tauri-apps/api/core';
 import type { ApiError } from './bindings/ApiError';
 import type { CommandName } from './bindings/CommandName';
 import type { ErrorCode } from './bindings/ErrorCode';
+import { ERROR_CODES } from './bindings/errorCodes';
 
 /** How a command reaches the backend; swapped for a fake in unit tests. */
 export type Transport = (command: string, args?: Record<string, unknown>) => Promise<unknown>;
 
-// Every code the backend can send. A `Record` over the generated `ErrorCode` type, so a code
-// added in Rust and missing here is a type error (svelte-check), not an `internal` at run time:
-// `locked`, `no_workspace` and `forbidden` were missing from a hand-copied list (issue 15).
-const KNOWN: Record<ErrorCode, true> = {
-	invalid_input: true,
-	storage: true,
-	wrong_key: true,
-	rendering: true,
-	io: true,
-	cancelled: true,
-	locked: true,
-	no_workspace: true,
-	forbidden: true,
-	internal: true
-};
-export const ERROR_CODES = Object.keys(KNOWN) as readonly ErrorCode[];
+// Every code the backend can send, generated from Rust (`ErrorCode::ALL`): `locked`,
+// `no_workspace` and `forbidden` were once missing from a hand-copied list (issue 15).
+export { ERROR_CODES };
 
 /** A failed command, as the UI sees it: a code to branch on and a message safe to show. */
 export class IpcError extends Error implements ApiError {

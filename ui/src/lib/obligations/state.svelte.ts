@@ -1,7 +1,6 @@
 // Obligations shared by the dashboard, the calendar and the navigation counts.
 import {
-	obligationMeet,
-	obligationsList,
+	api,
 	toIpcError,
 	type Obligation,
 	type ObligationKind,
@@ -30,7 +29,7 @@ class ObligationsState {
 	async load() {
 		this.loading = true;
 		try {
-			this.view = await obligationsList();
+			this.view = await api.obligations.list();
 			this.error = null;
 		} catch (e) {
 			this.error = toIpcError(e).message;
@@ -42,7 +41,7 @@ class ObligationsState {
 	/** Returns an error for the form, or null. */
 	async meet(obligation: Obligation, reference: string): Promise<string | null> {
 		try {
-			await obligationMeet(obligation.key, reference);
+			await api.obligation.meet({ key: obligation.key, reference });
 			await this.load();
 			return null;
 		} catch (e) {

@@ -2,22 +2,7 @@
 // the selected element and the evidence on show. Every change goes through the backend, which
 // returns the refreshed review screen; nothing here is persisted in the WebView.
 import {
-	evidenceAttach,
-	evidenceAttachDropped,
-	evidenceContent,
-	evidenceSave,
-	customerExport,
-	noticeIssue,
-	noticeMark,
-	queueList,
-	queueNext,
-	queueRefresh,
-	queueTake,
-	reviewCheck,
-	reviewDecide,
-	reviewGet,
-	reviewSecond,
-	reviewUsPerson,
+	api,
 	toIpcError,
 	type DecisionKind,
 	type Element,
@@ -56,7 +41,7 @@ class QueueState {
 
 	async load() {
 		try {
-			const page = await queueList(this.show, PAGE, 0);
+			const page = await api.queue.list({ show: this.show, limit: PAGE, offset: 0 });
 			this.rows = page.rows;
 			this.total = page.total;
 			this.health = page.health;
@@ -69,7 +54,7 @@ class QueueState {
 
 	async refresh() {
 		try {
-			const opened = await queueRefresh();
+			const opened = await api.queue.refresh();
 			if (opened > 0)
 				this.notice = `${opened} item(s) opened (new customers, re-verification due).`;
 		} catch (e) {
@@ -117,7 +102,7 @@ class QueueState {
 	/** N: take the next item (locked to the acting reviewer). */
 	async next() {
 		await this.run(async () => {
-			const view = await queueNext();
+			const view = await api.queue.next();
 			if (!view) {
 				this.current = null;
 				this.showEvidence(null);
@@ -133,9 +118,10 @@ class QueueState {
 		const row = this.rows[this.cursor];
 		if (!row) return;
 		await this.run(async () => {
-			const view = row.state === 'waiting' ? await queueTake(row.customer_ref) : null;
+			const view =
+				row.state === 'waiting' ? await api.queue.take({ customerRef: row.customer_ref }) : null;
 			await this.load();
-			return view ?? (await reviewGet(row.customer_ref));
+			return view ?? (await api.review.get({ customerRef: row.customer_ref }));
 		});
 	}
 
@@ -145,13 +131,15 @@ class QueueState {
 		const element = view?.elements[this.element];
 		if (!view || !element) return;
 		await this.run(async () => {
-			const next = await reviewCheck({
-				customer_ref: view.customer_ref,
-				element: element.element,
-				method,
-				outcome,
-				evidence_id: this.evidenceId,
-				note: ''
+			const next = await api.review.check({
+				request: {
+					customer_ref: view.customer_ref,
+					element: element.element,
+					method,
+					outcome,
+					evidence_id: this.evidenceId,
+					note: ''
+				}
 			});
 			this.element = nextUnverified(next, this.element);
 			return next;
@@ -168,12 +156,14 @@ class QueueState {
 		}[kind];
 		await this.run(
 			async () => {
-				const next = await reviewDecide({
-					customer_ref: view.customer_ref,
-					kind,
-					reason_code: reasonCode,
-					note,
-					until
+				const next = await api.review.decide({
+					request: {
+						customer_ref: view.customer_ref,
+						kind,
+						reason_code: reasonCode,
+						note,
+						until
+					}
 				});
 				await this.load();
 				return next;
@@ -188,11 +178,13 @@ class QueueState {
 		let ok = false;
 		await this.run(
 			async () => {
-				const next = await reviewSecond({
-					customer_ref: view.customer_ref,
-					reviewer_id: reviewerId,
-					passphrase,
-					confirm
+				const next = await api.review.second({
+					request: {
+						customer_ref: view.customer_ref,
+						reviewer_id: reviewerId,
+						passphrase,
+						confirm
+					}
 				});
 				ok = true;
 				await this.load();
@@ -214,12 +206,14 @@ class QueueState {
 		if (!view) return false;
 		let ok = false;
 		await this.run(async () => {
-			const next = await reviewUsPerson({
-				customer_ref: view.customer_ref,
-				owner_id: ownerId,
-				status,
-				reason,
-				evidence_id: this.evidenceId
+			const next = await api.review.usPerson({
+				request: {
+					customer_ref: view.customer_ref,
+					owner_id: ownerId,
+					status,
+					reason,
+					evidence_id: this.evidenceId
+				}
 			});
 			ok = true;
 			return next;
@@ -232,7 +226,7 @@ class QueueState {
 		if (!view) return;
 		const element: Element | null = view.elements[this.element]?.element ?? null;
 		await this.run(async () => {
-			const next = await evidenceAttach(view.customer_ref, element);
+			const next = await api.evidence.attach({ customerRef: view.customer_ref, element });
 			if (next) {
 				const added = next.evidence[next.evidence.length - 1];
 				queueMicrotask(() => this.showEvidence(added?.id ?? null));
@@ -250,7 +244,7 @@ class QueueState {
 		}
 		const element: Element | null = view.elements[this.element]?.element ?? null;
 		await this.run(async () => {
-			const next = await evidenceAttachDropped(view.customer_ref, element);
+			const next = await api.evidence.attachDropped({ customerRef: view.customer_ref, element });
 			const added = next.evidence[next.evidence.length - 1];
 			if (added) queueMicrotask(() => this.showEvidence(added.id));
 			return next;
@@ -269,7 +263,7 @@ class QueueState {
 		const type = mediaType ?? view?.evidence.find((e) => e.id === id)?.media_type;
 		if (!view || !id || !type) return;
 		try {
-			const bytes = await evidenceContent(view.customer_ref, id);
+			const bytes = await api.evidence.content({ customerRef: view.customer_ref, evidenceId: id });
 			if (this.evidenceId !== id) return;
 			this.evidenceType = type;
 			if (type === 'application/pdf') this.evidenceBytes = bytes;
@@ -284,7 +278,7 @@ class QueueState {
 		const view = this.current;
 		if (!view) return;
 		await this.run(async () => {
-			const next = await noticeIssue(view.customer_ref);
+			const next = await api.notice.issue({ customerRef: view.customer_ref });
 			const added = next.notices[next.notices.length - 1];
 			if (added) queueMicrotask(() => this.showEvidence(added.evidence_id, 'application/pdf'));
 			return next;
@@ -294,14 +288,19 @@ class QueueState {
 	async markNotice(noticeId: string, sentOn: string | null, acknowledgedOn: string | null) {
 		const view = this.current;
 		if (!view) return;
-		await this.run(() => noticeMark(view.customer_ref, noticeId, sentOn, acknowledgedOn));
+		await this.run(() =>
+			api.notice.mark({ customerRef: view.customer_ref, noticeId, sentOn, acknowledgedOn })
+		);
 	}
 
 	async saveCopy(evidenceId: string, name: string) {
 		const view = this.current;
 		if (!view) return;
 		try {
-			if (await evidenceSave(view.customer_ref, evidenceId, name)) this.notice = `Saved ${name}.`;
+			if (
+				await api.evidence.save({ customerRef: view.customer_ref, evidenceId, suggestedName: name })
+			)
+				this.notice = `Saved ${name}.`;
 		} catch (e) {
 			this.error = toIpcError(e).message;
 		}
@@ -309,7 +308,7 @@ class QueueState {
 
 	/** Opens any customer's review screen (read only unless the item is taken). */
 	async openCustomer(customerRef: string) {
-		await this.run(() => reviewGet(customerRef));
+		await this.run(() => api.review.get({ customerRef }));
 	}
 
 	/** Exports the customer's file as PDF + JSON. */
@@ -317,7 +316,7 @@ class QueueState {
 		const view = this.current;
 		if (!view) return;
 		try {
-			const path = await customerExport(view.customer_ref);
+			const path = await api.customer.export({ customerRef: view.customer_ref });
 			if (path) this.notice = `Exported ${path} and its .json beside it.`;
 		} catch (e) {
 			this.error = toIpcError(e).message;
@@ -328,7 +327,7 @@ class QueueState {
 	async reload() {
 		const view = this.current;
 		if (!view) return;
-		await this.run(() => reviewGet(view.customer_ref));
+		await this.run(() => api.review.get({ customerRef: view.customer_ref }));
 	}
 
 	reset() {

@@ -1,15 +1,5 @@
 // Settings: actor profiles (officers manage them) and each person's own passphrase.
-import {
-	actorCreate,
-	actorList,
-	actorResetPassphrase,
-	actorSwitch,
-	toIpcError,
-	workspaceChangePassphrase,
-	workspaceKeyringEnable,
-	type ActorView,
-	type NewActor
-} from '$lib/ipc';
+import { api, toIpcError, type ActorView, type NewActor } from '$lib/ipc';
 import { onLock, workspace } from '$lib/workspace/state.svelte';
 
 class SettingsState {
@@ -19,7 +9,7 @@ class SettingsState {
 
 	async load() {
 		try {
-			this.actors = await actorList();
+			this.actors = await api.actor.list();
 			this.error = null;
 		} catch (e) {
 			this.error = toIpcError(e).message;
@@ -29,7 +19,7 @@ class SettingsState {
 	/** Returns an error message for the form, or null on success. */
 	async create(actor: NewActor): Promise<string | null> {
 		try {
-			const created = await actorCreate(actor);
+			const created = await api.actor.create({ actor });
 			this.notice = `${created.name} can now act as ${created.role}.`;
 			await this.load();
 			return null;
@@ -40,7 +30,7 @@ class SettingsState {
 
 	async switchTo(actor: ActorView, passphrase: string): Promise<string | null> {
 		try {
-			await actorSwitch(actor.id, passphrase);
+			await api.actor.switch({ id: actor.id, passphrase });
 			await workspace.refresh();
 			this.notice = `Now acting as ${actor.name}.`;
 			return null;
@@ -51,7 +41,7 @@ class SettingsState {
 
 	async resetPassphrase(actor: ActorView, next: string): Promise<string | null> {
 		try {
-			await actorResetPassphrase(actor.id, next);
+			await api.actor.resetPassphrase({ id: actor.id, newPassphrase: next });
 			this.notice = `${actor.name} unlocks with the new passphrase; tell them in person, and ask them to change it.`;
 			return null;
 		} catch (e) {
@@ -61,7 +51,7 @@ class SettingsState {
 
 	async keepKeyInKeyring(): Promise<string | null> {
 		try {
-			await workspaceKeyringEnable();
+			await api.workspace.keyringEnable();
 			await workspace.refresh();
 			this.notice =
 				"Your key is kept in this computer's credential store: the lock screen unlocks you without typing.";
@@ -73,7 +63,7 @@ class SettingsState {
 
 	async changePassphrase(next: string): Promise<string | null> {
 		try {
-			await workspaceChangePassphrase(next);
+			await api.workspace.changePassphrase({ newPassphrase: next });
 			this.notice = 'Your passphrase was changed. The recovery code still works.';
 			return null;
 		} catch (e) {

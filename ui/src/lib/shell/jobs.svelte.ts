@@ -1,18 +1,18 @@
 // Runs a long backend job while polling its progress for the status bar.
-import { jobCancel, jobProgress, type JobProgress } from '$lib/ipc';
+import { api, type JobProgress } from '$lib/ipc';
 
 class JobState {
 	current = $state<JobProgress | null>(null);
 
 	/** Asks the running job to stop (an import keeps nothing). */
 	async cancel() {
-		await jobCancel().catch(() => false);
+		await api.job.cancel().catch(() => false);
 	}
 
 	/** Runs `work`, polling progress every 250 ms until it settles. */
 	async track<T>(work: () => Promise<T>): Promise<T> {
 		const timer = setInterval(async () => {
-			this.current = await jobProgress().catch(() => null);
+			this.current = await api.job.progress().catch(() => null);
 		}, 250);
 		try {
 			return await work();

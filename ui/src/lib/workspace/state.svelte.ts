@@ -1,12 +1,8 @@
 // The workspace session as the UI sees it: which screen to show (first run, unlock, the app),
 // who is acting, and the idle-lock countdown. Locking clears every domain's decrypted data.
 import {
+	api,
 	toIpcError,
-	workspaceInit,
-	workspaceLock,
-	workspaceStatus,
-	workspaceTouch,
-	workspaceUnlock,
 	type InitRequest,
 	type UnlockRequest,
 	type WorkspaceStatus
@@ -43,7 +39,7 @@ class WorkspaceState {
 
 	async refresh() {
 		try {
-			this.apply(await workspaceStatus());
+			this.apply(await api.workspace.status());
 		} catch (e) {
 			this.error = toIpcError(e).message;
 		}
@@ -54,15 +50,15 @@ class WorkspaceState {
 	 * stays on first run until the caller `refresh()`es, after the code has been acknowledged.
 	 */
 	async init(request: InitRequest) {
-		return workspaceInit(request);
+		return api.workspace.init({ request });
 	}
 
 	async unlock(request: UnlockRequest) {
-		this.apply(await workspaceUnlock(request));
+		this.apply(await api.workspace.unlock({ request }));
 	}
 
 	async lock() {
-		await workspaceLock().catch(() => false);
+		await api.workspace.lock().catch(() => false);
 		this.locked();
 	}
 
@@ -73,7 +69,7 @@ class WorkspaceState {
 		if (now - this.lastTouch < TOUCH_INTERVAL_MS) return;
 		this.lastTouch = now;
 		try {
-			this.secondsToLock = await workspaceTouch();
+			this.secondsToLock = await api.workspace.touch();
 		} catch (e) {
 			if (toIpcError(e).code === 'locked') this.locked();
 		}
@@ -87,7 +83,8 @@ class WorkspaceState {
 		this.secondsToLock = null;
 		this.stopTicker();
 		// The lock screen lists who can unlock: people may have been added since the last read.
-		workspaceStatus()
+		api.workspace
+			.status()
 			.then((status) => {
 				if (!status.unlocked && this.status)
 					this.status = { ...this.status, people: status.people };

@@ -1,0 +1,310 @@
+// Generated from the command! items in src-tauri/src/commands/ by `cargo test`. Do not edit.
+// One typed call per backend command: a renamed argument or result is a type error.
+import { ipc } from '../client';
+import type { ActorId } from './ActorId';
+import type { ActorView } from './ActorView';
+import type { AppInfo } from './AppInfo';
+import type { AttestationMatrix } from './AttestationMatrix';
+import type { AttestationReturn } from './AttestationReturn';
+import type { AttestationView } from './AttestationView';
+import type { AuditEventView } from './AuditEventView';
+import type { AuditQuery } from './AuditQuery';
+import type { BackupSummary } from './BackupSummary';
+import type { ChainReport } from './ChainReport';
+import type { CheckRequest } from './CheckRequest';
+import type { CipApproval } from './CipApproval';
+import type { CipDraftSave } from './CipDraftSave';
+import type { CipOnFileForm } from './CipOnFileForm';
+import type { CipOverview } from './CipOverview';
+import type { CipRequestView } from './CipRequestView';
+import type { CipVersionSummary } from './CipVersionSummary';
+import type { CipVersionView } from './CipVersionView';
+import type { CloseAccount } from './CloseAccount';
+import type { ContactView } from './ContactView';
+import type { CountsImport } from './CountsImport';
+import type { CountsView } from './CountsView';
+import type { CustomerPage } from './CustomerPage';
+import type { CustomerQuery } from './CustomerQuery';
+import type { DecisionRequest } from './DecisionRequest';
+import type { Delivery } from './Delivery';
+import type { DeterminationRequest } from './DeterminationRequest';
+import type { DoctorReport } from './DoctorReport';
+import type { DraftRequest } from './DraftRequest';
+import type { Element } from './Element';
+import type { FiledForm } from './FiledForm';
+import type { FilingDetail } from './FilingDetail';
+import type { FilingView } from './FilingView';
+import type { Finding } from './Finding';
+import type { ImportReport } from './ImportReport';
+import type { InitRequest } from './InitRequest';
+import type { InitResult } from './InitResult';
+import type { JobProgress } from './JobProgress';
+import type { NewActor } from './NewActor';
+import type { NewEvent } from './NewEvent';
+import type { NewNote } from './NewNote';
+import type { NewReseller } from './NewReseller';
+import type { ObjectsReportView } from './ObjectsReportView';
+import type { Obligation } from './Obligation';
+import type { ObligationsView } from './ObligationsView';
+import type { PackView } from './PackView';
+import type { ProviderView } from './ProviderView';
+import type { QueueHealth } from './QueueHealth';
+import type { QueuePage } from './QueuePage';
+import type { QueueShow } from './QueueShow';
+import type { ResellerContact } from './ResellerContact';
+import type { ResellerDetail } from './ResellerDetail';
+import type { ResellerView } from './ResellerView';
+import type { RetentionView } from './RetentionView';
+import type { ReviewView } from './ReviewView';
+import type { RotateResult } from './RotateResult';
+import type { SecondReview } from './SecondReview';
+import type { SectionDiff } from './SectionDiff';
+import type { StatusChange } from './StatusChange';
+import type { UnlockRequest } from './UnlockRequest';
+import type { WorkspaceSettings } from './WorkspaceSettings';
+import type { WorkspaceStatus } from './WorkspaceStatus';
+
+export const api = {
+	app: {
+		/** Facts for the About / Diagnostics view. */
+		info: () => ipc.call<AppInfo>('app_info'),
+		/** Every `doctor` check, for the Diagnostics view. */
+		doctor: () => ipc.call<DoctorReport>('app_doctor'),
+	},
+	workspace: {
+		/** Whether a workspace exists, is unlocked, and who is acting. */
+		status: () => ipc.call<WorkspaceStatus>('workspace_status'),
+		/** First run: create the workspace; returns the recovery code to show once. */
+		init: (args: { request: InitRequest }) => ipc.call<InitResult>('workspace_init', args),
+		/** Unlock as yourself: with the keyring, your passphrase or the recovery code. */
+		unlock: (args: { request: UnlockRequest }) => ipc.call<WorkspaceStatus>('workspace_unlock', args),
+		/** Lock now: the key is zeroized and the database closed. */
+		lock: () => ipc.call<boolean>('workspace_lock'),
+		/** User activity in the window; returns seconds until the idle lock. */
+		touch: () => ipc.call<number>('workspace_touch'),
+		/** Re-wrap the key under your new passphrase. */
+		changePassphrase: (args: { newPassphrase: string }) => ipc.call<null>('workspace_change_passphrase', args),
+		/** Replace the data key (re-encrypts the database; progress through `job_progress`); a new recovery code comes back. */
+		rotateKey: (args: { passphrase: string }) => ipc.call<RotateResult>('workspace_rotate_key', args),
+		/** Keep the acting person's key in this computer's credential store. */
+		keyringEnable: () => ipc.call<null>('workspace_keyring_enable'),
+		/** Asks where to save the recovery-code sheet and writes it. Null when cancelled. */
+		saveRecoverySheet: (args: { code: string }) => ipc.call<boolean | null>('workspace_save_recovery_sheet', args),
+		/** Asks where to save a backup and writes it, verified (progress through `job_progress`). Null when cancelled. */
+		backup: () => ipc.call<BackupSummary | null>('workspace_backup'),
+		/** First run on a new machine: pick a backup and restore it into this workspace folder, unlocking it with the passphrase or recovery code given. Null when cancelled. */
+		restore: (args: { request: UnlockRequest }) => ipc.call<WorkspaceStatus | null>('workspace_restore', args),
+	},
+	job: {
+		/** The long job running (import, backup, restore, rotation), if any, for the status bar. */
+		progress: () => ipc.call<JobProgress | null>('job_progress'),
+		/** Asks the running job to stop (an import keeps nothing); false when none can be stopped. */
+		cancel: () => ipc.call<boolean>('job_cancel'),
+	},
+	actor: {
+		/** Every active person. */
+		list: () => ipc.call<Array<ActorView>>('actor_list'),
+		/** Add a person (officers only), with their own key slot. */
+		create: (args: { actor: NewActor }) => ipc.call<ActorView>('actor_create', args),
+		/** Act as another person, proven by their passphrase. */
+		switch: (args: { id: ActorId; passphrase: string }) => ipc.call<ActorView>('actor_switch', args),
+		/** Set another person's passphrase (officers only). */
+		resetPassphrase: (args: { id: ActorId; newPassphrase: string }) => ipc.call<null>('actor_reset_passphrase', args),
+	},
+	audit: {
+		/** Audit events, newest first. */
+		list: (args: { query: AuditQuery }) => ipc.call<Array<AuditEventView>>('audit_list', args),
+		/** Verify the whole hash chain. */
+		verify: () => ipc.call<ChainReport>('audit_verify'),
+		/** Recompute every record's canonical digest and compare it with the chain (issue 14). */
+		verifyObjects: () => ipc.call<ObjectsReportView>('audit_verify_objects'),
+	},
+	settings: {
+		/** The workspace settings (idle lock, evidence size limit, four eyes). */
+		get: () => ipc.call<WorkspaceSettings>('settings_get'),
+		/** Save the workspace settings (officers only). */
+		update: (args: { settings: WorkspaceSettings }) => ipc.call<WorkspaceSettings>('settings_update', args),
+	},
+	rules: {
+		/** Every rule pack (built-in and imported), the active one marked. */
+		list: () => ipc.call<Array<PackView>>('rules_list'),
+		/** Pick a rule pack file, validate and store it (officers). Null when cancelled. */
+		import: () => ipc.call<PackView | null>('rules_import'),
+		/** Make a pack (by SHA-256) the active one. */
+		activate: (args: { sha256: string }) => ipc.call<null>('rules_activate', args),
+	},
+	provider: {
+		/** The provider profile and its contact history. */
+		get: () => ipc.call<ProviderView>('provider_get'),
+		/** Save the provider profile. */
+		update: (args: { profile: ProviderView }) => ipc.call<ProviderView>('provider_update', args),
+		/** A new primary CIP contact; replacing one raises an R14 notice. */
+		contactChange: (args: { contact: ContactView }) => ipc.call<ProviderView>('provider_contact_change', args),
+	},
+	event: {
+		/** Record an event (CIP copy request, business change); returns the obligations it raises. */
+		record: (args: { event: NewEvent }) => ipc.call<Array<Obligation>>('event_record', args),
+	},
+	obligations: {
+		/** Every obligation under the active pack, with counts and penalty exposure. */
+		list: () => ipc.call<ObligationsView>('obligations_list'),
+		/** Save the open obligations as an .ics file. Null when cancelled. */
+		exportIcs: () => ipc.call<boolean | null>('obligations_export_ics'),
+	},
+	obligation: {
+		/** Record that an obligation was met, and by what. */
+		meet: (args: { key: string; reference: string }) => ipc.call<null>('obligation_meet', args),
+	},
+	customers: {
+		/** A page of customers (search, country, sort and paging happen in the backend). */
+		list: (args: { query: CustomerQuery }) => ipc.call<CustomerPage>('customers_list', args),
+		/** Pick a customers CSV or workbook and check it without storing anything (dry run); the file is remembered for `customers_import_commit`. Null when cancelled. */
+		importCheck: () => ipc.call<ImportReport | null>('customers_import_check'),
+		/** Store the file checked by `customers_import_check`, all or nothing, as a job whose progress the status bar shows and which `job_cancel` stops (keeping nothing). */
+		importCommit: () => ipc.call<ImportReport>('customers_import_commit'),
+		/** The certification counts (R12, R13) for a calendar year. */
+		counts: (args: { year: number }) => ipc.call<CountsView>('customers_counts', args),
+	},
+	queue: {
+		/** A page of the verification queue in working order, with its health. */
+		list: (args: { show: QueueShow; limit: number; offset: number }) => ipc.call<QueuePage>('queue_list', args),
+		/** Queue health alone (dashboard, navigation count). */
+		health: () => ipc.call<QueueHealth>('queue_health'),
+		/** Open items for new customers and for re-verifications falling due (R8). */
+		refresh: () => ipc.call<number>('queue_refresh'),
+		/** Take the next item (locks it to the acting reviewer). Null when the queue is empty. */
+		next: () => ipc.call<ReviewView | null>('queue_next'),
+		/** Take one chosen item. */
+		take: (args: { customerRef: string }) => ipc.call<ReviewView>('queue_take', args),
+		/** Assign items to a reviewer (null: unassign). Officers only. */
+		assign: (args: { customerRefs: Array<string>; to: string | null }) => ipc.call<number>('queue_assign', args),
+	},
+	review: {
+		/** One customer's review screen (does not take the item). */
+		get: (args: { customerRef: string }) => ipc.call<ReviewView>('review_get', args),
+		/** Record an element check (R4). */
+		check: (args: { request: CheckRequest }) => ipc.call<ReviewView>('review_check', args),
+		/** Approve, refuse or ask for more information on the held item. */
+		decide: (args: { request: DecisionRequest }) => ipc.call<ReviewView>('review_decide', args),
+		/** Four eyes: the second reviewer confirms or declines a refusal with their passphrase. */
+		second: (args: { request: SecondReview }) => ipc.call<ReviewView>('review_second', args),
+		/** Record a U.S.-person determination (R3). */
+		usPerson: (args: { request: DeterminationRequest }) => ipc.call<ReviewView>('review_us_person', args),
+	},
+	evidence: {
+		/** Pick a file and attach it to a customer, encrypted into the vault. Null when cancelled. */
+		attach: (args: { customerRef: string; element: Element | null }) => ipc.call<ReviewView | null>('evidence_attach', args),
+		/** A file's bytes, decrypted in memory and sent to the window as raw bytes (no asset protocol, no temporary file). */
+		content: (args: { customerRef: string; evidenceId: string }) => ipc.call<ArrayBuffer>('evidence_content', args),
+		/** Save a decrypted copy of a customer's file (evidence or notice). Null when cancelled. */
+		save: (args: { customerRef: string; evidenceId: string; suggestedName: string }) => ipc.call<boolean | null>('evidence_save', args),
+		/** Attach the files last dropped on the window (the backend holds their paths; all are checked first). */
+		attachDropped: (args: { customerRef: string; element: Element | null }) => ipc.call<ReviewView>('evidence_attach_dropped', args),
+	},
+	notice: {
+		/** Issue the rule pack's notice (R9): rendered, kept in the vault as proof, recorded. */
+		issue: (args: { customerRef: string }) => ipc.call<ReviewView>('notice_issue', args),
+		/** Record when a notice was sent and/or acknowledged (YYYY-MM-DD). */
+		mark: (args: { customerRef: string; noticeId: string; sentOn: string | null; acknowledgedOn: string | null }) => ipc.call<ReviewView>('notice_mark', args),
+	},
+	retention: {
+		/** Customers past record retention (R10). */
+		list: () => ipc.call<RetentionView>('retention_list'),
+		/** Purge customers past retention (officers, confirmed by passphrase); all or none. */
+		purge: (args: { customerRefs: Array<string>; passphrase: string }) => ipc.call<number>('retention_purge', args),
+	},
+	account: {
+		/** Close an account; its retention clock (R10) starts. */
+		close: (args: { request: CloseAccount }) => ipc.call<null>('account_close', args),
+	},
+	customer: {
+		/** Export one customer's file: a PDF where the user chooses and the JSON beside it (same name, `.json`). Returns the PDF's path; null when cancelled. */
+		export: (args: { customerRef: string }) => ipc.call<string | null>('customer_export', args),
+	},
+	reseller: {
+		/** The reseller register. */
+		list: () => ipc.call<Array<ResellerView>>('reseller_list'),
+		/** Register a reseller (officers). */
+		add: (args: { reseller: NewReseller }) => ipc.call<null>('reseller_add', args),
+		/** A reseller's new primary CIP contact (raises the R14 notice). */
+		contactChange: (args: { resellerRef: string; contact: ResellerContact }) => ipc.call<null>('reseller_contact_change', args),
+		/** Set a reseller's status (officers); under remediation or terminated closes the supply gate. */
+		setStatus: (args: { change: StatusChange }) => ipc.call<null>('reseller_set_status', args),
+		/** Record that a reseller does not comply (R19): under remediation, termination deadline starts. */
+		finding: (args: { finding: Finding }) => ipc.call<null>('reseller_finding', args),
+		/** One reseller with its CIPs on file, compliance notes and attestations. */
+		detail: (args: { resellerRef: string }) => ipc.call<ResellerDetail>('reseller_detail', args),
+		/** Add a note to a reseller's compliance record (R19); a termination note ends the relationship. */
+		noteAdd: (args: { note: NewNote }) => ipc.call<null>('reseller_note_add', args),
+		/** Pick a reseller's CIP (PDF) and put it on file (R17). Null when cancelled. */
+		cipUpload: (args: { form: CipOnFileForm }) => ipc.call<ResellerDetail | null>('reseller_cip_upload', args),
+		/** Record that a reseller adopted an approved provider CIP version by agreement (R17). */
+		cipAdopt: (args: { form: CipOnFileForm }) => ipc.call<ResellerDetail>('reseller_cip_adopt', args),
+		/** A reseller's CIP as PDF bytes (decrypted in memory, or the adopted version rendered). */
+		cipContent: (args: { resellerRef: string; seq: number }) => ipc.call<ArrayBuffer>('reseller_cip_content', args),
+	},
+	cip: {
+		/** The written CIP: every version, the pack's topics, four eyes. */
+		overview: () => ipc.call<CipOverview>('cip_overview'),
+		/** One CIP version with its text. */
+		versionGet: (args: { number: number }) => ipc.call<CipVersionView>('cip_version_get', args),
+		/** Begin a draft from version `from` (default: the newest approved). Returns its number. */
+		draftBegin: (args: { from: number | null }) => ipc.call<number>('cip_draft_begin', args),
+		/** Save a draft's changed sections and notes. Returns the new text hash. */
+		draftSave: (args: { save: CipDraftSave }) => ipc.call<string>('cip_draft_save', args),
+		/** Markdown as safe HTML for the editor's preview (nothing in it can run or load). */
+		preview: (args: { markdown: string }) => ipc.call<string>('cip_preview', args),
+		/** Approve a draft (officers; four eyes when on). */
+		approve: (args: { approval: CipApproval }) => ipc.call<CipVersionSummary>('cip_approve', args),
+		/** Discard a draft. */
+		discard: (args: { number: number }) => ipc.call<null>('cip_discard', args),
+		/** The difference between two versions, section by section. */
+		diff: (args: { old: number; new: number }) => ipc.call<Array<SectionDiff>>('cip_diff', args),
+		/** A version's PDF bytes, for the in-window viewer. */
+		pdf: (args: { number: number }) => ipc.call<ArrayBuffer>('cip_pdf', args),
+		/** Save a version as a PDF. Null when cancelled. */
+		savePdf: (args: { number: number }) => ipc.call<boolean | null>('cip_save_pdf', args),
+		/** Every CIP request (R15) with its deadline, packet and delivery, newest first. */
+		requestList: () => ipc.call<Array<CipRequestView>>('cip_request_list'),
+		/** Assemble a request's packet from what is on file now (officers). */
+		packetAssemble: (args: { id: string }) => ipc.call<CipRequestView>('cip_packet_assemble', args),
+		/** The assembled packet's bytes for the in-window viewer. */
+		packetContent: (args: { id: string }) => ipc.call<ArrayBuffer>('cip_packet_content', args),
+		/** Save the assembled packet. Null when cancelled. */
+		packetSave: (args: { id: string }) => ipc.call<boolean | null>('cip_packet_save', args),
+		/** Record delivery of a packet; meets the request's R15 obligation. */
+		requestDeliver: (args: { delivery: Delivery }) => ipc.call<CipRequestView>('cip_request_deliver', args),
+	},
+	attestation: {
+		/** The reseller × year attestation matrix (R18). */
+		matrix: () => ipc.call<AttestationMatrix>('attestation_matrix'),
+		/** Make the attestation request PDF for a reseller and year (recorded as requested); its bytes. */
+		requestContent: (args: { resellerRef: string; period: number }) => ipc.call<ArrayBuffer>('attestation_request_content', args),
+		/** Save the attestation request PDF. Null when cancelled. */
+		requestSave: (args: { resellerRef: string; period: number }) => ipc.call<boolean | null>('attestation_request_save', args),
+		/** Record a signed return; with `scan`, first pick the scanned return (image or PDF) to keep as evidence. Null when that dialog is cancelled. */
+		return: (args: { ret: AttestationReturn; scan: boolean }) => ipc.call<Array<AttestationView> | null>('attestation_return', args),
+		/** Pick a reseller counts CSV and check it (nothing recorded); the file is remembered for `attestation_import_commit`. Null when cancelled. */
+		importCheck: () => ipc.call<CountsImport | null>('attestation_import_check'),
+		/** Record the counts file checked by `attestation_import_check`, all or nothing. */
+		importCommit: () => ipc.call<CountsImport>('attestation_import_commit'),
+	},
+	filing: {
+		/** The filing register (R12–R14), newest first. */
+		list: () => ipc.call<Array<FilingView>>('filing_list'),
+		/** One filing with the content its PDF shows. */
+		get: (args: { id: string }) => ipc.call<FilingDetail>('filing_get', args),
+		/** Officers: draft a filing from the records now (snapshot frozen, checkpoint taken). */
+		draft: (args: { request: DraftRequest }) => ipc.call<FilingView>('filing_draft', args),
+		/** Officers: approve a draft (four eyes when on). */
+		approve: (args: { id: string }) => ipc.call<FilingView>('filing_approve', args),
+		/** Officers: an approved filing was filed; meets its obligation. */
+		markFiled: (args: { form: FiledForm }) => ipc.call<FilingView>('filing_mark_filed', args),
+		/** The filing's PDF bytes (re-rendered and checked against the recorded hash). */
+		pdf: (args: { id: string }) => ipc.call<ArrayBuffer>('filing_pdf', args),
+		/** Save the filing's PDF; with `open`, then open the saved file in the system's PDF viewer to print it. Null when cancelled. */
+		save: (args: { id: string; open: boolean }) => ipc.call<boolean | null>('filing_save', args),
+		/** Officers: pick the agency's acknowledgement and keep it with a filed filing. Null when cancelled. */
+		attachAck: (args: { id: string }) => ipc.call<FilingView | null>('filing_attach_ack', args),
+	},
+} as const;
