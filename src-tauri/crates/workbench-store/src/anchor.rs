@@ -23,6 +23,9 @@ use crate::key::{DataKey, constant_time_eq};
 
 /// The anchor file inside the workspace folder.
 pub const ANCHOR_FILE: &str = "audit.anchor";
+/// The anchor a key rotation writes for its re-encrypted copy, under the new key, before the
+/// rotation's commit point; it takes `audit.anchor`'s place once the copy is the database.
+pub const PENDING_ANCHOR_FILE: &str = "audit.anchor.next";
 const FORMAT: &str = "cip-workbench-audit-anchor/1";
 
 /// The newest audit event: sequence number and hash.
@@ -43,6 +46,40 @@ impl Anchor {
             .expand(b"cip-workbench audit anchor", mac_key.as_mut())
             .expect("32 bytes is a valid HKDF-SHA256 length");
         Self { path: root.join(ANCHOR_FILE), mac_key, workspace_id: workspace_id.to_owned(), written: None }
+    }
+
+    /// The anchor of a rotation's re-encrypted copy (see [`PENDING_ANCHOR_FILE`]).
+    pub(crate) fn pending(root: &Path, key: &DataKey, workspace_id: &str) -> Self {
+        Self { path: root.join(PENDING_ANCHOR_FILE), ..Self::new(root, key, workspace_id) }
+    }
+
+    /// Settles a rotation's pending anchor at open, before the anchor is checked: under a key
+    /// that verifies it, the rotation committed and it becomes `audit.anchor` (a kill between
+    /// the database swap and the anchor's rewrite left an anchor under the old key, which read
+    /// as "altered"); otherwise the rotation did not commit and it is removed.
+    pub(crate) fn settle_pending(root: &Path, key: &DataKey, workspace_id: &str) -> Result<(), StoreError> {
+        let pending = Self::pending(root, key, workspace_id);
+        let text = match std::fs::read_to_string(&pending.path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(StoreError::io(format!("reading {}", pending.path.display()), e)),
+        };
+        if pending.verifies(&text) {
+            std::fs::rename(&pending.path, root.join(ANCHOR_FILE))
+                .map_err(|e| StoreError::io(format!("renaming {}", pending.path.display()), e))?;
+        } else {
+            std::fs::remove_file(&pending.path)
+                .map_err(|e| StoreError::io(format!("removing {}", pending.path.display()), e))?;
+        }
+        Ok(())
+    }
+
+    /// Whether an anchor line carries this key's MAC.
+    fn verifies(&self, text: &str) -> bool {
+        let fields: Vec<&str> = text.trim_end().split(' ').collect();
+        let [format, seq, hash, mac] = fields[..] else { return false };
+        let Ok(seq) = seq.parse::<i64>() else { return false };
+        format == FORMAT && constant_time_eq(mac.as_bytes(), self.mac(seq, hash).as_bytes())
     }
 
     fn mac(&self, seq: i64, hash: &str) -> String {

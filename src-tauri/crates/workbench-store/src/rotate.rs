@@ -61,6 +61,8 @@ pub enum StopAt {
     BeforeCommit,
     /// After the new key slots are written, before the copy is swapped in.
     AfterCommit,
+    /// After the copy is swapped in, before the audit anchor is rewritten under the new key.
+    AfterSwap,
 }
 
 impl Workspace {
@@ -157,7 +159,11 @@ impl Workspace {
         let placeholder = Database::open_in_memory(&new_key)?;
         drop(std::mem::replace(&mut self.db, placeholder));
         swap_in_next(&self.root)?;
+        if stop == Some(StopAt::AfterSwap) {
+            return Err(StoreError::Interrupted);
+        }
         self.db = Database::open(&self.root.join(DB_FILE), &new_key)?;
+        crate::anchor::Anchor::settle_pending(&self.root, &new_key, &workspace_id)?;
         if self.anchor_problem.is_none() {
             self.db.set_anchor(crate::anchor::Anchor::new(&self.root, &new_key, &workspace_id))?;
         }
@@ -197,6 +203,12 @@ impl Workspace {
             )?;
             Ok(n)
         })?;
+        // The copy's anchor, under the new key, before the commit point: a kill after the swap
+        // but before `audit.anchor` is rewritten leaves it to be settled at the next open.
+        if self.anchor_problem.is_none() {
+            let mut pending = crate::anchor::Anchor::pending(&self.root, new_key, &self.id.to_string());
+            copy.read(|c| pending.update(c))?;
+        }
         drop(copy);
         sync_file(next)?;
         Ok(rewrapped)

@@ -475,7 +475,9 @@ impl Workspace {
         // the vault sweep) runs only while no other process has the workspace open.
         let lock = WorkspaceLock::acquire(root)?;
         let rotated = if lock.is_exclusive() {
-            crate::rotate::recover(root, &key, &slots.workspace_id)?
+            let finished = crate::rotate::recover(root, &key, &slots.workspace_id)?;
+            Anchor::settle_pending(root, &key, &slots.workspace_id)?;
+            finished
         } else if root.join(crate::rotate::NEXT_DB_FILE).exists() {
             // An interrupted rotation is finished by the next process to open the folder alone.
             return Err(StoreError::InUse { pid: None });
@@ -581,6 +583,21 @@ impl Workspace {
     /// The database, for writing.
     pub fn db_mut(&mut self) -> &mut Database {
         &mut self.db
+    }
+
+    /// A second connection to this workspace's database, for a long job (an import) that runs
+    /// while the main connection goes on serving the window's reads (issue 15): WAL lets one
+    /// connection write while others read. It keeps the audit anchor like the main one (unless
+    /// the anchor reported lost commits at open). Drop it when the job ends.
+    ///
+    /// # Errors
+    /// What opening the database can fail with.
+    pub fn job_connection(&self) -> Result<Database, StoreError> {
+        let mut db = Database::open(&self.root.join(DB_FILE), &self.key)?;
+        if self.anchor_problem.is_none() {
+            db.set_anchor(Anchor::new(&self.root, &self.key, &self.id.to_string()))?;
+        }
+        Ok(db)
     }
 
     /// The data key, for wrapping per-file evidence keys inside this crate.

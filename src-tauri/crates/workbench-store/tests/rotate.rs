@@ -137,6 +137,45 @@ fn interrupted_before_the_commit_point_keeps_the_old_key() {
     assert_eq!(all_evidence_reads_back(&ws, &data), 2);
 }
 
+/// Found by 1,000 release cycles of the kill -9 rotation loop (cycle 95): a kill after the
+/// copy was swapped in but before `audit.anchor` was rewritten left an anchor MAC'd under the old
+/// key, and every later open reported "the audit anchor file audit.anchor was altered". The
+/// rotation now writes the copy's anchor under the new key before its commit point, and the
+/// next open puts it in place.
+#[test]
+fn interrupted_after_the_swap_opens_with_an_intact_anchor() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut ws, officer, _, data) = populated(dir.path());
+    let before_events = events(&ws);
+    ws.rotate_data_key_until(PASS, officer, at(), &mut |_, _| {}, Some(StopAt::AfterSwap))
+        .expect_err("stopped");
+    drop(ws);
+    assert!(!dir.path().join(NEXT_DB_FILE).exists(), "swapped in");
+    assert!(dir.path().join(workbench_store::anchor::PENDING_ANCHOR_FILE).exists());
+
+    let ws = Workspace::unlock(dir.path(), Unlock::Passphrase(PASS)).expect("opens with the new key");
+    let report = ws.verify_audit().expect("verify");
+    assert!(report.first_break.is_none(), "{:?}", report.first_break);
+    assert_eq!(events(&ws), before_events + 1);
+    assert!(!dir.path().join(workbench_store::anchor::PENDING_ANCHOR_FILE).exists(), "settled");
+    assert_eq!(all_evidence_reads_back(&ws, &data), 2);
+}
+
+/// A rotation that did not reach its commit point leaves a pending anchor under a key that is
+/// not the workspace's: it is removed, and the anchor in force still verifies.
+#[test]
+fn a_pending_anchor_of_a_rotation_that_did_not_commit_is_removed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut ws, officer, _, _) = populated(dir.path());
+    ws.rotate_data_key_until(PASS, officer, at(), &mut |_, _| {}, Some(StopAt::BeforeCommit))
+        .expect_err("stopped");
+    drop(ws);
+    assert!(dir.path().join(workbench_store::anchor::PENDING_ANCHOR_FILE).exists());
+    let ws = Workspace::unlock(dir.path(), Unlock::Passphrase(PASS)).expect("old key opens");
+    assert!(ws.verify_audit().expect("verify").first_break.is_none());
+    assert!(!dir.path().join(workbench_store::anchor::PENDING_ANCHOR_FILE).exists());
+}
+
 #[test]
 fn interrupted_after_the_commit_point_finishes_at_the_next_unlock() {
     let dir = tempfile::tempdir().expect("tempdir");
