@@ -103,8 +103,8 @@ async fn an_officer_adds_a_reviewer_who_then_acts() -> WebDriverResult<()> {
     form.find(By::Css("select")).await?.send_keys("reviewer").await?;
     form.find(By::Css("input[type='password']")).await?.send_keys("rita's own passphrase").await?;
     form.find(By::Css("button[type='submit']")).await?.click().await?;
-    let actors = app.text_of("[data-testid='actors']").await?;
-    assert!(actors.contains("Rita Reviewer"), "{actors}");
+    // Commands run off the main thread (issue 15): the list updates once Argon2id is done.
+    app.wait_text("[data-testid='actors']", |t| t.contains("Rita Reviewer")).await?;
 
     app.click("[data-testid='actors'] button").await?;
     app.type_into("form.form-row input[type='password']", "rita's own passphrase").await?;
@@ -175,6 +175,7 @@ async fn an_officer_rotates_the_data_key_and_gets_a_new_recovery_code() -> WebDr
     app.click("[data-testid='lock']").await?;
     app.type_into("[data-testid='unlock-secret']", PASSPHRASE).await?;
     app.click("[data-testid='unlock']").await?;
+    app.text_of("[data-testid='actor']").await?; // the frame is back: unlocked
     app.go("l").await?;
     app.click("[data-testid='audit-verify']").await?;
     let result = app.text_of("[data-testid='audit-result']").await?;
@@ -648,5 +649,177 @@ async fn an_officer_edits_a_cip_section_by_keyboard_and_a_material_approval_rais
     assert!(diff.contains("every 36 months for low risk"), "the old text shows as removed: {diff}");
     app.wait_for("[data-testid='cip-diff'] .line.added").await?;
     app.screenshot("cip-compare").await;
+    app.quit().await
+}
+
+/// Issue 15: every error code reaches the window as itself. A viewer asks for a backup (the
+/// button is there for everyone, so that everyone learns who makes them); the backend refuses
+/// with `forbidden` before any dialog, and the window shows the backend's own message (a code
+/// the UI did not know would have shown "did not answer in a form it should").
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "end-to-end: needs tauri-driver and a display; run by `cargo xtask test`"]
+async fn a_viewer_is_refused_by_the_backend_and_the_window_says_why() -> WebDriverResult<()> {
+    let app = App::launch().await?;
+    app.create_workspace().await?;
+    app.add_actor("Vera Viewer", "viewer", "vera's own passphrase").await?;
+    app.click("[data-testid='actors'] button").await?;
+    app.type_into("form.form-row input[type='password']", "vera's own passphrase").await?;
+    app.click("form.form-row button.primary").await?;
+    app.wait_text("[data-testid='actor']", |t| t.starts_with("Vera Viewer")).await?;
+    app.go("s").await?;
+    app.click("[data-testid='backup']").await?;
+    let error =
+        app.wait_text("section[aria-labelledby='backup-heading'] [role='alert']", |t| !t.is_empty()).await?;
+    assert_eq!(error, "only an officer may write a backup");
+    app.screenshot("viewer-forbidden").await;
+    app.quit().await
+}
+
+/// `rows` customers shaped like an intake file: eight countries and their scripts, phone
+/// numbers written the ways people write them, individuals and entities (deterministic).
+fn intake_csv(rows: usize) -> String {
+    type Locale = (&'static str, &'static [&'static str], &'static [&'static str], &'static [&'static str]);
+    const LOCALES: [Locale; 8] = [
+        ("DE", &["Jonas", "Lea", "Lukas"], &["Müller", "Schmidt", "Weber"], &["München", "Berlin"]),
+        ("RU", &["Сергей", "Анна", "Иван"], &["Иванов", "Петрова", "Смирнов"], &["Москва", "Казань"]),
+        ("JP", &["翔", "陽菜", "蓮"], &["佐藤", "鈴木", "高橋"], &["東京", "大阪"]),
+        ("BR", &["Ana", "João", "Maria"], &["Souza", "Silva", "Costa"], &["São Paulo", "Recife"]),
+        ("IN", &["Aarav", "Diya", "Vihaan"], &["Sharma", "Patel", "Iyer"], &["Mumbai", "Pune"]),
+        ("GR", &["Ελένη", "Νίκος", "Μαρία"], &["Παππά", "Γεωργίου"], &["Αθήνα", "Πάτρα"]),
+        ("KR", &["민준", "서연"], &["김", "이", "박"], &["서울", "부산"]),
+        ("EG", &["محمد", "فاطمة"], &["حسن", "علي"], &["القاهرة", "الجيزة"]),
+    ];
+    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = move |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    let mut out = String::with_capacity(rows * 170);
+    out.push_str("customer_ref,kind,name,country,address_line1,address_line2,city,region,postal_code,emails,phones,us_person,reseller_ref,account_ref,payment_method,payment_last4,payment_source,risk_tier,opened_on\n");
+    for i in 0..rows {
+        let (country, given, family, cities) = LOCALES[next(8) as usize];
+        let entity = next(10) < 3;
+        let family_name = family[next(family.len() as u64) as usize];
+        let name = if entity {
+            format!("{family_name} {}", ["GmbH", "Ltd", "SA", "LLC"][next(4) as usize])
+        } else {
+            format!("{} {family_name}", given[next(given.len() as u64) as usize])
+        };
+        let (a, b) = (1000 + next(9000), 1000 + next(9000));
+        let phone = match country {
+            "DE" => format!("+49 89 {a}{:03}", next(1000)),
+            "RU" => format!("+7 495 {:03}-{:02}-{:02}", 100 + next(900), 10 + next(90), 10 + next(90)),
+            "JP" => format!("+81 3-{a}-{b}"),
+            "BR" => format!("+55 11 9{a}-{b}"),
+            "IN" => format!("+91 98{:03} {:05}", next(1000), 10_000 + next(90_000)),
+            "GR" => format!("+30 21 0{:03} {b}", 100 + next(900)),
+            "KR" => format!("+82 2-{a}-{b}"),
+            _ => format!("+20 2 {a} {b}"),
+        };
+        let (method, last4) = match next(3) {
+            0 => ("card", format!("{:04}", next(10_000))),
+            1 => ("wire", String::new()),
+            _ => ("invoice", String::new()),
+        };
+        out.push_str(&format!(
+            "W-{i},{},\"{name}\",{country},\"{} {}\",,{},,{:05},w{i}@example.{},\"{phone}\",no,,WA-{i},{method},{last4},Bank {country},{},2026-0{}-1{}\n",
+            if entity { "entity" } else { "individual" },
+            ["Hauptstraße", "Rua Augusta", "MG Road", "Οδός Ερμού", "세종대로", "ул. Ленина"][next(6) as usize],
+            1 + next(200),
+            cities[next(cities.len() as u64) as usize],
+            next(100_000),
+            country.to_lowercase(),
+            ["low", "medium", "high"][next(3) as usize],
+            1 + next(9),
+            next(10),
+        ));
+    }
+    out
+}
+
+/// What the window's responsiveness looked like once: a keypress until its dialog showed, and
+/// the heartbeat's and a read's round trips through IPC, in milliseconds.
+async fn responsiveness(app: &App) -> WebDriverResult<[f64; 3]> {
+    let started = std::time::Instant::now();
+    app.keys("?").await?;
+    app.wait_for("dialog[open]").await?;
+    let key = started.elapsed().as_secs_f64() * 1000.0;
+    app.keys(Key::Escape).await?;
+    let timed = |command: &str, args: &str| {
+        format!(
+            "const done = arguments[arguments.length - 1]; const t = performance.now(); \
+             window.__TAURI_INTERNALS__.invoke('{command}', {args}).then(() => done(performance.now() - t), \
+             (e) => done(-1));"
+        )
+    };
+    let heartbeat =
+        app.driver().execute_async(&timed("workspace_touch", "{}"), Vec::<serde_json::Value>::new()).await?;
+    let read = app
+        .driver()
+        .execute_async(
+            &timed("audit_list", "{ query: { action_prefix: null, limit: 50, offset: null } }"),
+            Vec::<serde_json::Value>::new(),
+        )
+        .await?;
+    let ms = |v: &ScriptRet| v.json().as_f64().unwrap_or(-1.0);
+    Ok([key, ms(&heartbeat), ms(&read)])
+}
+
+/// Issue 15: no command runs on the main thread, and a long import holds the session only while
+/// it prepares. While 100,000 customers are checked and then imported through the window, the
+/// window answers a keypress, the idle-lock heartbeat and a read. Each figure goes to the log;
+/// the bound asserted is generous (a loaded 2-core CI machine), the goal is 100 ms.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "end-to-end: needs tauri-driver and a display; run by `cargo xtask test`"]
+async fn the_window_answers_while_a_100k_import_runs() -> WebDriverResult<()> {
+    const ROWS: usize = 100_000;
+    let csv = std::env::temp_dir().join(format!("cipw-e2e-100k-{}.csv", std::process::id()));
+    std::fs::write(&csv, intake_csv(ROWS)).expect("write the CSV");
+    let app = App::launch_with_env(&[("CIPW_TEST_PICK_FILE", csv.to_str().expect("utf-8 path"))]).await?;
+    app.create_workspace().await?;
+    app.go("u").await?;
+    let mut seen = Vec::new();
+    // The check (a dry run of the whole import, rolled back) and then the import itself.
+    for (phase, button) in
+        [("check", "[data-testid='import-check']"), ("import", "[data-testid='import-commit']")]
+    {
+        app.click(button).await?;
+        let started = std::time::Instant::now();
+        let mut samples = 0;
+        while samples < 5 && started.elapsed() < std::time::Duration::from_secs(120) {
+            let running = app.driver().find_all(By::Css("[data-testid='import-check'][disabled]")).await?;
+            if running.is_empty() && samples > 0 {
+                break;
+            }
+            let [key, heartbeat, read] = responsiveness(&app).await?;
+            eprintln!(
+                "watchdog {phase} +{:.1} s: keypress {key:.0} ms, heartbeat {heartbeat:.0} ms, read {read:.0} ms",
+                started.elapsed().as_secs_f64()
+            );
+            seen.push((phase, key, heartbeat, read));
+            samples += 1;
+            tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+        }
+        if phase == "check" {
+            app.wait_for("[data-testid='import-commit']").await?;
+            app.screenshot("import-100k-checked").await;
+        }
+    }
+    let _ = std::fs::remove_file(&csv);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(300);
+    let done = format!("Imported {ROWS} customer(s).");
+    while app.text_of("[data-testid='customers-notice']").await.unwrap_or_default() != done {
+        assert!(std::time::Instant::now() < deadline, "the import did not finish");
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    app.screenshot("import-100k-done").await;
+    assert!(seen.len() >= 2, "no sample was taken while the import ran: {seen:?}");
+    for (phase, key, heartbeat, read) in &seen {
+        assert!(*key < 2000.0, "{phase}: a keypress took {key:.0} ms");
+        assert!((0.0..2000.0).contains(heartbeat), "{phase}: the heartbeat took {heartbeat:.0} ms");
+        assert!((0.0..2000.0).contains(read), "{phase}: a read took {read:.0} ms");
+    }
     app.quit().await
 }

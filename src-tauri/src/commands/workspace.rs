@@ -73,6 +73,8 @@ command! {
     fn workspace_backup() -> Option<BackupSummary>;
     async |app| {
         use tauri::Manager as _;
+        // Officers only: say so before a dialog asks where.
+        blocking(app.clone(), |s| workspace::backup_allowed(s.context(), s.session())).await?;
         let stamp = app.state::<crate::state::AppState>().context().clock().now().format("%Y-%m-%d");
         let Some(path) = Dialog::save("Save a backup of the workspace", format!("cip-workbench-{stamp}.cipwbak"))
             .choose()

@@ -99,12 +99,15 @@ pub fn import_tracked(
             }
         });
     }
-    session.with(ctx, |u| {
+    // The import runs on a connection of its own (issue 15): the window keeps reading meanwhile,
+    // and locking the workspace stops it (keeping nothing).
+    let prepare = |u: &mut crate::session::Unlocked| {
         if u.actor.role == workbench_core::Role::Viewer {
             return Err(AppError::Forbidden("a viewer cannot import customers".into()));
         }
-        let (pack, _) = crate::obligations::active_pack(u)?;
-        let by = u.actor.id.to_string();
+        Ok((crate::obligations::active_pack(u)?.0, u.actor.id.to_string()))
+    };
+    session.job(ctx, prepare, |db, (pack, by), lease| {
         let at = ctx.clock().now();
         // For the progress bar: lines after the header (a quoted field may span lines, so this is
         // an estimate; the count reported never goes past it).
@@ -114,8 +117,9 @@ pub fn import_tracked(
         // row. The customers file is checked on a second thread while its good rows are stored
         // (store::import_csv). A dry run always rolls back.
         let mut imported = Vec::new();
-        let outcome = u.workspace.db_mut().write(|tx| {
-            let mut report = |done: usize| progress(done as u64, total.max(done as u64));
+        let outcome = db.write(|tx| {
+            let mut report =
+                |done: usize| progress(done as u64, total.max(done as u64)) && lease.is_current();
             // The supply gate (R19): no new account through a reseller under remediation or
             // terminated.
             let mut gate = |tx: &workbench_store::rusqlite::Transaction<'_>, rows: &[_]| {

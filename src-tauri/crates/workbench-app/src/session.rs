@@ -4,6 +4,11 @@
 //! holds the open workspace and the acting actor; locking drops both, which closes the database
 //! and zeroizes the data key. Idle locking is enforced here, not only in the UI: every use case
 //! that needs the workspace first locks it if the idle limit has passed.
+//!
+//! The state's mutex is held for one use case at a time. A long job (an import) holds it only
+//! while it prepares ([`Session::job`]), then runs on a connection of its own, so the window's
+//! reads go on meanwhile; the time of the last activity sits behind a mutex of its own, so the
+//! idle-lock heartbeat and the countdown never wait for a use case (issue 15).
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -25,13 +30,31 @@ pub struct Unlocked {
     pub workspace: Workspace,
     /// The acting actor.
     pub actor: Actor,
-    last_activity: DateTime<Utc>,
 }
 
 /// Locked or unlocked, behind one mutex (held only for the duration of one use case).
 pub struct Session {
     state: Mutex<Option<Unlocked>>,
+    /// The last activity while unlocked (`None` when locked). Taken after `state`, never before.
+    activity: Mutex<Option<DateTime<Utc>>>,
+    /// Bumped at every unlock and lock: a job's [`Lease`] holds while it stays the same.
+    generation: AtomicU64,
     idle_lock_secs: AtomicU64,
+}
+
+/// A long job's hold on the session it started in.
+#[derive(Debug)]
+pub struct Lease<'a> {
+    session: &'a Session,
+    generation: u64,
+}
+
+impl Lease<'_> {
+    /// False once the session was locked (by hand, idle limit, screen lock) or unlocked anew
+    /// since the job began: the job should stop and keep nothing.
+    pub fn is_current(&self) -> bool {
+        self.session.generation.load(Ordering::SeqCst) == self.generation
+    }
 }
 
 impl Unlocked {
@@ -68,7 +91,12 @@ impl std::fmt::Debug for Session {
 impl Session {
     /// A locked session that locks itself after `idle_lock` without activity.
     pub fn new(idle_lock: Duration) -> Self {
-        Self { state: Mutex::new(None), idle_lock_secs: AtomicU64::new(idle_lock.as_secs()) }
+        Self {
+            state: Mutex::new(None),
+            activity: Mutex::new(None),
+            generation: AtomicU64::new(0),
+            idle_lock_secs: AtomicU64::new(idle_lock.as_secs()),
+        }
     }
 
     /// The idle limit.
@@ -83,12 +111,34 @@ impl Session {
 
     /// Replaces the state with an unlocked workspace acting as `actor`.
     pub fn open(&self, ctx: &Context, workspace: Workspace, actor: Actor) {
-        *self.guard() = Some(Unlocked { workspace, actor, last_activity: ctx.clock().now() });
+        let mut guard = self.guard();
+        *guard = Some(Unlocked { workspace, actor });
+        *self.activity() = Some(ctx.clock().now());
+        self.generation.fetch_add(1, Ordering::SeqCst);
     }
 
-    /// Locks: closes the database and zeroizes the key. Returns whether it was unlocked.
+    /// Locks: closes the database and zeroizes the key. Returns whether it was unlocked. A job
+    /// running on its own connection sees its [`Lease`] end and stops.
     pub fn lock(&self) -> bool {
-        self.guard().take().is_some()
+        let mut guard = self.guard();
+        self.close(&mut guard)
+    }
+
+    fn close(&self, guard: &mut Option<Unlocked>) -> bool {
+        *self.activity() = None;
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        guard.take().is_some()
+    }
+
+    /// True (and locked now) when the idle limit has passed since the last activity.
+    fn expired(&self, guard: &mut Option<Unlocked>, now: DateTime<Utc>) -> bool {
+        let idle = self.activity().map(|last| (now - last).to_std().unwrap_or_default());
+        if guard.is_some() && idle.is_none_or(|idle| idle >= self.idle_lock()) {
+            tracing::info!("workspace locked after the idle limit");
+            self.close(guard);
+            return true;
+        }
+        false
     }
 
     /// Runs `f` on the unlocked workspace, counting as activity; fails with
@@ -100,14 +150,53 @@ impl Session {
     ) -> Result<T, AppError> {
         let mut guard = self.guard();
         let now = ctx.clock().now();
-        let expired = guard.as_ref().is_some_and(|u| idle_for(u, now) >= self.idle_lock());
-        if expired {
-            tracing::info!("workspace locked after the idle limit");
-            *guard = None;
-        }
+        self.expired(&mut guard, now);
         let unlocked = guard.as_mut().ok_or(AppError::Locked)?;
-        unlocked.last_activity = now;
+        *self.activity() = Some(now);
         f(unlocked)
+    }
+
+    /// Runs a long job without holding the session: `prepare` runs on the unlocked workspace
+    /// (role checks, what the job needs to know) and counts as activity; then `run` gets a
+    /// connection of its own ([`Workspace::job_connection`]) and a [`Lease`] to watch, while
+    /// every other use case, the heartbeat and the countdown go on. Writes from elsewhere wait
+    /// for the job's transaction (up to the busy timeout) and are refused after, keeping nothing.
+    pub fn job<P, T>(
+        &self,
+        ctx: &Context,
+        prepare: impl FnOnce(&mut Unlocked) -> Result<P, AppError>,
+        run: impl FnOnce(&mut workbench_store::Database, P, &Lease<'_>) -> Result<T, AppError>,
+    ) -> Result<T, AppError> {
+        let (mut db, prepared, generation) = self.with(ctx, |u| {
+            let prepared = prepare(u)?;
+            Ok((u.workspace.job_connection()?, prepared, self.generation.load(Ordering::SeqCst)))
+        })?;
+        let lease = Lease { session: self, generation };
+        let outcome = run(&mut db, prepared, &lease);
+        drop(db);
+        match outcome {
+            Err(AppError::Cancelled) if !lease.is_current() => Err(AppError::Locked),
+            other => other,
+        }
+    }
+
+    /// Activity in the window (the heartbeat): never waits for a use case in progress. Returns
+    /// seconds until the idle lock; fails with [`AppError::Locked`] when locked or expired.
+    pub fn touch(&self, ctx: &Context) -> Result<u64, AppError> {
+        let now = ctx.clock().now();
+        {
+            let mut activity = self.activity();
+            if let Some(last) = *activity
+                && (now - last).to_std().unwrap_or_default() < self.idle_lock()
+            {
+                *activity = Some(now);
+                return Ok(self.idle_lock().as_secs());
+            }
+        }
+        // Locked, or past the limit: lock for good (this waits for a use case in progress).
+        let mut guard = self.guard();
+        self.expired(&mut guard, now);
+        Err(AppError::Locked)
     }
 
     /// Reads the unlocked state without counting as activity (status displays, countdowns).
@@ -118,17 +207,14 @@ impl Session {
         f: impl FnOnce(&Unlocked) -> Result<T, AppError>,
     ) -> Result<T, AppError> {
         let mut guard = self.guard();
-        if guard.as_ref().is_some_and(|u| idle_for(u, ctx.clock().now()) >= self.idle_lock()) {
-            *guard = None;
-        }
+        self.expired(&mut guard, ctx.clock().now());
         f(guard.as_ref().ok_or(AppError::Locked)?)
     }
 
     /// Seconds until the idle lock, if unlocked (does not count as activity).
     pub fn seconds_to_lock(&self, ctx: &Context) -> Option<u64> {
-        let guard = self.guard();
-        let unlocked = guard.as_ref()?;
-        let idle = idle_for(unlocked, ctx.clock().now());
+        let last = (*self.activity())?;
+        let idle = (ctx.clock().now() - last).to_std().unwrap_or_default();
         Some(self.idle_lock().saturating_sub(idle).as_secs())
     }
 
@@ -142,8 +228,8 @@ impl Session {
         // one assignment), so a poisoned lock is safe to reuse.
         self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
-}
 
-fn idle_for(unlocked: &Unlocked, now: DateTime<Utc>) -> Duration {
-    (now - unlocked.last_activity).to_std().unwrap_or_default()
+    fn activity(&self) -> std::sync::MutexGuard<'_, Option<DateTime<Utc>>> {
+        self.activity.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
 }

@@ -207,8 +207,7 @@ fn open_session(ctx: &Context, session: &Session, workspace: Workspace) -> Resul
 /// Records user activity in the window (keys, clicks), pushing the idle lock back. Fails with
 /// `locked` if the workspace already locked itself.
 pub fn touch(ctx: &Context, session: &Session) -> Result<u64, AppError> {
-    session.with(ctx, |_| Ok(()))?;
-    Ok(session.seconds_to_lock(ctx).unwrap_or(0))
+    session.touch(ctx)
 }
 
 /// Locks the workspace. Returns whether it was unlocked.
@@ -343,6 +342,11 @@ pub struct BackupSummary {
     /// Audit events in its snapshot.
     #[ts(type = "number")]
     pub audit_events: i64,
+}
+
+/// Refuses anyone who may not write a backup (officers only), before a dialog asks where.
+pub fn backup_allowed(ctx: &Context, session: &Session) -> Result<(), AppError> {
+    session.with(ctx, |u| u.require_officer("write a backup"))
 }
 
 /// Writes a verified one-file backup of the unlocked workspace to `out`.
