@@ -667,7 +667,12 @@ async fn a_viewer_is_refused_by_the_backend_and_the_window_says_why() -> WebDriv
     app.click("form.form-row button.primary").await?;
     app.wait_text("[data-testid='actor']", |t| t.starts_with("Vera Viewer")).await?;
     app.go("s").await?;
-    app.click("[data-testid='backup']").await?;
+    let backup = app.wait_for("[data-testid='backup']").await?;
+    backup.scroll_into_view().await?;
+    if let Err(e) = backup.click().await {
+        app.screenshot("viewer-backup-not-clickable").await;
+        return Err(e);
+    }
     let error =
         app.wait_text("section[aria-labelledby='backup-heading'] [role='alert']", |t| !t.is_empty()).await?;
     assert_eq!(error, "only an officer may write a backup");
@@ -809,11 +814,21 @@ async fn the_window_answers_while_a_100k_import_runs() -> WebDriverResult<()> {
     }
     let _ = std::fs::remove_file(&csv);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(300);
-    let done = format!("Imported {ROWS} customer(s).");
-    while app.text_of("[data-testid='customers-notice']").await.unwrap_or_default() != done {
+    // "Imported 100,000 customer(s)." in the window's locale.
+    let done = |t: &str| {
+        t.starts_with("Imported ")
+            && t.chars().filter(char::is_ascii_digit).collect::<String>() == ROWS.to_string()
+    };
+    while !done(&app.text_of("[data-testid='customers-notice']").await.unwrap_or_default()) {
         assert!(std::time::Instant::now() < deadline, "the import did not finish");
         tokio::time::sleep(std::time::Duration::from_millis(250)).await;
     }
+    // The list and the counts read what was stored.
+    app.wait_text("[data-testid='customer-counts']", |t| {
+        t.starts_with(&format!("{ROWS} foreign customer(s)"))
+    })
+    .await?;
+    app.wait_text("[data-testid='customers']", |t| t.contains("W-")).await?;
     app.screenshot("import-100k-done").await;
     assert!(seen.len() >= 2, "no sample was taken while the import ran: {seen:?}");
     for (phase, key, heartbeat, read) in &seen {

@@ -1,6 +1,6 @@
 //! IPC commands, declared once each (issue 15).
 //!
-//! A command is one [`command!`] item in the module of its concern: its documentation, its
+//! A command is one `command!` item in the module of its concern: its documentation, its
 //! arguments and result, and one call into `workbench_app`. The macro expands it to
 //! - the `#[tauri::command]` handler, which runs the use case on Tauri's **blocking pool**
 //!   (never on the main thread, never on an async worker) and maps the error to `{code, message}`;

@@ -1,8 +1,9 @@
 //! Progress of the one long job that may run at a time (backup, restore, import), for the
 //! status bar; an import can be cancelled.
 //!
-//! The job reports through [`Jobs::reporter`]; the UI polls [`Jobs::current`]. Polling keeps the
-//! capability minimal (no event permissions) and needs no lock on the workspace session.
+//! The job reports through the [`JobGuard`] that [`Jobs::start`] returns; the UI polls
+//! [`Jobs::current`]. Polling keeps the capability minimal (no event permissions) and needs no
+//! lock on the workspace session.
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};

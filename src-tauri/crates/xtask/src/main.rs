@@ -10,6 +10,8 @@
 #![forbid(unsafe_code)]
 
 mod proc;
+#[cfg(test)]
+mod requirement_map;
 mod run;
 mod setup;
 mod test;

@@ -62,6 +62,9 @@ pub(crate) fn test(args: &TestArgs) -> anyhow::Result<()> {
         cargo(&root, &["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"]),
         &mut tally,
     )?;
+    let mut doc = cargo(&root, &["doc", "--workspace", "--no-deps", "--locked"]);
+    doc.env("RUSTDOCFLAGS", "-D warnings");
+    check("cargo doc -D warnings", doc, &mut tally)?;
     check("svelte-check", npm(&ui, &["run", "check"]), &mut tally)?;
     check("eslint", npm(&ui, &["run", "lint"]), &mut tally)?;
     check("prettier --check", npm(&ui, &["run", "format:check"]), &mut tally)?;

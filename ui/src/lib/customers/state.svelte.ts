@@ -25,6 +25,8 @@ class CustomersState {
 	check = $state<ImportReport | null>(null);
 	importing = $state(false);
 	notice = $state<string | null>(null);
+	/** The year the counts were last read for (an import refreshes them). */
+	private countsYear: number | null = null;
 
 	async load(reset = true) {
 		this.loading = true;
@@ -49,6 +51,7 @@ class CustomersState {
 	}
 
 	async loadCounts(year: number) {
+		this.countsYear = year;
 		try {
 			this.counts = await api.customers.counts({ year });
 		} catch (e) {
@@ -74,8 +77,13 @@ class CustomersState {
 		try {
 			const report = await jobs.track(() => api.customers.importCommit());
 			this.check = report.errors.length > 0 ? report : null;
-			if (report.errors.length === 0) this.notice = `Imported ${report.stored} customer(s).`;
-			await this.load();
+			if (report.errors.length === 0)
+				this.notice = `Imported ${report.stored.toLocaleString()} customer(s).`;
+			// The list and the certification counts both change with an import.
+			await Promise.all([
+				this.load(),
+				this.countsYear === null ? Promise.resolve() : this.loadCounts(this.countsYear)
+			]);
 		} catch (e) {
 			const error = toIpcError(e);
 			this.error =
