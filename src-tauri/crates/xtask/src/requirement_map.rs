@@ -14,21 +14,22 @@ fn ids_in(text: &str) -> Vec<u32> {
     let mut i = 0;
     while i < chars.len() {
         let word_start = i == 0 || !chars[i - 1].is_alphanumeric();
-        if chars[i] == 'R' && word_start {
-            if let (Some(first), mut end) = number(i + 1) {
-                let mut last = first;
-                // "R2–R6", "R2-R6", "R12–15"
-                if matches!(chars.get(end), Some('–' | '-')) {
-                    let after = end + 1 + usize::from(chars.get(end + 1) == Some(&'R'));
-                    if let (Some(to), to_end) = number(after) {
-                        last = to;
-                        end = to_end;
-                    }
+        if chars[i] == 'R'
+            && word_start
+            && let (Some(first), mut end) = number(i + 1)
+        {
+            let mut last = first;
+            // "R2–R6", "R2-R6", "R12–15"
+            if matches!(chars.get(end), Some('–' | '-')) {
+                let after = end + 1 + usize::from(chars.get(end + 1) == Some(&'R'));
+                if let (Some(to), to_end) = number(after) {
+                    last = to;
+                    end = to_end;
                 }
-                ids.extend(first..=last.max(first));
-                i = end;
-                continue;
             }
+            ids.extend(first..=last.max(first));
+            i = end;
+            continue;
         }
         i += 1;
     }
