@@ -1,0 +1,271 @@
+//! One customer's review screen (R2–R6): the data beside its evidence, element by element, with
+//! what still blocks approval.
+
+use chrono::{DateTime, Utc};
+use workbench_core::CoreError;
+use workbench_core::customer::{CustomerKind, UsPerson};
+use workbench_core::import::{ImportedOwner, owner_warnings};
+use workbench_core::rules::RulePack;
+use workbench_core::verification::{self as rules, Element};
+use workbench_store::StoreError;
+use workbench_store::customers::{self as customers_store, CustomerDetail};
+use workbench_store::review::{self as store};
+
+use crate::context::Context;
+use crate::error::AppError;
+use crate::session::{Session, Unlocked};
+
+use super::*;
+
+/// The review screen of one customer (read only; does not take the item).
+pub fn review_get(ctx: &Context, session: &Session, customer_ref: &str) -> Result<ReviewView, AppError> {
+    session.with(ctx, |u| {
+        let id = u.workspace.db().read(|c| store::customer_id(c, customer_ref))?;
+        review_of(u, &id, ctx.clock().now())
+    })
+}
+
+pub(super) fn owner_for_warnings(index: usize, o: &workbench_store::customers::OwnerDetail) -> ImportedOwner {
+    let split = |s: &str| s.split(';').filter(|p| !p.trim().is_empty()).map(str::to_owned).collect();
+    ImportedOwner {
+        row: index as u64 + 1,
+        customer_ref: String::new(),
+        name: o.name.clone(),
+        country: o.country.clone(),
+        ownership_pct: o.ownership_pct,
+        control: o.control,
+        us_person: UsPerson::Undetermined,
+        emails: split(&o.emails),
+        phones: split(&o.phones),
+        address_line1: o.address_line1.clone(),
+        city: o.city.clone(),
+        postal_code: o.postal_code.clone(),
+    }
+}
+
+/// The postal address on one line: street, postal code and town, region, country.
+pub(super) fn one_line_address(d: &CustomerDetail) -> String {
+    let town = format!("{} {}", d.postal_code, d.city);
+    [
+        d.address_line1.as_str(),
+        d.address_line2.as_str(),
+        town.trim(),
+        d.region.as_str(),
+        d.row.country.as_str(),
+    ]
+    .into_iter()
+    .filter(|p| !p.is_empty())
+    .collect::<Vec<_>>()
+    .join(", ")
+}
+
+pub(super) fn summaries(
+    d: &CustomerDetail,
+    evidence: &[EvidenceView],
+    threshold: f64,
+) -> Vec<(Element, String)> {
+    let first_and_more = |items: &[String]| match items {
+        [] => "none recorded".to_owned(),
+        [one] => one.clone(),
+        [one, rest @ ..] => format!("{one} (+{})", rest.len()),
+    };
+    let accesses: i64 = d.accounts.iter().map(|a| a.ip_accesses).sum();
+    let admin: i64 = d.accounts.iter().map(|a| a.ip_admin).sum();
+    let payment = d.accounts.first().map_or_else(
+        || "no account".to_owned(),
+        |a| {
+            let last4 = if a.payment_last4.is_empty() {
+                String::new()
+            } else {
+                format!(" ••{}", a.payment_last4)
+            };
+            let network =
+                if a.payment_network.is_empty() { String::new() } else { format!(" {}", a.payment_network) };
+            format!("{}{network}{last4} · {}", a.payment_method, a.payment_source)
+        },
+    );
+    let documents = evidence.iter().filter(|e| e.element == Element::IdentityDocument.code()).count();
+    let beneficial =
+        d.owners.iter().filter(|o| o.control || o.ownership_pct.is_some_and(|p| p >= threshold)).count();
+    Element::ALL
+        .into_iter()
+        .map(|e| {
+            let text = match e {
+                Element::Name => d.row.name.clone(),
+                Element::Address => one_line_address(d),
+                Element::IdentityDocument => match documents {
+                    0 => "no document attached".to_owned(),
+                    1 => "1 document".to_owned(),
+                    n => format!("{n} documents"),
+                },
+                Element::Payment => payment.clone(),
+                Element::Emails => first_and_more(&d.emails),
+                Element::Phones => first_and_more(&d.phones),
+                Element::IpAddresses => format!("{accesses} accesses ({admin} admin)"),
+                Element::BeneficialOwners => {
+                    if d.row.kind == "individual" {
+                        "not applicable (individual)".to_owned()
+                    } else {
+                        format!("{} ({beneficial} beneficial)", d.owners.len())
+                    }
+                }
+                Element::UsPerson => d.row.us_person.clone(),
+            };
+            (e, text)
+        })
+        .collect()
+}
+
+pub(super) fn decision_view(u: &Unlocked, pack: &RulePack, d: store::DecisionRow) -> DecisionView {
+    DecisionView {
+        reason_title: pack
+            .verification
+            .refusal_reasons
+            .iter()
+            .find(|r| r.code == d.reason_code)
+            .map_or_else(|| d.reason_code.clone(), |r| r.title.clone()),
+        decided_by: u.actor_name(&d.decided_by),
+        second_by: d.second_by.as_deref().map(|id| u.actor_name(id)),
+        id: d.id,
+        kind: d.kind,
+        reason_code: d.reason_code,
+        note: d.note,
+        until: d.until,
+        decided_by_id: d.decided_by,
+        decided_at: d.decided_at,
+        status: d.status,
+        second_at: d.second_at,
+    }
+}
+
+pub(super) fn review_of(u: &Unlocked, customer_id: &str, now: DateTime<Utc>) -> Result<ReviewView, AppError> {
+    let (pack, _) = crate::obligations::active_pack(u)?;
+    let pack = &pack.pack;
+    let db = u.workspace.db();
+    let detail = db
+        .read(|c| customers_store::detail(c, customer_id))?
+        .ok_or_else(|| AppError::Store(StoreError::Conflict("no such customer".into())))?;
+    let evidence: Vec<EvidenceView> = db
+        .read(|c| store::evidence_of(c, customer_id))?
+        .into_iter()
+        .map(|(e, element)| EvidenceView {
+            id: e.id.to_string(),
+            added_by: u.actor_name(&e.added_by),
+            original_name: e.original_name,
+            media_type: e.media_type,
+            size_bytes: e.size_bytes,
+            element,
+            added_at: e.added_at,
+            sha256: e.sha256,
+        })
+        .collect();
+    let checks = db.read(|c| store::current_checks(c, customer_id))?;
+    let threshold = f64::from(pack.beneficial_owner.threshold.percent);
+    let kind = if detail.row.kind == "entity" { CustomerKind::Entity } else { CustomerKind::Individual };
+    let owners_for_rules: Vec<ImportedOwner> =
+        detail.owners.iter().enumerate().map(|(i, o)| owner_for_warnings(i, o)).collect();
+    let owner_warning = owner_warnings(kind, &owners_for_rules, threshold);
+    let elements: Vec<ElementRow> = summaries(&detail, &evidence, threshold)
+        .into_iter()
+        .map(|(element, summary)| {
+            let check = checks.iter().find(|c| c.element == element);
+            ElementRow {
+                element,
+                label: element.label().to_owned(),
+                summary,
+                required: pack.verification.required_elements.contains(&element),
+                outcome: check.map(|c| c.outcome),
+                method: check.map(|c| c.method),
+                reviewer: check.map(|c| u.actor_name(&c.reviewer)),
+                at: check.map(|c| c.at.clone()),
+                warning: match element {
+                    Element::BeneficialOwners if !owner_warning.is_empty() => Some(owner_warning.join("; ")),
+                    Element::Payment => detail
+                        .accounts
+                        .iter()
+                        .map(|a| a.same_card_customers)
+                        .max()
+                        .filter(|n| *n > 0)
+                        .map(|n| format!("the same card is on the accounts of {n} other customer(s)")),
+                    _ => None,
+                },
+            }
+        })
+        .collect();
+    let status: rules::ElementStatus = checks.iter().map(|c| (c.element, c.outcome)).collect();
+    let approval_blockers = match rules::check_approvable(pack, &status) {
+        Ok(()) => Vec::new(),
+        Err(CoreError::Invalid(fields)) => fields.into_iter().map(|f| f.problem).collect(),
+        Err(other) => vec![other.to_string()],
+    };
+    let decisions: Vec<DecisionView> = db
+        .read(|c| store::decisions(c, customer_id))?
+        .into_iter()
+        .map(|d| decision_view(u, pack, d))
+        .collect();
+    let queue = db.read(|c| store::item(c, customer_id))?.map(|q| list_row(u, q, now));
+    let determination = db.read(|c| store::determination(c, &format!("customer:{customer_id}")))?;
+    let held_by_me = queue.as_ref().is_some_and(|q| q.mine && q.state == store::WAITING);
+    let notices = db
+        .read(|c| store::notices_of(c, customer_id))?
+        .into_iter()
+        .map(|n| NoticeView {
+            rendered_by: u.actor_name(&n.rendered_by),
+            id: n.id,
+            evidence_id: n.evidence_id,
+            rendered_at: n.rendered_at,
+            sent_on: n.sent_on,
+            acknowledged_on: n.acknowledged_on,
+        })
+        .collect();
+    Ok(ReviewView {
+        customer_ref: detail.row.customer_ref.clone(),
+        name: detail.row.name.clone(),
+        kind: detail.row.kind.clone(),
+        country: detail.row.country.clone(),
+        risk_tier: detail.row.risk_tier.clone(),
+        us_person: detail.row.us_person.clone(),
+        us_person_reason: determination.map(|d| d.reason),
+        reseller_ref: detail.row.reseller_ref.clone(),
+        address: one_line_address(&detail),
+        emails: detail.emails.clone(),
+        phones: detail.phones.clone(),
+        accounts: detail
+            .accounts
+            .iter()
+            .map(|a| AccountView {
+                account_ref: a.account_ref.clone(),
+                state: a.state.clone(),
+                payment_method: a.payment_method.clone(),
+                payment_last4: a.payment_last4.clone(),
+                payment_source: a.payment_source.clone(),
+                opened_on: a.opened_on.clone(),
+                ip_accesses: a.ip_accesses,
+                ip_admin: a.ip_admin,
+            })
+            .collect(),
+        owners: detail
+            .owners
+            .iter()
+            .map(|o| OwnerView {
+                id: o.id.clone(),
+                name: o.name.clone(),
+                country: o.country.clone(),
+                ownership_pct: o.ownership_pct,
+                control: o.control,
+                us_person: o.us_person.clone(),
+                beneficial: o.control || o.ownership_pct.is_some_and(|p| p >= threshold),
+            })
+            .collect(),
+        pending_refusal: decisions.iter().rev().find(|d| d.status == store::AWAITING_SECOND).cloned(),
+        elements,
+        evidence,
+        decisions,
+        queue,
+        approval_blockers,
+        held_by_me,
+        methods: pack.verification.methods.clone(),
+        refusal_reasons: pack.verification.refusal_reasons.clone(),
+        notices,
+    })
+}
