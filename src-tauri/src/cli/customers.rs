@@ -234,7 +234,7 @@ pub fn queue(ctx: &Context, args: &QueueArgs, passphrase_file: Option<&Path>) ->
             "{:<12} {:<2} {:<6} due {}{late}",
             row.customer_ref,
             row.country,
-            row.risk_tier,
+            row.risk_tier.label(),
             &row.due_at[..10]
         );
     }

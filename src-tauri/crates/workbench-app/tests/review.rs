@@ -14,9 +14,11 @@ use workbench_app::review::{
 };
 use workbench_app::workspace::{self, NewActor};
 use workbench_app::{AppError, Context, Session};
-use workbench_core::customer::UsPerson;
+use workbench_core::customer::{AccountState, UsPerson};
 use workbench_core::obligations::ObligationKind;
-use workbench_core::verification::{DecisionKind, Element, Method, Outcome};
+use workbench_core::verification::{
+    DecisionKind, DecisionStatus, Element, Method, Outcome, QueueReason, QueueState,
+};
 use workbench_core::{FixedClock, Role};
 
 use common::OFFICER_PASS;
@@ -133,8 +135,8 @@ fn approval_names_the_unverified_elements_then_verifies_the_accounts_and_starts_
     verify_required(&w, "C-2");
     let view = decide(&w, "C-2", DecisionKind::Approve, "").expect("approve");
     assert!(view.approval_blockers.is_empty());
-    assert_eq!(view.accounts[0].state, "verified");
-    assert_eq!(view.queue.as_ref().map(|q| q.state.as_str()), Some("done"));
+    assert_eq!(view.accounts[0].state, AccountState::Verified);
+    assert_eq!(view.queue.as_ref().map(|q| q.state), Some(QueueState::Done));
     assert_eq!(view.decisions.len(), 1);
 
     // R8: high risk → re-verify in 12 months (the pack's interval).
@@ -151,7 +153,7 @@ fn approval_names_the_unverified_elements_then_verifies_the_accounts_and_starts_
     assert_eq!(review::queue_refresh(&w.ctx, &w.session).expect("refresh"), 1);
     let page = review::queue_list(&w.ctx, &w.session, QueueShow::Ready, 50, 0).expect("list");
     let item = page.rows.iter().find(|r| r.customer_ref == "C-2").expect("reopened");
-    assert_eq!(item.reason, "reverification");
+    assert_eq!(item.reason, QueueReason::Reverification);
 }
 
 #[test]
@@ -161,8 +163,8 @@ fn a_refusal_waits_for_a_different_reviewer_with_their_own_passphrase() {
     let err = decide(&w, "C-1", DecisionKind::Refuse, "because").expect_err("unknown reason");
     assert!(err.to_string().contains("reason"), "{err}");
     let view = decide(&w, "C-1", DecisionKind::Refuse, "identity_unverifiable").expect("refuse");
-    assert_eq!(view.queue.as_ref().map(|q| q.state.as_str()), Some("awaiting_second"));
-    assert_eq!(view.accounts[0].state, "applicant", "nothing refused before the second reviewer");
+    assert_eq!(view.queue.as_ref().map(|q| q.state), Some(QueueState::AwaitingSecond));
+    assert_eq!(view.accounts[0].state, AccountState::Applicant, "nothing refused before the second reviewer");
     assert_eq!(
         view.pending_refusal.as_ref().map(|d| d.reason_title.as_str()),
         Some("Identity could not be verified")
@@ -185,8 +187,8 @@ fn a_refusal_waits_for_a_different_reviewer_with_their_own_passphrase() {
     let err = second(&w.reviewer, "not the passphrase", true).expect_err("wrong passphrase");
     assert!(err.to_string().contains("passphrase"), "{err}");
     let view = second(&w.reviewer, REVIEWER_PASS, true).expect("confirmed");
-    assert_eq!(view.accounts[0].state, "refused");
-    assert_eq!(view.decisions[0].status, "final");
+    assert_eq!(view.accounts[0].state, AccountState::Refused);
+    assert_eq!(view.decisions[0].status, DecisionStatus::Final);
     assert_eq!(view.decisions[0].second_by.as_deref(), Some("Rita Reviewer"));
     let page = review::queue_list(&w.ctx, &w.session, QueueShow::AwaitingSecond, 50, 0).expect("list");
     assert_eq!(page.total, 0);
@@ -213,9 +215,9 @@ fn a_declined_refusal_goes_back_to_the_queue() {
         },
     )
     .expect("declined");
-    assert_eq!(view.decisions[0].status, "declined");
-    assert_eq!(view.queue.as_ref().map(|q| q.state.as_str()), Some("waiting"));
-    assert_eq!(view.accounts[0].state, "applicant");
+    assert_eq!(view.decisions[0].status, DecisionStatus::Declined);
+    assert_eq!(view.queue.as_ref().map(|q| q.state), Some(QueueState::Waiting));
+    assert_eq!(view.accounts[0].state, AccountState::Applicant);
 }
 
 #[test]
@@ -236,7 +238,7 @@ fn more_information_puts_the_item_to_sleep_until_the_date() {
     .expect_err("needs a note and a date");
     assert!(err.to_string().contains("note"), "{err}");
     let view = decide(&w, "C-2", DecisionKind::MoreInfo, "").expect("snooze");
-    assert_eq!(view.accounts[0].state, "pending_verification");
+    assert_eq!(view.accounts[0].state, AccountState::PendingVerification);
     let next = review::queue_next(&w.ctx, &w.session).expect("next").expect("item");
     assert_eq!(next.customer_ref, "C-3", "the sleeping item is skipped");
     let snoozed = review::queue_list(&w.ctx, &w.session, QueueShow::Snoozed, 50, 0).expect("list");

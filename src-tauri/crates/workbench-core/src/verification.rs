@@ -167,6 +167,53 @@ impl DecisionKind {
     }
 }
 
+/// Where a customer's verification-queue item stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum QueueState {
+    /// Waiting for a reviewer (maybe asleep until more information arrives).
+    Waiting,
+    /// A refusal waits for a second reviewer (four eyes).
+    AwaitingSecond,
+    /// Decided.
+    Done,
+}
+
+/// Why a customer's item was opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum QueueReason {
+    /// A new customer (R4).
+    Onboarding,
+    /// Periodic re-verification falling due (R8).
+    Reverification,
+    /// A beneficial owner was added (R7).
+    NewOwner,
+}
+
+/// Where a decision stands: a refusal is final only once a second reviewer confirms it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum DecisionStatus {
+    /// In force.
+    Final,
+    /// A refusal waiting for a second reviewer.
+    AwaitingSecond,
+    /// A refusal the second reviewer declined.
+    Declined,
+}
+
+/// Reads a code as stored (the snake_case name every enum here serializes to), e.g.
+/// `code::<QueueState>("awaiting_second")`; `None` for a code the enum does not have.
+pub fn code<T: serde::de::DeserializeOwned>(stored: &str) -> Option<T> {
+    use serde::de::IntoDeserializer as _;
+    let text: serde::de::value::StrDeserializer<'_, serde::de::value::Error> = stored.into_deserializer();
+    T::deserialize(text).ok()
+}
+
 /// The newest outcome recorded for each element of one customer.
 pub type ElementStatus = Vec<(Element, Outcome)>;
 
@@ -250,6 +297,19 @@ pub fn risk_rank(tier: RiskTier) -> i64 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn stored_codes_read_back_as_their_enums() {
+        use super::{DecisionStatus, QueueReason, QueueState, code};
+        assert_eq!(code::<QueueState>("awaiting_second"), Some(QueueState::AwaitingSecond));
+        assert_eq!(code::<QueueReason>("new_owner"), Some(QueueReason::NewOwner));
+        assert_eq!(code::<DecisionStatus>("declined"), Some(DecisionStatus::Declined));
+        assert_eq!(
+            code::<crate::customer::AccountState>("pending_verification"),
+            Some(crate::customer::AccountState::PendingVerification)
+        );
+        assert_eq!(code::<QueueState>("launched"), None);
+    }
+
     use super::*;
 
     fn all_verified(except: &[Element]) -> ElementStatus {

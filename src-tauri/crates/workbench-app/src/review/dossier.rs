@@ -29,6 +29,11 @@ pub struct CustomerFileExport {
     pub audit: Vec<(i64, String, String, String, String)>,
 }
 
+/// A stored code in words for the printed file (`awaiting_second` → `awaiting second`).
+fn words<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(|s| s.replace('_', " "))).unwrap_or_default()
+}
+
 pub(super) fn dossier_of(file: &CustomerFileExport, at: DateTime<Utc>) -> workbench_filings::Dossier {
     use workbench_filings::DossierSection as S;
     let c = &file.customer;
@@ -68,7 +73,7 @@ pub(super) fn dossier_of(file: &CustomerFileExport, at: DateTime<Utc>) -> workbe
                         &a.account_ref,
                         format!(
                             "{} · opened {} · {}{card} from {} · {} IP accesses ({} admin)",
-                            a.state.replace('_', " "),
+                            words(&a.state),
                             a.opened_on,
                             a.payment_method,
                             a.payment_source,
@@ -130,9 +135,9 @@ pub(super) fn dossier_of(file: &CustomerFileExport, at: DateTime<Utc>) -> workbe
                         &d.decided_at[..10.min(d.decided_at.len())],
                         format!(
                             "{} by {}{reason} · {}{second}",
-                            d.kind.replace('_', " "),
+                            words(&d.kind),
                             d.decided_by,
-                            d.status.replace('_', " ")
+                            words(&d.status)
                         ),
                     )
                 })

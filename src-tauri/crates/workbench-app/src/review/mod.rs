@@ -29,6 +29,14 @@ pub use views::*;
 /// open on a laptop that went home does not stay hidden from the others.
 pub const LOCK_LAPSES_AFTER_MINUTES: i64 = 30;
 
+/// A code read from the database as its enum; an unknown one means the database was changed
+/// around the app (the code is a fixed word, never personal data, so it may be named).
+pub(super) fn stored<T: serde::de::DeserializeOwned>(field: &str, code: &str) -> Result<T, AppError> {
+    workbench_core::verification::code(code).ok_or_else(|| {
+        AppError::Store(workbench_store::StoreError::Corrupt(format!("{field}: unknown code {code:?}")))
+    })
+}
+
 pub(super) fn now_and_stale(ctx: &Context) -> (DateTime<Utc>, DateTime<Utc>) {
     let now = ctx.clock().now();
     (now, now - Duration::minutes(LOCK_LAPSES_AFTER_MINUTES))

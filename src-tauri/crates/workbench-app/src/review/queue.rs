@@ -31,9 +31,13 @@ pub(crate) fn enqueue_new(
     store::enqueue_new(tx, actor, at, &due_by_tier(pack, at))
 }
 
-pub(super) fn list_row(u: &Unlocked, row: store::QueueRow, now: DateTime<Utc>) -> QueueListRow {
+pub(super) fn list_row(
+    u: &Unlocked,
+    row: store::QueueRow,
+    now: DateTime<Utc>,
+) -> Result<QueueListRow, AppError> {
     let me = u.actor.id.to_string();
-    QueueListRow {
+    Ok(QueueListRow {
         past_sla: row.state != store::DONE && row.due_at < workbench_store::audit::timestamp(&now),
         mine: row.taken_by.as_deref() == Some(me.as_str()),
         assigned_to: row.assigned_to.as_deref().map(|id| u.actor_name(id)),
@@ -41,14 +45,14 @@ pub(super) fn list_row(u: &Unlocked, row: store::QueueRow, now: DateTime<Utc>) -
         customer_ref: row.customer_ref,
         name: row.name,
         country: row.country,
-        kind: row.kind,
-        risk_tier: row.risk_tier,
-        state: row.state,
-        reason: row.reason,
+        kind: stored("kind", &row.kind)?,
+        risk_tier: stored("risk_tier", &row.risk_tier)?,
+        state: stored("state", &row.state)?,
+        reason: stored("reason", &row.reason)?,
         opened_at: row.opened_at,
         due_at: row.due_at,
         available_at: row.available_at,
-    }
+    })
 }
 
 pub(super) fn health(u: &Unlocked, now: DateTime<Utc>) -> Result<QueueHealth, AppError> {
@@ -85,7 +89,7 @@ pub fn queue_list(
         let (rows, total) =
             u.workspace.db().read(|c| store::list(c, show, now, limit.clamp(1, 500), offset.max(0)))?;
         Ok(QueuePage {
-            rows: rows.into_iter().map(|r| list_row(u, r, now)).collect(),
+            rows: rows.into_iter().map(|r| list_row(u, r, now)).collect::<Result<_, _>>()?,
             total,
             health: health(u, now)?,
         })

@@ -15,6 +15,8 @@ use crate::context::Context;
 use crate::error::AppError;
 use crate::session::{Session, Unlocked};
 
+use workbench_core::verification::{DecisionStatus, QueueState};
+
 use super::*;
 
 /// The review screen of one customer (read only; does not take the item).
@@ -116,8 +118,12 @@ pub(super) fn summaries(
         .collect()
 }
 
-pub(super) fn decision_view(u: &Unlocked, pack: &RulePack, d: store::DecisionRow) -> DecisionView {
-    DecisionView {
+pub(super) fn decision_view(
+    u: &Unlocked,
+    pack: &RulePack,
+    d: store::DecisionRow,
+) -> Result<DecisionView, AppError> {
+    Ok(DecisionView {
         reason_title: pack
             .verification
             .refusal_reasons
@@ -127,15 +133,15 @@ pub(super) fn decision_view(u: &Unlocked, pack: &RulePack, d: store::DecisionRow
         decided_by: u.actor_name(&d.decided_by),
         second_by: d.second_by.as_deref().map(|id| u.actor_name(id)),
         id: d.id,
-        kind: d.kind,
+        kind: stored("kind", &d.kind)?,
         reason_code: d.reason_code,
         note: d.note,
         until: d.until,
         decided_by_id: d.decided_by,
         decided_at: d.decided_at,
-        status: d.status,
+        status: stored("status", &d.status)?,
         second_at: d.second_at,
-    }
+    })
 }
 
 pub(super) fn review_of(u: &Unlocked, customer_id: &str, now: DateTime<Utc>) -> Result<ReviewView, AppError> {
@@ -202,10 +208,10 @@ pub(super) fn review_of(u: &Unlocked, customer_id: &str, now: DateTime<Utc>) -> 
         .read(|c| store::decisions(c, customer_id))?
         .into_iter()
         .map(|d| decision_view(u, pack, d))
-        .collect();
-    let queue = db.read(|c| store::item(c, customer_id))?.map(|q| list_row(u, q, now));
+        .collect::<Result<_, _>>()?;
+    let queue = db.read(|c| store::item(c, customer_id))?.map(|q| list_row(u, q, now)).transpose()?;
     let determination = db.read(|c| store::determination(c, &format!("customer:{customer_id}")))?;
-    let held_by_me = queue.as_ref().is_some_and(|q| q.mine && q.state == store::WAITING);
+    let held_by_me = queue.as_ref().is_some_and(|q| q.mine && q.state == QueueState::Waiting);
     let notices = db
         .read(|c| store::notices_of(c, customer_id))?
         .into_iter()
@@ -233,17 +239,19 @@ pub(super) fn review_of(u: &Unlocked, customer_id: &str, now: DateTime<Utc>) -> 
         accounts: detail
             .accounts
             .iter()
-            .map(|a| AccountView {
-                account_ref: a.account_ref.clone(),
-                state: a.state.clone(),
-                payment_method: a.payment_method.clone(),
-                payment_last4: a.payment_last4.clone(),
-                payment_source: a.payment_source.clone(),
-                opened_on: a.opened_on.clone(),
-                ip_accesses: a.ip_accesses,
-                ip_admin: a.ip_admin,
+            .map(|a| {
+                Ok(AccountView {
+                    account_ref: a.account_ref.clone(),
+                    state: stored("state", &a.state)?,
+                    payment_method: a.payment_method.clone(),
+                    payment_last4: a.payment_last4.clone(),
+                    payment_source: a.payment_source.clone(),
+                    opened_on: a.opened_on.clone(),
+                    ip_accesses: a.ip_accesses,
+                    ip_admin: a.ip_admin,
+                })
             })
-            .collect(),
+            .collect::<Result<_, AppError>>()?,
         owners: detail
             .owners
             .iter()
@@ -257,7 +265,7 @@ pub(super) fn review_of(u: &Unlocked, customer_id: &str, now: DateTime<Utc>) -> 
                 beneficial: o.control || o.ownership_pct.is_some_and(|p| p >= threshold),
             })
             .collect(),
-        pending_refusal: decisions.iter().rev().find(|d| d.status == store::AWAITING_SECOND).cloned(),
+        pending_refusal: decisions.iter().rev().find(|d| d.status == DecisionStatus::AwaitingSecond).cloned(),
         elements,
         evidence,
         decisions,

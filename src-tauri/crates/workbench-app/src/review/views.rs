@@ -2,8 +2,11 @@
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
-use workbench_core::rules::RefusalReason;
-use workbench_core::verification::{Element, Method, Outcome};
+use workbench_core::customer::{AccountState, CustomerKind};
+use workbench_core::rules::{RefusalReason, RiskTier};
+use workbench_core::verification::{
+    DecisionKind, DecisionStatus, Element, Method, Outcome, QueueReason, QueueState,
+};
 
 /// Queue health (the dashboard's panel and the queue's header).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -35,14 +38,14 @@ pub struct QueueListRow {
     pub name: String,
     /// Country.
     pub country: String,
-    /// individual | entity.
-    pub kind: String,
+    /// Individual or entity.
+    pub kind: CustomerKind,
     /// Risk tier.
-    pub risk_tier: String,
-    /// waiting | awaiting_second | done.
-    pub state: String,
-    /// onboarding | reverification | new_owner.
-    pub reason: String,
+    pub risk_tier: RiskTier,
+    /// Where the item stands.
+    pub state: QueueState,
+    /// Why it was opened.
+    pub reason: QueueReason,
     /// Opened.
     pub opened_at: String,
     /// SLA due.
@@ -138,8 +141,8 @@ pub struct EvidenceView {
 pub struct DecisionView {
     /// Id.
     pub id: String,
-    /// Kind.
-    pub kind: String,
+    /// Approve, refuse or more information.
+    pub kind: DecisionKind,
     /// Refusal reason code.
     pub reason_code: String,
     /// Its title in the active pack.
@@ -154,8 +157,8 @@ pub struct DecisionView {
     pub decided_by_id: String,
     /// When.
     pub decided_at: String,
-    /// final | awaiting_second | declined.
-    pub status: String,
+    /// In force, or a refusal waiting for (or declined by) a second reviewer.
+    pub status: DecisionStatus,
     /// Second reviewer (name).
     pub second_by: Option<String>,
     /// When.
@@ -168,8 +171,8 @@ pub struct DecisionView {
 pub struct AccountView {
     /// Reference.
     pub account_ref: String,
-    /// State.
-    pub state: String,
+    /// State (R6).
+    pub state: AccountState,
     /// Means of payment.
     pub payment_method: String,
     /// Card last four.
