@@ -52,6 +52,9 @@ pub struct WorkspaceStatus {
     pub actor: Option<ActorView>,
     /// The provider's name, when unlocked.
     pub provider_name: Option<String>,
+    /// Today in the provider's time zone (YYYY-MM-DD), when unlocked: the date every "not in
+    /// the future" check is made against, so forms default to it rather than the computer's.
+    pub today: Option<String>,
     /// Seconds until the idle lock, when unlocked.
     #[ts(type = "number | null")]
     pub seconds_to_lock: Option<u64>,
@@ -89,16 +92,19 @@ pub fn status(ctx: &Context, session: &Session) -> Result<WorkspaceStatus, AppEr
         keyring_people,
         actor: None,
         provider_name: None,
+        today: None,
         seconds_to_lock: None,
         data_dir: root.display().to_string(),
     };
     if session.is_unlocked(ctx) {
         status.seconds_to_lock = session.seconds_to_lock(ctx);
-        let (actor, provider) =
-            session.with(ctx, |u| Ok((ActorView::from(&u.actor), u.workspace.provider_name()?)))?;
+        let (actor, provider, zone) = session.with(ctx, |u| {
+            Ok((ActorView::from(&u.actor), u.workspace.provider_name()?, crate::obligations::provider_tz(u)?))
+        })?;
         status.unlocked = true;
         status.actor = Some(actor);
         status.provider_name = Some(provider);
+        status.today = Some(ctx.clock().now().with_timezone(&zone).date_naive().to_string());
     }
     Ok(status)
 }

@@ -167,3 +167,16 @@ fn the_profile_validates_each_field() {
     let view = ob::obligations_list(&ctx, &session).expect("list");
     assert_eq!(view.today.to_string(), "2026-11-28", "Tokyo is a day ahead of New York here");
 }
+
+/// Found by the e2e run after midnight UTC: forms defaulted dates to the computer's day, which in
+/// the evening in New York (the provider's zone) is already tomorrow, and the backend refused a
+/// signed return "in the future". The status now says the provider's today for forms to use.
+#[test]
+fn status_says_today_in_the_providers_time_zone() {
+    let (_dir, ctx, _clock, session) =
+        common::workspace_at(2026, 12, 6, 1, std::time::Duration::from_secs(3600));
+    let status = workbench_app::workspace::status(&ctx, &session).expect("status");
+    assert_eq!(status.today.as_deref(), Some("2026-12-05"), "01:00 UTC is 20:00 the day before in New York");
+    workbench_app::workspace::lock(&session);
+    assert_eq!(workbench_app::workspace::status(&ctx, &session).expect("status").today, None);
+}

@@ -1,8 +1,9 @@
 // Dates on the queue screens, as a reviewer reads them.
+import { providerToday } from '$lib/workspace/today';
 
-/** Today's date where the user is, YYYY-MM-DD. */
+/** Today in the provider's time zone, YYYY-MM-DD. */
 export function today() {
-	return new Date().toLocaleDateString('sv');
+	return providerToday();
 }
 
 /** The date `days` from now, YYYY-MM-DD (UTC). */

@@ -35,6 +35,11 @@ actor: ActorView | null,
  */
 provider_name: string | null, 
 /**
+ * Today in the provider's time zone (YYYY-MM-DD), when unlocked: the date every "not in
+ * the future" check is made against, so forms default to it rather than the computer's.
+ */
+today: string | null, 
+/**
  * Seconds until the idle lock, when unlocked.
  */
 seconds_to_lock: number | null, 
