@@ -1,19 +1,21 @@
 //! Canonical record digests for the audit chain (issue 14, R11).
 //!
-//! An audit event keeps a record only as a digest. For the record kinds below, that digest is
-//! SHA-256 of the record's **canonical form**: the JSON text SQLite's `json_object()` gives
-//! over every stored column of the row, keys in byte order of the column names, plus the
-//! record's lists (a customer's e-mails and phones, in their stored order) as JSON arrays under
-//! their own keys; secret columns are left out (an actor's passphrase hash). The form is
-//! `record/1` ([`FORM`]). Anyone holding the key can recompute it with one query in the
+//! An audit event keeps a record only as a digest. For every record the app writes ([`KINDS`]),
+//! that digest is SHA-256 of the record's **canonical form**: the JSON text SQLite's
+//! `json_object()` gives over every stored column of the row, keys in byte order of the column
+//! names (a BLOB as hex), plus the record's parts kept in other tables (a customer's e-mails,
+//! accounts, queue item, checks, decisions, …) as JSON arrays under their own keys, in a fixed
+//! order; secret columns are left out (an actor's passphrase hash, an evidence key). The form is
+//! `record/2` ([`FORM`]). Anyone holding the key can recompute it with one query in the
 //! `sqlcipher` shell — [`record_sql`] prints it — and `audit verify --objects` does so for every
 //! record: the newest event that wrote the record must carry the digest of what is stored now.
 //!
-//! Every change to a listed table writes such an event (its *record actions*); a change made
-//! around the app (an edit with the right key) is named by the object and the event it
-//! contradicts. Events from before this form hashed other encodings; the workspace's first open
-//! with it appends `audit.digest_form` and one `record.baseline` event per existing record
-//! (the checkpoint that records the change), and verification starts there.
+//! Every change to a record writes such an event (its kind's *actions*), read inside the same
+//! transaction after the change; a change made around the app (an edit with the right key) is
+//! named by the object and the event it contradicts. Events from before hashed other encodings;
+//! a workspace's first open under a new form appends `audit.digest_form` (naming the form it
+//! leaves) and one `record.baseline` event per existing record, and verification starts there.
+//! Must not depend on the app layer: the store writes these events itself.
 
 use std::collections::HashMap;
 
