@@ -397,6 +397,19 @@ pub fn records_after(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// Appends `action` on the record `id` of the kind named `kind` (one of [`KINDS`]), with the
+/// record's canonical form as `after`: what every write of a record calls after its change.
+pub(crate) fn written(
+    tx: &Transaction<'_>,
+    at: DateTime<Utc>,
+    actor: &str,
+    action: &str,
+    kind: &str,
+    id: &str,
+) -> Result<(), StoreError> {
+    record_change(tx, at, actor, action, known(kind), id, None)
+}
+
 /// Appends `action` on `<kind>:<id>` with the record's canonical form as `after`, read inside
 /// the caller's transaction after its change, and `before` (its form before, for an update).
 pub fn record_change(

@@ -138,15 +138,7 @@ fn audit_version(
     action: &str,
     number: i64,
 ) -> Result<(), StoreError> {
-    crate::canonical::record_change(
-        tx,
-        at,
-        actor,
-        action,
-        crate::canonical::known("cip"),
-        &number.to_string(),
-        None,
-    )
+    crate::canonical::written(tx, at, actor, action, "cip", &number.to_string())
 }
 
 /// Begins a draft with `sections` (refused while another draft is open). Returns its number.
@@ -296,7 +288,7 @@ pub fn insert_request(
         "INSERT INTO cip_request (id, requester, reference, received_on, recorded_at, recorded_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![id, requester, reference, received_on.to_string(), timestamp(&at), actor],
     )?;
-    record_request(tx, at, actor, "cip_request.record", id)
+    crate::canonical::written(tx, at, actor, "cip_request.record", "cip_request", id)
 }
 
 /// Keeps the assembled packet (already in the vault) and its manifest with the request.
@@ -315,7 +307,7 @@ pub fn set_packet(
     if changed == 0 {
         return Err(StoreError::Conflict(format!("request {id}: not found, or already delivered")));
     }
-    record_request(tx, at, actor, "cip_request.packet", id)
+    crate::canonical::written(tx, at, actor, "cip_request.packet", "cip_request", id)
 }
 
 /// Records delivery of the assembled packet.
@@ -337,7 +329,7 @@ pub fn set_delivered(
             "request {id}: not found, already delivered, or no packet assembled yet"
         )));
     }
-    record_request(tx, at, actor, "cip_request.deliver", id)
+    crate::canonical::written(tx, at, actor, "cip_request.deliver", "cip_request", id)
 }
 
 /// Every request, newest first.
@@ -361,15 +353,4 @@ pub fn requests(conn: &Connection) -> Result<Vec<RequestRow>, StoreError> {
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
-}
-
-/// Records `action` on CIP request `id` with its canonical form (issue 14).
-fn record_request(
-    tx: &Transaction<'_>,
-    at: DateTime<Utc>,
-    actor: &str,
-    action: &str,
-    id: &str,
-) -> Result<(), StoreError> {
-    crate::canonical::record_change(tx, at, actor, action, crate::canonical::known("cip_request"), id, None)
 }

@@ -106,7 +106,7 @@ pub fn insert_draft(tx: &Transaction<'_>, row: &FilingRow, at: DateTime<Utc>) ->
         .query_map(params![row.kind, row.year, row.event_id], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     for id in &discarded {
-        record(tx, at, &row.drafted_by, "filing.discard", id)?;
+        crate::canonical::written(tx, at, &row.drafted_by, "filing.discard", "filing", id)?;
     }
     tx.execute(
         &format!("INSERT INTO filing ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'draft', ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, NULL, NULL, NULL, NULL, '', '', NULL)"),
@@ -129,18 +129,7 @@ pub fn insert_draft(tx: &Transaction<'_>, row: &FilingRow, at: DateTime<Utc>) ->
             row.drafted_by
         ],
     )?;
-    record(tx, at, &row.drafted_by, "filing.draft", &row.id)
-}
-
-/// Records `action` on filing `id` with its canonical form (issue 14).
-fn record(
-    tx: &Transaction<'_>,
-    at: DateTime<Utc>,
-    actor: &str,
-    action: &str,
-    id: &str,
-) -> Result<(), StoreError> {
-    crate::canonical::record_change(tx, at, actor, action, crate::canonical::known("filing"), id, None)
+    crate::canonical::written(tx, at, &row.drafted_by, "filing.draft", "filing", &row.id)
 }
 
 /// Approves a draft.
@@ -152,7 +141,7 @@ pub fn approve(tx: &Transaction<'_>, id: &str, actor: &str, at: DateTime<Utc>) -
     if changed == 0 {
         return Err(StoreError::Conflict(format!("filing {id} is not a draft")));
     }
-    record(tx, at, actor, "filing.approve", id)
+    crate::canonical::written(tx, at, actor, "filing.approve", "filing", id)
 }
 
 /// What filing records.
@@ -184,7 +173,7 @@ pub fn mark_filed(
             "filing {id} is not approved (only an approved filing is filed)"
         )));
     }
-    record(tx, at, actor, "filing.file", id)
+    crate::canonical::written(tx, at, actor, "filing.file", "filing", id)
 }
 
 /// Keeps the agency's acknowledgement (already in the vault) with a filed filing.
@@ -202,7 +191,7 @@ pub fn attach_ack(
     if changed == 0 {
         return Err(StoreError::Conflict(format!("filing {id} is not filed yet")));
     }
-    record(tx, at, actor, "filing.acknowledgement", id)
+    crate::canonical::written(tx, at, actor, "filing.acknowledgement", "filing", id)
 }
 
 /// Every filing but discarded drafts, newest first.

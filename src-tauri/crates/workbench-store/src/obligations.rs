@@ -25,15 +25,7 @@ pub fn insert_event(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![event.id, timestamp(&event.occurred_at), kind, payload, recorded_by, timestamp(&recorded_at)],
     )?;
-    crate::canonical::record_change(
-        tx,
-        recorded_at,
-        recorded_by,
-        "obligation.event",
-        crate::canonical::known("event"),
-        &event.id,
-        None,
-    )
+    crate::canonical::written(tx, recorded_at, recorded_by, "obligation.event", "event", &event.id)
 }
 
 /// Every event, oldest first.
@@ -98,15 +90,7 @@ pub fn insert_met(tx: &Transaction<'_>, met: &Met) -> Result<(), StoreError> {
             met.pack_sha256
         ],
     )?;
-    crate::canonical::record_change(
-        tx,
-        met.met_at,
-        &met.by,
-        "obligation.meet",
-        crate::canonical::known("obligation"),
-        &met.key,
-        None,
-    )
+    crate::canonical::written(tx, met.met_at, &met.by, "obligation.meet", "obligation", &met.key)
 }
 
 fn parse_time(text: &str) -> Result<DateTime<Utc>, StoreError> {

@@ -67,7 +67,7 @@ pub fn insert(
         ],
     )?;
     insert_contact(tx, &id, &r.contact, actor, at)?;
-    record_reseller(tx, at, actor, "reseller.create", &id)?;
+    crate::canonical::written(tx, at, actor, "reseller.create", "reseller", &id)?;
     Ok(id)
 }
 
@@ -95,7 +95,7 @@ pub fn change_contact(
 ) -> Result<String, StoreError> {
     let id = id_of(tx, reseller_ref)?;
     insert_contact(tx, &id, contact, actor, at)?;
-    record_reseller(tx, at, actor, "reseller.contact", &id)?;
+    crate::canonical::written(tx, at, actor, "reseller.contact", "reseller", &id)?;
     Ok(id)
 }
 
@@ -109,7 +109,7 @@ pub fn set_status(
 ) -> Result<(), StoreError> {
     let id = id_of(tx, reseller_ref)?;
     tx.execute("UPDATE reseller SET status = ?1 WHERE id = ?2", params![status.code(), id])?;
-    record_reseller(tx, at, actor, "reseller.status", &id)
+    crate::canonical::written(tx, at, actor, "reseller.status", "reseller", &id)
 }
 
 /// Ends a reseller's agreement on `day` unless it already ended earlier (a termination, R19).
@@ -129,18 +129,7 @@ pub fn end_agreement(
     if changed == 0 {
         return Ok(());
     }
-    record_reseller(tx, at, actor, "reseller.agreement_end", &id)
-}
-
-/// Records a change to the reseller row with its canonical form (issue 14).
-fn record_reseller(
-    tx: &Transaction<'_>,
-    at: DateTime<Utc>,
-    actor: &str,
-    action: &str,
-    id: &str,
-) -> Result<(), StoreError> {
-    crate::canonical::record_change(tx, at, actor, action, crate::canonical::known("reseller"), id, None)
+    crate::canonical::written(tx, at, actor, "reseller.agreement_end", "reseller", &id)
 }
 
 fn id_of(conn: &Connection, reseller_ref: &str) -> Result<String, StoreError> {
@@ -258,7 +247,7 @@ pub fn record_cip(
         params![id, kind, evidence, version, sha, dated.to_string(), note, timestamp(&at), actor],
     )?;
     let seq = tx.last_insert_rowid();
-    record_reseller(tx, at, actor, "reseller.cip", &id)?;
+    crate::canonical::written(tx, at, actor, "reseller.cip", "reseller", &id)?;
     Ok(seq)
 }
 
@@ -345,7 +334,7 @@ pub fn mark_requested(
          requested_at = excluded.requested_at, requested_by = excluded.requested_by, request_sha256 = excluded.request_sha256",
         params![id, period, timestamp(&at), actor, sha256],
     )?;
-    record_reseller(tx, at, actor, "reseller.attestation_request", &id)
+    crate::canonical::written(tx, at, actor, "reseller.attestation_request", "reseller", &id)
 }
 
 /// What a recorded return carries besides the reseller's statement.
@@ -406,7 +395,7 @@ pub fn record_return(
             actor
         ],
     )?;
-    record_reseller(tx, at, actor, "reseller.attestation_return", &id)
+    crate::canonical::written(tx, at, actor, "reseller.attestation_return", "reseller", &id)
 }
 
 /// Every attestation row, by reseller and period.
@@ -471,7 +460,7 @@ pub fn add_note(
         "INSERT INTO reseller_note (reseller_id, kind, text, on_day, recorded_at, recorded_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![id, kind, text, on_day.to_string(), timestamp(&at), actor],
     )?;
-    record_reseller(tx, at, actor, "reseller.note", &id)
+    crate::canonical::written(tx, at, actor, "reseller.note", "reseller", &id)
 }
 
 /// A reseller's notes, oldest first.

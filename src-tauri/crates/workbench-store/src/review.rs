@@ -53,7 +53,7 @@ pub fn enqueue_new(
         .query_map(params![stamp, timestamp(&due[0]), timestamp(&due[1]), timestamp(&due[2])], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     for id in &opened {
-        record_customer(tx, at, actor, "queue.open", id)?;
+        crate::canonical::written(tx, at, actor, "queue.open", "customer", id)?;
     }
     Ok(opened.len())
 }
@@ -117,7 +117,7 @@ pub fn reopen(
         params![customer_id, reason, stamp, timestamp(&due)],
     )?;
     if changed > 0 {
-        record_customer(tx, at, actor, "queue.open", customer_id)?;
+        crate::canonical::written(tx, at, actor, "queue.open", "customer", customer_id)?;
     }
     Ok(changed > 0)
 }
@@ -223,7 +223,7 @@ pub fn assign(
     for id in customer_ids {
         let n = update.execute(params![to, id])?;
         if n > 0 {
-            record_customer(tx, at, actor, "queue.assign", id)?;
+            crate::canonical::written(tx, at, actor, "queue.assign", "customer", id)?;
         }
         changed += n;
     }
@@ -380,7 +380,7 @@ pub fn attach_evidence(
         "INSERT OR REPLACE INTO customer_evidence (customer_id, evidence_id, element) VALUES (?1, ?2, ?3)",
         params![customer_id, evidence_id, element.map_or("", Element::code)],
     )?;
-    record_customer(tx, at, actor, "evidence.attach", customer_id)
+    crate::canonical::written(tx, at, actor, "evidence.attach", "customer", customer_id)
 }
 
 /// A customer's evidence with the element each serves.
@@ -492,7 +492,7 @@ pub fn record_check(
             timestamp(&at)
         ],
     )?;
-    record_customer(tx, at, reviewer, "verification.check", customer_id)
+    crate::canonical::written(tx, at, reviewer, "verification.check", "customer", customer_id)
 }
 
 /// The newest check of each element of a customer.
@@ -693,7 +693,7 @@ pub fn decide(
             params![new.until.as_ref().map_or_else(|| stamp.clone(), timestamp), customer_id],
         )?,
     };
-    record_customer(tx, at, actor, "verification.decide", customer_id)?;
+    crate::canonical::written(tx, at, actor, "verification.decide", "customer", customer_id)?;
     Ok(id)
 }
 
@@ -736,7 +736,7 @@ pub fn second_review(
         )?;
     }
     let action = if accept { "verification.confirm" } else { "verification.decline" };
-    record_customer(tx, at, second, action, &customer_id)
+    crate::canonical::written(tx, at, second, action, "customer", &customer_id)
 }
 
 /// Every decision on a customer, oldest first.
@@ -783,27 +783,7 @@ pub fn close_item(
         "UPDATE queue_item SET state = 'done', closed_at = ?1, taken_by = NULL, taken_at = NULL WHERE customer_id = ?2",
         params![timestamp(&at), customer_id],
     )?;
-    record_customer(tx, at, actor, "queue.close", customer_id)
-}
-
-/// Records `action` on a customer with the customer's canonical form — the customer with its
-/// accounts, queue item, checks, decisions, determinations, evidence and notices (issue 14).
-pub(crate) fn record_customer(
-    tx: &Transaction<'_>,
-    at: DateTime<Utc>,
-    actor: &str,
-    action: &str,
-    customer_id: &str,
-) -> Result<(), StoreError> {
-    crate::canonical::record_change(
-        tx,
-        at,
-        actor,
-        action,
-        crate::canonical::known("customer"),
-        customer_id,
-        None,
-    )
+    crate::canonical::written(tx, at, actor, "queue.close", "customer", customer_id)
 }
 
 /// A customer notice as stored (R9).
@@ -844,7 +824,7 @@ pub fn insert_notice(
             notice.rendered_by
         ],
     )?;
-    record_customer(tx, at, &notice.rendered_by, "notice.issue", customer_id)
+    crate::canonical::written(tx, at, &notice.rendered_by, "notice.issue", "customer", customer_id)
 }
 
 /// Records when a notice was sent and/or acknowledged (a date already set is kept unless a new
@@ -866,7 +846,7 @@ pub fn mark_notice(
     if changed == 0 {
         return Err(StoreError::Conflict("no such notice for this customer".into()));
     }
-    record_customer(tx, at, actor, "notice.mark", customer_id)
+    crate::canonical::written(tx, at, actor, "notice.mark", "customer", customer_id)
 }
 
 /// A customer's notices, oldest first.

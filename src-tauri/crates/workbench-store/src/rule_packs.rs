@@ -38,15 +38,7 @@ pub fn insert(
         params![sha256, pack_id, file_name, source, timestamp(&at), by],
     )?;
     if changed > 0 {
-        crate::canonical::record_change(
-            tx,
-            at,
-            by,
-            "rules.import",
-            crate::canonical::known("rule_pack"),
-            sha256,
-            None,
-        )?;
+        crate::canonical::written(tx, at, by, "rules.import", "rule_pack", sha256)?;
     }
     Ok(changed > 0)
 }

@@ -43,7 +43,7 @@ pub fn set_state(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![id, stamp, from, state_code(to), actor, reason],
     )?;
-    crate::review::record_customer(tx, at, actor, "account.state", &customer_id)
+    crate::canonical::written(tx, at, actor, "account.state", "customer", &customer_id)
 }
 
 /// IP log entries of one account, newest first: (ip, accessed_at, kind).
