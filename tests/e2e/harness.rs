@@ -209,12 +209,28 @@ impl App {
 
     /// Waits up to 20 s for `css` to be displayed.
     pub async fn wait_for(&self, css: &str) -> WebDriverResult<WebElement> {
-        self.driver()
-            .query(By::Css(css))
-            .wait(Duration::from_secs(20), Duration::from_millis(100))
-            .and_displayed()
-            .first()
-            .await
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now()).max(Duration::from_millis(200));
+            match self
+                .driver()
+                .query(By::Css(css))
+                .wait(left, Duration::from_millis(100))
+                .and_displayed()
+                .first()
+                .await
+            {
+                // WebKitWebDriver answers this when the element it found was replaced while it
+                // read it (a view swapping, e.g. to the lock screen): look again.
+                Err(e)
+                    if format!("{e:?}").contains("Could not parse element info")
+                        && Instant::now() < deadline =>
+                {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                other => return other,
+            }
+        }
     }
 
     /// Saves a screenshot to `target/e2e-screenshots/<name>.png` as an artifact (never asserted).
