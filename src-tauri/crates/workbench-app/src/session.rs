@@ -132,7 +132,7 @@ impl Session {
 
     /// True (and locked now) when the idle limit has passed since the last activity.
     fn expired(&self, guard: &mut Option<Unlocked>, now: DateTime<Utc>) -> bool {
-        let idle = self.activity().map(|last| (now - last).to_std().unwrap_or_default());
+        let idle = self.activity().map(|last| idle_since(last, now));
         if guard.is_some() && idle.is_none_or(|idle| idle >= self.idle_lock()) {
             tracing::info!("workspace locked after the idle limit");
             self.close(guard);
@@ -187,7 +187,7 @@ impl Session {
         {
             let mut activity = self.activity();
             if let Some(last) = *activity
-                && (now - last).to_std().unwrap_or_default() < self.idle_lock()
+                && idle_since(last, now) < self.idle_lock()
             {
                 *activity = Some(now);
                 return Ok(self.idle_lock().as_secs());
@@ -214,8 +214,7 @@ impl Session {
     /// Seconds until the idle lock, if unlocked (does not count as activity).
     pub fn seconds_to_lock(&self, ctx: &Context) -> Option<u64> {
         let last = (*self.activity())?;
-        let idle = (ctx.clock().now() - last).to_std().unwrap_or_default();
-        Some(self.idle_lock().saturating_sub(idle).as_secs())
+        Some(self.idle_lock().saturating_sub(idle_since(last, ctx.clock().now())).as_secs())
     }
 
     /// True when unlocked and within the idle limit.
@@ -232,4 +231,9 @@ impl Session {
     fn activity(&self) -> std::sync::MutexGuard<'_, Option<DateTime<Utc>>> {
         self.activity.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
+}
+
+/// Time without activity since `last` (none when the clock went back).
+fn idle_since(last: DateTime<Utc>, now: DateTime<Utc>) -> Duration {
+    (now - last).to_std().unwrap_or_default()
 }

@@ -31,6 +31,16 @@ const FORMAT: &str = "cip-workbench-audit-anchor/1";
 /// The newest audit event: sequence number and hash.
 pub(crate) type Head = (i64, String);
 
+/// An anchor line as read under one key.
+enum Line<'t> {
+    /// It records event `seq` with `hash`, under this key.
+    Verified(i64, &'t str),
+    /// Well formed, but not this key's (altered, or another key's).
+    Foreign,
+    /// Not an anchor line.
+    Malformed,
+}
+
 /// Reads and writes the anchor of one workspace.
 pub(crate) struct Anchor {
     path: PathBuf,
@@ -64,7 +74,7 @@ impl Anchor {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
             Err(e) => return Err(StoreError::io(format!("reading {}", pending.path.display()), e)),
         };
-        if pending.verifies(&text) {
+        if matches!(pending.verified(&text), Line::Verified(..)) {
             std::fs::rename(&pending.path, root.join(ANCHOR_FILE))
                 .map_err(|e| StoreError::io(format!("renaming {}", pending.path.display()), e))?;
         } else {
@@ -74,12 +84,16 @@ impl Anchor {
         Ok(())
     }
 
-    /// Whether an anchor line carries this key's MAC.
-    fn verifies(&self, text: &str) -> bool {
+    /// What an anchor line says under this key: the event it records, or why it cannot be read.
+    fn verified<'t>(&self, text: &'t str) -> Line<'t> {
         let fields: Vec<&str> = text.trim_end().split(' ').collect();
-        let [format, seq, hash, mac] = fields[..] else { return false };
-        let Ok(seq) = seq.parse::<i64>() else { return false };
-        format == FORMAT && constant_time_eq(mac.as_bytes(), self.mac(seq, hash).as_bytes())
+        let [format, seq, hash, mac] = fields[..] else { return Line::Malformed };
+        let Ok(seq) = seq.parse::<i64>() else { return Line::Malformed };
+        if format == FORMAT && constant_time_eq(mac.as_bytes(), self.mac(seq, hash).as_bytes()) {
+            Line::Verified(seq, hash)
+        } else {
+            Line::Foreign
+        }
     }
 
     fn mac(&self, seq: i64, hash: &str) -> String {
@@ -110,15 +124,12 @@ impl Anchor {
             seq: 0,
             problem: format!("cannot be checked: the audit anchor file {ANCHOR_FILE} was altered"),
         };
-        let fields: Vec<&str> = text.trim_end().split(' ').collect();
-        let [format, seq, hash, mac] = fields[..] else { return Ok(Some(altered())) };
-        let Ok(seq) = seq.parse::<i64>() else { return Ok(Some(altered())) };
-        if format != FORMAT || !constant_time_eq(mac.as_bytes(), self.mac(seq, hash).as_bytes()) {
-            if establishing {
-                return Ok(None);
-            }
-            return Ok(Some(altered()));
-        }
+        let (seq, hash) = match self.verified(&text) {
+            Line::Verified(seq, hash) => (seq, hash),
+            // Restored or just rotated: the anchor is started afresh under this key.
+            Line::Foreign if establishing => return Ok(None),
+            Line::Foreign | Line::Malformed => return Ok(Some(altered())),
+        };
         let stored: Option<String> =
             conn.query_row("SELECT hash FROM audit_event WHERE seq = ?1", [seq], |r| r.get(0)).optional()?;
         Ok(match stored {
