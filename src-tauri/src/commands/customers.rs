@@ -31,8 +31,9 @@ command! {
     /// progress the status bar shows and which `job_cancel` stops (keeping nothing).
     fn customers_import_commit() -> ImportReport;
     |s| {
+        // The job first: refused while another runs, the checked file stays chosen.
+        let job = s.jobs().start_cancellable("Importing")?;
         let path = s.pending_import().take().ok_or_else(|| first("choose and check a file"))?;
-        let job = s.jobs().start_cancellable("Importing");
         customers::import_tracked(s.context(), s.session(), &path, None, None, false, &mut |done, total| {
             job.proceed(done, total)
         })

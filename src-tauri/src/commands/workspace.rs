@@ -49,7 +49,7 @@ command! {
     /// recovery code comes back.
     fn workspace_rotate_key(passphrase: String) -> RotateResult;
     |s| {
-        let job = s.jobs().start("Re-encrypting");
+        let job = s.jobs().start("Re-encrypting")?;
         workspace::rotate_key(s.context(), s.session(), &passphrase, &mut |done, total| job.report(done, total))
     }
 }
@@ -83,7 +83,7 @@ command! {
             return Ok(None);
         };
         blocking(app, move |s| {
-            let job = s.jobs().start("Backing up");
+            let job = s.jobs().start("Backing up")?;
             workspace::backup(s.context(), s.session(), &path, &mut |done, total| job.report(done, total))
         })
         .await
@@ -97,7 +97,7 @@ command! {
     fn workspace_restore(request: UnlockRequest) -> Option<WorkspaceStatus>;
     dialog Dialog::open("Choose a CIP Workbench backup").filter("CIP Workbench backup", &["cipwbak"]);
     |s, path| {
-        let job = s.jobs().start("Restoring");
+        let job = s.jobs().start("Restoring")?;
         workspace::restore(s.context(), s.session(), &path, &request, &mut |done, total| job.report(done, total))
     }
 }

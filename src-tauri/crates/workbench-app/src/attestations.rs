@@ -211,7 +211,8 @@ pub fn attestation_request_pdf(
     reseller_ref: &str,
     period: i32,
 ) -> Result<Vec<u8>, AppError> {
-    session.with(ctx, |u| {
+    // Read under the session, render without it, record under it (issue 15).
+    let request = session.with(ctx, |u| {
         u.require_officer("request reseller attestations")?;
         let (pack, _) = crate::obligations::active_pack(u)?;
         let today = today(ctx, u)?;
@@ -244,8 +245,12 @@ pub fn attestation_request_pdf(
             pack: pack.pack.pack.id.clone(),
             generated_at: ctx.clock().now(),
         };
-        let pdf = workbench_filings::render_attestation_request(&request)?;
-        let sha = workbench_core::audit::sha256_hex(&pdf);
+        Ok(request)
+    })?;
+    let pdf = workbench_filings::render_attestation_request(&request)?;
+    let sha = workbench_core::audit::sha256_hex(&pdf);
+    session.with(ctx, |u| {
+        u.require_officer("request reseller attestations")?;
         let at = ctx.clock().now();
         let me = u.actor.id.to_string();
         u.workspace.db_mut().write(|tx| store::mark_requested(tx, reseller_ref, period, &sha, &me, at))?;

@@ -353,13 +353,15 @@ pub(crate) fn document(
 
 /// A version as a PDF.
 pub fn cip_render(ctx: &Context, session: &Session, number: i64) -> Result<Vec<u8>, AppError> {
-    session.with(ctx, |u| {
+    // Rendering (fonts subset, pages laid out) runs after the session is let go (issue 15).
+    let doc = session.with(ctx, |u| {
         let row = require_version(u, number)?;
         if row.state == VersionState::Discarded {
             return Err(CoreError::invalid("version", format!("version {number} was discarded")).into());
         }
-        Ok(workbench_filings::render_cip(&document(u, ctx, &row)?)?)
-    })
+        document(u, ctx, &row)
+    })?;
+    Ok(workbench_filings::render_cip(&doc)?)
 }
 
 /// Renders a version and writes the PDF to `path` atomically (a failed render writes nothing).

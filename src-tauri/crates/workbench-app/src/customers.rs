@@ -107,7 +107,7 @@ pub fn import_tracked(
         }
         Ok((crate::obligations::active_pack(u)?.0, u.actor.id.to_string()))
     };
-    session.job(ctx, prepare, |db, (pack, by), lease| {
+    session.job(ctx, prepare, |mut job, (pack, by), lease| {
         let at = ctx.clock().now();
         // For the progress bar: lines after the header (a quoted field may span lines, so this is
         // an estimate; the count reported never goes past it).
@@ -117,7 +117,7 @@ pub fn import_tracked(
         // row. The customers file is checked on a second thread while its good rows are stored
         // (store::import_csv). A dry run always rolls back.
         let mut imported = Vec::new();
-        let outcome = db.write(|tx| {
+        let outcome = job.db_mut().write(|tx| {
             let mut report =
                 |done: usize| progress(done as u64, total.max(done as u64)) && lease.is_current();
             // The supply gate (R19): no new account through a reseller under remediation or

@@ -31,13 +31,16 @@ pub enum ErrorCode {
     NoWorkspace,
     /// The acting actor may not do this.
     Forbidden,
+    /// A long job (an import, a backup, a key rotation) or another process holds what this
+    /// needs: nothing was changed; try again when it ends.
+    Busy,
     /// A bug: something that should not happen.
     Internal,
 }
 
 impl ErrorCode {
     /// Every code, for the UI's runtime list (generated from here, so it cannot drift).
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 11] = [
         Self::InvalidInput,
         Self::Storage,
         Self::WrongKey,
@@ -47,6 +50,7 @@ impl ErrorCode {
         Self::Locked,
         Self::NoWorkspace,
         Self::Forbidden,
+        Self::Busy,
         Self::Internal,
     ];
 
@@ -63,6 +67,7 @@ impl ErrorCode {
             Self::Locked => "locked",
             Self::NoWorkspace => "no_workspace",
             Self::Forbidden => "forbidden",
+            Self::Busy => "busy",
             Self::Internal => "internal",
         }
     }
@@ -92,6 +97,9 @@ pub enum AppError {
     /// The user cancelled.
     #[error("cancelled")]
     Cancelled,
+    /// Another long job runs (one at a time: the status bar shows it).
+    #[error("{0} is still running; start this when it is done")]
+    JobRunning(String),
 }
 
 impl AppError {
@@ -105,7 +113,9 @@ impl AppError {
             Self::Core(e) => variant(format!("{e:?}")),
             Self::Store(e) => variant(format!("{e:?}")),
             Self::Filing(e) => variant(format!("{e:?}")),
-            Self::Pack(_) | Self::Locked | Self::Forbidden(_) | Self::Cancelled => String::new(),
+            Self::Pack(_) | Self::Locked | Self::Forbidden(_) | Self::Cancelled | Self::JobRunning(_) => {
+                String::new()
+            }
         };
         let outer = variant(format!("{self:?}"));
         if inner.is_empty() { outer } else { format!("{outer}/{inner}") }
@@ -127,6 +137,7 @@ impl AppError {
             Self::Store(StoreError::NoWorkspace(_)) => ErrorCode::NoWorkspace,
             Self::Store(StoreError::Conflict(_) | StoreError::WhoAreYou { .. }) => ErrorCode::InvalidInput,
             Self::Store(StoreError::Cancelled) => ErrorCode::Cancelled,
+            Self::Store(StoreError::Busy | StoreError::InUse { .. }) | Self::JobRunning(_) => ErrorCode::Busy,
             Self::Store(_) => ErrorCode::Storage,
             Self::Filing(_) => ErrorCode::Rendering,
             Self::Cancelled => ErrorCode::Cancelled,

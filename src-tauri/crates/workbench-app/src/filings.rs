@@ -193,22 +193,18 @@ pub fn filing_get(ctx: &Context, session: &Session, id: &str) -> Result<FilingDe
 
 /// The filing's PDF, rendered again from its snapshot and checked against the recorded hash.
 pub fn filing_pdf(ctx: &Context, session: &Session, id: &str) -> Result<Vec<u8>, AppError> {
-    session.with(ctx, |u| {
-        let row = require(u, id)?;
-        let pdf = workbench_filings::render_filing(&document(&row)?, drafted_at(&row)?)?;
-        let sha = workbench_core::audit::sha256_hex(&pdf);
-        if sha != row.pdf_sha256 {
-            return Err(CoreError::invalid(
-                "filing",
-                format!(
-                    "filing {id} no longer renders to the PDF recorded (SHA-256 {} ≠ {sha})",
-                    row.pdf_sha256
-                ),
-            )
-            .into());
-        }
-        Ok(pdf)
-    })
+    // Rendering runs after the session is let go (issue 15).
+    let row = session.with(ctx, |u| require(u, id))?;
+    let pdf = workbench_filings::render_filing(&document(&row)?, drafted_at(&row)?)?;
+    let sha = workbench_core::audit::sha256_hex(&pdf);
+    if sha != row.pdf_sha256 {
+        return Err(CoreError::invalid(
+            "filing",
+            format!("filing {id} no longer renders to the PDF recorded (SHA-256 {} ≠ {sha})", row.pdf_sha256),
+        )
+        .into());
+    }
+    Ok(pdf)
 }
 
 /// Writes the filing's PDF to `path` atomically.

@@ -1,5 +1,7 @@
-//! Progress of the one long job that may run at a time (backup, restore, import), for the
-//! status bar; an import can be cancelled.
+//! Progress of the one long job that may run at a time (backup, restore, import, key
+//! rotation), for the status bar; an import can be cancelled. A second job is refused while
+//! one runs ([`AppError::JobRunning`]): jobs no longer hold the session (issue 15), so this is
+//! what keeps them one at a time.
 //!
 //! The job reports through the [`JobGuard`] that [`Jobs::start`] returns; the UI polls
 //! [`Jobs::current`]. Polling keeps the capability minimal (no event permissions) and needs no
@@ -10,6 +12,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
 use ts_rs::TS;
+
+use crate::error::AppError;
 
 /// A running job's progress.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -41,19 +45,24 @@ impl Jobs {
     }
 
     /// Starts a job named `label`; the returned guard ends it when dropped (even on error).
-    pub fn start(&self, label: &str) -> JobGuard<'_> {
+    /// Refused while another job runs.
+    pub fn start(&self, label: &str) -> Result<JobGuard<'_>, AppError> {
         self.begin(label, false)
     }
 
     /// Starts a job that [`Jobs::cancel`] can stop.
-    pub fn start_cancellable(&self, label: &str) -> JobGuard<'_> {
+    pub fn start_cancellable(&self, label: &str) -> Result<JobGuard<'_>, AppError> {
         self.begin(label, true)
     }
 
-    fn begin(&self, label: &str, cancellable: bool) -> JobGuard<'_> {
+    fn begin(&self, label: &str, cancellable: bool) -> Result<JobGuard<'_>, AppError> {
+        let mut current = self.lock();
+        if let Some(running) = current.as_ref() {
+            return Err(AppError::JobRunning(running.label.clone()));
+        }
         self.cancel.store(false, Ordering::SeqCst);
-        *self.lock() = Some(JobProgress { label: label.to_owned(), done: 0, total: 0, cancellable });
-        JobGuard { jobs: self }
+        *current = Some(JobProgress { label: label.to_owned(), done: 0, total: 0, cancellable });
+        Ok(JobGuard { jobs: self })
     }
 
     /// Asks the running job to stop; returns whether a cancellable job was running.
@@ -107,7 +116,7 @@ mod tests {
         let jobs = Jobs::default();
         assert_eq!(jobs.current(), None);
         {
-            let guard = jobs.start("Backing up");
+            let guard = jobs.start("Backing up").expect("start");
             guard.report(5, 10);
             assert_eq!(
                 jobs.current(),
@@ -123,13 +132,25 @@ mod tests {
     fn a_cancellable_job_stops_when_asked_and_the_next_one_starts_fresh() {
         let jobs = Jobs::default();
         {
-            let guard = jobs.start_cancellable("Importing");
+            let guard = jobs.start_cancellable("Importing").expect("start");
             assert!(guard.proceed(1, 10));
             assert!(jobs.cancel());
             assert!(!guard.proceed(2, 10), "cancelled");
         }
         assert!(!jobs.cancel(), "nothing runs");
-        let guard = jobs.start_cancellable("Importing");
+        let guard = jobs.start_cancellable("Importing").expect("start");
         assert!(guard.proceed(1, 10), "a new job is not born cancelled");
+    }
+
+    #[test]
+    fn a_second_job_is_refused_while_one_runs() {
+        let jobs = Jobs::default();
+        let guard = jobs.start_cancellable("Importing").expect("start");
+        let err = jobs.start("Backing up").expect_err("one at a time");
+        assert!(matches!(err, AppError::JobRunning(ref l) if l == "Importing"), "{err}");
+        assert_eq!(err.to_string(), "Importing is still running; start this when it is done");
+        assert_eq!(jobs.current().map(|j| j.label), Some("Importing".into()), "the first goes on");
+        drop(guard);
+        assert!(jobs.start("Backing up").is_ok());
     }
 }

@@ -55,6 +55,17 @@ impl Lease<'_> {
     pub fn is_current(&self) -> bool {
         self.session.generation.load(Ordering::SeqCst) == self.generation
     }
+
+    /// Runs `f` on the workspace the job started in, holding the session like any use case
+    /// (a job's last step: swap in what it built, audit what it wrote). Fails with
+    /// [`AppError::Locked`] when that session has ended, even if another one began since.
+    pub fn with<T>(
+        &self,
+        ctx: &Context,
+        f: impl FnOnce(&mut Unlocked) -> Result<T, AppError>,
+    ) -> Result<T, AppError> {
+        self.session.with(ctx, |u| if self.is_current() { f(u) } else { Err(AppError::Locked) })
+    }
 }
 
 impl Unlocked {
@@ -157,27 +168,32 @@ impl Session {
     }
 
     /// Runs a long job without holding the session: `prepare` runs on the unlocked workspace
-    /// (role checks, what the job needs to know) and counts as activity; then `run` gets a
-    /// connection of its own ([`Workspace::job_connection`]) and a [`Lease`] to watch, while
-    /// every other use case, the heartbeat and the countdown go on. Writes from elsewhere wait
-    /// for the job's transaction (up to the busy timeout) and are refused after, keeping nothing.
+    /// (role checks, what the job needs to know) and counts as activity; then `run` gets the
+    /// workspace's job view ([`workbench_store::Workspace::for_job`]: a connection of its own)
+    /// and a [`Lease`] to watch, while every other use case, the heartbeat and the countdown go
+    /// on. Writes from elsewhere wait for the job's transaction (up to the busy timeout) and are
+    /// refused after, keeping nothing.
     pub fn job<P, T>(
         &self,
         ctx: &Context,
         prepare: impl FnOnce(&mut Unlocked) -> Result<P, AppError>,
-        run: impl FnOnce(&mut workbench_store::Database, P, &Lease<'_>) -> Result<T, AppError>,
+        run: impl FnOnce(workbench_store::JobWorkspace, P, &Lease<'_>) -> Result<T, AppError>,
     ) -> Result<T, AppError> {
-        let (mut db, prepared, generation) = self.with(ctx, |u| {
+        let (job, prepared, generation) = self.with(ctx, |u| {
             let prepared = prepare(u)?;
-            Ok((u.workspace.job_connection()?, prepared, self.generation.load(Ordering::SeqCst)))
+            Ok((u.workspace.for_job()?, prepared, self.generation.load(Ordering::SeqCst)))
         })?;
         let lease = Lease { session: self, generation };
-        let outcome = run(&mut db, prepared, &lease);
-        drop(db);
+        let outcome = run(job, prepared, &lease);
         match outcome {
             Err(AppError::Cancelled) if !lease.is_current() => Err(AppError::Locked),
             other => other,
         }
+    }
+
+    /// A hold on the session as it is now, for a job that began under [`Session::with`].
+    pub fn lease(&self) -> Lease<'_> {
+        Lease { session: self, generation: self.generation.load(Ordering::SeqCst) }
     }
 
     /// Activity in the window (the heartbeat): never waits for a use case in progress. Returns

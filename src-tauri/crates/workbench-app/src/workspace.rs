@@ -266,21 +266,33 @@ pub struct RotateResult {
 
 /// Replaces the data key (officers only; confirmed with their own passphrase): the database
 /// is re-encrypted with progress, evidence keys re-wrapped, a new recovery code issued.
+///
+/// The re-encryption runs without holding the session (issue 15): the window goes on reading
+/// while writes wait for the swap (and are refused, keeping nothing, past the busy timeout).
+/// Locking the workspace meanwhile abandons the rotation; the old key stays the key.
 pub fn rotate_key(
     ctx: &Context,
     session: &Session,
     passphrase: &str,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<RotateResult, AppError> {
-    session.with(ctx, |u| {
+    let (mut rotation, lease) = session.with(ctx, |u| {
         require(u.actor.role.can_manage_actors(), "rotate the data key")?;
-        let rotated = u.workspace.rotate_data_key(passphrase, u.actor.id, ctx.clock().now(), progress)?;
-        Ok(RotateResult {
-            recovery_code: rotated.recovery_code.to_string(),
-            evidence_keys: rotated.evidence_keys as u64,
-            keyring_problem: rotated.keyring_problem.clone(),
-            people_without_slot: rotated.people_without_slot.clone(),
-        })
+        Ok((u.workspace.begin_rotation(passphrase, u.actor.id)?, session.lease()))
+    })?;
+    let copied = rotation.write_copy(ctx.clock().now(), progress);
+    let rotated = lease.with(ctx, |u| match copied {
+        Ok(()) => Ok(u.workspace.finish_rotation(rotation, None)?),
+        Err(e) => {
+            u.workspace.abandon_rotation(rotation);
+            Err(e.into())
+        }
+    })?;
+    Ok(RotateResult {
+        recovery_code: rotated.recovery_code.to_string(),
+        evidence_keys: rotated.evidence_keys as u64,
+        keyring_problem: rotated.keyring_problem.clone(),
+        people_without_slot: rotated.people_without_slot.clone(),
     })
 }
 
@@ -355,26 +367,32 @@ pub fn backup_allowed(ctx: &Context, session: &Session) -> Result<(), AppError> 
     session.with(ctx, |u| u.require_officer("write a backup"))
 }
 
-/// Writes a verified one-file backup of the unlocked workspace to `out`.
+/// Writes a verified one-file backup of the unlocked workspace to `out`. The snapshot, the
+/// files and the check run on a connection of their own (issue 15): the window goes on reading
+/// and writing meanwhile; the backup holds the workspace as it was when it began.
 pub fn backup(
     ctx: &Context,
     session: &Session,
     out: &std::path::Path,
     progress: workbench_store::backup::Progress<'_>,
 ) -> Result<BackupSummary, AppError> {
-    session.with(ctx, |u| {
-        u.require_officer("write a backup")?;
-        let summary = workbench_store::backup::write(&u.workspace, out, progress)?;
+    let prepare = |u: &mut crate::session::Unlocked| u.require_officer("write a backup");
+    session.job(ctx, prepare, |job, (), lease| {
+        let summary = workbench_store::backup::write_for_job(&job, out, progress)?;
+        drop(job);
         // The backup leaves the app: who, what and where go into the chain.
-        let at = ctx.clock().now();
-        let actor = u.actor.id.to_string();
-        let object = format!("workspace:{}", u.workspace.id());
-        let after =
-            serde_json::json!({ "to": [{ "path": out.display().to_string(), "bytes": summary.bytes }] })
-                .to_string();
-        u.workspace
-            .db_mut()
-            .write(|tx| workbench_store::audit::record(tx, at, &actor, "export.backup", &object, &after))?;
+        lease.with(ctx, |u| {
+            let at = ctx.clock().now();
+            let actor = u.actor.id.to_string();
+            let object = format!("workspace:{}", u.workspace.id());
+            let after =
+                serde_json::json!({ "to": [{ "path": out.display().to_string(), "bytes": summary.bytes }] })
+                    .to_string();
+            u.workspace.db_mut().write(|tx| {
+                workbench_store::audit::record(tx, at, &actor, "export.backup", &object, &after)
+            })?;
+            Ok(())
+        })?;
         Ok(BackupSummary {
             path: out.display().to_string(),
             bytes: summary.bytes,

@@ -1,5 +1,5 @@
-//! Issue 15: an import runs on a connection of its own while the window reads through the main
-//! one; what it stored is what the main connection reads next.
+//! Issue 15: an import, a backup and a key rotation run on a connection of their own while the
+//! window reads through the main one; what a job stored is what the main connection reads next.
 
 mod common;
 
@@ -31,4 +31,54 @@ fn what_a_job_stored_is_what_the_window_reads_next() {
     assert_eq!(after.total, 2, "the main connection reads what the job stored");
     let counts = customers::counts(&ctx, &session, 2026).expect("counts");
     assert_eq!(counts.foreign_customers, 2);
+}
+
+/// Reads the customers list on another thread while a job is running (from the job's progress
+/// callback); fails if the read does not answer within 10 s, i.e. if the job holds the session.
+fn read_answers_during_the_job(ctx: &workbench_app::Context, session: &workbench_app::Session) -> bool {
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::channel();
+        scope.spawn(move || {
+            let _ = tx.send(customers::list(ctx, session, &CustomerQuery::default()).is_ok());
+        });
+        rx.recv_timeout(Duration::from_secs(10)).unwrap_or(false)
+    })
+}
+
+#[test]
+fn the_window_reads_while_a_backup_and_a_key_rotation_run() {
+    let (dir, ctx, _clock, session) = common::workspace_at(2026, 11, 2, 9, Duration::from_secs(3600));
+    let file = dir.path().join("c.csv");
+    std::fs::write(&file, CSV).expect("csv");
+    customers::import(&ctx, &session, &file, false).expect("import");
+
+    let mut answered = Vec::new();
+    let out = dir.path().join("b.cipwbak");
+    let summary = workbench_app::workspace::backup(&ctx, &session, &out, &mut |_, _| {
+        if answered.is_empty() {
+            answered.push(read_answers_during_the_job(&ctx, &session));
+        }
+    })
+    .expect("backup");
+    assert!(summary.bytes > 0);
+    assert_eq!(answered, [true], "a read answered while the backup ran");
+    let trail = audit::list(
+        &ctx,
+        &session,
+        &AuditQuery { action_prefix: Some("export.backup".into()), limit: Some(5), offset: None },
+    )
+    .expect("audit");
+    assert_eq!(trail.len(), 1, "the backup is in the chain: {trail:?}");
+
+    answered.clear();
+    let rotated = workbench_app::workspace::rotate_key(&ctx, &session, common::OFFICER_PASS, &mut |_, _| {
+        if answered.is_empty() {
+            answered.push(read_answers_during_the_job(&ctx, &session));
+        }
+    })
+    .expect("rotate");
+    assert!(!rotated.recovery_code.is_empty());
+    assert_eq!(answered, [true], "a read answered while the key rotation copied the database");
+    let after = customers::list(&ctx, &session, &CustomerQuery::default()).expect("list");
+    assert_eq!(after.total, 2, "the rotated database holds what was there");
 }

@@ -17,7 +17,7 @@ use crate::error::StoreError;
 use crate::files::write_atomically;
 use crate::key::DataKey;
 use crate::keyslots::KeySlots;
-use crate::workspace::{DB_FILE, EVIDENCE_DIR, KEYSLOTS_FILE, Unlock, Workspace};
+use crate::workspace::{DB_FILE, EVIDENCE_DIR, JobWorkspace, KEYSLOTS_FILE, Unlock, Workspace};
 
 const MAGIC: &[u8; 8] = b"CIPWBAK1";
 const MAC_LEN: usize = 32;
@@ -38,6 +38,16 @@ pub struct BackupSummary {
 
 /// Writes a backup of `ws` to `out` and verifies it before it replaces anything at `out`.
 pub fn write(ws: &Workspace, out: &Path, progress: Progress<'_>) -> Result<BackupSummary, StoreError> {
+    write_for_job(&ws.for_job()?, out, progress)
+}
+
+/// [`write`] on a long job's own connection ([`Workspace::for_job`]): the snapshot is one read
+/// transaction, so the workspace goes on serving reads and writes while it is taken.
+pub fn write_for_job(
+    ws: &JobWorkspace,
+    out: &Path,
+    progress: Progress<'_>,
+) -> Result<BackupSummary, StoreError> {
     let scratch =
         tempfile::tempdir_in(ws.root()).map_err(|e| StoreError::io("creating a scratch folder", e))?;
     let snapshot = scratch.path().join(DB_FILE);
@@ -76,12 +86,12 @@ pub fn write(ws: &Workspace, out: &Path, progress: Progress<'_>) -> Result<Backu
         done += data.len() as u64;
         progress(done, total);
     }
-    let tag = mac(ws.data_key(), &body);
+    let tag = mac(&ws.key, &body);
     body.extend_from_slice(&tag);
 
     let parsed = parse(&body)?;
-    check_mac(ws.data_key(), &body)?;
-    let audit_events = verify_contents(&parsed, ws.data_key(), scratch.path())?;
+    check_mac(&ws.key, &body)?;
+    let audit_events = verify_contents(&parsed, &ws.key, scratch.path())?;
     write_atomically(out, &body)?;
     Ok(BackupSummary { bytes: body.len() as u64, evidence_files, audit_events })
 }

@@ -186,6 +186,31 @@ impl Database {
     }
 }
 
+/// Writes to a database paused: a connection of its own holds the write lock (an empty
+/// `BEGIN IMMEDIATE`) until dropped. Readers go on (WAL); a writer waits out its busy timeout
+/// and is refused with [`StoreError::Busy`], keeping nothing. A key rotation holds one while it
+/// copies the database, so that no commit lands after the page it would have changed was copied.
+pub(crate) struct WritesPaused {
+    conn: Connection,
+}
+
+impl WritesPaused {
+    /// Pauses writes to the database at `path` (waiting for a write in progress, up to the
+    /// busy timeout).
+    pub(crate) fn on(path: &Path, key: &DataKey) -> Result<Self, StoreError> {
+        let db = Database::open(path, key)?;
+        db.conn.execute_batch("BEGIN IMMEDIATE")?;
+        Ok(Self { conn: db.conn })
+    }
+}
+
+impl Drop for WritesPaused {
+    fn drop(&mut self) {
+        // Nothing was written: the rollback only lets the write lock go.
+        let _ = self.conn.execute_batch("ROLLBACK");
+    }
+}
+
 /// The version of the SQLCipher engine linked into this binary.
 ///
 /// Opens a throw-away in-memory database under a random key, so the answer comes from the

@@ -38,7 +38,7 @@ pub enum StoreError {
     DiskFull,
     /// Another process kept the database busy longer than the wait allows.
     #[error(
-        "the workspace database stayed busy in another process (a long import or backup?): nothing of this change was kept; try again when it is done"
+        "the workspace database stayed busy with a long job (an import, a key rotation) or another process: nothing of this change was kept; try again when it is done"
     )]
     Busy,
     /// The database was written by a newer version of the app.

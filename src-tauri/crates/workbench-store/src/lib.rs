@@ -44,4 +44,4 @@ pub use key::DataKey;
 pub use keyring::{KeyringStatus, probe_keyring};
 /// The SQLite binding, for callers that pass a transaction into repository functions.
 pub use rusqlite;
-pub use workspace::{Created, NewWorkspace, Unlock, Workspace};
+pub use workspace::{Created, JobWorkspace, NewWorkspace, Unlock, Workspace};

@@ -20,11 +20,11 @@ use chrono::{DateTime, Utc};
 use workbench_core::ActorId;
 
 use crate::audit::{self, Change};
-use crate::db::Database;
+use crate::db::{Database, WritesPaused};
 use crate::error::StoreError;
 use crate::key::DataKey;
 use crate::keyslots::{KeySlots, Opener, Person, Secret, new_recovery_code};
-use crate::workspace::{DB_FILE, Workspace};
+use crate::workspace::{DB_FILE, JobWorkspace, Workspace};
 use crate::{evidence, keyring};
 
 /// The re-encrypted copy while a rotation is under way.
@@ -65,6 +65,45 @@ pub enum StopAt {
     AfterSwap,
 }
 
+/// A rotation under way ([`Workspace::begin_rotation`]): the exclusive lock is taken, writes
+/// to the database are paused (reads go on), and the re-encrypted copy is written on a
+/// connection of its own ([`Rotation::write_copy`]) without holding the workspace, so the window
+/// keeps reading meanwhile (issue 15). [`Workspace::finish_rotation`] swaps it in. A rotation
+/// dropped before its commit point removes its copy.
+pub struct Rotation {
+    job: Option<JobWorkspace>,
+    paused: Option<WritesPaused>,
+    actor: ActorId,
+    officer: String,
+    passphrase: zeroize::Zeroizing<String>,
+    new_key: DataKey,
+    recovery_code: Secret,
+    new_slots: Option<KeySlots>,
+    keyring_account: Option<(String, String, ActorId)>,
+    people_without_slot: Vec<String>,
+    evidence_keys: usize,
+    /// The copy's path, removed on drop unless the commit point passed (or a test stopped
+    /// the rotation where a crash would have left it).
+    next: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for Rotation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rotation").field("actor", &self.actor).finish_non_exhaustive()
+    }
+}
+
+impl Drop for Rotation {
+    fn drop(&mut self) {
+        // Connections first: the copy is never removed under an open handle.
+        self.paused.take();
+        self.job.take();
+        if let Some(next) = self.next.take() {
+            let _ = remove_with_journals(&next);
+        }
+    }
+}
+
 impl Workspace {
     /// Replaces the data key: re-encrypts the database, re-wraps the evidence keys and the key
     /// slots, issues a new recovery code. `passphrase` is the workspace passphrase (confirmed
@@ -88,38 +127,30 @@ impl Workspace {
         progress: &mut dyn FnMut(u64, u64),
         stop: Option<StopAt>,
     ) -> Result<Rotated, StoreError> {
-        // The database file is replaced: no other process may have the workspace open.
-        self.lock.make_exclusive()?;
-        let result = self.rotate_alone(passphrase, actor, at, progress, stop);
-        let shared = self.lock.share();
-        let rotated = result?;
-        shared?;
-        Ok(rotated)
+        let mut rotation = self.begin_rotation(passphrase, actor)?;
+        match rotation.write_copy(at, progress) {
+            Ok(()) => self.finish_rotation(rotation, stop),
+            Err(e) => {
+                self.abandon_rotation(rotation);
+                Err(e)
+            }
+        }
     }
 
-    fn rotate_alone(
-        &mut self,
-        passphrase: &str,
-        actor: ActorId,
-        at: DateTime<Utc>,
-        progress: &mut dyn FnMut(u64, u64),
-        stop: Option<StopAt>,
-    ) -> Result<Rotated, StoreError> {
-        // The rotating officer confirms with their own passphrase (the shared one of an older
-        // file, if they have no slot yet).
+    /// Starts a rotation: takes the workspace lock for this process alone (the database file
+    /// is replaced), confirms the officer's own passphrase (the shared one of an older file, if
+    /// they have no slot yet) and pauses writes to the database until the rotation ends.
+    pub fn begin_rotation(&mut self, passphrase: &str, actor: ActorId) -> Result<Rotation, StoreError> {
+        self.lock.make_exclusive()?;
+        self.plan_rotation(passphrase, actor).inspect_err(|_| {
+            let _ = self.lock.share();
+        })
+    }
+
+    fn plan_rotation(&self, passphrase: &str, actor: ActorId) -> Result<Rotation, StoreError> {
         let who = self.slots.has_person(actor).then(|| actor.to_string());
         drop(self.slots.open_as(who.as_deref(), passphrase)?);
         let officer = self.db.read(|c| crate::actors::get(c, actor))?.ok_or(StoreError::UnknownActor)?;
-        let workspace_id = self.id.to_string();
-        let new_key = DataKey::generate()?;
-        let recovery_code = new_recovery_code()?;
-        let mut new_slots = KeySlots::create(
-            &workspace_id,
-            &new_key,
-            &Person { actor, name: officer.name.clone() },
-            passphrase,
-            &recovery_code,
-        )?;
         // The others' passphrases are not at hand to wrap the new key: their slots go, and each
         // gets one again at their next sign-in on an unlocked workspace, or from an officer.
         let people_without_slot: Vec<String> =
@@ -129,20 +160,62 @@ impl Workspace {
                 Opener::Person(id) => id,
                 Opener::FirstOfficer => actor,
             };
-            new_slots.set_keyring(service, account, owner);
-            account.to_owned()
+            (service.to_owned(), account.to_owned(), owner)
         });
+        let paused = WritesPaused::on(&self.root.join(DB_FILE), &self.key)?;
+        Ok(Rotation {
+            job: Some(self.for_job()?),
+            paused: Some(paused),
+            actor,
+            officer: officer.name,
+            passphrase: zeroize::Zeroizing::new(passphrase.to_owned()),
+            new_key: DataKey::generate()?,
+            recovery_code: new_recovery_code()?,
+            new_slots: None,
+            keyring_account,
+            people_without_slot,
+            evidence_keys: 0,
+            next: None,
+        })
+    }
 
-        let next = self.root.join(NEXT_DB_FILE);
-        remove_with_journals(&next)?;
-        let evidence_keys = match self.write_next_copy(&next, &new_key, actor, at, progress) {
-            Ok(n) => n,
-            Err(e) => {
-                let _ = remove_with_journals(&next);
-                return Err(e);
-            }
+    /// Gives up a rotation that failed before its commit point: its copy goes, the lock is
+    /// shared again and writes resume.
+    pub fn abandon_rotation(&mut self, rotation: Rotation) {
+        drop(rotation);
+        if let Err(e) = self.lock.share() {
+            tracing::warn!("the workspace lock stays exclusive after an abandoned rotation: {e}");
+        }
+    }
+
+    /// Ends a rotation whose copy is written: the new key slots (the commit point), the swap,
+    /// the audit anchor under the new key; the lock is shared again either way.
+    pub fn finish_rotation(
+        &mut self,
+        rotation: Rotation,
+        stop: Option<StopAt>,
+    ) -> Result<Rotated, StoreError> {
+        let result = self.commit_rotation(rotation, stop);
+        let shared = self.lock.share();
+        let rotated = result?;
+        shared?;
+        Ok(rotated)
+    }
+
+    fn commit_rotation(
+        &mut self,
+        mut rotation: Rotation,
+        stop: Option<StopAt>,
+    ) -> Result<Rotated, StoreError> {
+        let (Some(new_slots), Some(_)) = (rotation.new_slots.take(), rotation.next.as_ref()) else {
+            return Err(StoreError::Conflict("the rotation's copy was not written".into()));
         };
+        // This workspace's own connection serves nothing else meanwhile (the caller holds it),
+        // so the copy's connections close and writes resume only after the swap.
+        rotation.job.take();
+        rotation.paused.take();
         if stop == Some(StopAt::BeforeCommit) {
+            rotation.next = None;
             return Err(StoreError::Interrupted);
         }
 
@@ -150,12 +223,15 @@ impl Workspace {
         // The copy first, then the file: either one read at the next open holds the new key
         // (and the finished copy beside it), or the file holds the old one and the copy is put
         // back in step after that unlock.
-        crate::workspace::write_slots(&self.root, &new_slots.to_json(&new_key))?;
+        crate::workspace::write_slots(&self.root, &new_slots.to_json(&rotation.new_key))?;
+        rotation.next = None;
         if stop == Some(StopAt::AfterCommit) {
             return Err(StoreError::Interrupted);
         }
 
         // Close the old database before its file is replaced.
+        let new_key = rotation.new_key.clone();
+        let workspace_id = self.id.to_string();
         let placeholder = Database::open_in_memory(&new_key)?;
         drop(std::mem::replace(&mut self.db, placeholder));
         swap_in_next(&self.root)?;
@@ -170,31 +246,53 @@ impl Workspace {
         self.key = new_key;
         self.slots = new_slots;
 
-        let keyring_problem = keyring_account
-            .and_then(|account| keyring::store_key(&account, &self.key).err().map(|e| e.to_string()));
-        Ok(Rotated { recovery_code, evidence_keys, keyring_problem, people_without_slot })
+        let keyring_problem = rotation
+            .keyring_account
+            .take()
+            .and_then(|(_, account, _)| keyring::store_key(&account, &self.key).err().map(|e| e.to_string()));
+        Ok(Rotated {
+            recovery_code: std::mem::take(&mut rotation.recovery_code),
+            evidence_keys: rotation.evidence_keys,
+            keyring_problem,
+            people_without_slot: std::mem::take(&mut rotation.people_without_slot),
+        })
     }
+}
 
-    /// Writes the re-encrypted copy with its evidence keys re-wrapped and the rotation audited,
-    /// then closes it (its WAL folded in) and syncs it to disk.
-    fn write_next_copy(
-        &self,
-        next: &Path,
-        new_key: &DataKey,
-        actor: ActorId,
+impl Rotation {
+    /// The slow half, without holding the workspace: the new key slots (Argon2id), and the
+    /// database re-encrypted into `workspace.db.next` with its evidence keys re-wrapped and the
+    /// rotation audited, then closed (its WAL folded in) and synced to disk.
+    pub fn write_copy(
+        &mut self,
         at: DateTime<Utc>,
         progress: &mut dyn FnMut(u64, u64),
-    ) -> Result<usize, StoreError> {
-        let mut copy = Database::open(next, new_key)?;
-        self.db.copy_into(&mut copy, progress)?;
-        let object = format!("workspace:{}", self.id);
-        let rewrapped = copy.write(|tx| {
-            let n = evidence::rewrap_keys(tx, &self.key, new_key)?;
+    ) -> Result<(), StoreError> {
+        let job = self.job.as_ref().ok_or_else(|| StoreError::Conflict("the rotation has ended".into()))?;
+        let mut new_slots = KeySlots::create(
+            &job.id.to_string(),
+            &self.new_key,
+            &Person { actor: self.actor, name: self.officer.clone() },
+            &self.passphrase,
+            &self.recovery_code,
+        )?;
+        if let Some((service, account, owner)) = &self.keyring_account {
+            new_slots.set_keyring(service, account, *owner);
+        }
+        let next = job.root.join(NEXT_DB_FILE);
+        remove_with_journals(&next)?;
+        self.next = Some(next.clone());
+        let mut copy = Database::open(&next, &self.new_key)?;
+        job.db.copy_into(&mut copy, progress)?;
+        let object = format!("workspace:{}", job.id);
+        let actor = self.actor.to_string();
+        self.evidence_keys = copy.write(|tx| {
+            let n = evidence::rewrap_keys(tx, &job.key, &self.new_key)?;
             audit::append(
                 tx,
                 at,
                 Change {
-                    actor: &actor.to_string(),
+                    actor: &actor,
                     action: "workspace.key_rotate",
                     object: &object,
                     before: None,
@@ -205,13 +303,14 @@ impl Workspace {
         })?;
         // The copy's anchor, under the new key, before the commit point: a kill after the swap
         // but before `audit.anchor` is rewritten leaves it to be settled at the next open.
-        if self.anchor_problem.is_none() {
-            let mut pending = crate::anchor::Anchor::pending(&self.root, new_key, &self.id.to_string());
+        if job.keeps_anchor {
+            let mut pending = crate::anchor::Anchor::pending(&job.root, &self.new_key, &job.id.to_string());
             copy.read(|c| pending.update(c))?;
         }
         drop(copy);
-        sync_file(next)?;
-        Ok(rewrapped)
+        sync_file(&next)?;
+        self.new_slots = Some(new_slots);
+        Ok(())
     }
 }
 

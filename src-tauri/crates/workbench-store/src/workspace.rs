@@ -215,6 +215,45 @@ pub struct Workspace {
     pub(crate) person: Actor,
 }
 
+/// A long job's own view of a workspace ([`Workspace::for_job`]): a connection of its own, the
+/// folder and a copy of the key (zeroized when dropped).
+pub struct JobWorkspace {
+    pub(crate) db: Database,
+    pub(crate) root: PathBuf,
+    pub(crate) id: WorkspaceId,
+    pub(crate) key: DataKey,
+    /// False when the anchor reported lost commits at open (it is then not kept).
+    pub(crate) keeps_anchor: bool,
+}
+
+impl std::fmt::Debug for JobWorkspace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JobWorkspace").field("root", &self.root).field("id", &self.id).finish_non_exhaustive()
+    }
+}
+
+impl JobWorkspace {
+    /// The job's connection, for reading.
+    pub fn db(&self) -> &Database {
+        &self.db
+    }
+
+    /// The job's connection, for writing.
+    pub fn db_mut(&mut self) -> &mut Database {
+        &mut self.db
+    }
+
+    /// The workspace folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The workspace's id.
+    pub fn id(&self) -> WorkspaceId {
+        self.id
+    }
+}
+
 impl std::fmt::Debug for Workspace {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Workspace").field("root", &self.root).field("id", &self.id).finish_non_exhaustive()
@@ -585,19 +624,21 @@ impl Workspace {
         &mut self.db
     }
 
-    /// A second connection to this workspace's database, for a long job (an import) that runs
-    /// while the main connection goes on serving the window's reads (issue 15): WAL lets one
-    /// connection write while others read. It keeps the audit anchor like the main one (unless
-    /// the anchor reported lost commits at open). Drop it when the job ends.
+    /// What a long job (an import, a backup, a key rotation) needs of this workspace, held apart
+    /// from it: a second connection to the database, the folder and the key. The job runs on
+    /// it while the main connection goes on serving the window's reads (issue 15): WAL lets one
+    /// connection write while others read. The connection keeps the audit anchor like the main
+    /// one (unless the anchor reported lost commits at open). Drop it when the job ends.
     ///
     /// # Errors
     /// What opening the database can fail with.
-    pub fn job_connection(&self) -> Result<Database, StoreError> {
+    pub fn for_job(&self) -> Result<JobWorkspace, StoreError> {
         let mut db = Database::open(&self.root.join(DB_FILE), &self.key)?;
-        if self.anchor_problem.is_none() {
+        let keeps_anchor = self.anchor_problem.is_none();
+        if keeps_anchor {
             db.set_anchor(Anchor::new(&self.root, &self.key, &self.id.to_string()))?;
         }
-        Ok(db)
+        Ok(JobWorkspace { db, root: self.root.clone(), id: self.id, key: self.key.clone(), keeps_anchor })
     }
 
     /// The data key, for wrapping per-file evidence keys inside this crate.

@@ -195,3 +195,49 @@ fn interrupted_after_the_commit_point_finishes_at_the_next_unlock() {
     assert_eq!(all_evidence_reads_back(&ws, &data), 2);
     assert!(ws.db().integrity_problems().expect("check").is_empty());
 }
+
+#[test]
+fn reads_go_on_while_the_copy_is_written_and_a_write_waits_for_the_swap() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut ws, officer, _, data) = populated(dir.path());
+    let before = events(&ws);
+    let mut rotation = ws.begin_rotation(PASS, officer).expect("begin");
+
+    // The window's reads go on (issue 15); a write waits out the busy timeout and keeps nothing.
+    assert_eq!(all_evidence_reads_back(&ws, &data), 2);
+    let new = NewEvidence { original_name: "late.jpg", media_type: "image/jpeg", max_bytes: u64::MAX };
+    let err = evidence::store(&mut ws, Cursor::new(b"late".as_slice()), &new, officer, at())
+        .expect_err("writes are paused");
+    assert!(matches!(err, StoreError::Busy), "{err}");
+
+    rotation.write_copy(at(), &mut |_, _| {}).expect("copy");
+    assert_eq!(events(&ws), before, "reads still see the old database");
+    let rotated = ws.finish_rotation(rotation, None).expect("finish");
+    assert_eq!(rotated.evidence_keys, 2);
+    assert_eq!(events(&ws), before + 1);
+    assert_eq!(all_evidence_reads_back(&ws, &data), 2, "the refused write left nothing");
+    // Writes resume after the swap.
+    evidence::store(&mut ws, Cursor::new(b"later".as_slice()), &new, officer, at()).expect("write");
+    drop(ws);
+    let ws = Workspace::unlock(dir.path(), Unlock::RecoveryCode(&rotated.recovery_code)).expect("new code");
+    assert_eq!(events(&ws), before + 2);
+}
+
+#[test]
+fn an_abandoned_rotation_keeps_the_old_key_and_shares_the_workspace_again() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut ws, officer, old_code, data) = populated(dir.path());
+    let before = events(&ws);
+    let mut rotation = ws.begin_rotation(PASS, officer).expect("begin");
+    rotation.write_copy(at(), &mut |_, _| {}).expect("copy");
+    assert!(dir.path().join(NEXT_DB_FILE).exists());
+    ws.abandon_rotation(rotation);
+
+    assert!(!dir.path().join(NEXT_DB_FILE).exists(), "the copy is gone");
+    assert_eq!(all_evidence_reads_back(&ws, &data), 2);
+    let new = NewEvidence { original_name: "after.jpg", media_type: "image/jpeg", max_bytes: u64::MAX };
+    evidence::store(&mut ws, Cursor::new(b"after".as_slice()), &new, officer, at()).expect("writes resume");
+    // Another process may open the workspace again beside this one.
+    let second = Workspace::unlock(dir.path(), Unlock::RecoveryCode(&old_code)).expect("old code, shared");
+    assert_eq!(events(&second), before + 1);
+}

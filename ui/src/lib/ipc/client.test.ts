@@ -9,13 +9,13 @@ describe('toIpcError', () => {
 		expect(err.message).toBe('the database could not be unlocked');
 	});
 
-	it('keeps every code the backend sends, locked, no_workspace and forbidden included', () => {
-		for (const code of ['locked', 'no_workspace', 'forbidden'] as const) {
+	it('keeps every code the backend sends, locked, no_workspace, forbidden and busy included', () => {
+		for (const code of ['locked', 'no_workspace', 'forbidden', 'busy'] as const) {
 			const err = toIpcError({ code, message: 'officers only' });
 			expect(err.code).toBe(code);
 			expect(err.message).toBe('officers only');
 		}
-		expect(ERROR_CODES).toHaveLength(10);
+		expect(ERROR_CODES).toHaveLength(11);
 	});
 
 	it('treats an unknown code as internal rather than trusting it', () => {

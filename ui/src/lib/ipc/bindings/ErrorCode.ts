@@ -3,4 +3,4 @@
 /**
  * Machine-readable error kinds the UI can branch on.
  */
-export type ErrorCode = "invalid_input" | "storage" | "wrong_key" | "rendering" | "io" | "cancelled" | "locked" | "no_workspace" | "forbidden" | "internal";
+export type ErrorCode = "invalid_input" | "storage" | "wrong_key" | "rendering" | "io" | "cancelled" | "locked" | "no_workspace" | "forbidden" | "busy" | "internal";
