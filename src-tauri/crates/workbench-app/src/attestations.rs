@@ -252,8 +252,8 @@ pub fn attestation_request_pdf(
     session.with(ctx, |u| {
         u.require_officer("request reseller attestations")?;
         let at = ctx.clock().now();
-        let me = u.actor.id.to_string();
-        u.workspace.db_mut().write(|tx| store::mark_requested(tx, reseller_ref, period, &sha, &me, at))?;
+        let me = u.actor.id;
+        u.workspace.db_mut().write(|tx| store::mark_requested(tx, reseller_ref, period, &sha, me, at))?;
         Ok(pdf)
     })
 }
@@ -328,10 +328,10 @@ pub fn attestation_return(
             None => None,
         };
         let met = meets(ctx, u, &crate::obligations::compute(ctx, u)?, &valid, "form")?;
-        let me = u.actor.id.to_string();
+        let me = u.actor.id;
         let record = ReturnRecord { complete, evidence_id: evidence_id.as_deref(), source: "form" };
         u.workspace.db_mut().write(|tx| {
-            store::record_return(tx, &valid, record, &me, at)?;
+            store::record_return(tx, &valid, record, me, at)?;
             met.iter().try_for_each(|m| crate::obligations::insert_met(tx, m))
         })?;
         Ok(())
@@ -418,11 +418,11 @@ pub fn attestation_import(
             met.extend(meets(ctx, u, &view, r, "csv")?);
         }
         let at = ctx.clock().now();
-        let me = u.actor.id.to_string();
+        let me = u.actor.id;
         u.workspace.db_mut().write(|tx| {
             for (_, r) in &rows {
                 let record = ReturnRecord { complete: r.complete(&keys), evidence_id: None, source: "csv" };
-                store::record_return(tx, r, record, &me, at)?;
+                store::record_return(tx, r, record, me, at)?;
             }
             met.iter().try_for_each(|m| crate::obligations::insert_met(tx, m))
         })?;

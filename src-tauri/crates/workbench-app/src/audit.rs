@@ -183,8 +183,8 @@ pub(crate) fn take_out(
             .collect();
         let after = serde_json::json!({ "to": to }).to_string();
         let at = ctx.clock().now();
-        let actor = u.actor.id.to_string();
-        let recorded = u.workspace.db_mut().write(|tx| audit::record(tx, at, &actor, action, object, &after));
+        let actor = u.actor.id;
+        let recorded = u.workspace.db_mut().write(|tx| audit::record(tx, at, actor.into(), action, object, &after));
         if let Err(e) = recorded {
             for (path, _) in files {
                 let _ = std::fs::remove_file(path);

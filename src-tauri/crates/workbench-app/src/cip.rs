@@ -172,12 +172,12 @@ pub fn cip_draft_begin(ctx: &Context, session: &Session, from: Option<i64>) -> R
         };
         let previous = base.as_ref().map(|b| b.sections.as_slice()).unwrap_or_default();
         let sections = core_cip::outline(&pack.pack.cip.sections, previous);
-        let me = u.actor.id.to_string();
+        let me = u.actor.id;
         let at = ctx.clock().now();
         let number = u
             .workspace
             .db_mut()
-            .write(|tx| store::begin_draft(tx, &sections, base.as_ref().map(|b| b.number), &me, at))?;
+            .write(|tx| store::begin_draft(tx, &sections, base.as_ref().map(|b| b.number), me, at))?;
         Ok(number)
     })
 }
@@ -235,10 +235,10 @@ pub fn cip_draft_save(ctx: &Context, session: &Session, save: &CipDraftSave) -> 
                 None => s,
             })
             .collect();
-        let me = u.actor.id.to_string();
+        let me = u.actor.id;
         let at = ctx.clock().now();
         let edit = DraftEdit { sections: &sections, change_summary: summary, material: save.material };
-        Ok(u.workspace.db_mut().write(|tx| store::save_draft(tx, save.number, &edit, &me, at))?)
+        Ok(u.workspace.db_mut().write(|tx| store::save_draft(tx, save.number, &edit, me, at))?)
     })
 }
 
@@ -277,12 +277,12 @@ pub fn cip_approve(
         let authors = u.workspace.db().read(|c| store::authors(c, draft.number))?;
         let approved_before =
             u.workspace.db().read(store::versions)?.iter().any(|v| v.state == VersionState::Approved);
-        let me = u.actor.id.to_string();
+        let me = u.actor.id;
         let today = today(u, ctx)?;
         core_cip::check_approval(&ApprovalCheck {
             sections: &draft.sections,
             authors: &authors,
-            approver: &me,
+            approver: &me.to_string(),
             four_eyes: four_eyes(u)?,
             effective_on: approval.effective_on,
             today,
@@ -291,14 +291,14 @@ pub fn cip_approve(
         })?;
         let at = ctx.clock().now();
         let row = u.workspace.db_mut().write(|tx| {
-            let row = store::approve(tx, draft.number, approval.effective_on, &me, at)?;
+            let row = store::approve(tx, draft.number, approval.effective_on, me, at)?;
             if row.material && approved_before {
                 let event = Event {
                     id: EventId::new().to_string(),
                     occurred_at: at,
                     kind: EventKind::MaterialCipChange { version: row.number.to_string() },
                 };
-                crate::obligations::record(tx, &event, &me, at)?;
+                crate::obligations::record(tx, &event, me, at)?;
             }
             Ok(row)
         })?;
@@ -311,9 +311,9 @@ pub fn cip_approve(
 pub fn cip_discard(ctx: &Context, session: &Session, number: i64) -> Result<(), AppError> {
     session.with(ctx, |u| {
         u.require_officer("discard a CIP draft")?;
-        let me = u.actor.id.to_string();
+        let me = u.actor.id;
         let at = ctx.clock().now();
-        u.workspace.db_mut().write(|tx| store::discard(tx, number, &me, at))?;
+        u.workspace.db_mut().write(|tx| store::discard(tx, number, me, at))?;
         Ok(())
     })
 }

@@ -241,7 +241,7 @@ pub fn cip_packet_assemble(ctx: &Context, session: &Session, id: &str) -> Result
             max_bytes: u64::MAX, // the packet is ours; the upload limit is for incoming files
         };
         let record = evidence::store(&mut u.workspace, pdf.as_slice(), &new, u.actor.id, at)?;
-        let me = u.actor.id.to_string();
+        let me = u.actor.id;
         let evidence_id = record.id.to_string();
         u.workspace.db_mut().write(|tx| {
             let mut manifest = manifest.clone();
@@ -249,7 +249,7 @@ pub fn cip_packet_assemble(ctx: &Context, session: &Session, id: &str) -> Result
                 .map(|c| format!("event {} · {}", c.events, c.root_hash));
             let json = serde_json::to_string(&manifest)
                 .map_err(|e| workbench_store::StoreError::Corrupt(e.to_string()))?;
-            cip_store::set_packet(tx, id, &evidence_id, &json, &me, at)
+            cip_store::set_packet(tx, id, &evidence_id, &json, me, at)
         })?;
         Ok(())
     })?;
@@ -337,9 +337,9 @@ pub fn cip_request_deliver(
             &format!("Packet delivered {}: {note}", delivery.delivered_on),
         )?;
         let at = ctx.clock().now();
-        let me = u.actor.id.to_string();
+        let me = u.actor.id;
         u.workspace.db_mut().write(|tx| {
-            cip_store::set_delivered(tx, &delivery.id, delivery.delivered_on, note, &me, at)?;
+            cip_store::set_delivered(tx, &delivery.id, delivery.delivered_on, note, me, at)?;
             crate::obligations::insert_met(tx, &met)
         })?;
         Ok(())

@@ -105,7 +105,7 @@ pub fn import_tracked(
         if u.actor.role == workbench_core::Role::Viewer {
             return Err(AppError::Forbidden("a viewer cannot import customers".into()));
         }
-        Ok((crate::obligations::active_pack(u)?.0, u.actor.id.to_string()))
+        Ok((crate::obligations::active_pack(u)?.0, u.actor.id))
     };
     session.job(ctx, prepare, |mut job, (pack, by), lease| {
         let at = ctx.clock().now();
@@ -128,13 +128,13 @@ pub fn import_tracked(
             // Every new customer enters the verification queue (R4), due by the pack's SLA
             // for its tier.
             let due = crate::review::due_by_tier(&pack.pack, at);
-            imported = store::import_csv(tx, &bytes, &by, at, &due, &mut gate, &mut report)?;
-            let problems = match store::insert_owners(tx, &owner_rows, &by, at)? {
+            imported = store::import_csv(tx, &bytes, by, at, &due, &mut gate, &mut report)?;
+            let problems = match store::insert_owners(tx, &owner_rows, by, at)? {
                 Err(unknown) => unknown
                     .into_iter()
                     .map(|e| RowError { column: format!("owners: {}", e.column), ..e })
                     .collect(),
-                Ok(_) => match store::insert_ip_log(tx, &log, &by, at)? {
+                Ok(_) => match store::insert_ip_log(tx, &log, by, at)? {
                     Err(unknown) => unknown
                         .into_iter()
                         .map(|e| RowError { column: format!("ips: {}", e.column), ..e })

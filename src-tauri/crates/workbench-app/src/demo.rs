@@ -202,9 +202,9 @@ pub fn fill(ctx: &Context, session: &Session, customers: usize) -> Result<usize,
     fill_resellers(ctx, session, today)?;
 
     session.with(ctx, |u| {
-        let by = u.actor.id.to_string();
+        let by = u.actor.id;
         u.workspace.db_mut().write(|tx| {
-            if let Err(clashes) = store::insert_imported(tx, &rows, &by, now)? {
+            if let Err(clashes) = store::insert_imported(tx, &rows, by, now)? {
                 return Err(workbench_store::StoreError::Conflict(format!(
                     "the workspace already holds demo customers ({} clashes)",
                     clashes.len()
@@ -221,7 +221,7 @@ pub fn fill(ctx: &Context, session: &Session, customers: usize) -> Result<usize,
                     _ => &[AccountState::PendingVerification, AccountState::Refused],
                 };
                 for state in path {
-                    store::set_state(tx, &row.customer.0.account_ref, *state, "demo", &by, now)?;
+                    store::set_state(tx, &row.customer.0.account_ref, *state, "demo", by, now)?;
                 }
             }
             Ok(())
@@ -249,7 +249,7 @@ fn fill_queue(
 ) -> Result<(), AppError> {
     let (pack, _) = obligations::active_pack(u)?;
     let pack = &pack.pack;
-    let by = u.actor.id.to_string();
+    let by = u.actor.id;
     let ids: Vec<String> = u.workspace.db().read(|c| {
         rows.iter().map(|r| review::customer_id(c, &r.customer.0.customer_ref)).collect::<Result<_, _>>()
     })?;
@@ -271,14 +271,14 @@ fn fill_queue(
         for (i, (row, id)) in rows.iter().zip(&ids).enumerate() {
             let opened = now - Duration::hours((i % 9) as i64 * 19 + 1);
             let due = workbench_core::verification::sla_due(pack, row.customer.0.risk_tier, opened);
-            review::reopen(tx, id, "onboarding", opened, due, &by)?;
+            review::reopen(tx, id, "onboarding", opened, due, by)?;
             if matches!(i % 8, 5..=7) {
-                review::close_item(tx, id, &by, now)?;
+                review::close_item(tx, id, by, now)?;
             }
         }
         for (n, (i, evidence_id)) in attached.iter().enumerate() {
             let id = &ids[*i];
-            review::attach_evidence(tx, id, evidence_id, Some(Element::IdentityDocument), &by, now)?;
+            review::attach_evidence(tx, id, evidence_id, Some(Element::IdentityDocument), by, now)?;
             // Part of the work done: name and document checked on most of them.
             for element in [Element::Name, Element::IdentityDocument].iter().take(n % 3) {
                 let check = NewCheck {
@@ -288,14 +288,14 @@ fn fill_queue(
                     evidence_id: Some(evidence_id),
                     note: "",
                 };
-                review::record_check(tx, id, &check, &by, now)?;
+                review::record_check(tx, id, &check, by, now)?;
             }
         }
         // A few asleep for more information, a few refusals waiting for a second reviewer.
         let later = now - Duration::minutes(5);
         for (k, &i) in waiting.iter().skip(WITH_EVIDENCE).take(6).enumerate() {
             let id = &ids[i];
-            review::take(tx, id, &by, later, later)?;
+            review::take(tx, id, by, later, later)?;
             let decision = if k % 2 == 0 {
                 NewDecision {
                     kind: DecisionKind::MoreInfo,
@@ -311,7 +311,7 @@ fn fill_queue(
                     until: None,
                 }
             };
-            review::decide(tx, id, &decision, &by, later)?;
+            review::decide(tx, id, &decision, by, later)?;
         }
         Ok(())
     })?;

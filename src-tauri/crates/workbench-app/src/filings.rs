@@ -470,7 +470,7 @@ pub fn filing_draft(
         let id = EventId::new().to_string();
         let json =
             serde_json::to_string(&snapshot).map_err(|e| CoreError::invalid("snapshot", e.to_string()))?;
-        let me = u.actor.id.to_string();
+        let me = u.actor.id;
         let page = match request.page {
             PageSize::A4 => "a4",
             PageSize::Letter => "letter",
@@ -492,7 +492,7 @@ pub fn filing_draft(
             checkpoint_hash: String::new(),
             pdf_sha256: String::new(),
             drafted_at: workbench_store::audit::timestamp(&at),
-            drafted_by: me,
+            drafted_by: me.to_string(),
             approved_at: None,
             approved_by: None,
             filed_on: None,
@@ -529,8 +529,8 @@ pub fn filing_approve(ctx: &Context, session: &Session, id: &str) -> Result<Fili
             return Err(AppError::Forbidden(reason));
         }
         let at = ctx.clock().now();
-        let me = u.actor.id.to_string();
-        u.workspace.db_mut().write(|tx| store::approve(tx, id, &me, at))?;
+        let me = u.actor.id;
+        u.workspace.db_mut().write(|tx| store::approve(tx, id, me, at))?;
         Ok(view(u, &require(u, id)?, four_eyes(u)?))
     })
 }
@@ -577,10 +577,10 @@ pub fn filing_mark_filed(ctx: &Context, session: &Session, form: &FiledForm) -> 
             None => None,
         };
         let at = ctx.clock().now();
-        let me = u.actor.id.to_string();
+        let me = u.actor.id;
         let filed = store::Filed { on: form.filed_on, channel, reference: form.agency_reference.trim() };
         u.workspace.db_mut().write(|tx| {
-            store::mark_filed(tx, &form.id, filed, &me, at)?;
+            store::mark_filed(tx, &form.id, filed, me, at)?;
             met.iter().try_for_each(|m| crate::obligations::insert_met(tx, m))
         })?;
         Ok(view(u, &require(u, &form.id)?, four_eyes(u)?))
@@ -611,9 +611,9 @@ pub fn filing_attach_ack(
             workbench_store::evidence::NewEvidence { original_name: &name, media_type: media, max_bytes };
         let record =
             workbench_store::evidence::store(&mut u.workspace, bytes.as_slice(), &new, u.actor.id, at)?;
-        let me = u.actor.id.to_string();
+        let me = u.actor.id;
         let evidence_id = record.id.to_string();
-        u.workspace.db_mut().write(|tx| store::attach_ack(tx, id, &evidence_id, &me, at))?;
+        u.workspace.db_mut().write(|tx| store::attach_ack(tx, id, &evidence_id, me, at))?;
         Ok(view(u, &require(u, id)?, four_eyes(u)?))
     })
 }

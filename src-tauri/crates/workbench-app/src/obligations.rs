@@ -129,9 +129,9 @@ pub fn rules_import(ctx: &Context, session: &Session, path: &std::path::Path) ->
     session.with(ctx, |u| {
         u.require_officer("import a rule pack")?;
         let at = ctx.clock().now();
-        let by = u.actor.id.to_string();
+        let by = u.actor.id;
         u.workspace.db_mut().write(|tx| {
-            rule_packs::insert(tx, &loaded.sha256, &loaded.pack.pack.id, &file_name, &source, &by, at)
+            rule_packs::insert(tx, &loaded.sha256, &loaded.pack.pack.id, &file_name, &source, by, at)
                 .map(drop)
         })?;
         Ok(view(&loaded, &file_name, false, false))
@@ -149,8 +149,8 @@ pub fn rules_activate(ctx: &Context, session: &Session, sha256: &str) -> Result<
         if !known {
             return Err(CoreError::invalid("sha256", "no imported rule pack has this hash").into());
         }
-        let by = u.actor.id.to_string();
-        settings::set(u.workspace.db_mut(), ACTIVE_PACK, sha256, &by, ctx.clock().now())?;
+        let by = u.actor.id;
+        settings::set(u.workspace.db_mut(), ACTIVE_PACK, sha256, by, ctx.clock().now())?;
         Ok(())
     })
 }
@@ -261,7 +261,7 @@ pub fn provider_update(
     session.with(ctx, |u| {
         u.require_officer("change the provider profile")?;
         let at = ctx.clock().now();
-        let by = u.actor.id.to_string();
+        let by = u.actor.id;
         u.workspace.db_mut().write(|tx| {
             let kind = provider::profile_kind();
             let before = workbench_store::canonical::record(tx, kind, "1")?;
@@ -269,7 +269,7 @@ pub fn provider_update(
             workbench_store::canonical::record_change(
                 tx,
                 at,
-                &by,
+                by.into(),
                 "provider.update",
                 kind,
                 "1",
@@ -296,7 +296,7 @@ pub fn provider_contact_change(
     session.with(ctx, |u| {
         u.require_officer("change the primary CIP contact")?;
         let at = ctx.clock().now();
-        let by = u.actor.id.to_string();
+        let by = u.actor.id;
         u.workspace.db_mut().write(|tx| {
             let previous = provider::current_contact(tx)?;
             let contact = Contact {
@@ -306,7 +306,7 @@ pub fn provider_contact_change(
                 email: new.email.trim().to_owned(),
                 phone: new.phone.trim().to_owned(),
                 since: audit::timestamp(&at),
-                recorded_by: by.clone(),
+                recorded_by: by.to_string(),
             };
             provider::add_contact(tx, &contact, at)?;
             if previous.is_some() {
@@ -315,7 +315,7 @@ pub fn provider_contact_change(
                     occurred_at: at,
                     kind: EventKind::PrimaryContactChanged { contact: contact.name.clone() },
                 };
-                record(tx, &event, &by, at)?;
+                record(tx, &event, by, at)?;
             }
             Ok(())
         })?;
@@ -376,10 +376,10 @@ pub fn event_record(ctx: &Context, session: &Session, new: &NewEvent) -> Result<
     session.with(ctx, |u| {
         u.require_officer("record this event")?;
         let at = ctx.clock().now();
-        let by = u.actor.id.to_string();
+        let by = u.actor.id;
         let tz = provider_tz(u)?;
         u.workspace.db_mut().write(|tx| {
-            record(tx, &event, &by, at)?;
+            record(tx, &event, by, at)?;
             if let (EventKind::CipCopyRequested { requester }, NewEvent::CipCopyRequested { reference, .. }) =
                 (&event.kind, new)
             {
@@ -392,7 +392,7 @@ pub fn event_record(ctx: &Context, session: &Session, new: &NewEvent) -> Result<
                     requester,
                     reference,
                     received_on,
-                    &by,
+                    by,
                     at,
                 )?;
             }
@@ -407,10 +407,10 @@ pub fn event_record(ctx: &Context, session: &Session, new: &NewEvent) -> Result<
 pub(crate) fn record(
     tx: &workbench_store::rusqlite::Transaction<'_>,
     event: &Event,
-    by: &str,
+    by: workbench_core::ActorId,
     at: DateTime<Utc>,
 ) -> Result<(), workbench_store::StoreError> {
-    store::insert_event(tx, event, by, at)
+    store::insert_event(tx, event, by.into(), at)
 }
 
 /// Everything the dashboard and calendar show.

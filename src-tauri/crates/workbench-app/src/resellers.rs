@@ -65,7 +65,7 @@ pub fn reseller_add(ctx: &Context, session: &Session, new: &NewReseller) -> Resu
     session.with(ctx, |u| {
         u.require_officer("register resellers")?;
         let at = ctx.clock().now();
-        let me = u.actor.id.to_string();
+        let me = u.actor.id;
         // Its yearly attestations (R18) run from the agreement's start.
         let event = Event {
             id: EventId::new().to_string(),
@@ -73,8 +73,8 @@ pub fn reseller_add(ctx: &Context, session: &Session, new: &NewReseller) -> Resu
             kind: EventKind::ResellerRegistered { reseller: valid.reseller_ref.clone() },
         };
         u.workspace.db_mut().write(|tx| {
-            store::insert(tx, &valid, &me, at)?;
-            crate::obligations::record(tx, &event, &me, at)
+            store::insert(tx, &valid, me, at)?;
+            crate::obligations::record(tx, &event, me, at)
         })?;
         Ok(())
     })
@@ -97,15 +97,15 @@ pub fn reseller_contact_change(
         let mut contact = contact.clone();
         validate_contact(&mut contact, &reseller.country).map_err(CoreError::Invalid)?;
         let at = ctx.clock().now();
-        let me = u.actor.id.to_string();
+        let me = u.actor.id;
         u.workspace.db_mut().write(|tx| {
-            store::change_contact(tx, reseller_ref, &contact, &me, at)?;
+            store::change_contact(tx, reseller_ref, &contact, me, at)?;
             let event = Event {
                 id: EventId::new().to_string(),
                 occurred_at: at,
                 kind: EventKind::ResellerContactChanged { reseller: reseller_ref.to_owned() },
             };
-            crate::obligations::record(tx, &event, &me, at)
+            crate::obligations::record(tx, &event, me, at)
         })?;
         Ok(())
     })
@@ -134,19 +134,19 @@ pub fn reseller_finding(ctx: &Context, session: &Session, finding: &Finding) -> 
     }
     session.with(ctx, |u| {
         u.require_officer("record a non-compliance finding")?;
-        let me = u.actor.id.to_string();
+        let me = u.actor.id;
         let occurred_at = finding.aware_on.and_hms_opt(12, 0, 0).map_or(now, |t| t.and_utc());
         let summary = finding.summary.trim();
         let summary = if summary.is_empty() { "Non-compliance finding recorded" } else { summary };
         u.workspace.db_mut().write(|tx| {
-            store::set_status(tx, &finding.reseller_ref, ResellerStatus::UnderRemediation, &me, now)?;
+            store::set_status(tx, &finding.reseller_ref, ResellerStatus::UnderRemediation, me, now)?;
             store::add_note(
                 tx,
                 &finding.reseller_ref,
                 NoteKind::Finding.code(),
                 summary,
                 finding.aware_on,
-                &me,
+                me,
                 now,
             )?;
             let event = Event {
@@ -154,7 +154,7 @@ pub fn reseller_finding(ctx: &Context, session: &Session, finding: &Finding) -> 
                 occurred_at,
                 kind: EventKind::ResellerNonCompliance { reseller: finding.reseller_ref.clone() },
             };
-            crate::obligations::record(tx, &event, &me, now)
+            crate::obligations::record(tx, &event, me, now)
         })?;
         Ok(())
     })
@@ -178,19 +178,19 @@ pub fn reseller_set_status(ctx: &Context, session: &Session, change: &StatusChan
         u.require_officer("change a reseller's status")?;
         let at = ctx.clock().now();
         let today = at.with_timezone(&crate::obligations::provider_tz(u)?).date_naive();
-        let me = u.actor.id.to_string();
+        let me = u.actor.id;
         u.workspace.db_mut().write(|tx| {
-            store::set_status(tx, &change.reseller_ref, change.status, &me, at)?;
+            store::set_status(tx, &change.reseller_ref, change.status, me, at)?;
             if change.status == ResellerStatus::Terminated {
                 // The agreement ends today (unless it ended earlier), and with it the yearly
                 // attestations (R18): the one covering this year is still owed, none after.
-                store::end_agreement(tx, &change.reseller_ref, today, &me, at)?;
+                store::end_agreement(tx, &change.reseller_ref, today, me, at)?;
                 let ended = Event {
                     id: EventId::new().to_string(),
                     occurred_at: at,
                     kind: EventKind::ResellerTerminated { reseller: change.reseller_ref.clone() },
                 };
-                crate::obligations::record(tx, &ended, &me, at)?;
+                crate::obligations::record(tx, &ended, me, at)?;
             }
             Ok(())
         })?;
@@ -315,9 +315,9 @@ pub fn reseller_note_add(ctx: &Context, session: &Session, note: &NewNote) -> Re
     session.with(ctx, |u| {
         u.require_officer("add notes to a reseller's record")?;
         let at = ctx.clock().now();
-        let me = u.actor.id.to_string();
+        let me = u.actor.id;
         u.workspace.db_mut().write(|tx| {
-            store::add_note(tx, &note.reseller_ref, note.kind.code(), text, note.on_day, &me, at)
+            store::add_note(tx, &note.reseller_ref, note.kind.code(), text, note.on_day, me, at)
         })?;
         Ok(())
     })?;
@@ -482,10 +482,10 @@ fn put_on_file(
     cip: &store::CipOnFile<'_>,
     at: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), AppError> {
-    let me = u.actor.id.to_string();
+    let me = u.actor.id;
     u.workspace
         .db_mut()
-        .write(|tx| store::record_cip(tx, &form.reseller_ref, cip, form.dated, form.note.trim(), &me, at))?;
+        .write(|tx| store::record_cip(tx, &form.reseller_ref, cip, form.dated, form.note.trim(), me, at))?;
     Ok(())
 }
 

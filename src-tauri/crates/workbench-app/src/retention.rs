@@ -99,7 +99,7 @@ pub fn retention_purge(
             }
         }
         let at = ctx.clock().now();
-        let me = u.actor.id.to_string();
+        let me = u.actor.id;
         let mut ids = Vec::new();
         for r in customer_refs {
             ids.push(u.workspace.db().read(|c| workbench_store::review::customer_id(c, r))?);
@@ -107,7 +107,7 @@ pub fn retention_purge(
         let files = u.workspace.db_mut().write(|tx| {
             let mut files = Vec::new();
             for id in &ids {
-                files.extend(store::purge(tx, id, &me, at)?);
+                files.extend(store::purge(tx, id, me, at)?);
             }
             Ok(files)
         })?;
@@ -138,7 +138,7 @@ pub fn account_close(ctx: &Context, session: &Session, request: &CloseAccount) -
             return Err(AppError::Forbidden("a viewer cannot close accounts".into()));
         }
         let at = ctx.clock().now();
-        let me = u.actor.id.to_string();
+        let me = u.actor.id;
         let last_access: Option<String> = u.workspace.db().read(|c| {
             Ok(c.query_row(
                 "SELECT max(substr(i.accessed_at, 1, 10)) FROM ip_access i JOIN account a ON a.id = i.account_id \
@@ -152,7 +152,7 @@ pub fn account_close(ctx: &Context, session: &Session, request: &CloseAccount) -
             .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
             .unwrap_or(today);
         u.workspace.db_mut().write(|tx| {
-            store::set_state(tx, &request.account_ref, AccountState::Closed, reason, &me, at)?;
+            store::set_state(tx, &request.account_ref, AccountState::Closed, reason, me, at)?;
             let event = Event {
                 id: EventId::new().to_string(),
                 occurred_at: at,
@@ -162,7 +162,7 @@ pub fn account_close(ctx: &Context, session: &Session, request: &CloseAccount) -
                     last_access_on,
                 },
             };
-            crate::obligations::record(tx, &event, &me, at)
+            crate::obligations::record(tx, &event, me, at)
         })?;
         Ok(())
     })

@@ -90,20 +90,20 @@ pub fn update(
             return Err(AppError::Forbidden("only an officer may change the workspace settings".into()));
         }
         let current = load(&u.workspace)?;
-        let actor = u.actor.id.to_string();
+        let actor = u.actor.id;
         let at = ctx.clock().now();
         let db = u.workspace.db_mut();
         if new.idle_lock_minutes != current.idle_lock_minutes {
-            settings::set(db, "idle_lock_minutes", &new.idle_lock_minutes.to_string(), &actor, at)?;
+            settings::set(db, "idle_lock_minutes", &new.idle_lock_minutes.to_string(), actor, at)?;
         }
         if new.evidence_max_mib != current.evidence_max_mib {
-            settings::set(db, "evidence_max_mib", &new.evidence_max_mib.to_string(), &actor, at)?;
+            settings::set(db, "evidence_max_mib", &new.evidence_max_mib.to_string(), actor, at)?;
         }
         if new.cip_four_eyes != current.cip_four_eyes {
-            settings::set(db, "cip_four_eyes", if new.cip_four_eyes { "1" } else { "0" }, &actor, at)?;
+            settings::set(db, "cip_four_eyes", if new.cip_four_eyes { "1" } else { "0" }, actor, at)?;
         }
         if new.filing_four_eyes != current.filing_four_eyes {
-            settings::set(db, "filing_four_eyes", if new.filing_four_eyes { "1" } else { "0" }, &actor, at)?;
+            settings::set(db, "filing_four_eyes", if new.filing_four_eyes { "1" } else { "0" }, actor, at)?;
         }
         Ok(())
     })?;

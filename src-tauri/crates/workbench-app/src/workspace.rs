@@ -383,13 +383,13 @@ pub fn backup(
         // The backup leaves the app: who, what and where go into the chain.
         lease.with(ctx, |u| {
             let at = ctx.clock().now();
-            let actor = u.actor.id.to_string();
+            let actor = u.actor.id;
             let object = format!("workspace:{}", u.workspace.id());
             let after =
                 serde_json::json!({ "to": [{ "path": out.display().to_string(), "bytes": summary.bytes }] })
                     .to_string();
             u.workspace.db_mut().write(|tx| {
-                workbench_store::audit::record(tx, at, &actor, "export.backup", &object, &after)
+                workbench_store::audit::record(tx, at, actor.into(), "export.backup", &object, &after)
             })?;
             Ok(())
         })?;

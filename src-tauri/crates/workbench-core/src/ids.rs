@@ -77,6 +77,40 @@ id_newtype! {
     EventId => "event",
 }
 
+/// Who an audited change names as its author: a person, or the workbench itself (the work at
+/// creation and open, a rebuild from the recovery sheet). Recorded as the actor id, or `system`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ActorRef {
+    /// A person's actor profile.
+    Person(ActorId),
+    /// The workbench, on no one's behalf.
+    System,
+}
+
+impl From<ActorId> for ActorRef {
+    fn from(id: ActorId) -> Self {
+        Self::Person(id)
+    }
+}
+
+impl FromStr for ActorRef {
+    type Err = CoreError;
+
+    /// Reads what [`fmt::Display`] wrote: `system`, or an actor id.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s == "system" { Ok(Self::System) } else { s.parse().map(Self::Person) }
+    }
+}
+
+impl fmt::Display for ActorRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Person(id) => id.fmt(f),
+            Self::System => f.write_str("system"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,6 +132,17 @@ mod tests {
         let json = serde_json::to_string(&id).expect("serializes");
         assert_eq!(json, format!("\"{id}\""));
         assert_eq!(serde_json::from_str::<FilingId>(&json).expect("deserializes"), id);
+    }
+
+    #[test]
+    fn an_actor_ref_is_recorded_as_the_id_or_system() {
+        let id = ActorId::new();
+        assert_eq!(ActorRef::from(id).to_string(), id.to_string());
+        assert_eq!(ActorRef::System.to_string(), "system");
+        for who in [ActorRef::from(id), ActorRef::System] {
+            assert_eq!(who.to_string().parse::<ActorRef>(), Ok(who));
+        }
+        assert_eq!("nobody".parse::<ActorRef>(), Err(CoreError::BadId { kind: "actor" }));
     }
 
     #[rstest]

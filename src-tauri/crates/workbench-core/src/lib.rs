@@ -29,4 +29,4 @@ pub use about::{AboutSheet, Fact};
 pub use actor::{Role, validate_actor_name, validate_new_passphrase};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{CoreError, FieldError};
-pub use ids::{ActorId, CustomerId, EventId, EvidenceId, FilingId, ResellerId, WorkspaceId};
+pub use ids::{ActorId, ActorRef, CustomerId, EventId, EvidenceId, FilingId, ResellerId, WorkspaceId};

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::types::ToSqlOutput;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
+use workbench_core::ActorRef;
 use workbench_core::audit::{
     ChainBreak, ChainReport, ChainedEvent, EventBody, EventFields, GENESIS, Verifier, chain, digest_hex,
 };
@@ -20,7 +21,7 @@ pub const CHECKPOINT_EVERY: i64 = 1000;
 #[derive(Debug, Clone, Copy)]
 pub struct Change<'a> {
     /// Actor id, or "system".
-    pub actor: &'a str,
+    pub actor: ActorRef,
     /// `<domain>.<verb>`, e.g. `actor.create`.
     pub action: &'a str,
     /// `<kind>:<id>`.
@@ -83,7 +84,7 @@ impl<'t, 'c> Appender<'t, 'c> {
                     EventBody {
                         seq: self.seq + 1,
                         at,
-                        actor: change.actor.to_owned(),
+                        actor: change.actor.to_string(),
                         action: change.action.to_owned(),
                         object: change.object.to_owned(),
                         before: change.before.map(digest_hex),
@@ -143,7 +144,7 @@ pub struct Checkpoint {
 pub fn record(
     tx: &Transaction<'_>,
     at: DateTime<Utc>,
-    actor: &str,
+    actor: ActorRef,
     action: &str,
     object: &str,
     after: &str,
@@ -398,7 +399,7 @@ mod tests {
                     tx,
                     Utc::now(),
                     Change {
-                        actor: "system",
+                        actor: ActorRef::System,
                         action: "customer.create",
                         object: &object,
                         before: None,

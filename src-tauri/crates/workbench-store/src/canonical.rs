@@ -18,6 +18,7 @@
 //! Must not depend on the app layer: the store writes these events itself.
 
 use std::collections::HashMap;
+use workbench_core::ActorRef;
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction};
@@ -397,12 +398,17 @@ pub fn records_after(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// The author a stored record names (`system` or an actor id), for its audit event.
+pub(crate) fn actor_ref(stored: &str) -> Result<ActorRef, StoreError> {
+    stored.parse().map_err(|_| StoreError::Conflict(format!("the record names no actor ({stored:?})")))
+}
+
 /// Appends `action` on the record `id` of the kind named `kind` (one of [`KINDS`]), with the
 /// record's canonical form as `after`: what every write of a record calls after its change.
 pub(crate) fn written(
     tx: &Transaction<'_>,
     at: DateTime<Utc>,
-    actor: &str,
+    actor: ActorRef,
     action: &str,
     kind: &str,
     id: &str,
@@ -415,7 +421,7 @@ pub(crate) fn written(
 pub fn record_change(
     tx: &Transaction<'_>,
     at: DateTime<Utc>,
-    actor: &str,
+    actor: ActorRef,
     action: &str,
     kind: &Kind,
     id: &str,
@@ -451,7 +457,7 @@ pub const IP_BATCH_SQL: &str = "SELECT json_group_array(json(item)) FROM (SELECT
 pub(crate) fn record_ip_batch(
     tx: &Transaction<'_>,
     at: DateTime<Utc>,
-    actor: &str,
+    actor: ActorRef,
     first: i64,
     last: i64,
 ) -> Result<(), StoreError> {
@@ -486,7 +492,7 @@ pub(crate) fn start(tx: &Transaction<'_>, at: DateTime<Utc>) -> Result<(), Store
         tx,
         at,
         Change {
-            actor: "system",
+            actor: ActorRef::System,
             action: "audit.digest_form",
             object: "audit:digests",
             before: None,
@@ -504,7 +510,7 @@ pub(crate) fn start(tx: &Transaction<'_>, at: DateTime<Utc>) -> Result<(), Store
         appender.append_all(
             at,
             ids.iter().zip(&objects).map(|(id, object)| Change {
-                actor: "system",
+                actor: ActorRef::System,
                 action: "record.baseline",
                 object,
                 before: None,

@@ -5,6 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use serde::Serialize;
+use workbench_core::ActorId;
 use workbench_core::cip::{CipSection, VersionState, content_sha256};
 
 use crate::audit::timestamp;
@@ -134,11 +135,11 @@ fn sections_json(sections: &[CipSection]) -> Result<String, StoreError> {
 fn audit_version(
     tx: &Transaction<'_>,
     at: DateTime<Utc>,
-    actor: &str,
+    actor: ActorId,
     action: &str,
     number: i64,
 ) -> Result<(), StoreError> {
-    crate::canonical::written(tx, at, actor, action, "cip", &number.to_string())
+    crate::canonical::written(tx, at, actor.into(), action, "cip", &number.to_string())
 }
 
 /// Begins a draft with `sections` (refused while another draft is open). Returns its number.
@@ -146,7 +147,7 @@ pub fn begin_draft(
     tx: &Transaction<'_>,
     sections: &[CipSection],
     based_on: Option<i64>,
-    actor: &str,
+    actor: ActorId,
     at: DateTime<Utc>,
 ) -> Result<i64, StoreError> {
     if let Some(open) = draft(tx)? {
@@ -160,10 +161,13 @@ pub fn begin_draft(
     tx.execute(
         "INSERT INTO cip_version (based_on, state, sections, sha256, created_at, created_by, updated_at) \
          VALUES (?1, 'draft', ?2, ?3, ?4, ?5, ?4)",
-        params![based_on, sections_json(sections)?, sha, stamp, actor],
+        params![based_on, sections_json(sections)?, sha, stamp, actor.to_string()],
     )?;
     let number = tx.last_insert_rowid();
-    tx.execute("INSERT INTO cip_version_author (number, actor_id) VALUES (?1, ?2)", params![number, actor])?;
+    tx.execute(
+        "INSERT INTO cip_version_author (number, actor_id) VALUES (?1, ?2)",
+        params![number, actor.to_string()],
+    )?;
     audit_version(tx, at, actor, "cip.draft", number)?;
     Ok(number)
 }
@@ -195,7 +199,7 @@ pub fn save_draft(
     tx: &Transaction<'_>,
     number: i64,
     edit: &DraftEdit<'_>,
-    actor: &str,
+    actor: ActorId,
     at: DateTime<Utc>,
 ) -> Result<String, StoreError> {
     let current = open_draft(tx, number)?;
@@ -214,7 +218,7 @@ pub fn save_draft(
     if sha != current.sha256 {
         tx.execute(
             "INSERT OR IGNORE INTO cip_version_author (number, actor_id) VALUES (?1, ?2)",
-            params![number, actor],
+            params![number, actor.to_string()],
         )?;
     }
     audit_version(tx, at, actor, "cip.save", number)?;
@@ -226,21 +230,26 @@ pub fn approve(
     tx: &Transaction<'_>,
     number: i64,
     effective_on: NaiveDate,
-    actor: &str,
+    actor: ActorId,
     at: DateTime<Utc>,
 ) -> Result<VersionRow, StoreError> {
     open_draft(tx, number)?;
     tx.execute(
         "UPDATE cip_version SET state = 'approved', approved_at = ?1, approved_by = ?2, effective_on = ?3 \
          WHERE number = ?4",
-        params![timestamp(&at), actor, effective_on.to_string(), number],
+        params![timestamp(&at), actor.to_string(), effective_on.to_string(), number],
     )?;
     audit_version(tx, at, actor, "cip.approve", number)?;
     version(tx, number)?.ok_or_else(|| StoreError::Corrupt(format!("CIP version {number} vanished")))
 }
 
 /// Gives up a draft; it stays on record as discarded.
-pub fn discard(tx: &Transaction<'_>, number: i64, actor: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
+pub fn discard(
+    tx: &Transaction<'_>,
+    number: i64,
+    actor: ActorId,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
     open_draft(tx, number)?;
     tx.execute(
         "UPDATE cip_version SET state = 'discarded', updated_at = ?1 WHERE number = ?2",
@@ -281,14 +290,14 @@ pub fn insert_request(
     requester: &str,
     reference: &str,
     received_on: NaiveDate,
-    actor: &str,
+    actor: ActorId,
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     tx.execute(
         "INSERT INTO cip_request (id, requester, reference, received_on, recorded_at, recorded_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![id, requester, reference, received_on.to_string(), timestamp(&at), actor],
+        params![id, requester, reference, received_on.to_string(), timestamp(&at), actor.to_string()],
     )?;
-    crate::canonical::written(tx, at, actor, "cip_request.record", "cip_request", id)
+    crate::canonical::written(tx, at, actor.into(), "cip_request.record", "cip_request", id)
 }
 
 /// Keeps the assembled packet (already in the vault) and its manifest with the request.
@@ -297,7 +306,7 @@ pub fn set_packet(
     id: &str,
     evidence_id: &str,
     manifest: &str,
-    actor: &str,
+    actor: ActorId,
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let changed = tx.execute(
@@ -307,7 +316,7 @@ pub fn set_packet(
     if changed == 0 {
         return Err(StoreError::Conflict(format!("request {id}: not found, or already delivered")));
     }
-    crate::canonical::written(tx, at, actor, "cip_request.packet", "cip_request", id)
+    crate::canonical::written(tx, at, actor.into(), "cip_request.packet", "cip_request", id)
 }
 
 /// Records delivery of the assembled packet.
@@ -316,20 +325,20 @@ pub fn set_delivered(
     id: &str,
     on: NaiveDate,
     note: &str,
-    actor: &str,
+    actor: ActorId,
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let changed = tx.execute(
         "UPDATE cip_request SET delivered_on = ?2, delivered_by = ?3, delivery_note = ?4 \
          WHERE id = ?1 AND delivered_on IS NULL AND packet_evidence IS NOT NULL",
-        params![id, on.to_string(), actor, note],
+        params![id, on.to_string(), actor.to_string(), note],
     )?;
     if changed == 0 {
         return Err(StoreError::Conflict(format!(
             "request {id}: not found, already delivered, or no packet assembled yet"
         )));
     }
-    crate::canonical::written(tx, at, actor, "cip_request.deliver", "cip_request", id)
+    crate::canonical::written(tx, at, actor.into(), "cip_request.deliver", "cip_request", id)
 }
 
 /// Every request, newest first.

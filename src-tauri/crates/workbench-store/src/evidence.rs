@@ -154,7 +154,7 @@ pub fn store(
         )?;
         // The record's canonical form (its wrapped key left out), as for every record kind.
         let kind = crate::canonical::kind("evidence").expect("evidence is a canonical kind");
-        crate::canonical::record_change(tx, at, &record.added_by, "evidence.store", kind, &record.id.to_string(), None)
+        crate::canonical::record_change(tx, at, crate::canonical::actor_ref(&record.added_by)?, "evidence.store", kind, &record.id.to_string(), None)
     });
     if let Err(e) = inserted {
         let _ = std::fs::remove_file(&final_path);

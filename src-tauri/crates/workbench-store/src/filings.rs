@@ -5,6 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use serde::Serialize;
+use workbench_core::ActorId;
 
 use crate::audit::timestamp;
 use crate::error::StoreError;
@@ -106,7 +107,14 @@ pub fn insert_draft(tx: &Transaction<'_>, row: &FilingRow, at: DateTime<Utc>) ->
         .query_map(params![row.kind, row.year, row.event_id], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     for id in &discarded {
-        crate::canonical::written(tx, at, &row.drafted_by, "filing.discard", "filing", id)?;
+        crate::canonical::written(
+            tx,
+            at,
+            crate::canonical::actor_ref(&row.drafted_by)?,
+            "filing.discard",
+            "filing",
+            id,
+        )?;
     }
     tx.execute(
         &format!("INSERT INTO filing ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'draft', ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, NULL, NULL, NULL, NULL, '', '', NULL)"),
@@ -129,19 +137,26 @@ pub fn insert_draft(tx: &Transaction<'_>, row: &FilingRow, at: DateTime<Utc>) ->
             row.drafted_by
         ],
     )?;
-    crate::canonical::written(tx, at, &row.drafted_by, "filing.draft", "filing", &row.id)
+    crate::canonical::written(
+        tx,
+        at,
+        crate::canonical::actor_ref(&row.drafted_by)?,
+        "filing.draft",
+        "filing",
+        &row.id,
+    )
 }
 
 /// Approves a draft.
-pub fn approve(tx: &Transaction<'_>, id: &str, actor: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
+pub fn approve(tx: &Transaction<'_>, id: &str, actor: ActorId, at: DateTime<Utc>) -> Result<(), StoreError> {
     let changed = tx.execute(
         "UPDATE filing SET state = 'approved', approved_at = ?2, approved_by = ?3 WHERE id = ?1 AND state = 'draft'",
-        params![id, timestamp(&at), actor],
+        params![id, timestamp(&at), actor.to_string()],
     )?;
     if changed == 0 {
         return Err(StoreError::Conflict(format!("filing {id} is not a draft")));
     }
-    crate::canonical::written(tx, at, actor, "filing.approve", "filing", id)
+    crate::canonical::written(tx, at, actor.into(), "filing.approve", "filing", id)
 }
 
 /// What filing records.
@@ -160,20 +175,20 @@ pub fn mark_filed(
     tx: &Transaction<'_>,
     id: &str,
     filed: Filed<'_>,
-    actor: &str,
+    actor: ActorId,
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let changed = tx.execute(
         "UPDATE filing SET state = 'filed', filed_on = ?2, filed_by = ?3, channel = ?4, agency_reference = ?5 \
          WHERE id = ?1 AND state = 'approved'",
-        params![id, filed.on.to_string(), actor, filed.channel, filed.reference],
+        params![id, filed.on.to_string(), actor.to_string(), filed.channel, filed.reference],
     )?;
     if changed == 0 {
         return Err(StoreError::Conflict(format!(
             "filing {id} is not approved (only an approved filing is filed)"
         )));
     }
-    crate::canonical::written(tx, at, actor, "filing.file", "filing", id)
+    crate::canonical::written(tx, at, actor.into(), "filing.file", "filing", id)
 }
 
 /// Keeps the agency's acknowledgement (already in the vault) with a filed filing.
@@ -181,7 +196,7 @@ pub fn attach_ack(
     tx: &Transaction<'_>,
     id: &str,
     evidence_id: &str,
-    actor: &str,
+    actor: ActorId,
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let changed = tx.execute(
@@ -191,7 +206,7 @@ pub fn attach_ack(
     if changed == 0 {
         return Err(StoreError::Conflict(format!("filing {id} is not filed yet")));
     }
-    crate::canonical::written(tx, at, actor, "filing.acknowledgement", "filing", id)
+    crate::canonical::written(tx, at, actor.into(), "filing.acknowledgement", "filing", id)
 }
 
 /// Every filing but discarded drafts, newest first.

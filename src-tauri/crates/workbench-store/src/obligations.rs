@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use workbench_core::ActorRef;
 use workbench_core::obligations::{Event, EventKind, Met};
 
 use crate::audit::timestamp;
@@ -12,7 +13,7 @@ use crate::error::StoreError;
 pub fn insert_event(
     tx: &Transaction<'_>,
     event: &Event,
-    recorded_by: &str,
+    recorded_by: ActorRef,
     recorded_at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let payload = serde_json::to_string(&event.kind).map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -23,7 +24,14 @@ pub fn insert_event(
     tx.execute(
         "INSERT INTO obligation_event (id, occurred_at, kind, payload, recorded_by, recorded_at) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![event.id, timestamp(&event.occurred_at), kind, payload, recorded_by, timestamp(&recorded_at)],
+        params![
+            event.id,
+            timestamp(&event.occurred_at),
+            kind,
+            payload,
+            recorded_by.to_string(),
+            timestamp(&recorded_at)
+        ],
     )?;
     crate::canonical::written(tx, recorded_at, recorded_by, "obligation.event", "event", &event.id)
 }
@@ -90,7 +98,14 @@ pub fn insert_met(tx: &Transaction<'_>, met: &Met) -> Result<(), StoreError> {
             met.pack_sha256
         ],
     )?;
-    crate::canonical::written(tx, met.met_at, &met.by, "obligation.meet", "obligation", &met.key)
+    crate::canonical::written(
+        tx,
+        met.met_at,
+        crate::canonical::actor_ref(&met.by)?,
+        "obligation.meet",
+        "obligation",
+        &met.key,
+    )
 }
 
 fn parse_time(text: &str) -> Result<DateTime<Utc>, StoreError> {

@@ -54,7 +54,15 @@ pub fn init(tx: &Transaction<'_>, legal_name: &str, at: DateTime<Utc>) -> Result
         "INSERT INTO provider_profile (id, legal_name, updated_at) VALUES (1, ?1, ?2)",
         params![legal_name, timestamp(&at)],
     )?;
-    crate::canonical::record_change(tx, at, "system", "provider.create", profile_kind(), "1", None)
+    crate::canonical::record_change(
+        tx,
+        at,
+        workbench_core::ActorRef::System,
+        "provider.create",
+        profile_kind(),
+        "1",
+        None,
+    )
 }
 
 /// The profile.
@@ -118,7 +126,7 @@ pub fn add_contact(tx: &Transaction<'_>, contact: &Contact, at: DateTime<Utc>) -
     crate::canonical::record_change(
         tx,
         at,
-        &contact.recorded_by,
+        crate::canonical::actor_ref(&contact.recorded_by)?,
         "provider.contact_change",
         kind,
         &contact.id,

@@ -4,6 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
+use workbench_core::ActorId;
 use workbench_core::ResellerId;
 use workbench_core::reseller::{NewReseller, ResellerContact, ResellerStatus};
 
@@ -39,7 +40,7 @@ pub struct ResellerRow {
 pub fn insert(
     tx: &Transaction<'_>,
     r: &NewReseller,
-    actor: &str,
+    actor: ActorId,
     at: DateTime<Utc>,
 ) -> Result<String, StoreError> {
     let taken: bool = tx
@@ -63,11 +64,11 @@ pub fn insert(
             r.agreement_start.to_string(),
             r.agreement_end.map(|d| d.to_string()),
             stamp,
-            actor
+            actor.to_string()
         ],
     )?;
     insert_contact(tx, &id, &r.contact, actor, at)?;
-    crate::canonical::written(tx, at, actor, "reseller.create", "reseller", &id)?;
+    crate::canonical::written(tx, at, actor.into(), "reseller.create", "reseller", &id)?;
     Ok(id)
 }
 
@@ -75,12 +76,12 @@ fn insert_contact(
     tx: &Transaction<'_>,
     id: &str,
     c: &ResellerContact,
-    actor: &str,
+    actor: ActorId,
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     tx.execute(
         "INSERT INTO reseller_contact (reseller_id, name, email, phone, since, recorded_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![id, c.name, c.email, c.phone, timestamp(&at), actor],
+        params![id, c.name, c.email, c.phone, timestamp(&at), actor.to_string()],
     )?;
     Ok(())
 }
@@ -90,12 +91,12 @@ pub fn change_contact(
     tx: &Transaction<'_>,
     reseller_ref: &str,
     contact: &ResellerContact,
-    actor: &str,
+    actor: ActorId,
     at: DateTime<Utc>,
 ) -> Result<String, StoreError> {
     let id = id_of(tx, reseller_ref)?;
     insert_contact(tx, &id, contact, actor, at)?;
-    crate::canonical::written(tx, at, actor, "reseller.contact", "reseller", &id)?;
+    crate::canonical::written(tx, at, actor.into(), "reseller.contact", "reseller", &id)?;
     Ok(id)
 }
 
@@ -104,12 +105,12 @@ pub fn set_status(
     tx: &Transaction<'_>,
     reseller_ref: &str,
     status: ResellerStatus,
-    actor: &str,
+    actor: ActorId,
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let id = id_of(tx, reseller_ref)?;
     tx.execute("UPDATE reseller SET status = ?1 WHERE id = ?2", params![status.code(), id])?;
-    crate::canonical::written(tx, at, actor, "reseller.status", "reseller", &id)
+    crate::canonical::written(tx, at, actor.into(), "reseller.status", "reseller", &id)
 }
 
 /// Ends a reseller's agreement on `day` unless it already ended earlier (a termination, R19).
@@ -117,7 +118,7 @@ pub fn end_agreement(
     tx: &Transaction<'_>,
     reseller_ref: &str,
     day: NaiveDate,
-    actor: &str,
+    actor: ActorId,
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let id = id_of(tx, reseller_ref)?;
@@ -129,7 +130,7 @@ pub fn end_agreement(
     if changed == 0 {
         return Ok(());
     }
-    crate::canonical::written(tx, at, actor, "reseller.agreement_end", "reseller", &id)
+    crate::canonical::written(tx, at, actor.into(), "reseller.agreement_end", "reseller", &id)
 }
 
 fn id_of(conn: &Connection, reseller_ref: &str) -> Result<String, StoreError> {
@@ -233,7 +234,7 @@ pub fn record_cip(
     cip: &CipOnFile<'_>,
     dated: chrono::NaiveDate,
     note: &str,
-    actor: &str,
+    actor: ActorId,
     at: DateTime<Utc>,
 ) -> Result<i64, StoreError> {
     let id = id_of(tx, reseller_ref)?;
@@ -244,10 +245,10 @@ pub fn record_cip(
     tx.execute(
         "INSERT INTO reseller_cip (reseller_id, kind, evidence_id, adopted_version, sha256, dated, note, recorded_at, recorded_by) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![id, kind, evidence, version, sha, dated.to_string(), note, timestamp(&at), actor],
+        params![id, kind, evidence, version, sha, dated.to_string(), note, timestamp(&at), actor.to_string()],
     )?;
     let seq = tx.last_insert_rowid();
-    crate::canonical::written(tx, at, actor, "reseller.cip", "reseller", &id)?;
+    crate::canonical::written(tx, at, actor.into(), "reseller.cip", "reseller", &id)?;
     Ok(seq)
 }
 
@@ -324,7 +325,7 @@ pub fn mark_requested(
     reseller_ref: &str,
     period: i32,
     sha256: &str,
-    actor: &str,
+    actor: ActorId,
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let id = id_of(tx, reseller_ref)?;
@@ -332,9 +333,9 @@ pub fn mark_requested(
         "INSERT INTO reseller_attestation (reseller_id, period, requested_at, requested_by, request_sha256) \
          VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (reseller_id, period) DO UPDATE SET \
          requested_at = excluded.requested_at, requested_by = excluded.requested_by, request_sha256 = excluded.request_sha256",
-        params![id, period, timestamp(&at), actor, sha256],
+        params![id, period, timestamp(&at), actor.to_string(), sha256],
     )?;
-    crate::canonical::written(tx, at, actor, "reseller.attestation_request", "reseller", &id)
+    crate::canonical::written(tx, at, actor.into(), "reseller.attestation_request", "reseller", &id)
 }
 
 /// What a recorded return carries besides the reseller's statement.
@@ -353,7 +354,7 @@ pub fn record_return(
     tx: &Transaction<'_>,
     r: &workbench_core::attestation::AttestationReturn,
     record: ReturnRecord<'_>,
-    actor: &str,
+    actor: ActorId,
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let id = id_of(tx, &r.reseller_ref)?;
@@ -392,10 +393,10 @@ pub fn record_return(
             r.note,
             record.source,
             timestamp(&at),
-            actor
+            actor.to_string()
         ],
     )?;
-    crate::canonical::written(tx, at, actor, "reseller.attestation_return", "reseller", &id)
+    crate::canonical::written(tx, at, actor.into(), "reseller.attestation_return", "reseller", &id)
 }
 
 /// Every attestation row, by reseller and period.
@@ -452,15 +453,15 @@ pub fn add_note(
     kind: &str,
     text: &str,
     on_day: chrono::NaiveDate,
-    actor: &str,
+    actor: ActorId,
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let id = id_of(tx, reseller_ref)?;
     tx.execute(
         "INSERT INTO reseller_note (reseller_id, kind, text, on_day, recorded_at, recorded_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![id, kind, text, on_day.to_string(), timestamp(&at), actor],
+        params![id, kind, text, on_day.to_string(), timestamp(&at), actor.to_string()],
     )?;
-    crate::canonical::written(tx, at, actor, "reseller.note", "reseller", &id)
+    crate::canonical::written(tx, at, actor.into(), "reseller.note", "reseller", &id)
 }
 
 /// A reseller's notes, oldest first.

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::types::ToSqlOutput;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
+use workbench_core::ActorId;
 use workbench_core::EventId;
 use workbench_core::rules::RiskTier;
 use workbench_core::verification::{DecisionKind, Element, Method, Outcome};
@@ -37,7 +38,7 @@ pub type DueByTier = [DateTime<Utc>; 3];
 /// Returns how many were opened.
 pub fn enqueue_new(
     tx: &Transaction<'_>,
-    actor: &str,
+    actor: ActorId,
     at: DateTime<Utc>,
     due: &DueByTier,
 ) -> Result<usize, StoreError> {
@@ -53,7 +54,7 @@ pub fn enqueue_new(
         .query_map(params![stamp, timestamp(&due[0]), timestamp(&due[1]), timestamp(&due[2])], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     for id in &opened {
-        crate::canonical::written(tx, at, actor, "queue.open", "customer", id)?;
+        crate::canonical::written(tx, at, actor.into(), "queue.open", "customer", id)?;
     }
     Ok(opened.len())
 }
@@ -103,7 +104,7 @@ pub fn reopen(
     reason: &str,
     at: DateTime<Utc>,
     due: DateTime<Utc>,
-    actor: &str,
+    actor: ActorId,
 ) -> Result<bool, StoreError> {
     let stamp = timestamp(&at);
     let changed = tx.execute(
@@ -117,7 +118,7 @@ pub fn reopen(
         params![customer_id, reason, stamp, timestamp(&due)],
     )?;
     if changed > 0 {
-        crate::canonical::written(tx, at, actor, "queue.open", "customer", customer_id)?;
+        crate::canonical::written(tx, at, actor.into(), "queue.open", "customer", customer_id)?;
     }
     Ok(changed > 0)
 }
@@ -127,7 +128,7 @@ pub fn reopen(
 /// Locks older than `stale_before` are free again. `None` when nothing is waiting.
 pub fn take_next(
     tx: &Transaction<'_>,
-    actor: &str,
+    actor: ActorId,
     now: DateTime<Utc>,
     stale_before: DateTime<Utc>,
 ) -> Result<Option<String>, StoreError> {
@@ -139,7 +140,7 @@ pub fn take_next(
              WHERE assigned_to = ?1 AND state = 'waiting' \
              AND available_at <= ?2 AND (taken_by IS NULL OR taken_by = ?1 OR taken_at < ?3) \
              ORDER BY due_at, risk_rank DESC, opened_at LIMIT 1",
-            params![actor, now_s, stale],
+            params![actor.to_string(), now_s, stale],
             |r| r.get(0),
         )
         .optional()?;
@@ -152,7 +153,7 @@ pub fn take_next(
                  AND (assigned_to IS NULL OR assigned_to = ?1) \
                  AND (taken_by IS NULL OR taken_by = ?1 OR taken_at < ?3) \
                  ORDER BY due_at, risk_rank DESC, opened_at LIMIT 1",
-                params![actor, now_s, stale],
+                params![actor.to_string(), now_s, stale],
                 |r| r.get(0),
             )
             .optional()?,
@@ -163,14 +164,14 @@ pub fn take_next(
     Ok(next)
 }
 
-fn lock_to(tx: &Transaction<'_>, customer_id: &str, actor: &str, now: &str) -> Result<(), StoreError> {
+fn lock_to(tx: &Transaction<'_>, customer_id: &str, actor: ActorId, now: &str) -> Result<(), StoreError> {
     tx.execute(
         "UPDATE queue_item SET taken_by = NULL, taken_at = NULL WHERE taken_by = ?1 AND customer_id <> ?2",
-        params![actor, customer_id],
+        params![actor.to_string(), customer_id],
     )?;
     tx.execute(
         "UPDATE queue_item SET taken_by = ?1, taken_at = ?2 WHERE customer_id = ?3",
-        params![actor, now, customer_id],
+        params![actor.to_string(), now, customer_id],
     )?;
     Ok(())
 }
@@ -179,7 +180,7 @@ fn lock_to(tx: &Transaction<'_>, customer_id: &str, actor: &str, now: &str) -> R
 pub fn take(
     tx: &Transaction<'_>,
     customer_id: &str,
-    actor: &str,
+    actor: ActorId,
     now: DateTime<Utc>,
     stale_before: DateTime<Utc>,
 ) -> Result<(), StoreError> {
@@ -197,15 +198,18 @@ pub fn take(
         return Err(StoreError::Conflict("this queue item is not waiting for review".into()));
     }
     let fresh = taken_at.is_some_and(|t| t >= timestamp(&stale_before));
-    if taken_by.as_deref().is_some_and(|holder| holder != actor) && fresh {
+    if taken_by.as_deref().is_some_and(|holder| holder != actor.to_string()) && fresh {
         return Err(StoreError::Conflict("another reviewer is working on this item".into()));
     }
     lock_to(tx, customer_id, actor, &timestamp(&now))
 }
 
 /// Releases whatever `actor` holds.
-pub fn release(tx: &Transaction<'_>, actor: &str) -> Result<(), StoreError> {
-    tx.execute("UPDATE queue_item SET taken_by = NULL, taken_at = NULL WHERE taken_by = ?1", [actor])?;
+pub fn release(tx: &Transaction<'_>, actor: ActorId) -> Result<(), StoreError> {
+    tx.execute(
+        "UPDATE queue_item SET taken_by = NULL, taken_at = NULL WHERE taken_by = ?1",
+        [actor.to_string()],
+    )?;
     Ok(())
 }
 
@@ -214,7 +218,7 @@ pub fn assign(
     tx: &Transaction<'_>,
     customer_ids: &[String],
     to: Option<&str>,
-    actor: &str,
+    actor: ActorId,
     at: DateTime<Utc>,
 ) -> Result<usize, StoreError> {
     let mut update =
@@ -223,7 +227,7 @@ pub fn assign(
     for id in customer_ids {
         let n = update.execute(params![to, id])?;
         if n > 0 {
-            crate::canonical::written(tx, at, actor, "queue.assign", "customer", id)?;
+            crate::canonical::written(tx, at, actor.into(), "queue.assign", "customer", id)?;
         }
         changed += n;
     }
@@ -373,14 +377,14 @@ pub fn attach_evidence(
     customer_id: &str,
     evidence_id: &str,
     element: Option<Element>,
-    actor: &str,
+    actor: ActorId,
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     tx.execute(
         "INSERT OR REPLACE INTO customer_evidence (customer_id, evidence_id, element) VALUES (?1, ?2, ?3)",
         params![customer_id, evidence_id, element.map_or("", Element::code)],
     )?;
-    crate::canonical::written(tx, at, actor, "evidence.attach", "customer", customer_id)
+    crate::canonical::written(tx, at, actor.into(), "evidence.attach", "customer", customer_id)
 }
 
 /// A customer's evidence with the element each serves.
@@ -470,7 +474,7 @@ pub fn record_check(
     tx: &Transaction<'_>,
     customer_id: &str,
     check: &NewCheck<'_>,
-    reviewer: &str,
+    reviewer: ActorId,
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     if let Some(evidence) = check.evidence_id
@@ -488,11 +492,11 @@ pub fn record_check(
             check.outcome.code(),
             check.evidence_id,
             check.note,
-            reviewer,
+            reviewer.to_string(),
             timestamp(&at)
         ],
     )?;
-    crate::canonical::written(tx, at, reviewer, "verification.check", "customer", customer_id)
+    crate::canonical::written(tx, at, reviewer.into(), "verification.check", "customer", customer_id)
 }
 
 /// The newest check of each element of a customer.
@@ -572,7 +576,15 @@ pub fn determine_us_person(
     )?;
     let (kind, id) = d.subject.split_once(':').expect("checked above");
     let kind = crate::canonical::kind(kind).expect("customer and owner are canonical kinds");
-    crate::canonical::record_change(tx, at, &d.actor, "us_person.determine", kind, id, None)
+    crate::canonical::record_change(
+        tx,
+        at,
+        crate::canonical::actor_ref(&d.actor)?,
+        "us_person.determine",
+        kind,
+        id,
+        None,
+    )
 }
 
 /// The newest determination for a subject.
@@ -643,7 +655,7 @@ pub fn decide(
     tx: &Transaction<'_>,
     customer_id: &str,
     new: &NewDecision<'_>,
-    actor: &str,
+    actor: ActorId,
     at: DateTime<Utc>,
 ) -> Result<String, StoreError> {
     let held: Option<(String, Option<String>)> = tx
@@ -656,7 +668,7 @@ pub fn decide(
         Some((state, _)) if state != WAITING => {
             return Err(StoreError::Conflict("this queue item is not waiting for a decision".into()));
         }
-        Some((_, taken_by)) if taken_by.as_deref() != Some(actor) => {
+        Some((_, taken_by)) if taken_by.as_deref() != Some(actor.to_string().as_str()) => {
             return Err(StoreError::Conflict("take the item before deciding on it".into()));
         }
         Some(_) => {}
@@ -674,7 +686,7 @@ pub fn decide(
             new.reason_code,
             new.note,
             new.until.as_ref().map(timestamp),
-            actor,
+            actor.to_string(),
             stamp,
             status
         ],
@@ -693,7 +705,7 @@ pub fn decide(
             params![new.until.as_ref().map_or_else(|| stamp.clone(), timestamp), customer_id],
         )?,
     };
-    crate::canonical::written(tx, at, actor, "verification.decide", "customer", customer_id)?;
+    crate::canonical::written(tx, at, actor.into(), "verification.decide", "customer", customer_id)?;
     Ok(id)
 }
 
@@ -708,7 +720,7 @@ pub fn second_review(
     tx: &Transaction<'_>,
     decision_id: &str,
     accept: bool,
-    second: &str,
+    second: ActorId,
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let stamp = timestamp(&at);
@@ -722,7 +734,7 @@ pub fn second_review(
         .ok_or_else(|| StoreError::Conflict("no refusal is waiting for a second reviewer here".into()))?;
     tx.execute(
         "UPDATE decision SET status = ?1, second_by = ?2, second_at = ?3 WHERE id = ?4",
-        params![if accept { "final" } else { "declined" }, second, stamp, decision_id],
+        params![if accept { "final" } else { "declined" }, second.to_string(), stamp, decision_id],
     )?;
     if accept {
         tx.execute(
@@ -736,7 +748,7 @@ pub fn second_review(
         )?;
     }
     let action = if accept { "verification.confirm" } else { "verification.decline" };
-    crate::canonical::written(tx, at, second, action, "customer", &customer_id)
+    crate::canonical::written(tx, at, second.into(), action, "customer", &customer_id)
 }
 
 /// Every decision on a customer, oldest first.
@@ -776,14 +788,14 @@ pub fn accounts_of(conn: &Connection, customer_id: &str) -> Result<Vec<(String, 
 pub fn close_item(
     tx: &Transaction<'_>,
     customer_id: &str,
-    actor: &str,
+    actor: ActorId,
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     tx.execute(
         "UPDATE queue_item SET state = 'done', closed_at = ?1, taken_by = NULL, taken_at = NULL WHERE customer_id = ?2",
         params![timestamp(&at), customer_id],
     )?;
-    crate::canonical::written(tx, at, actor, "queue.close", "customer", customer_id)
+    crate::canonical::written(tx, at, actor.into(), "queue.close", "customer", customer_id)
 }
 
 /// A customer notice as stored (R9).
@@ -824,7 +836,14 @@ pub fn insert_notice(
             notice.rendered_by
         ],
     )?;
-    crate::canonical::written(tx, at, &notice.rendered_by, "notice.issue", "customer", customer_id)
+    crate::canonical::written(
+        tx,
+        at,
+        crate::canonical::actor_ref(&notice.rendered_by)?,
+        "notice.issue",
+        "customer",
+        customer_id,
+    )
 }
 
 /// Records when a notice was sent and/or acknowledged (a date already set is kept unless a new
@@ -835,7 +854,7 @@ pub fn mark_notice(
     notice_id: &str,
     sent_on: Option<&str>,
     acknowledged_on: Option<&str>,
-    actor: &str,
+    actor: ActorId,
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let changed = tx.execute(
@@ -846,7 +865,7 @@ pub fn mark_notice(
     if changed == 0 {
         return Err(StoreError::Conflict("no such notice for this customer".into()));
     }
-    crate::canonical::written(tx, at, actor, "notice.mark", "customer", customer_id)
+    crate::canonical::written(tx, at, actor.into(), "notice.mark", "customer", customer_id)
 }
 
 /// A customer's notices, oldest first.

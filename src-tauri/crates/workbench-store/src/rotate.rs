@@ -285,19 +285,13 @@ impl Rotation {
         let mut copy = Database::open(&next, &self.new_key)?;
         job.db.copy_into(&mut copy, progress)?;
         let object = format!("workspace:{}", job.id);
-        let actor = self.actor.to_string();
+        let actor = self.actor.into();
         self.evidence_keys = copy.write(|tx| {
             let n = evidence::rewrap_keys(tx, &job.key, &self.new_key)?;
             audit::append(
                 tx,
                 at,
-                Change {
-                    actor: &actor,
-                    action: "workspace.key_rotate",
-                    object: &object,
-                    before: None,
-                    after: None,
-                },
+                Change { actor, action: "workspace.key_rotate", object: &object, before: None, after: None },
             )?;
             Ok(n)
         })?;

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use workbench_core::ActorId;
 
 use crate::audit::timestamp;
 use crate::error::StoreError;
@@ -29,16 +30,16 @@ pub fn insert(
     pack_id: &str,
     file_name: &str,
     source: &str,
-    by: &str,
+    by: ActorId,
     at: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     let changed = tx.execute(
         "INSERT OR IGNORE INTO rule_pack (sha256, pack_id, file_name, source, imported_at, imported_by) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![sha256, pack_id, file_name, source, timestamp(&at), by],
+        params![sha256, pack_id, file_name, source, timestamp(&at), by.to_string()],
     )?;
     if changed > 0 {
-        crate::canonical::written(tx, at, by, "rules.import", "rule_pack", sha256)?;
+        crate::canonical::written(tx, at, by.into(), "rules.import", "rule_pack", sha256)?;
     }
     Ok(changed > 0)
 }

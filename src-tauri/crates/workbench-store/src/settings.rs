@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
+use workbench_core::ActorId;
 
 use crate::db::Database;
 use crate::error::StoreError;
@@ -21,7 +22,7 @@ pub fn set(
     db: &mut Database,
     name: &str,
     value: &str,
-    actor: &str,
+    actor: ActorId,
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     db.write(|tx| {
@@ -32,6 +33,6 @@ pub fn set(
             "INSERT INTO workspace_meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             params![key, value],
         )?;
-        crate::canonical::record_change(tx, at, actor, "settings.update", kind, name, before.as_deref())
+        crate::canonical::record_change(tx, at, actor.into(), "settings.update", kind, name, before.as_deref())
     })
 }

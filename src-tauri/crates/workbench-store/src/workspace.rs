@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use workbench_core::audit::{ChainBreak, ChainReport};
-use workbench_core::{ActorId, Role, WorkspaceId};
+use workbench_core::{ActorId, ActorRef, Role, WorkspaceId};
 
 use crate::actors::{self, Actor};
 use crate::anchor::Anchor;
@@ -190,7 +190,14 @@ pub fn rebuild_slots(root: &Path, block: &str, recovery_code: &str) -> Result<Wo
     let mut workspace = Workspace::unlock(root, Unlock::RecoveryCode(recovery_code))?;
     let object = format!("workspace:{}", workspace.id);
     workspace.db.write(|tx| {
-        audit::record(tx, Utc::now(), "system", "keyslots.rebuild", &object, r#"{"from":"recovery sheet"}"#)
+        audit::record(
+            tx,
+            Utc::now(),
+            ActorRef::System,
+            "keyslots.rebuild",
+            &object,
+            r#"{"from":"recovery sheet"}"#,
+        )
     })?;
     Ok(workspace)
 }
@@ -384,7 +391,7 @@ impl Workspace {
                 tx,
                 new.at,
                 Change {
-                    actor: "system",
+                    actor: ActorRef::System,
                     action: "workspace.create",
                     object: &object,
                     before: None,
@@ -399,11 +406,11 @@ impl Workspace {
                     occurred_at: new.at,
                     kind: workbench_core::obligations::EventKind::ProgramStarted,
                 },
-                "system",
+                ActorRef::System,
                 new.at,
             )?;
             let officer = actors::insert(tx, officer_id, &person.name, Role::Officer, &officer_hash, new.at)?;
-            record_actor(tx, new.at, "system", officer.id)?;
+            record_actor(tx, new.at, ActorRef::System, officer.id)?;
             Ok(officer)
         })?;
         db.set_anchor(Anchor::new(root, &key, &id.to_string()))?;
@@ -485,7 +492,7 @@ impl Workspace {
             audit::record(
                 tx,
                 at,
-                "system",
+                ActorRef::System,
                 "keyslots.per_person",
                 &object,
                 r#"{"shared_passphrase":"first officer's"}"#,
@@ -691,7 +698,7 @@ impl Workspace {
             audit::append(
                 tx,
                 at,
-                Change { actor: &by.to_string(), action, object: &object, before: None, after: None },
+                Change { actor: by.into(), action, object: &object, before: None, after: None },
             )?;
             write_slots(&self.root, &slots.to_json(&self.key))
         })?;
@@ -728,7 +735,7 @@ impl Workspace {
         let hash = hash?;
         let actor = self.db.write(|tx| {
             let actor = actors::insert(tx, id, name.trim(), role, &hash, at)?;
-            record_actor(tx, at, &by.to_string(), actor.id)?;
+            record_actor(tx, at, by.into(), actor.id)?;
             write_slots(&self.root, &slots.to_json(&self.key))?;
             Ok(actor)
         })?;
@@ -750,7 +757,7 @@ impl Workspace {
         slots.set_keyring(keyring::SERVICE, &account, actor);
         let object = format!("actor:{actor}");
         let written = self.db.write(|tx| {
-            audit::record(tx, at, &actor.to_string(), "keyslots.keyring_added", &object, "{}")?;
+            audit::record(tx, at, actor.into(), "keyslots.keyring_added", &object, "{}")?;
             write_slots(&self.root, &slots.to_json(&self.key))
         });
         if let Err(e) = written {
@@ -776,7 +783,7 @@ impl Workspace {
             slots.set_person(&self.key, &Person { actor, name: checked.name.clone() }, passphrase)?;
             let object = format!("actor:{actor}");
             self.db.write(|tx| {
-                audit::record(tx, at, &actor.to_string(), "keyslots.person_added", &object, "{}")?;
+                audit::record(tx, at, actor.into(), "keyslots.person_added", &object, "{}")?;
                 write_slots(&self.root, &slots.to_json(&self.key))
             })?;
             self.slots = slots;
@@ -805,7 +812,7 @@ impl Workspace {
 fn record_actor(
     tx: &rusqlite::Transaction<'_>,
     at: DateTime<Utc>,
-    by: &str,
+    by: ActorRef,
     id: ActorId,
 ) -> Result<(), StoreError> {
     let kind = crate::canonical::kind("actor").expect("actor is a canonical kind");

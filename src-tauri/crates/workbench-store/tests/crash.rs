@@ -95,7 +95,7 @@ fn crash_child() {
                         workbench_store::customers::import_csv(
                             tx,
                             csv.as_bytes(),
-                            &actor.to_string(),
+                            actor,
                             Utc::now(),
                             &due,
                             &mut |_, _| Ok(Vec::new()),

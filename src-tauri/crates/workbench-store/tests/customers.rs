@@ -37,10 +37,10 @@ fn record_digests_are_recomputed_from_the_database_and_an_edit_around_the_app_is
     use workbench_store::canonical;
     let dir = tempfile::tempdir().expect("tempdir");
     let created = common::create(dir.path(), "canonical test passphrase");
-    let (mut ws, officer) = (created.workspace, created.officer.id.to_string());
+    let (mut ws, officer) = (created.workspace, created.officer.id);
     let rows = parse_customers(fixture().as_bytes()).expect("good fixture");
     ws.db_mut()
-        .write(|tx| customers::insert_imported(tx, &rows, &officer, at(2026, 5, 1)))
+        .write(|tx| customers::insert_imported(tx, &rows, officer, at(2026, 5, 1)))
         .expect("store")
         .expect("no clashes");
     let report = ws.db().read(canonical::verify_objects).expect("verify");
@@ -138,11 +138,11 @@ fn record_digests_are_recomputed_from_the_database_and_an_edit_around_the_app_is
 fn import_list_transitions_and_counts() {
     let dir = tempfile::tempdir().expect("tempdir");
     let created = common::create(dir.path(), "customers test passphrase");
-    let (mut ws, officer) = (created.workspace, created.officer.id.to_string());
+    let (mut ws, officer) = (created.workspace, created.officer.id);
     let rows = parse_customers(fixture().as_bytes()).expect("good fixture");
     let stored = ws
         .db_mut()
-        .write(|tx| customers::insert_imported(tx, &rows, &officer, at(2026, 5, 1)))
+        .write(|tx| customers::insert_imported(tx, &rows, officer, at(2026, 5, 1)))
         .expect("store")
         .expect("no clashes");
     assert_eq!(stored, 5);
@@ -150,7 +150,7 @@ fn import_list_transitions_and_counts() {
     // Importing again clashes on every row and stores nothing.
     let clashes = ws
         .db_mut()
-        .write(|tx| customers::insert_imported(tx, &rows, &officer, at(2026, 5, 2)))
+        .write(|tx| customers::insert_imported(tx, &rows, officer, at(2026, 5, 2)))
         .expect("store")
         .expect_err("clashes");
     assert_eq!(clashes.len(), 10, "customer_ref and account_ref of five rows");
@@ -183,7 +183,7 @@ fn import_list_transitions_and_counts() {
 
     // R6 on stored accounts.
     let step = |ws: &mut workbench_store::Workspace, account: &str, to: AccountState, when| {
-        ws.db_mut().write(|tx| customers::set_state(tx, account, to, "test", &officer, when))
+        ws.db_mut().write(|tx| customers::set_state(tx, account, to, "test", officer, when))
     };
     step(&mut ws, "A-1", AccountState::PendingVerification, at(2026, 5, 3)).expect("ok");
     step(&mut ws, "A-1", AccountState::Verified, at(2026, 5, 4)).expect("ok");
@@ -220,7 +220,7 @@ fn each_import_batch_is_indexed_for_search_once() {
     // batch must be found, and the first must not be indexed twice.
     let dir = tempfile::tempdir().expect("tempdir");
     let created = common::create(dir.path(), "search batch test passphrase");
-    let (mut ws, officer) = (created.workspace, created.officer.id.to_string());
+    let (mut ws, officer) = (created.workspace, created.officer.id);
     let first = parse_customers(fixture().as_bytes()).expect("first batch");
     let second = parse_customers(
         [
@@ -234,7 +234,7 @@ fn each_import_batch_is_indexed_for_search_once() {
     .expect("second batch");
     for (rows, day) in [(&first, 1), (&second, 2)] {
         ws.db_mut()
-            .write(|tx| customers::insert_imported(tx, rows, &officer, at(2026, 5, day)))
+            .write(|tx| customers::insert_imported(tx, rows, officer, at(2026, 5, day)))
             .expect("store")
             .expect("no clashes");
     }
@@ -270,24 +270,17 @@ fn many(n: usize) -> String {
 fn a_csv_checked_on_a_second_thread_is_stored_all_or_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
     let created = common::create(dir.path(), "pipelined import passphrase");
-    let (mut ws, officer) = (created.workspace, created.officer.id.to_string());
+    let (mut ws, officer) = (created.workspace, created.officer.id);
     let none = |_: &rusqlite::Transaction<'_>, _: &[workbench_core::import::ImportedCustomer]| Ok(Vec::new());
     // Queue items due in 30 / 14 / 7 days for low / medium / high risk.
     let due = [at(2026, 6, 1), at(2026, 5, 16), at(2026, 5, 9)];
-    let import =
-        |ws: &mut workbench_store::Workspace, text: &str, progress: &mut dyn FnMut(usize) -> bool| {
-            ws.db_mut().write(|tx| {
-                customers::import_csv(
-                    tx,
-                    text.as_bytes(),
-                    &officer,
-                    at(2026, 5, 2),
-                    &due,
-                    &mut { none },
-                    progress,
-                )
-            })
-        };
+    let import = |ws: &mut workbench_store::Workspace,
+                  text: &str,
+                  progress: &mut dyn FnMut(usize) -> bool| {
+        ws.db_mut().write(|tx| {
+            customers::import_csv(tx, text.as_bytes(), officer, at(2026, 5, 2), &due, &mut { none }, progress)
+        })
+    };
     let count = |ws: &workbench_store::Workspace| {
         ws.db().read(|c| customers::list(c, "", None, Sort::Ref, 1, 0)).expect("list").1
     };
@@ -301,7 +294,7 @@ fn a_csv_checked_on_a_second_thread_is_stored_all_or_nothing() {
             customers::insert_imported(
                 tx,
                 &parse_customers(fixture().as_bytes()).expect("fixture"),
-                &officer,
+                officer,
                 at(2026, 5, 1),
             )
         })
@@ -335,7 +328,7 @@ fn a_csv_checked_on_a_second_thread_is_stored_all_or_nothing() {
             customers::import_csv(
                 tx,
                 many(10).as_bytes(),
-                &officer,
+                officer,
                 at(2026, 5, 2),
                 &due,
                 &mut |_, rows| {

@@ -29,15 +29,14 @@ fn batch(n: usize, rows: usize) -> String {
 }
 
 fn import(ws: &mut Workspace, csv: &str) -> Result<usize, StoreError> {
-    let actor =
-        ws.db().read(workbench_store::actors::list)?.first().map(|a| a.id.to_string()).unwrap_or_default();
+    let actor = ws.db().read(workbench_store::actors::list)?.first().map(|a| a.id).expect("an officer");
     let now = Utc::now();
     let due = [now, now, now];
     ws.db_mut().write(|tx| {
         workbench_store::customers::import_csv(
             tx,
             csv.as_bytes(),
-            &actor,
+            actor,
             now,
             &due,
             &mut |_, _| Ok(Vec::new()),

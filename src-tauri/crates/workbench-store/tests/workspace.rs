@@ -179,7 +179,7 @@ fn with_commits_in_wal(root: &Path) -> Workspace {
                     tx,
                     at(),
                     audit::Change {
-                        actor: &officer.to_string(),
+                        actor: officer.into(),
                         action: "test.write",
                         object: &object,
                         before: None,
@@ -249,7 +249,7 @@ fn an_intact_crash_copy_verifies_and_an_altered_anchor_is_named() {
 fn a_long_chain_is_verified_in_two_halves_and_a_break_in_either_is_named() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut created = create(dir.path());
-    let officer = created.officer.id.to_string();
+    let officer = created.officer.id;
     created
         .workspace
         .db_mut()
@@ -260,7 +260,7 @@ fn a_long_chain_is_verified_in_two_halves_and_a_break_in_either_is_named() {
                     tx,
                     at(),
                     audit::Change {
-                        actor: &officer,
+                        actor: officer.into(),
                         action: "test.write",
                         object: &object,
                         before: None,

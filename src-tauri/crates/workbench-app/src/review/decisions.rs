@@ -50,7 +50,7 @@ pub fn check_record(
         let (pack, _) = crate::obligations::active_pack(u)?;
         rules::check_method(&pack.pack, request.method)?;
         let at = ctx.clock().now();
-        let me = u.actor.id.to_string();
+        let me = u.actor.id;
         let id = u.workspace.db().read(|c| store::customer_id(c, &request.customer_ref))?;
         let check = NewCheck {
             element: request.element,
@@ -59,7 +59,7 @@ pub fn check_record(
             evidence_id: request.evidence_id.as_deref().filter(|e| !e.is_empty()),
             note: request.note.trim(),
         };
-        u.workspace.db_mut().write(|tx| store::record_check(tx, &id, &check, &me, at))?;
+        u.workspace.db_mut().write(|tx| store::record_check(tx, &id, &check, me, at))?;
         review_of(u, &id, at)
     })
 }
@@ -144,7 +144,7 @@ pub(super) fn move_account(
     from: &str,
     target: AccountState,
     reason: &str,
-    actor: &str,
+    actor: workbench_core::ActorId,
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let from = AccountState::ALL
@@ -169,7 +169,7 @@ pub fn decide(ctx: &Context, session: &Session, request: &DecisionRequest) -> Re
         let (pack, _) = crate::obligations::active_pack(u)?;
         let pack = &pack.pack;
         let at = ctx.clock().now();
-        let me = u.actor.id.to_string();
+        let me = u.actor.id;
         let id = u.workspace.db().read(|c| store::customer_id(c, &request.customer_ref))?;
         let note = request.note.trim();
         match request.kind {
@@ -200,7 +200,7 @@ pub fn decide(ctx: &Context, session: &Session, request: &DecisionRequest) -> Re
             _ => RiskTier::Low,
         };
         u.workspace.db_mut().write(|tx| {
-            store::decide(tx, &id, &new, &me, at)?;
+            store::decide(tx, &id, &new, me, at)?;
             let accounts = store::accounts_of(tx, &id)?;
             match request.kind {
                 DecisionKind::Approve => {
@@ -211,7 +211,7 @@ pub fn decide(ctx: &Context, session: &Session, request: &DecisionRequest) -> Re
                             state,
                             AccountState::Verified,
                             "identity verified",
-                            &me,
+                            me,
                             at,
                         )?;
                     }
@@ -220,7 +220,7 @@ pub fn decide(ctx: &Context, session: &Session, request: &DecisionRequest) -> Re
                         occurred_at: at,
                         kind: EventKind::CustomerVerified { customer: id.clone(), tier },
                     };
-                    crate::obligations::record(tx, &event, &me, at)?;
+                    crate::obligations::record(tx, &event, me, at)?;
                 }
                 DecisionKind::MoreInfo => {
                     for (account, state) in accounts.iter().filter(|(_, s)| s == "applicant") {
@@ -230,7 +230,7 @@ pub fn decide(ctx: &Context, session: &Session, request: &DecisionRequest) -> Re
                             state,
                             AccountState::PendingVerification,
                             "more information asked for",
-                            &me,
+                            me,
                             at,
                         )?;
                     }
@@ -282,9 +282,9 @@ pub fn refusal_second_review(
             return Err(CoreError::invalid("passphrase", "is not the second reviewer's passphrase").into());
         }
         let at = ctx.clock().now();
-        let second = reviewer.id.to_string();
+        let second = reviewer.id;
         u.workspace.db_mut().write(|tx| {
-            store::second_review(tx, &pending.id, request.confirm, &second, at)?;
+            store::second_review(tx, &pending.id, request.confirm, second, at)?;
             if request.confirm {
                 for (account, state) in store::accounts_of(tx, &id)? {
                     move_account(
@@ -293,7 +293,7 @@ pub fn refusal_second_review(
                         &state,
                         AccountState::Refused,
                         "refused (four eyes)",
-                        &second,
+                        second,
                         at,
                     )?;
                 }

@@ -51,8 +51,7 @@ pub fn evidence_attach(
         let new = NewEvidence { original_name: &name, media_type, max_bytes };
         let record = evidence::store(&mut u.workspace, file, &new, me, at)?;
         let evidence_id = record.id.to_string();
-        let by = me.to_string();
-        u.workspace.db_mut().write(|tx| store::attach_evidence(tx, &id, &evidence_id, element, &by, at))?;
+        u.workspace.db_mut().write(|tx| store::attach_evidence(tx, &id, &evidence_id, element, me, at))?;
         review_of(u, &id, at)
     })
 }

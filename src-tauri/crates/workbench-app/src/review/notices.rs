@@ -89,9 +89,9 @@ pub fn notice_mark(
         require_reviewer(u, "record notices")?;
         let id = u.workspace.db().read(|c| store::customer_id(c, customer_ref))?;
         let at = ctx.clock().now();
-        let me = u.actor.id.to_string();
+        let me = u.actor.id;
         u.workspace.db_mut().write(|tx| {
-            store::mark_notice(tx, &id, notice_id, sent.as_deref(), acknowledged.as_deref(), &me, at)
+            store::mark_notice(tx, &id, notice_id, sent.as_deref(), acknowledged.as_deref(), me, at)
         })?;
         review_of(u, &id, at)
     })

@@ -25,7 +25,7 @@ pub(crate) fn due_by_tier(pack: &RulePack, at: DateTime<Utc>) -> store::DueByTie
 pub(crate) fn enqueue_new(
     tx: &Transaction<'_>,
     pack: &RulePack,
-    actor: &str,
+    actor: workbench_core::ActorId,
     at: DateTime<Utc>,
 ) -> Result<usize, StoreError> {
     store::enqueue_new(tx, actor, at, &due_by_tier(pack, at))
@@ -36,10 +36,10 @@ pub(super) fn list_row(
     row: store::QueueRow,
     now: DateTime<Utc>,
 ) -> Result<QueueListRow, AppError> {
-    let me = u.actor.id.to_string();
+    let me = u.actor.id;
     Ok(QueueListRow {
         past_sla: row.state != store::DONE && row.due_at < workbench_store::audit::timestamp(&now),
-        mine: row.taken_by.as_deref() == Some(me.as_str()),
+        mine: row.taken_by.as_deref() == Some(me.to_string().as_str()),
         assigned_to: row.assigned_to.as_deref().map(|id| u.actor_name(id)),
         taken_by: row.taken_by.as_deref().map(|id| u.actor_name(id)),
         customer_ref: row.customer_ref,
@@ -105,7 +105,7 @@ pub fn queue_refresh(ctx: &Context, session: &Session) -> Result<usize, AppError
         require_reviewer(u, "refresh the queue")?;
         let (pack, _) = crate::obligations::active_pack(u)?;
         let now = ctx.clock().now();
-        let by = u.actor.id.to_string();
+        let by = u.actor.id;
         let horizon = now.date_naive() + Duration::days(pack.pack.verification.sla_days(RiskTier::Low));
         let verified: std::collections::HashMap<String, String> = u
             .workspace
@@ -128,9 +128,9 @@ pub fn queue_refresh(ctx: &Context, session: &Session) -> Result<usize, AppError
             .filter_map(|o| verified.get(&o.source_event).map(|c| (c.clone(), o.due_at)))
             .collect();
         let opened = u.workspace.db_mut().write(|tx| {
-            let mut n = enqueue_new(tx, &pack.pack, &by, now)?;
+            let mut n = enqueue_new(tx, &pack.pack, by, now)?;
             for (customer, due_at) in &due {
-                if store::reopen(tx, customer, "reverification", now, *due_at, &by)? {
+                if store::reopen(tx, customer, "reverification", now, *due_at, by)? {
                     n += 1;
                 }
             }
@@ -146,8 +146,8 @@ pub fn queue_next(ctx: &Context, session: &Session) -> Result<Option<ReviewView>
     session.with(ctx, |u| {
         require_reviewer(u, "take queue items")?;
         let (now, stale) = now_and_stale(ctx);
-        let me = u.actor.id.to_string();
-        let next = u.workspace.db_mut().write_ephemeral(|tx| store::take_next(tx, &me, now, stale))?;
+        let me = u.actor.id;
+        let next = u.workspace.db_mut().write_ephemeral(|tx| store::take_next(tx, me, now, stale))?;
         next.map(|id| review_of(u, &id, now)).transpose()
     })
 }
@@ -157,9 +157,9 @@ pub fn queue_take(ctx: &Context, session: &Session, customer_ref: &str) -> Resul
     session.with(ctx, |u| {
         require_reviewer(u, "take queue items")?;
         let (now, stale) = now_and_stale(ctx);
-        let me = u.actor.id.to_string();
+        let me = u.actor.id;
         let id = u.workspace.db().read(|c| store::customer_id(c, customer_ref))?;
-        u.workspace.db_mut().write_ephemeral(|tx| store::take(tx, &id, &me, now, stale))?;
+        u.workspace.db_mut().write_ephemeral(|tx| store::take(tx, &id, me, now, stale))?;
         review_of(u, &id, now)
     })
 }
@@ -187,10 +187,10 @@ pub fn queue_assign(
             }
         }
         let at = ctx.clock().now();
-        let me = u.actor.id.to_string();
+        let me = u.actor.id;
         let ids = u.workspace.db().read(|c| {
             customer_refs.iter().map(|r| store::customer_id(c, r)).collect::<Result<Vec<_>, _>>()
         })?;
-        Ok(u.workspace.db_mut().write(|tx| store::assign(tx, &ids, to, &me, at))?)
+        Ok(u.workspace.db_mut().write(|tx| store::assign(tx, &ids, to, me, at))?)
     })
 }

@@ -53,6 +53,7 @@
 mod realistic;
 
 use std::time::{Duration as Elapsed, Instant};
+use workbench_core::ActorId;
 
 use chrono::{Duration, Utc};
 use workbench_core::import::parse_customers;
@@ -86,7 +87,7 @@ fn csv(rows: usize) -> String {
 }
 
 /// A new workspace, with the experiments' settings applied.
-fn fresh() -> (tempfile::TempDir, Workspace, String) {
+fn fresh() -> (tempfile::TempDir, Workspace, ActorId) {
     let dir = tempfile::tempdir().expect("tempdir");
     let created = Workspace::create(
         dir.path(),
@@ -110,12 +111,12 @@ fn fresh() -> (tempfile::TempDir, Workspace, String) {
         // Experiment: any SQL run before the import (FTS5 settings, dropped indexes).
         ws.db_mut().write(|tx| Ok(tx.execute_batch(&sql)?)).expect("CIPW_BENCH_SQL");
     }
-    (dir, ws, created.officer.id.to_string())
+    (dir, ws, created.officer.id)
 }
 
 /// Imports `text` end to end (parse on the second core, store with queue items, commit) as the
 /// app does; returns the total time and the time to the end of storing.
-fn import(ws: &mut Workspace, officer: &str, text: &str) -> (std::time::Duration, std::time::Duration) {
+fn import(ws: &mut Workspace, officer: ActorId, text: &str) -> (std::time::Duration, std::time::Duration) {
     let now = Utc::now();
     let due = [now + Duration::days(10), now + Duration::days(5), now + Duration::days(2)];
     let mut stored = std::time::Duration::ZERO;
@@ -184,7 +185,7 @@ fn import_case(
     text: &str,
     rows: usize,
     runs: usize,
-) -> (Case, (tempfile::TempDir, Workspace, String)) {
+) -> (Case, (tempfile::TempDir, Workspace, ActorId)) {
     // Parse + validate alone, for the breakdown: in the import it runs on the second core.
     let started = Instant::now();
     let parsed = parse_customers(text.as_bytes())
@@ -200,7 +201,7 @@ fn import_case(
         drop(kept.take()); // the previous run's workspace goes first
         floors.push(floor(text));
         let (dir, mut ws, officer) = fresh();
-        let (total, stored) = import(&mut ws, &officer, text);
+        let (total, stored) = import(&mut ws, officer, text);
         eprintln!(
             "({label} import done: {:.2} s — parse and store with queue items {:.2}, commit {:.2}; floor {:.2})",
             total.as_secs_f64(),
@@ -234,7 +235,11 @@ fn import_case(
 }
 
 /// Owners and IP log files through the store's use cases, each in its own transaction.
-fn import_side_files(ws: &mut Workspace, officer: &str, intake: &realistic::Intake) -> [(usize, Elapsed); 2] {
+fn import_side_files(
+    ws: &mut Workspace,
+    officer: ActorId,
+    intake: &realistic::Intake,
+) -> [(usize, Elapsed); 2] {
     let now = Utc::now();
     let started = Instant::now();
     let owners = workbench_core::import::parse_owners(intake.owners.as_bytes()).expect("owners file");
@@ -283,7 +288,7 @@ fn main() {
         parse_customers(small_intake.customers.as_bytes()).expect("2,000 rows");
         small_dry.push(started.elapsed());
         let (_dir, mut ws, officer) = fresh();
-        small_runs.push(import(&mut ws, &officer, &small_intake.customers).0);
+        small_runs.push(import(&mut ws, officer, &small_intake.customers).0);
     }
     let small_2000 = spread(small_runs);
     let small_2000_dry = spread(small_dry);
@@ -295,11 +300,11 @@ fn main() {
     };
     let (realistic_case, kept) = import_case("realistic", &intake.customers, rows, runs);
     let (dir, mut ws, officer) = kept;
-    let [(n_owners, owners_time), (n_log, log_time)] = import_side_files(&mut ws, &officer, &intake);
+    let [(n_owners, owners_time), (n_log, log_time)] = import_side_files(&mut ws, officer, &intake);
 
     // The everyday case: a small file into the big workspace.
     let small = realistic::intake(1_000, "S", &phones, 99).customers;
-    let (small_total, small_stored) = import(&mut ws, &officer, &small);
+    let (small_total, small_stored) = import(&mut ws, officer, &small);
     eprintln!(
         "(small import: store with queue items {:.3} s, commit {:.3} s)",
         small_stored.as_secs_f64(),
@@ -400,7 +405,7 @@ fn main() {
         let started = Instant::now();
         let taken = ws
             .db_mut()
-            .write_ephemeral(|tx| review::take_next(tx, &officer, at, at - Duration::minutes(30)))
+            .write_ephemeral(|tx| review::take_next(tx, officer, at, at - Duration::minutes(30)))
             .expect("take next")
             .expect("an item");
         takes.push(started.elapsed());
@@ -423,7 +428,7 @@ fn main() {
                     note: "",
                     until: None,
                 };
-                review::decide(tx, &taken, &decision, &officer, at).map(|_| ())
+                review::decide(tx, &taken, &decision, officer, at).map(|_| ())
             })
             .expect("decide");
     }

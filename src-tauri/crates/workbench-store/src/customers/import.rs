@@ -8,6 +8,7 @@ use hmac::{Hmac, Mac};
 use rusqlite::types::ToSqlOutput;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use sha2::Sha256;
+use workbench_core::ActorId;
 use workbench_core::import::{
     AccessKind, ImportedCustomer, ImportedOwner, IpAccess, RowError, parse_customers_chunked,
 };
@@ -50,7 +51,7 @@ pub fn clashes(conn: &Connection, rows: &[ImportedCustomer]) -> Result<Vec<RowEr
 pub fn insert_imported(
     tx: &Transaction<'_>,
     rows: &[ImportedCustomer],
-    actor: &str,
+    actor: ActorId,
     at: DateTime<Utc>,
 ) -> Result<Result<usize, Vec<RowError>>, StoreError> {
     insert_imported_with(tx, rows, actor, at, &mut |_| true)
@@ -66,7 +67,7 @@ pub const PROGRESS_EVERY: usize = 500;
 pub fn insert_imported_with(
     tx: &Transaction<'_>,
     rows: &[ImportedCustomer],
-    actor: &str,
+    actor: ActorId,
     at: DateTime<Utc>,
     progress: &mut dyn FnMut(usize) -> bool,
 ) -> Result<Result<usize, Vec<RowError>>, StoreError> {
@@ -101,7 +102,7 @@ pub type BatchCheck<'a> =
 pub fn import_csv(
     tx: &Transaction<'_>,
     bytes: &[u8],
-    actor: &str,
+    actor: ActorId,
     at: DateTime<Utc>,
     queue_due: &review::DueByTier,
     check: &mut BatchCheck<'_>,
@@ -176,7 +177,7 @@ impl Prepared {
 /// brought up to date once, by [`Importer::finish`]. Callers check clashes first.
 struct Importer<'t, 'c> {
     tx: &'t Transaction<'c>,
-    actor: &'t str,
+    actor: ActorId,
     at: DateTime<Utc>,
     stamp: String,
     audit: audit::Appender<'t, 'c>,
@@ -193,7 +194,7 @@ struct Importer<'t, 'c> {
 }
 
 impl<'t, 'c> Importer<'t, 'c> {
-    fn new(tx: &'t Transaction<'c>, actor: &'t str, at: DateTime<Utc>) -> Result<Self, StoreError> {
+    fn new(tx: &'t Transaction<'c>, actor: ActorId, at: DateTime<Utc>) -> Result<Self, StoreError> {
         Ok(Self {
             tx,
             actor,
@@ -214,7 +215,8 @@ impl<'t, 'c> Importer<'t, 'c> {
             self.batch_rowid = self.rowid_before;
         }
         let tx = self.tx;
-        let (actor, stamp) = (text(self.actor), self.stamp.as_str());
+        let actor = self.actor.to_string();
+        let (actor, stamp) = (text(&actor), self.stamp.as_str());
         if self.fingerprint_key.is_none() && rows.iter().any(|r| r.card.is_some()) {
             self.fingerprint_key = Some(card_fingerprint_key(tx)?);
         }
@@ -333,7 +335,7 @@ impl<'t, 'c> Importer<'t, 'c> {
         self.batch_rowid = tx.query_row("SELECT coalesce(max(rowid), 0) FROM customer", [], |r| r.get(0))?;
         let changes = ids.iter().zip(objects).map(|(id, object)| {
             forms.get(id).map(|form| Change {
-                actor: self.actor,
+                actor: self.actor.into(),
                 action: "customer.import",
                 object,
                 before: None,
@@ -396,7 +398,7 @@ fn card_fingerprint_key(tx: &Transaction<'_>) -> Result<zeroize::Zeroizing<Vec<u
 pub fn insert_ip_log(
     tx: &Transaction<'_>,
     rows: &[IpAccess],
-    actor: &str,
+    actor: ActorId,
     at: DateTime<Utc>,
 ) -> Result<Result<usize, Vec<RowError>>, StoreError> {
     let mut ids = Vec::with_capacity(rows.len());
@@ -430,7 +432,7 @@ pub fn insert_ip_log(
     if !rows.is_empty() {
         // The batch is the rows just written: their rowids are consecutive in this transaction.
         let last = tx.last_insert_rowid();
-        crate::canonical::record_ip_batch(tx, at, actor, last - rows.len() as i64 + 1, last)?;
+        crate::canonical::record_ip_batch(tx, at, actor.into(), last - rows.len() as i64 + 1, last)?;
     }
     Ok(Ok(rows.len()))
 }
@@ -440,7 +442,7 @@ pub fn insert_ip_log(
 pub fn insert_owners(
     tx: &Transaction<'_>,
     owners: &[ImportedOwner],
-    actor: &str,
+    actor: ActorId,
     at: DateTime<Utc>,
 ) -> Result<Result<usize, Vec<RowError>>, StoreError> {
     let mut ids = Vec::with_capacity(owners.len());
@@ -483,7 +485,7 @@ pub fn insert_owners(
             o.postal_code
         ])?;
         let kind = crate::canonical::kind("owner").expect("owner is a canonical kind");
-        crate::canonical::record_change(tx, at, actor, "owner.import", kind, &id, None)?;
+        crate::canonical::record_change(tx, at, actor.into(), "owner.import", kind, &id, None)?;
     }
     Ok(Ok(owners.len()))
 }

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
+use workbench_core::ActorId;
 use workbench_core::customer::{AccountState, CustomerKind, UsPerson};
 
 use crate::audit::{self, Change, timestamp};
@@ -20,7 +21,7 @@ pub fn set_state(
     account_ref: &str,
     to: AccountState,
     reason: &str,
-    actor: &str,
+    actor: ActorId,
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let (id, from, customer_id): (String, String, String) = tx
@@ -41,9 +42,9 @@ pub fn set_state(
     tx.execute(
         "INSERT INTO account_state_change (account_id, at, from_state, to_state, actor, reason) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![id, stamp, from, state_code(to), actor, reason],
+        params![id, stamp, from, state_code(to), actor.to_string(), reason],
     )?;
-    crate::canonical::written(tx, at, actor, "account.state", "customer", &customer_id)
+    crate::canonical::written(tx, at, actor.into(), "account.state", "customer", &customer_id)
 }
 
 /// IP log entries of one account, newest first: (ip, accessed_at, kind).
@@ -470,7 +471,7 @@ pub fn closed_before(conn: &Connection, before: &str) -> Result<Vec<RetentionRow
 pub fn purge(
     tx: &Transaction<'_>,
     customer_id: &str,
-    actor: &str,
+    actor: ActorId,
     at: DateTime<Utc>,
 ) -> Result<Vec<String>, StoreError> {
     let form = crate::canonical::record(tx, crate::canonical::known("customer"), customer_id)?
@@ -512,7 +513,7 @@ pub fn purge(
         tx,
         at,
         Change {
-            actor,
+            actor: actor.into(),
             action: "customer.purge",
             object: &subject,
             before: Some(form.as_bytes()),
