@@ -8,6 +8,8 @@
 //! `mohammad` or `trading`; initials weigh little.
 
 use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use rphonetic::DoubleMetaphone;
@@ -17,6 +19,9 @@ use crate::normalize::normalize;
 
 /// The weight of a one-letter token (an initial): it says little.
 pub(crate) const INITIAL_WEIGHT: f64 = 0.5;
+
+/// A query token that this many list names carry finds candidates by itself only.
+const COMMON: u32 = 25;
 
 /// Tokens this short are not used to find candidates when the query has longer ones.
 const SHORT_TOKEN: usize = 2;
@@ -33,6 +38,8 @@ pub(crate) struct IndexedName {
 /// A token with what the matcher needs of it.
 #[derive(Debug, Clone)]
 pub(crate) struct Token {
+    /// The same for every occurrence of the same text in the list (for a check's cache).
+    pub(crate) id: u32,
     pub(crate) text: Box<str>,
     pub(crate) sound: Box<str>,
     pub(crate) weight: f64,
@@ -45,7 +52,7 @@ pub struct ListIndex {
     fingerprint: String,
     entries: Vec<Entry>,
     pub(crate) names: Vec<IndexedName>,
-    postings: HashMap<u64, Vec<u32>>,
+    postings: FxHashMap<u64, Vec<u32>>,
     document_frequency: HashMap<Box<str>, u32>,
     total_names: usize,
     identifiers: HashMap<String, Vec<u32>>,
@@ -83,6 +90,7 @@ impl ListIndex {
         let mut names = Vec::new();
         let mut document_frequency: HashMap<Box<str>, u32> = HashMap::new();
         let mut identifiers: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut vocabulary: HashMap<String, u32> = HashMap::new();
         for (e, entry) in list.entries.iter().enumerate() {
             for (n, name) in entry.names.iter().enumerate() {
                 let normal = normalize(&name.text);
@@ -96,10 +104,10 @@ impl ListIndex {
                 let tokens = normal
                     .tokens
                     .iter()
-                    .map(|t| Token {
-                        text: t.as_str().into(),
-                        sound: sound(&phonetic, t).into(),
-                        weight: 0.0,
+                    .map(|t| {
+                        let next = vocabulary.len() as u32;
+                        let id = *vocabulary.entry(t.clone()).or_insert(next);
+                        Token { id, text: t.as_str().into(), sound: sound(&phonetic, t).into(), weight: 0.0 }
                     })
                     .collect();
                 names.push(IndexedName {
@@ -121,7 +129,7 @@ impl ListIndex {
             fingerprint: list.sha256,
             entries: list.entries,
             names: Vec::new(),
-            postings: HashMap::new(),
+            postings: FxHashMap::default(),
             document_frequency,
             total_names: names.len(),
             identifiers,
@@ -190,14 +198,19 @@ impl ListIndex {
     /// the query tokens that met it; the best `limit` by that weight.
     pub(crate) fn candidates(&self, tokens: &[(String, String, f64)], limit: usize) -> Vec<u32> {
         let long_enough = tokens.iter().any(|(t, _, _)| t.len() > SHORT_TOKEN);
-        let mut met: HashMap<u32, (f64, u64)> = HashMap::new();
+        let mut met: FxHashMap<u32, (f64, u64)> = FxHashMap::default();
         let mut keys = Vec::new();
         for (q, (token, sound, weight)) in tokens.iter().enumerate() {
             if long_enough && token.len() <= SHORT_TOKEN {
                 continue;
             }
             keys.clear();
-            blocking_keys(token, sound, &mut keys);
+            if self.document_frequency.get(token.as_str()).is_some_and(|&df| df >= COMMON) {
+                // A token the list knows well: its typo neighbours would add only noise.
+                keys.push(key(b'd', token));
+            } else {
+                blocking_keys(token, sound, &mut keys);
+            }
             let bit = 1u64 << (q.min(63));
             for k in &keys {
                 for &name in self.postings.get(k).map_or(&[][..], Vec::as_slice) {

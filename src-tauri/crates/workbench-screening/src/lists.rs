@@ -1,4 +1,5 @@
-//! The list files an officer downloads, parsed into entries.
+//! The list files an officer downloads, parsed into entries (R22: screening against the persons
+//! special measures and sanctions lists name).
 //!
 //! **OFAC SDN, legacy CSV set.** `sdn.csv` (one row per entry: `ent_num, SDN_Name, SDN_Type,
 //! Program, Title, Call_Sign, Vess_type, Tonnage, GRT, Vess_flag, Vess_owner, Remarks`), with

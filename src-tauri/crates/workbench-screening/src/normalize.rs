@@ -115,7 +115,7 @@ const HONORIFICS: &[&str] = &[
 /// other transliterations: kept as tokens, but weighed like an initial and equal to each other.
 const PARTICLES: &[&str] = &["ad", "al", "an", "ar", "as", "ash", "at", "az", "ed", "el", "ud", "ul"];
 
-/// True for a particle ([`PARTICLES`]).
+/// True for a spelling of the Arabic article (`al`, `el`, `az`, …): weighed like an initial.
 pub fn is_particle(token: &str) -> bool {
     PARTICLES.binary_search(&token).is_ok()
 }
@@ -129,9 +129,15 @@ pub struct Normalized {
     pub set_aside: Vec<String>,
 }
 
+/// Long legal-form words, recognised with a typo (`compnay`, `lmiited`): too long to be
+/// mistaken for a name.
+const LONG_LEGAL_FORMS: &[&str] = &["company", "corporation", "incorporated", "limited"];
+
 /// True for a word that is set aside rather than scored.
 pub fn is_set_aside(token: &str) -> bool {
-    LEGAL_FORMS.binary_search(&token).is_ok() || HONORIFICS.binary_search(&token).is_ok()
+    LEGAL_FORMS.binary_search(&token).is_ok()
+        || HONORIFICS.binary_search(&token).is_ok()
+        || (token.len() >= 6 && LONG_LEGAL_FORMS.iter().any(|f| strsim::damerau_levenshtein(token, f) <= 1))
 }
 
 /// The name's script folded to ASCII words: NFKC, transliteration, lower case, punctuation.
@@ -213,6 +219,7 @@ mod tests {
     #[case::co_ltd("ANGLO-CARIBBEAN CO., LTD.", &["anglo", "caribbean"], &["co", "ltd"])]
     #[case::spaced_initials_form("CECOEX, S.A.", &["cecoex"], &["sa"])]
     #[case::gmbh("Siemens GmbH", &["siemens"], &["gmbh"])]
+    #[case::legal_form_typo("Overseas Trading Compnay", &["overseas", "trading"], &["compnay"])]
     #[case::only_forms("Co", &["co"], &[])]
     #[case::initials_kept("J. R. Smith", &["j", "r", "smith"], &[])]
     fn names_normalise(#[case] name: &str, #[case] tokens: &[&str], #[case] aside: &[&str]) {

@@ -41,7 +41,7 @@ pub fn write(ws: &Workspace, out: &Path, progress: Progress<'_>) -> Result<Backu
     write_for_job(&ws.for_job()?, out, progress)
 }
 
-/// [`write`] on a long job's own connection ([`Workspace::for_job`]): the snapshot is one read
+/// [`write()`] on a long job's own connection ([`Workspace::for_job`]): the snapshot is one read
 /// transaction, so the workspace goes on serving reads and writes while it is taken.
 pub fn write_for_job(
     ws: &JobWorkspace,
