@@ -7,5 +7,6 @@ mod customers;
 mod filings;
 mod obligations;
 mod resellers;
+mod screening;
 mod support;
 mod workspace;

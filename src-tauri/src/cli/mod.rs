@@ -6,6 +6,7 @@ mod customers;
 mod filings;
 mod obligations;
 mod resellers;
+mod screening;
 pub mod secrets;
 mod workspace;
 
@@ -103,6 +104,9 @@ enum Command {
     /// The verification queue: health (ready, asleep, second review, past SLA) and the items
     /// ready for review in working order.
     Queue(customers::QueueArgs),
+    /// Screening (R22): list versions (OFAC SDN, Consolidated Screening List) and name checks.
+    #[command(subcommand)]
+    Screening(screening::ScreeningCommand),
     /// Rule packs: check a file before importing it in Settings.
     #[command(subcommand)]
     Rules(obligations::RulesCommand),
@@ -149,6 +153,7 @@ fn run(command: Command, context: &Context, passphrase_file: Option<&std::path::
         Command::CipRequest(command) => resellers::cip_request(context, &command, passphrase_file),
         Command::Cip(command) => cip::run(context, &command, passphrase_file),
         Command::Rules(command) => obligations::rules(&command),
+        Command::Screening(command) => screening::run(context, &command, passphrase_file),
         Command::Obligations(args) => obligations::obligations(context, &args, passphrase_file),
         Command::RotateKey(args) => workspace::rotate_key(context, &args, passphrase_file),
         Command::Keyslots(command) => workspace::keyslots(context, &command, passphrase_file),

@@ -24,6 +24,7 @@ pub mod os_lock;
 pub mod resellers;
 pub mod retention;
 pub mod review;
+pub mod screening;
 
 /// A private D-Bus for tests, shared with the e2e harness.
 #[cfg(all(test, target_os = "linux"))]

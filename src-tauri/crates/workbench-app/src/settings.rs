@@ -1,5 +1,5 @@
-//! Workspace settings the officer controls: the idle lock, the evidence size limit and four eyes on
-//! CIP approval.
+//! Workspace settings the officer controls: the idle lock, the evidence size limit, four eyes on
+//! CIP approval and filings, and screening's threshold and list age (R22).
 
 use std::time::Duration;
 
@@ -25,11 +25,34 @@ pub struct WorkspaceSettings {
     /// Four eyes on filings (R12–R14): the officer who drafted a filing may not approve it.
     #[serde(default)]
     pub filing_four_eyes: bool,
+    /// Screening (R22): a hit needs this score, in hundredths (50–99; default 85, chosen from
+    /// the evaluation in the README).
+    #[serde(default = "default_screening_threshold")]
+    pub screening_threshold: u32,
+    /// Screening: warn when the active version of a list is older than this many days (1–365;
+    /// default 30).
+    #[serde(default = "default_list_max_age")]
+    pub screening_list_max_age_days: u32,
+}
+
+fn default_screening_threshold() -> u32 {
+    85
+}
+
+fn default_list_max_age() -> u32 {
+    30
 }
 
 impl Default for WorkspaceSettings {
     fn default() -> Self {
-        Self { idle_lock_minutes: 15, evidence_max_mib: 50, cip_four_eyes: false, filing_four_eyes: false }
+        Self {
+            idle_lock_minutes: 15,
+            evidence_max_mib: 50,
+            cip_four_eyes: false,
+            filing_four_eyes: false,
+            screening_threshold: default_screening_threshold(),
+            screening_list_max_age_days: default_list_max_age(),
+        }
     }
 }
 
@@ -47,6 +70,18 @@ impl WorkspaceSettings {
             errors.push(FieldError {
                 field: "evidence_max_mib".into(),
                 problem: "must be 1 to 1024 MiB".into(),
+            });
+        }
+        if !(50..=99).contains(&self.screening_threshold) {
+            errors.push(FieldError {
+                field: "screening_threshold".into(),
+                problem: "must be 50 to 99 hundredths".into(),
+            });
+        }
+        if !(1..=365).contains(&self.screening_list_max_age_days) {
+            errors.push(FieldError {
+                field: "screening_list_max_age_days".into(),
+                problem: "must be 1 to 365 days".into(),
             });
         }
         if errors.is_empty() { Ok(()) } else { Err(CoreError::Invalid(errors)) }
@@ -69,6 +104,11 @@ pub(crate) fn load(ws: &workbench_store::Workspace) -> Result<WorkspaceSettings,
         evidence_max_mib: read("evidence_max_mib", defaults.evidence_max_mib)?,
         cip_four_eyes: read("cip_four_eyes", u32::from(defaults.cip_four_eyes))? == 1,
         filing_four_eyes: read("filing_four_eyes", u32::from(defaults.filing_four_eyes))? == 1,
+        screening_threshold: read("screening_threshold", defaults.screening_threshold)?,
+        screening_list_max_age_days: read(
+            "screening_list_max_age_days",
+            defaults.screening_list_max_age_days,
+        )?,
     })
 }
 
@@ -104,6 +144,13 @@ pub fn update(
         }
         if new.filing_four_eyes != current.filing_four_eyes {
             settings::set(db, "filing_four_eyes", if new.filing_four_eyes { "1" } else { "0" }, actor, at)?;
+        }
+        if new.screening_threshold != current.screening_threshold {
+            settings::set(db, "screening_threshold", &new.screening_threshold.to_string(), actor, at)?;
+        }
+        if new.screening_list_max_age_days != current.screening_list_max_age_days {
+            let days = new.screening_list_max_age_days.to_string();
+            settings::set(db, "screening_list_max_age_days", &days, actor, at)?;
         }
         Ok(())
     })?;

@@ -170,12 +170,15 @@ fn the_idle_lock_setting_applies_at_once_and_survives_unlock() {
             evidence_max_mib: 5000,
             cip_four_eyes: false,
             filing_four_eyes: false,
+            screening_threshold: 40,
+            screening_list_max_age_days: 30,
         },
     )
     .expect_err("out of range");
     assert_eq!(
         err.to_string(),
-        "2 invalid field(s): idle_lock_minutes: must be 1 to 240 minutes; evidence_max_mib: must be 1 to 1024 MiB"
+        "3 invalid field(s): idle_lock_minutes: must be 1 to 240 minutes; evidence_max_mib: must be 1 to 1024 MiB; \
+         screening_threshold: must be 50 to 99 hundredths"
     );
 
     let five = WorkspaceSettings {
@@ -183,6 +186,8 @@ fn the_idle_lock_setting_applies_at_once_and_survives_unlock() {
         evidence_max_mib: 20,
         cip_four_eyes: true,
         filing_four_eyes: true,
+        screening_threshold: 88,
+        screening_list_max_age_days: 14,
     };
     settings::update(&ctx, &session, &five).expect("update");
     clock.advance(chrono::Duration::minutes(5));
@@ -192,7 +197,7 @@ fn the_idle_lock_setting_applies_at_once_and_survives_unlock() {
     assert_eq!(workspace::status(&ctx, &session).expect("status").seconds_to_lock, Some(300));
     assert_eq!(settings::get(&ctx, &session).expect("get"), five);
     let events = workbench_app::audit::list(&ctx, &session, &Default::default()).expect("events");
-    assert_eq!(events.iter().filter(|e| e.action == "settings.update").count(), 4, "each change is audited");
+    assert_eq!(events.iter().filter(|e| e.action == "settings.update").count(), 6, "each change is audited");
 }
 
 /// Issue 14, "roles are advisory": unlock opened as the first officer whatever the secret.

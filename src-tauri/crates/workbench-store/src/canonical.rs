@@ -182,6 +182,15 @@ pub const KINDS: &[Kind] = &[
         ],
     },
     Kind {
+        name: "screening_list",
+        table: "screening_list_version",
+        id_sql: "r.id",
+        filter: "1",
+        secret: &[],
+        lists: &[],
+        actions: &["screening.list_import", "screening.list_activate"],
+    },
+    Kind {
         name: "provider",
         table: "provider_profile",
         id_sql: "r.id",

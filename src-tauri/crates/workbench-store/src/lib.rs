@@ -34,6 +34,7 @@ pub mod resellers;
 pub mod review;
 pub mod rotate;
 pub mod rule_packs;
+pub mod screening;
 pub mod secrets;
 pub mod settings;
 pub mod workspace;

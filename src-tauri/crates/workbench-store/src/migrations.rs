@@ -26,6 +26,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0012_reseller_attestations", include_str!("../migrations/0012_reseller_attestations.sql")),
     ("0013_filings", include_str!("../migrations/0013_filings.sql")),
     ("0014_customer_search_batch", include_str!("../migrations/0014_customer_search_batch.sql")),
+    ("0015_screening_lists", include_str!("../migrations/0015_screening_lists.sql")),
 ];
 
 /// The schema version this binary writes.

@@ -19,4 +19,14 @@ cip_four_eyes: boolean,
 /**
  * Four eyes on filings (R12–R14): the officer who drafted a filing may not approve it.
  */
-filing_four_eyes: boolean, };
+filing_four_eyes: boolean, 
+/**
+ * Screening (R22): a hit needs this score, in hundredths (50–99; default 85, chosen from
+ * the evaluation in the README).
+ */
+screening_threshold: number, 
+/**
+ * Screening: warn when the active version of a list is older than this many days (1–365;
+ * default 30).
+ */
+screening_list_max_age_days: number, };

@@ -1,0 +1,575 @@
+//! Screening (R22): list versions imported from the files an officer downloads (the machine may
+//! have no network), one active per list, and names checked against the active versions with
+//! the workspace's threshold. The matcher is `workbench-screening`; list versions are kept by
+//! `workbench-store::screening` with their files, so each index is rebuilt from exactly what was
+//! imported and checked against its fingerprint.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+pub use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use workbench_core::CoreError;
+use workbench_screening::lists::{SdnFiles, parse_csl, parse_sdn};
+pub use workbench_screening::{EntryKind, Hit, ListSource};
+use workbench_screening::{ListIndex, ParsedList, Query};
+use workbench_store::screening as store;
+
+use crate::context::Context;
+use crate::error::AppError;
+use crate::session::{Session, Unlocked};
+
+/// The largest list file read (the full SDN CSV is ~5 MiB today).
+const MAX_LIST_FILE: u64 = 64 * 1024 * 1024;
+
+/// A list version as the screens and the CLI show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct ListVersionView {
+    /// UUIDv7.
+    pub id: String,
+    /// Which list.
+    pub source: ListSource,
+    /// The list's name.
+    pub title: String,
+    /// SHA-256 over the version's files: its fingerprint.
+    pub sha256: String,
+    /// Entries.
+    #[ts(type = "number")]
+    pub entries: i64,
+    /// Aliases.
+    #[ts(type = "number")]
+    pub aliases: i64,
+    /// The publication date stated at import.
+    pub published_on: Option<String>,
+    /// When it was imported.
+    pub imported_at: String,
+    /// Who imported it (name).
+    pub imported_by: String,
+    /// The version names are checked against now.
+    pub active: bool,
+    /// When it last became active.
+    pub activated_at: Option<String>,
+    /// Days since its publication date (or its import, when none was stated).
+    #[ts(type = "number")]
+    pub age_days: i64,
+}
+
+/// The files of one list version to import.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "snake_case", tag = "list")]
+#[ts(export)]
+pub enum ListFiles {
+    /// The OFAC SDN legacy CSV set: the folder holding `sdn.csv` (and `add.csv`, `alt.csv`,
+    /// `sdn_comments.csv` when present).
+    Sdn {
+        /// The folder.
+        #[ts(type = "string")]
+        dir: PathBuf,
+    },
+    /// A Consolidated Screening List CSV file.
+    Csl {
+        /// The file.
+        #[ts(type = "string")]
+        file: PathBuf,
+    },
+}
+
+/// What an import did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct ListImported {
+    /// The version (new, or the one already held with the same fingerprint).
+    pub version: ListVersionView,
+    /// True when the workspace held this exact version already (nothing new was stored).
+    pub already_held: bool,
+    /// Country names in the files that no ISO 3166 code was found for (kept as written).
+    pub unmapped_countries: Vec<String>,
+}
+
+/// A name to check.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize, TS)]
+#[ts(export)]
+pub struct ScreeningQuery {
+    /// The name as recorded.
+    pub name: String,
+    /// Person or company, when known.
+    #[serde(default)]
+    pub kind: Option<EntryKind>,
+    /// ISO 3166-1 alpha-2 country, when known.
+    #[serde(default)]
+    pub country: Option<String>,
+    /// Date of birth, when known.
+    #[serde(default)]
+    #[ts(type = "string | null")]
+    pub date_of_birth: Option<NaiveDate>,
+    /// Identifier values (passport, registration number), when known.
+    #[serde(default)]
+    pub identifiers: Vec<String>,
+}
+
+/// A list version a check read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct ListUsed {
+    /// Which list.
+    pub source: ListSource,
+    /// The version's id.
+    pub version_id: String,
+    /// Its fingerprint.
+    pub sha256: String,
+}
+
+/// The hits of one name, with what they were checked against.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct ScreeningResult {
+    /// The name checked.
+    pub name: String,
+    /// Hits at or above the threshold, best first, each explained.
+    pub hits: Vec<Hit>,
+    /// The list versions read.
+    pub lists: Vec<ListUsed>,
+    /// The threshold (0–1).
+    pub threshold: f64,
+}
+
+/// A list version's files by the names they are kept under.
+type Files = Vec<(String, Vec<u8>)>;
+
+/// The active lists' indexes, each with the version it was built from.
+type ActiveIndexes = Vec<(ListUsed, Arc<ListIndex>)>;
+
+/// Indexes built this process, by fingerprint: building one takes ~0.1 s (release), a check
+/// well under a millisecond. Lists are public data; nothing of a workspace is kept here.
+static INDEXES: Mutex<Vec<(String, Arc<ListIndex>)>> = Mutex::new(Vec::new());
+
+fn cached(sha256: &str) -> Option<Arc<ListIndex>> {
+    INDEXES
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .iter()
+        .find(|(s, _)| s == sha256)
+        .map(|(_, i)| i.clone())
+}
+
+fn remember(index: ListIndex) -> Arc<ListIndex> {
+    let index = Arc::new(index);
+    let mut all = INDEXES.lock().unwrap_or_else(|e| e.into_inner());
+    all.retain(|(sha, _)| sha != index.fingerprint());
+    // A few versions at most: the active one of each list, and the one before.
+    if all.len() >= 6 {
+        all.remove(0);
+    }
+    all.push((index.fingerprint().to_owned(), index.clone()));
+    index
+}
+
+fn list_error(e: &workbench_screening::ListError) -> AppError {
+    CoreError::invalid("list", e.to_string()).into()
+}
+
+/// Parses a version's files as stored or as read from disk, by name.
+fn parse(source: ListSource, files: &[(String, Vec<u8>)]) -> Result<ParsedList, AppError> {
+    let get = |name: &str| files.iter().find(|(n, _)| n == name).map(|(_, b)| b.as_slice());
+    match source {
+        ListSource::Sdn => {
+            let sdn =
+                get("sdn.csv").ok_or_else(|| CoreError::invalid("list", "the SDN set has no sdn.csv"))?;
+            parse_sdn(&SdnFiles {
+                sdn,
+                add: get("add.csv"),
+                alt: get("alt.csv"),
+                comments: get("sdn_comments.csv"),
+            })
+            .map_err(|e| list_error(&e))
+        }
+        ListSource::Csl => {
+            let csl =
+                get("csl.csv").ok_or_else(|| CoreError::invalid("list", "the CSL version has no file"))?;
+            parse_csl(csl).map_err(|e| list_error(&e))
+        }
+        ListSource::Register => {
+            Err(CoreError::invalid("list", "the register is not imported from files").into())
+        }
+    }
+}
+
+fn read_file(path: &Path) -> Result<Vec<u8>, AppError> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| workbench_store::StoreError::io(format!("reading {}", path.display()), e))?
+        .len();
+    if size > MAX_LIST_FILE {
+        return Err(CoreError::invalid(
+            "list",
+            format!(
+                "{} is {} MiB; a list file may be at most {} MiB",
+                path.display(),
+                size >> 20,
+                MAX_LIST_FILE >> 20
+            ),
+        )
+        .into());
+    }
+    std::fs::read(path)
+        .map_err(|e| workbench_store::StoreError::io(format!("reading {}", path.display()), e).into())
+}
+
+/// The files of an import, by the names they are kept under.
+fn read_files(files: &ListFiles) -> Result<(ListSource, Files), AppError> {
+    match files {
+        ListFiles::Sdn { dir } => {
+            let sdn = dir.join("sdn.csv");
+            if !sdn.is_file() {
+                return Err(CoreError::invalid("list", format!("{} holds no sdn.csv", dir.display())).into());
+            }
+            let mut out = Vec::new();
+            for name in ["sdn.csv", "add.csv", "alt.csv", "sdn_comments.csv"] {
+                let path = dir.join(name);
+                if path.is_file() {
+                    out.push((name.to_owned(), read_file(&path)?));
+                }
+            }
+            Ok((ListSource::Sdn, out))
+        }
+        ListFiles::Csl { file } => Ok((ListSource::Csl, vec![("csl.csv".to_owned(), read_file(file)?)])),
+    }
+}
+
+fn view(u: &Unlocked, row: &store::ListVersionRow, today: NaiveDate) -> ListVersionView {
+    let source = ListSource::from_code(&row.source).unwrap_or(ListSource::Sdn);
+    let dated = row
+        .published_on
+        .as_deref()
+        .and_then(|d| d.parse::<NaiveDate>().ok())
+        .or_else(|| row.imported_at.get(..10).and_then(|d| d.parse().ok()))
+        .unwrap_or(today);
+    ListVersionView {
+        id: row.id.clone(),
+        source,
+        title: source.title().to_owned(),
+        sha256: row.sha256.clone(),
+        entries: row.entries,
+        aliases: row.aliases,
+        published_on: row.published_on.clone(),
+        imported_at: row.imported_at.clone(),
+        imported_by: u.actor_name(&row.imported_by),
+        active: row.active,
+        activated_at: row.activated_at.clone(),
+        age_days: (today - dated).num_days().max(0),
+    }
+}
+
+fn today(ctx: &Context, u: &Unlocked) -> Result<NaiveDate, AppError> {
+    Ok(ctx.clock().now().with_timezone(&crate::obligations::provider_tz(u)?).date_naive())
+}
+
+/// Every list version, newest import first.
+pub fn lists(ctx: &Context, session: &Session) -> Result<Vec<ListVersionView>, AppError> {
+    session.with(ctx, |u| {
+        let today = today(ctx, u)?;
+        Ok(u.workspace.db().read(store::versions)?.iter().map(|r| view(u, r, today)).collect())
+    })
+}
+
+/// Imports a list version from its files (officers only). The files are read and parsed before
+/// anything is stored: a malformed file is refused with its file, line and column and nothing
+/// changes. `activate` makes it the version names are checked against (the one before stays,
+/// inactive). A version the workspace holds already (same fingerprint) is not stored twice.
+pub fn list_import(
+    ctx: &Context,
+    session: &Session,
+    files: &ListFiles,
+    published_on: Option<NaiveDate>,
+    activate: bool,
+) -> Result<ListImported, AppError> {
+    session.peek(ctx, |u| u.require_officer("import screening lists"))?;
+    let (source, bytes) = read_files(files)?;
+    let parsed = parse(source, &bytes)?;
+    if let Some(date) = published_on
+        && date > ctx.clock().now().date_naive() + chrono::Days::new(1)
+    {
+        return Err(CoreError::invalid("published_on", format!("{date} is in the future")).into());
+    }
+    let unmapped_countries: Vec<String> = parsed.unmapped_countries.iter().cloned().collect();
+    let aliases = parsed.alias_count();
+    let sha256 = parsed.sha256.clone();
+    let entries = parsed.entries.len();
+    // The parse is done: keep the index for the checks to come.
+    remember(ListIndex::build(parsed));
+    session.with(ctx, |u| {
+        u.require_officer("import screening lists")?;
+        let at = ctx.clock().now();
+        let me = u.actor.id;
+        let held = u.workspace.db().read(|c| store::by_sha256(c, source.code(), &sha256))?;
+        let already_held = held.is_some();
+        let id = u.workspace.db_mut().write(|tx| {
+            let id = match &held {
+                Some(row) => row.id.clone(),
+                None => {
+                    let files: Vec<(&str, &[u8])> =
+                        bytes.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+                    let new = store::NewListVersion {
+                        source: source.code(),
+                        sha256: &sha256,
+                        entries,
+                        aliases,
+                        published_on,
+                        files: &files,
+                    };
+                    store::insert(tx, &new, me, at)?
+                }
+            };
+            if activate {
+                store::activate(tx, &id, me, at)?;
+            }
+            Ok(id)
+        })?;
+        let row = u
+            .workspace
+            .db()
+            .read(|c| store::version(c, &id))?
+            .ok_or_else(|| CoreError::invalid("list", "the version just stored cannot be read"))?;
+        Ok(ListImported { version: view(u, &row, today(ctx, u)?), already_held, unmapped_countries })
+    })
+}
+
+/// Makes a version its list's active one (officers only); audited.
+pub fn list_activate(ctx: &Context, session: &Session, id: &str) -> Result<ListVersionView, AppError> {
+    session.with(ctx, |u| {
+        u.require_officer("choose the active screening list")?;
+        let at = ctx.clock().now();
+        let me = u.actor.id;
+        u.workspace.db_mut().write(|tx| store::activate(tx, id, me, at))?;
+        let row = u
+            .workspace
+            .db()
+            .read(|c| store::version(c, id))?
+            .ok_or_else(|| CoreError::invalid("id", format!("there is no list version {id}")))?;
+        Ok(view(u, &row, today(ctx, u)?))
+    })
+}
+
+/// The active lists' indexes with the threshold: read under the session, built (once per
+/// version and process) after letting it go.
+fn active_indexes(ctx: &Context, session: &Session) -> Result<(ActiveIndexes, f64), AppError> {
+    let (active, threshold) = session.with(ctx, |u| {
+        let threshold = f64::from(crate::settings::load(&u.workspace)?.screening_threshold) / 100.0;
+        let active = u.workspace.db().read(store::active)?;
+        let mut out = Vec::new();
+        for row in active {
+            let files = if cached(&row.sha256).is_some() {
+                Vec::new()
+            } else {
+                u.workspace.db().read(|c| store::files(c, &row.id))?
+            };
+            out.push((row, files));
+        }
+        Ok((out, threshold))
+    })?;
+    let mut indexes = Vec::new();
+    for (row, files) in active {
+        let source = ListSource::from_code(&row.source).unwrap_or(ListSource::Sdn);
+        let index = match cached(&row.sha256) {
+            Some(index) => index,
+            None => {
+                let parsed = parse(source, &files)?;
+                if parsed.sha256 != row.sha256 {
+                    return Err(CoreError::invalid(
+                        "list",
+                        format!("the stored files of list version {} no longer give its fingerprint", row.id),
+                    )
+                    .into());
+                }
+                remember(ListIndex::build(parsed))
+            }
+        };
+        indexes.push((ListUsed { source, version_id: row.id.clone(), sha256: row.sha256.clone() }, index));
+    }
+    Ok((indexes, threshold))
+}
+
+fn check_one(
+    indexes: &[(ListUsed, Arc<ListIndex>)],
+    request: &ScreeningQuery,
+    threshold: f64,
+) -> ScreeningResult {
+    let query = Query {
+        name: &request.name,
+        kind: request.kind,
+        country: request.country.as_deref(),
+        date_of_birth: request.date_of_birth,
+        identifiers: &request.identifiers,
+    };
+    let country = request.country.as_deref().and_then(workbench_core::customer::normalise_country);
+    let query = Query { country: country.as_deref(), ..query };
+    let mut hits: Vec<Hit> = indexes.iter().flat_map(|(_, index)| index.check(&query, threshold)).collect();
+    hits.sort_by(|a, b| b.score.total_cmp(&a.score));
+    ScreeningResult {
+        name: request.name.clone(),
+        hits,
+        lists: indexes.iter().map(|(used, _)| used.clone()).collect(),
+        threshold,
+    }
+}
+
+fn validate(request: &ScreeningQuery) -> Result<(), AppError> {
+    if request.name.trim().is_empty() {
+        return Err(CoreError::invalid("name", "is empty").into());
+    }
+    if let Some(country) = &request.country
+        && !country.is_empty()
+        && workbench_core::customer::normalise_country(country).is_none()
+    {
+        return Err(
+            CoreError::invalid("country", format!("{country:?} is not an ISO 3166-1 alpha-2 code")).into()
+        );
+    }
+    Ok(())
+}
+
+/// Checks names against the active lists (anyone who may read the workspace). Refused when no
+/// list is active: a check against nothing would read as "no hit".
+pub fn check_many(
+    ctx: &Context,
+    session: &Session,
+    requests: &[ScreeningQuery],
+) -> Result<Vec<ScreeningResult>, AppError> {
+    for request in requests {
+        validate(request)?;
+    }
+    let (indexes, threshold) = active_indexes(ctx, session)?;
+    if indexes.is_empty() {
+        return Err(CoreError::invalid(
+            "list",
+            "no screening list is active: import the SDN list or the CSL first",
+        )
+        .into());
+    }
+    Ok(requests.iter().map(|r| check_one(&indexes, r, threshold)).collect())
+}
+
+/// Checks one name against the active lists.
+pub fn check(
+    ctx: &Context,
+    session: &Session,
+    request: &ScreeningQuery,
+) -> Result<ScreeningResult, AppError> {
+    Ok(check_many(ctx, session, std::slice::from_ref(request))?.remove(0))
+}
+
+/// Reads a batch of names to check: a CSV with the columns `name`, `type` (`individual` or
+/// `entity`, may be empty) and optionally `country` and `dob` (`YYYY-MM-DD`). All or nothing:
+/// every bad row is named with its column before anything is checked.
+pub fn read_check_file(bytes: &[u8]) -> Result<Vec<ScreeningQuery>, AppError> {
+    let text = std::str::from_utf8(bytes).map_err(|_| CoreError::invalid("file", "is not UTF-8 text"))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+    let header =
+        reader.headers().map_err(|e| CoreError::invalid("file", format!("has no header ({e})")))?.clone();
+    let column = |name: &str| header.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
+    let Some(name_at) = column("name") else {
+        return Err(
+            CoreError::invalid("file", "has no name column (columns: name, type, country, dob)").into()
+        );
+    };
+    let (type_at, country_at, dob_at) = (column("type"), column("country"), column("dob"));
+    let mut requests = Vec::new();
+    let mut problems = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let row = i + 2;
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(workbench_core::FieldError {
+                    field: format!("row {row}"),
+                    problem: format!("is not well-formed CSV ({e})"),
+                });
+                continue;
+            }
+        };
+        let get = |at: Option<usize>| at.and_then(|i| record.get(i)).map(str::trim).unwrap_or_default();
+        let mut fail = |column: &str, problem: String| {
+            problems
+                .push(workbench_core::FieldError { field: format!("row {row}, column {column}"), problem });
+        };
+        let name = get(Some(name_at));
+        if name.is_empty() {
+            fail("name", "is empty".into());
+        }
+        let kind = match get(type_at).to_ascii_lowercase().as_str() {
+            "" => None,
+            "individual" | "person" => Some(EntryKind::Individual),
+            "entity" | "company" => Some(EntryKind::Entity),
+            other => {
+                fail("type", format!("{other:?} is not individual or entity"));
+                None
+            }
+        };
+        let country = match get(country_at) {
+            "" => None,
+            c => match workbench_core::customer::normalise_country(c) {
+                Some(code) => Some(code),
+                None => {
+                    fail("country", format!("{c:?} is not an ISO 3166-1 alpha-2 code"));
+                    None
+                }
+            },
+        };
+        let date_of_birth = match get(dob_at) {
+            "" => None,
+            d => match d.parse::<NaiveDate>() {
+                Ok(date) => Some(date),
+                Err(_) => {
+                    fail("dob", format!("{d:?} is not a date (YYYY-MM-DD)"));
+                    None
+                }
+            },
+        };
+        requests.push(ScreeningQuery {
+            name: name.to_owned(),
+            kind,
+            country,
+            date_of_birth,
+            identifiers: Vec::new(),
+        });
+    }
+    if !problems.is_empty() {
+        return Err(CoreError::Invalid(problems).into());
+    }
+    if requests.is_empty() {
+        return Err(CoreError::invalid("file", "holds no names").into());
+    }
+    Ok(requests)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_check_file_is_read_whole_or_refused_by_row_and_column() {
+        let good =
+            "name,type,country,dob\nAna Souza,individual,br,1980-02-01\nExample Trading LLC,entity,,\n";
+        let requests = read_check_file(good.as_bytes()).expect("reads");
+        assert_eq!(requests.len(), 2);
+        assert_eq!(requests[0].country.as_deref(), Some("BR"));
+        assert_eq!(requests[0].date_of_birth, NaiveDate::from_ymd_opt(1980, 2, 1));
+        assert_eq!(requests[1].kind, Some(EntryKind::Entity));
+
+        let bad = "name,type,country,dob\n,individual,BR,\nX,robot,ZZ,1980-13-01\n";
+        let err = read_check_file(bad.as_bytes()).expect_err("bad rows").to_string();
+        for part in [
+            "row 2, column name: is empty",
+            "row 3, column type",
+            "row 3, column country",
+            "row 3, column dob",
+        ] {
+            assert!(err.contains(part), "{part} in {err}");
+        }
+        assert!(
+            read_check_file(b"nom\nx\n").expect_err("no name column").to_string().contains("no name column")
+        );
+    }
+}
