@@ -83,3 +83,55 @@ fn an_officer_imports_the_sdn_list_and_checks_names_one_by_one_and_from_a_file()
     assert!(stderr(&output).contains("row 2, column type"), "{}", stderr(&output));
     assert!(stdout(&output).is_empty());
 }
+
+#[test]
+fn an_officer_records_the_template_measure_lists_it_and_extends_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (ws, pass) = new_workspace(dir.path());
+    let template = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/templates/special-measure.toml");
+    let output = in_workspace(&ws, &pass, &["measures", "add", template, "--json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let m: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("json");
+    assert_eq!(m["kind"], "prohibit_opening");
+    assert_eq!(m["persons"].as_array().map(Vec::len), Some(2));
+    assert_eq!(m["effective_derived"], true, "the template leaves the dates to the pack");
+    let id = m["id"].as_str().expect("id").to_owned();
+
+    let output = in_workspace(&ws, &pass, &["measures", "list", "--json"]);
+    let all: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("json");
+    assert_eq!(all.as_array().map(Vec::len), Some(1));
+    let end: String = all[0]["current_end"].as_str().expect("end").to_owned();
+
+    let output =
+        in_workspace(&ws, &pass, &["measures", "extend", &id, "--citation", "92 FR 77", "--until", &end]);
+    assert!(!output.status.success(), "an extension must move the end");
+    assert!(stderr(&output).contains("must be after the current end"), "{}", stderr(&output));
+    let output = in_workspace(
+        &ws,
+        &pass,
+        &["measures", "extend", &id, "--citation", "92 FR 77", "--until", "2031-01-01"],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("to 2031-01-01"), "{}", stdout(&output));
+
+    // A file with a bad key is named by line and key; nothing is recorded.
+    let bad = dir.path().join("bad.toml");
+    let text = std::fs::read_to_string(template)
+        .expect("read")
+        .replace("kind = \"prohibit_opening\"", "kind = \"ban\"");
+    std::fs::write(&bad, text).expect("write");
+    let output = in_workspace(&ws, &pass, &["measures", "add", &bad.to_string_lossy()]);
+    assert!(!output.status.success());
+    let line = std::fs::read_to_string(template)
+        .expect("read")
+        .lines()
+        .position(|l| l.starts_with("kind ="))
+        .expect("kind")
+        + 1;
+    assert!(stderr(&output).contains(&format!("bad.toml, line {line}, key kind")), "{}", stderr(&output));
+    let output = in_workspace(&ws, &pass, &["measures", "list", "--json"]);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&stdout(&output)).expect("json").as_array().map(Vec::len),
+        Some(1)
+    );
+}

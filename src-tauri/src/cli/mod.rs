@@ -4,6 +4,7 @@
 mod cip;
 mod customers;
 mod filings;
+mod measures;
 mod obligations;
 mod resellers;
 mod screening;
@@ -104,6 +105,9 @@ enum Command {
     /// The verification queue: health (ready, asleep, second review, past SLA) and the items
     /// ready for review in working order.
     Queue(customers::QueueArgs),
+    /// Special measures (R22): the register of measures on foreign persons and jurisdictions.
+    #[command(subcommand)]
+    Measures(measures::MeasuresCommand),
     /// Screening (R22): list versions (OFAC SDN, Consolidated Screening List) and name checks.
     #[command(subcommand)]
     Screening(screening::ScreeningCommand),
@@ -154,6 +158,7 @@ fn run(command: Command, context: &Context, passphrase_file: Option<&std::path::
         Command::Cip(command) => cip::run(context, &command, passphrase_file),
         Command::Rules(command) => obligations::rules(&command),
         Command::Screening(command) => screening::run(context, &command, passphrase_file),
+        Command::Measures(command) => measures::run(context, &command, passphrase_file),
         Command::Obligations(args) => obligations::obligations(context, &args, passphrase_file),
         Command::RotateKey(args) => workspace::rotate_key(context, &args, passphrase_file),
         Command::Keyslots(command) => workspace::keyslots(context, &command, passphrase_file),

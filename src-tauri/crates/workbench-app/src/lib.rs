@@ -19,6 +19,7 @@ pub mod error;
 pub mod filings;
 pub mod jobs;
 pub mod limits;
+pub mod measures;
 pub mod obligations;
 pub mod os_lock;
 pub mod resellers;

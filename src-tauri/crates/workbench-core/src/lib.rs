@@ -18,6 +18,7 @@ pub mod error;
 pub mod filing;
 pub mod ids;
 pub mod import;
+pub mod measures;
 pub mod obligations;
 pub mod packet;
 pub mod phone;

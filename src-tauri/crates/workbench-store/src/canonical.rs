@@ -191,6 +191,15 @@ pub const KINDS: &[Kind] = &[
         actions: &["screening.list_import", "screening.list_activate"],
     },
     Kind {
+        name: "special_measure",
+        table: "special_measure",
+        id_sql: "r.id",
+        filter: "1",
+        secret: &[],
+        lists: &[List::rows("extensions", "special_measure_extension", "c.measure_id = r.id", "c.seq")],
+        actions: &["measure.record", "measure.extend"],
+    },
+    Kind {
         name: "provider",
         table: "provider_profile",
         id_sql: "r.id",

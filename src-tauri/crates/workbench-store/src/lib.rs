@@ -27,6 +27,7 @@ pub mod key;
 pub mod keyring;
 pub mod keyslots;
 pub mod lock;
+pub mod measures;
 pub mod migrations;
 pub mod obligations;
 pub mod provider;

@@ -27,6 +27,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0013_filings", include_str!("../migrations/0013_filings.sql")),
     ("0014_customer_search_batch", include_str!("../migrations/0014_customer_search_batch.sql")),
     ("0015_screening_lists", include_str!("../migrations/0015_screening_lists.sql")),
+    ("0016_special_measures", include_str!("../migrations/0016_special_measures.sql")),
 ];
 
 /// The schema version this binary writes.
