@@ -11,6 +11,9 @@ fn main() {
     let attributes = tauri_build::Attributes::new()
         .capabilities_path_pattern("./src-tauri/capabilities/**/*")
         .app_manifest(manifest);
+    // A capability edited must reach the binary: tauri-build watches the pattern's files only
+    // when they are first found, so a changed capability could leave the old ACL compiled in.
+    println!("cargo:rerun-if-changed=src-tauri/capabilities/main-window.json");
     if let Err(error) = tauri_build::try_build(attributes) {
         // `ui/dist` must exist before the app crate compiles; the xtask builds it first.
         panic!("tauri build step failed: {error:#}\nhint: run `cargo xtask setup` (builds ui/dist)");

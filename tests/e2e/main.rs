@@ -838,3 +838,43 @@ async fn the_window_answers_while_a_100k_import_runs() -> WebDriverResult<()> {
     }
     app.quit().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "end-to-end: needs tauri-driver and a display; run by `cargo xtask test`"]
+async fn an_officer_records_a_measure_and_checks_a_name_against_the_sdn_list() -> WebDriverResult<()> {
+    let app = App::launch().await?;
+    app.create_workspace().await?;
+    app.go("m").await?;
+    let empty = app.text_of("p.empty").await?;
+    assert!(empty.starts_with("No special measure recorded"), "{empty}");
+
+    // The window picks sdn.csv in a native dialog; the CLI runs the same use case.
+    let sdn = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/ofac-sdn-watchman-2021");
+    app.cli(&["screening", "lists", "import", "--sdn", sdn, "--published", "2021-07-07"]);
+
+    app.click("[data-testid='measure-new']").await?;
+    app.type_into("[data-testid='measure-title']", "Prohibition on opening accounts: persons in KP").await?;
+    app.type_into("[data-testid='measure-citation']", "91 FR 12345").await?;
+    app.type_into("[data-testid='measure-jurisdictions']", "KP").await?;
+    app.click("[data-testid='measure-record']").await?;
+    let measures = match app.wait_text("[data-testid='measures']", |t| t.contains("persons in KP")).await {
+        Ok(text) => text,
+        Err(e) => {
+            app.screenshot("measure-not-recorded").await;
+            return Err(e);
+        }
+    };
+    assert!(measures.contains("91 FR 12345") && measures.contains("No new accounts"), "{measures}");
+
+    app.go("l").await?;
+    app.go("m").await?;
+    let lists = app.text_of("[data-testid='screening-lists']").await?;
+    assert!(lists.contains("OFAC SDN list") && lists.contains("8,976") || lists.contains("8976"), "{lists}");
+    app.type_into("[data-testid='check-name']", "National Bank of Cuba").await?;
+    app.click("[data-testid='check-run']").await?;
+    let hit = app.text_of("[data-testid='screening-hit']").await?;
+    assert!(hit.contains("BANCO NACIONAL DE CUBA") && hit.contains("OFAC SDN 306"), "{hit}");
+    assert!(hit.contains("met aka: NATIONAL BANK OF CUBA") && hit.contains("threshold 0.85"), "{hit}");
+    app.screenshot("screening").await;
+    app.quit().await
+}

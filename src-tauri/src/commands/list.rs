@@ -103,7 +103,16 @@ macro_rules! with_commands {
             filings::filing_mark_filed,
             filings::filing_pdf,
             filings::filing_save,
-            filings::filing_attach_ack
+            filings::filing_attach_ack,
+            screening::screening_lists,
+            screening::screening_import_sdn,
+            screening::screening_import_csl,
+            screening::screening_activate,
+            screening::screening_check,
+            screening::measures_list,
+            screening::measures_add,
+            screening::measures_add_with_document,
+            screening::measures_extend
         )
     };
 }

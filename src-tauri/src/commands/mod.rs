@@ -125,6 +125,7 @@ pub mod filings;
 pub mod obligations;
 pub mod resellers;
 pub mod review;
+pub mod screening;
 mod typescript;
 pub mod workspace;
 

@@ -63,10 +63,36 @@ import type { DraftRequest } from './bindings/DraftRequest';
 import type { FiledForm } from './bindings/FiledForm';
 import type { FilingDetail } from './bindings/FilingDetail';
 import type { FilingView } from './bindings/FilingView';
+import type { ListVersionView } from './bindings/ListVersionView';
+import type { ListImported } from './bindings/ListImported';
+import type { ScreeningQuery } from './bindings/ScreeningQuery';
+import type { ScreeningResult } from './bindings/ScreeningResult';
+import type { Hit } from './bindings/Hit';
+import type { Explanation } from './bindings/Explanation';
+import type { MeasureView } from './bindings/MeasureView';
+import type { NewMeasure } from './bindings/NewMeasure';
+import type { MeasurePerson } from './bindings/MeasurePerson';
+import type { MeasureKind } from './bindings/MeasureKind';
+import type { MeasureStatus } from './bindings/MeasureStatus';
+import type { Extension } from './bindings/Extension';
+import type { EntryKind } from './bindings/EntryKind';
 
 export { IpcError, toIpcError } from './client';
 export { api } from './bindings/api';
 export type {
+	ListVersionView,
+	ListImported,
+	ScreeningQuery,
+	ScreeningResult,
+	Hit,
+	Explanation,
+	MeasureView,
+	NewMeasure,
+	MeasurePerson,
+	MeasureKind,
+	MeasureStatus,
+	Extension,
+	EntryKind,
 	CipOverview,
 	CipVersionView,
 	CipVersionSummary,

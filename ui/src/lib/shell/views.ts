@@ -15,6 +15,7 @@ export const VIEWS: readonly View[] = [
 	{ path: '/customers', label: 'Customers', key: 'u' },
 	{ path: '/cip', label: 'CIP', key: 'i' },
 	{ path: '/resellers', label: 'Resellers', key: 'r' },
+	{ path: '/screening', label: 'Screening', key: 'm' },
 	{ path: '/requests', label: 'CIP copies', key: 'o' },
 	{ path: '/filings', label: 'Filings', key: 'f' },
 	{ path: '/calendar', label: 'Calendar', key: 'c' },

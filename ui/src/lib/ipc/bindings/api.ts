@@ -31,6 +31,7 @@ import type { DeterminationRequest } from './DeterminationRequest';
 import type { DoctorReport } from './DoctorReport';
 import type { DraftRequest } from './DraftRequest';
 import type { Element } from './Element';
+import type { Extension } from './Extension';
 import type { FiledForm } from './FiledForm';
 import type { FilingDetail } from './FilingDetail';
 import type { FilingView } from './FilingView';
@@ -39,8 +40,12 @@ import type { ImportReport } from './ImportReport';
 import type { InitRequest } from './InitRequest';
 import type { InitResult } from './InitResult';
 import type { JobProgress } from './JobProgress';
+import type { ListImported } from './ListImported';
+import type { ListVersionView } from './ListVersionView';
+import type { MeasureView } from './MeasureView';
 import type { NewActor } from './NewActor';
 import type { NewEvent } from './NewEvent';
+import type { NewMeasure } from './NewMeasure';
 import type { NewNote } from './NewNote';
 import type { NewReseller } from './NewReseller';
 import type { ObjectsReportView } from './ObjectsReportView';
@@ -57,6 +62,8 @@ import type { ResellerView } from './ResellerView';
 import type { RetentionView } from './RetentionView';
 import type { ReviewView } from './ReviewView';
 import type { RotateResult } from './RotateResult';
+import type { ScreeningQuery } from './ScreeningQuery';
+import type { ScreeningResult } from './ScreeningResult';
 import type { SecondReview } from './SecondReview';
 import type { SectionDiff } from './SectionDiff';
 import type { StatusChange } from './StatusChange';
@@ -306,5 +313,27 @@ export const api = {
 		save: (args: { id: string; open: boolean }) => ipc.call<boolean | null>('filing_save', args),
 		/** Officers: pick the agency's acknowledgement and keep it with a filed filing. Null when cancelled. */
 		attachAck: (args: { id: string }) => ipc.call<FilingView | null>('filing_attach_ack', args),
+	},
+	screening: {
+		/** Every screening list version held, newest import first. */
+		lists: () => ipc.call<Array<ListVersionView>>('screening_lists'),
+		/** Pick the `sdn.csv` of an OFAC SDN download (its folder's add.csv, alt.csv and sdn_comments.csv come with it) and import the set (officers). Null when cancelled. */
+		importSdn: (args: { publishedOn: string | null; activate: boolean }) => ipc.call<ListImported | null>('screening_import_sdn', args),
+		/** Pick a Consolidated Screening List CSV and import it (officers). Null when cancelled. */
+		importCsl: (args: { publishedOn: string | null; activate: boolean }) => ipc.call<ListImported | null>('screening_import_csl', args),
+		/** Make a list version its list's active one (officers). */
+		activate: (args: { id: string }) => ipc.call<ListVersionView>('screening_activate', args),
+		/** Check one name against the active lists; every hit explained. */
+		check: (args: { query: ScreeningQuery }) => ipc.call<ScreeningResult>('screening_check', args),
+	},
+	measures: {
+		/** The special-measures register, each with its status today. */
+		list: () => ipc.call<Array<MeasureView>>('measures_list'),
+		/** Record a special measure (officers). */
+		add: (args: { measure: NewMeasure }) => ipc.call<MeasureView>('measures_add', args),
+		/** Pick the determination (PDF or image) and record the measure with it in the vault (officers). Null when cancelled. */
+		addWithDocument: (args: { measure: NewMeasure }) => ipc.call<MeasureView | null>('measures_add_with_document', args),
+		/** Record an extension of a measure's end, with its own citation (officers). */
+		extend: (args: { id: string; extension: Extension }) => ipc.call<MeasureView>('measures_extend', args),
 	},
 } as const;

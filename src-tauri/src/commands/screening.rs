@@ -1,0 +1,88 @@
+//! Screening (R22): list versions, name checks, and the special-measures register.
+
+use workbench_app::measures::{self, MeasureView};
+use workbench_app::screening::{
+    self, ListFiles, ListImported, ListVersionView, ScreeningQuery, ScreeningResult,
+};
+use workbench_core::CoreError;
+use workbench_core::measures::{Extension, NewMeasure};
+
+use super::Dialog;
+
+/// A publication date as the form sends it (`YYYY-MM-DD`, or empty).
+fn published(
+    text: Option<&str>,
+) -> Result<Option<workbench_app::screening::NaiveDate>, workbench_app::error::AppError> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(t) => t.parse().map(Some).map_err(|_| {
+            CoreError::invalid("published_on", format!("{t:?} is not a date (YYYY-MM-DD)")).into()
+        }),
+    }
+}
+
+command! {
+    /// Every screening list version held, newest import first.
+    fn screening_lists() -> Vec<ListVersionView>;
+    |s| screening::lists(s.context(), s.session())
+}
+
+command! {
+    /// Pick the `sdn.csv` of an OFAC SDN download (its folder's add.csv, alt.csv and
+    /// sdn_comments.csv come with it) and import the set (officers). Null when cancelled.
+    fn screening_import_sdn(published_on: Option<String>, activate: bool) -> Option<ListImported>;
+    dialog Dialog::open("Choose sdn.csv of the OFAC SDN download").filter("OFAC SDN (sdn.csv)", &["csv"]);
+    |s, path| {
+        let dir = path.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
+        let published = published(published_on.as_deref())?;
+        screening::list_import(s.context(), s.session(), &ListFiles::Sdn { dir }, published, activate)
+    }
+}
+
+command! {
+    /// Pick a Consolidated Screening List CSV and import it (officers). Null when cancelled.
+    fn screening_import_csl(published_on: Option<String>, activate: bool) -> Option<ListImported>;
+    dialog Dialog::open("Choose a Consolidated Screening List CSV").filter("CSV", &["csv"]);
+    |s, path| {
+        let published = published(published_on.as_deref())?;
+        screening::list_import(s.context(), s.session(), &ListFiles::Csl { file: path }, published, activate)
+    }
+}
+
+command! {
+    /// Make a list version its list's active one (officers).
+    fn screening_activate(id: String) -> ListVersionView;
+    |s| screening::list_activate(s.context(), s.session(), &id)
+}
+
+command! {
+    /// Check one name against the active lists; every hit explained.
+    fn screening_check(query: ScreeningQuery) -> ScreeningResult;
+    |s| screening::check(s.context(), s.session(), &query)
+}
+
+command! {
+    /// The special-measures register, each with its status today.
+    fn measures_list() -> Vec<MeasureView>;
+    |s| measures::list(s.context(), s.session())
+}
+
+command! {
+    /// Record a special measure (officers).
+    fn measures_add(measure: NewMeasure) -> MeasureView;
+    |s| measures::add(s.context(), s.session(), &measure, None)
+}
+
+command! {
+    /// Pick the determination (PDF or image) and record the measure with it in the vault
+    /// (officers). Null when cancelled.
+    fn measures_add_with_document(measure: NewMeasure) -> Option<MeasureView>;
+    dialog Dialog::open("Choose the determination (PDF or image)").filter("PDF or image", &["pdf", "png", "jpg", "jpeg"]);
+    |s, path| measures::add(s.context(), s.session(), &measure, Some(&path))
+}
+
+command! {
+    /// Record an extension of a measure's end, with its own citation (officers).
+    fn measures_extend(id: String, extension: Extension) -> MeasureView;
+    |s| measures::extend(s.context(), s.session(), &id, &extension)
+}
