@@ -845,7 +845,7 @@ async fn an_officer_records_a_measure_and_checks_a_name_against_the_sdn_list() -
     let app = App::launch().await?;
     app.create_workspace().await?;
     app.go("m").await?;
-    let empty = app.text_of("p.empty").await?;
+    let empty = app.text_of("[data-testid='no-measures']").await?;
     assert!(empty.starts_with("No special measure recorded"), "{empty}");
 
     // The window picks sdn.csv in a native dialog; the CLI runs the same use case.
@@ -876,5 +876,56 @@ async fn an_officer_records_a_measure_and_checks_a_name_against_the_sdn_list() -
     assert!(hit.contains("BANCO NACIONAL DE CUBA") && hit.contains("OFAC SDN 306"), "{hit}");
     assert!(hit.contains("met aka: NATIONAL BANK OF CUBA") && hit.contains("threshold 0.85"), "{hit}");
     app.screenshot("screening").await;
+    app.quit().await
+}
+
+const SCREENED_CSV: &str = "customer_ref,kind,name,country,address_line1,address_line2,city,region,postal_code,emails,phones,us_person,reseller_ref,account_ref,payment_method,payment_last4,payment_source,risk_tier,opened_on
+S-1,entity,Banco Nacional de Cuba S.A.,CU,Calle 1,,La Habana,,10400,it@bnc.example,+53 7 123 4567,no,,SA-1,wire,,Banco,high,2026-01-01
+S-2,individual,Olivia Whitfield,GB,1 High Street,,London,,EC1A 1BB,olivia@example.co.uk,+44 20 7946 0000,no,,SA-2,card,4242,Barclays,low,2026-01-02
+";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "end-to-end: needs tauri-driver and a display; run by `cargo xtask test`"]
+async fn a_reviewer_reads_a_hit_marks_it_a_false_positive_and_a_rescreen_does_not_bring_it_back()
+-> WebDriverResult<()> {
+    let app = App::launch().await?;
+    app.create_workspace().await?;
+    let sdn = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/ofac-sdn-watchman-2021");
+    app.cli(&["screening", "lists", "import", "--sdn", sdn]);
+    let csv = app.workspace().join("screened.csv");
+    std::fs::write(&csv, SCREENED_CSV).expect("write");
+    app.cli(&["customers", "import", &csv.to_string_lossy()]);
+
+    app.go("m").await?;
+    app.click("[data-testid='rescreen']").await?;
+    let detail = app.text_of("[data-testid='hit-detail']").await?;
+    assert!(
+        detail.contains("Banco Nacional de Cuba S.A.") && detail.contains("BANCO NACIONAL DE CUBA"),
+        "{detail}"
+    );
+    assert!(detail.contains("Programs: CUBA") && detail.contains("set aside: sa"), "{detail}");
+    app.screenshot("screening-hit").await;
+
+    // Decide every hit as a false positive, by keyboard: f focuses the reason.
+    loop {
+        let hits = app.driver().find_all(By::Css("[data-testid='hit-reason']")).await?;
+        if hits.is_empty() {
+            break;
+        }
+        app.keys("f").await?;
+        app.keys("Other bank: same name, different records").await?;
+        app.click("[data-testid='hit-false-positive']").await?;
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    }
+    let empty = app.text_of("[data-testid='no-hits']").await?;
+    assert_eq!(empty, "No hit waits for a decision.");
+
+    let run: serde_json::Value =
+        serde_json::from_str(&app.cli(&["screening", "run", "--json"])).expect("json");
+    assert_eq!(run["new_hits"], 0, "{run}");
+    assert!(run["remembered"].as_u64().is_some_and(|n| n >= 1), "{run}");
+    app.click("[data-testid='rescreen']").await?;
+    let notice = app.text_of("p.banner.ok").await?;
+    assert!(notice.contains("0 new hit(s)"), "{notice}");
     app.quit().await
 }

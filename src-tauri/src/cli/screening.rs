@@ -18,6 +18,13 @@ pub enum ScreeningCommand {
     Lists(ListsArgs),
     /// Check names against the active lists; hits at or above the workspace's threshold only.
     Check(CheckArgs),
+    /// Screen every customer and beneficial owner against the active lists (a rescreen); new
+    /// hits wait for a decision in the window.
+    Run {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Options of `screening lists`.
@@ -91,6 +98,7 @@ pub fn run(ctx: &Context, command: &ScreeningCommand, passphrase_file: Option<&P
     let outcome = match command {
         ScreeningCommand::Lists(args) => lists(ctx, &session, args),
         ScreeningCommand::Check(args) => check(ctx, &session, args),
+        ScreeningCommand::Run { json } => run_all(ctx, &session, *json),
     };
     outcome.unwrap_or_else(|e| fail(&ApiError::from(e).message))
 }
@@ -234,4 +242,28 @@ fn print_result(result: &ScreeningResult) {
             println!("         {} {:+.2}: {}", f.feature, f.effect, f.detail);
         }
     }
+}
+
+fn run_all(ctx: &Context, session: &workbench_app::Session, json: bool) -> Outcome {
+    let mut last = std::time::Instant::now();
+    let summary = screening::run(ctx, session, screening::RunTrigger::Rescreen, None, &mut |done, total| {
+        if !json && last.elapsed() > std::time::Duration::from_secs(2) {
+            eprintln!("screened {done} of {total}");
+            last = std::time::Instant::now();
+        }
+        true
+    })?;
+    if json {
+        return Ok(print_json(&summary));
+    }
+    println!(
+        "screened {} customers and owners against {}: {} new hit(s), {} already waiting, {} left closed (false positives decided before)",
+        summary.subjects,
+        summary.lists.iter().map(|l| l.source.title()).collect::<Vec<_>>().join(" and "),
+        summary.new_hits,
+        summary.already_open,
+        summary.remembered
+    );
+    println!("run {}", summary.run_id);
+    Ok(ExitCode::SUCCESS)
 }

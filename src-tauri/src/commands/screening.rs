@@ -2,7 +2,8 @@
 
 use workbench_app::measures::{self, MeasureView};
 use workbench_app::screening::{
-    self, ListFiles, ListImported, ListVersionView, ScreeningQuery, ScreeningResult,
+    self, HitDecision, HitView, ListFiles, ListImported, ListVersionView, RunSummary, RunTrigger,
+    ScreeningQuery, ScreeningResult,
 };
 use workbench_core::CoreError;
 use workbench_core::measures::{Extension, NewMeasure};
@@ -85,4 +86,38 @@ command! {
     /// Record an extension of a measure's end, with its own citation (officers).
     fn measures_extend(id: String, extension: Extension) -> MeasureView;
     |s| measures::extend(s.context(), s.session(), &id, &extension)
+}
+
+command! {
+    /// Screen every customer and beneficial owner against the active lists (progress and cancel
+    /// through `job_progress` / `job_cancel`).
+    fn screening_run() -> RunSummary;
+    |s| {
+        let job = s.jobs().start_cancellable("Screening")?;
+        screening::run(s.context(), s.session(), RunTrigger::Rescreen, None, &mut |done, total| job.proceed(done, total))
+    }
+}
+
+command! {
+    /// Screen one customer and its owners now.
+    fn screening_run_customer(customer_ref: String) -> RunSummary;
+    |s| screening::run(s.context(), s.session(), RunTrigger::OnDemand, Some(std::slice::from_ref(&customer_ref)), &mut |_, _| true)
+}
+
+command! {
+    /// Hits waiting for a decision, oldest first, each with the customer and the list entry.
+    fn screening_hits() -> Vec<HitView>;
+    |s| screening::hits_pending(s.context(), s.session())
+}
+
+command! {
+    /// Decide on a hit: a false positive (remembered) or a true match (four eyes when on).
+    fn screening_decide(decision: HitDecision) -> HitView;
+    |s| screening::decide_hit(s.context(), s.session(), &decision)
+}
+
+command! {
+    /// A second reviewer confirms or declines a true match.
+    fn screening_second(hit_id: String, confirm: bool) -> HitView;
+    |s| screening::second_hit(s.context(), s.session(), &hit_id, confirm)
 }

@@ -459,6 +459,375 @@ pub fn check(
     Ok(check_many(ctx, session, std::slice::from_ref(request))?.remove(0))
 }
 
+/// What started a screening run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum RunTrigger {
+    /// New customers, after their import or entry.
+    Intake,
+    /// Every customer and owner, after a list or measure changed.
+    Rescreen,
+    /// One customer, on a reviewer's request.
+    OnDemand,
+}
+
+impl RunTrigger {
+    fn code(self) -> &'static str {
+        match self {
+            Self::Intake => "intake",
+            Self::Rescreen => "rescreen",
+            Self::OnDemand => "on_demand",
+        }
+    }
+}
+
+/// What a run did.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct RunSummary {
+    /// The run's id.
+    pub run_id: String,
+    /// What started it.
+    pub trigger: RunTrigger,
+    /// Customers and owners screened.
+    #[ts(type = "number")]
+    pub subjects: u64,
+    /// Hits opened for a decision.
+    #[ts(type = "number")]
+    pub new_hits: u64,
+    /// Hits that stayed closed: a false positive decided before, on the same data.
+    #[ts(type = "number")]
+    pub remembered: u64,
+    /// Hits found that were already waiting for a decision (not opened twice).
+    #[ts(type = "number")]
+    pub already_open: u64,
+    /// The list versions read.
+    pub lists: Vec<ListUsed>,
+    /// The threshold.
+    pub threshold: f64,
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    workbench_core::audit::sha256_hex(bytes)
+}
+
+/// The digest of a subject's data as screened: a false-positive decision holds while it stays.
+fn subject_digest(s: &workbench_store::screening::Subject) -> String {
+    sha256_hex(format!("{}\u{1f}{}\u{1f}{}", s.name, s.kind.as_deref().unwrap_or(""), s.country).as_bytes())
+}
+
+/// Screens customers and their owners against the active lists: every customer (`Rescreen`),
+/// or the customers with these references. Runs on a connection of its own (the window goes
+/// on reading) and on every core; `progress(done, total)` returning false cancels it, keeping
+/// nothing. A hit already waiting is not opened twice; a hit a person called a false positive
+/// stays closed while neither the subject's data nor the list entry changed.
+pub fn run(
+    ctx: &Context,
+    session: &Session,
+    trigger: RunTrigger,
+    customer_refs: Option<&[String]>,
+    progress: &mut dyn FnMut(u64, u64) -> bool,
+) -> Result<RunSummary, AppError> {
+    let (indexes, threshold) = active_indexes(ctx, session)?;
+    if indexes.is_empty() {
+        return Err(CoreError::invalid(
+            "list",
+            "no screening list is active: import the SDN list or the CSL first",
+        )
+        .into());
+    }
+    let prepare = |u: &mut Unlocked| {
+        if u.actor.role == workbench_core::Role::Viewer {
+            return Err(AppError::Forbidden("a viewer cannot run screening".into()));
+        }
+        match customer_refs {
+            None => Ok(None),
+            Some(refs) => refs
+                .iter()
+                .map(|r| Ok(u.workspace.db().read(|c| workbench_store::review::customer_id(c, r))?))
+                .collect::<Result<Vec<String>, AppError>>()
+                .map(Some),
+        }
+    };
+    let started = ctx.clock().now();
+    session.job(ctx, prepare, |mut job, only, lease| {
+        let db = job.db();
+        let subjects = db.read(|c| store::subjects(c, only.as_deref()))?;
+        let cleared = db.read(store::cleared)?;
+        let pending = db.read(store::pending_keys)?;
+        let total = subjects.len() as u64;
+        let threads = std::thread::available_parallelism().map_or(2, usize::from).max(1);
+        let mut found: Vec<(usize, Hit)> = Vec::new();
+        const CHUNK: usize = 4_000;
+        for (c, chunk) in subjects.chunks(CHUNK).enumerate() {
+            let base = c * CHUNK;
+            let part: Vec<Vec<(usize, Hit)>> = std::thread::scope(|scope| {
+                chunk
+                    .chunks(chunk.len().div_ceil(threads).max(1))
+                    .enumerate()
+                    .map(|(t, slice)| {
+                        let indexes = &indexes;
+                        let offset = base + t * chunk.len().div_ceil(threads).max(1);
+                        scope.spawn(move || {
+                            let mut out = Vec::new();
+                            for (i, subject) in slice.iter().enumerate() {
+                                let request = ScreeningQuery {
+                                    name: subject.name.clone(),
+                                    kind: match subject.kind.as_deref() {
+                                        Some("individual") => Some(EntryKind::Individual),
+                                        Some("entity") => Some(EntryKind::Entity),
+                                        _ => None,
+                                    },
+                                    country: Some(subject.country.clone()),
+                                    date_of_birth: None,
+                                    identifiers: Vec::new(),
+                                };
+                                for hit in check_one(indexes, &request, threshold).hits {
+                                    out.push((offset + i, hit));
+                                }
+                            }
+                            out
+                        })
+                    })
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_default())
+                    .collect()
+            });
+            found.extend(part.into_iter().flatten());
+            let done = (base + chunk.len()) as u64;
+            if !progress(done, total) || !lease.is_current() {
+                return Err(AppError::Cancelled);
+            }
+        }
+        let (mut hits, mut remembered, mut already_open) = (Vec::new(), 0u64, 0u64);
+        for (i, hit) in found {
+            let subject = &subjects[i];
+            let key = (
+                subject.customer_id.clone(),
+                subject.subject.clone(),
+                hit.list.code().to_owned(),
+                hit.entry_id.clone(),
+            );
+            let index = indexes.iter().find(|(used, _)| used.source == hit.list).map(|(_, index)| index);
+            let entry = index.and_then(|index| index.entry(&hit.entry_id));
+            let entry_json = serde_json::to_string(&entry).unwrap_or_default();
+            let digests = (subject_digest(subject), sha256_hex(entry_json.as_bytes()));
+            if pending.contains(&key) {
+                already_open += 1;
+                continue;
+            }
+            if cleared.get(&key) == Some(&digests) {
+                remembered += 1;
+                continue;
+            }
+            hits.push(store::NewHit {
+                customer_id: key.0,
+                subject: key.1,
+                list_source: key.2,
+                entry_id: key.3,
+                list_sha256: hit.explanation.list_fingerprint.clone(),
+                score: hit.score,
+                explanation: serde_json::to_string(&hit.explanation).unwrap_or_default(),
+                entry: entry_json,
+                subject_digest: digests.0,
+                entry_digest: digests.1,
+            });
+        }
+        let lists: Vec<ListUsed> = indexes.iter().map(|(used, _)| used.clone()).collect();
+        let lists_json = serde_json::to_string(&lists).unwrap_or_default();
+        let by = lease.with(ctx, |u| Ok(u.actor.id))?;
+        let run = store::NewRun {
+            trigger: trigger.code(),
+            started_at: started,
+            lists: &lists_json,
+            threshold,
+            subjects: subjects.len(),
+            remembered: remembered as usize,
+            customers: only.as_deref(),
+        };
+        let at = ctx.clock().now();
+        let run_id = job.db_mut().write(|tx| store::record_run(tx, &run, &hits, by, at))?;
+        Ok(RunSummary {
+            run_id,
+            trigger,
+            subjects: total,
+            new_hits: hits.len() as u64,
+            remembered,
+            already_open,
+            lists,
+            threshold,
+        })
+    })
+}
+
+/// A hit waiting for (or carrying) a decision, with the customer beside the list entry.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct HitView {
+    /// The hit's id.
+    pub id: String,
+    /// The customer's reference.
+    pub customer_ref: String,
+    /// The customer's name.
+    pub customer_name: String,
+    /// The customer's country.
+    pub customer_country: String,
+    /// `customer`, or the owner's name.
+    pub subject: String,
+    /// The name screened.
+    pub subject_name: String,
+    /// The list.
+    pub list: ListSource,
+    /// The list entry as screened (names, aliases, dates of birth, addresses, programs, remarks).
+    pub entry: Option<workbench_screening::Entry>,
+    /// 0–1.
+    pub score: f64,
+    /// Why it is a hit.
+    pub explanation: Option<workbench_screening::Explanation>,
+    /// `open`, `false_positive`, `true_match`, `awaiting_second`.
+    pub state: String,
+    /// When it was opened.
+    pub opened_at: String,
+    /// Who decided (name).
+    pub decided_by: Option<String>,
+    /// The reason given.
+    pub reason: String,
+}
+
+fn hit_view(u: &Unlocked, row: store::HitRow) -> Result<HitView, AppError> {
+    let detail = u.workspace.db().read(|c| workbench_store::customers::detail(c, &row.customer_id))?;
+    let (customer_ref, customer_name, customer_country) =
+        detail.map_or_else(Default::default, |d| (d.row.customer_ref, d.row.name, d.row.country));
+    let explanation: Option<workbench_screening::Explanation> = serde_json::from_str(&row.explanation).ok();
+    let subject_name = explanation.as_ref().map(|e| e.query_name.clone()).unwrap_or_default();
+    Ok(HitView {
+        id: row.id,
+        customer_ref,
+        customer_name,
+        customer_country,
+        subject: if row.subject == "customer" { "customer".into() } else { format!("owner {subject_name}") },
+        subject_name,
+        list: ListSource::from_code(&row.list_source).unwrap_or(ListSource::Sdn),
+        entry: serde_json::from_str(&row.entry).ok(),
+        score: row.score,
+        explanation,
+        state: row.state,
+        opened_at: row.opened_at,
+        decided_by: row.decided_by.map(|id| u.actor_name(&id)),
+        reason: row.reason,
+    })
+}
+
+/// Hits waiting for a decision (open, or a true match awaiting its second reviewer), oldest first.
+pub fn hits_pending(ctx: &Context, session: &Session) -> Result<Vec<HitView>, AppError> {
+    session.with(ctx, |u| {
+        u.workspace
+            .db()
+            .read(|c| store::hits(c, &["open", "awaiting_second"]))?
+            .into_iter()
+            .map(|r| hit_view(u, r))
+            .collect()
+    })
+}
+
+/// A reviewer's decision on a hit.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
+#[ts(export)]
+pub struct HitDecision {
+    /// The hit.
+    pub hit_id: String,
+    /// True: the customer (or owner) is the listed person; false: a false positive.
+    pub true_match: bool,
+    /// Why (required).
+    pub reason: String,
+}
+
+/// Decides on an open hit (reviewers and officers). A false positive is remembered for that
+/// subject and list entry; a true match takes effect at once, or once a second reviewer
+/// confirms it when four eyes on screening is on.
+pub fn decide_hit(ctx: &Context, session: &Session, decision: &HitDecision) -> Result<HitView, AppError> {
+    let reason = decision.reason.trim();
+    if reason.is_empty() {
+        return Err(
+            CoreError::invalid("reason", "say why (it stays with the decision for the examiner)").into()
+        );
+    }
+    session.with(ctx, |u| {
+        if !matches!(u.actor.role, workbench_core::Role::Officer | workbench_core::Role::Reviewer) {
+            return Err(AppError::Forbidden(
+                "only a reviewer or an officer may decide on a screening hit".into(),
+            ));
+        }
+        let four_eyes = crate::settings::load(&u.workspace)?.screening_four_eyes;
+        let state = match (decision.true_match, four_eyes) {
+            (false, _) => "false_positive",
+            (true, true) => "awaiting_second",
+            (true, false) => "true_match",
+        };
+        let at = ctx.clock().now();
+        let me = u.actor.id;
+        u.workspace.db_mut().write(|tx| store::decide(tx, &decision.hit_id, state, reason, me, at))?;
+        let row = u
+            .workspace
+            .db()
+            .read(|c| store::hit(c, &decision.hit_id))?
+            .ok_or_else(|| CoreError::invalid("hit_id", "no such hit"))?;
+        hit_view(u, row)
+    })
+}
+
+/// A second reviewer confirms or declines a true match (not the person who decided it).
+pub fn second_hit(
+    ctx: &Context,
+    session: &Session,
+    hit_id: &str,
+    confirm: bool,
+) -> Result<HitView, AppError> {
+    session.with(ctx, |u| {
+        if !matches!(u.actor.role, workbench_core::Role::Officer | workbench_core::Role::Reviewer) {
+            return Err(AppError::Forbidden("only a reviewer or an officer may confirm a true match".into()));
+        }
+        let row = u
+            .workspace
+            .db()
+            .read(|c| store::hit(c, hit_id))?
+            .ok_or_else(|| CoreError::invalid("hit_id", "no such hit"))?;
+        if row.decided_by.as_deref() == Some(u.actor.id.to_string().as_str()) {
+            return Err(CoreError::invalid(
+                "second_reviewer",
+                "a true match must be confirmed by a different reviewer (four eyes)",
+            )
+            .into());
+        }
+        let at = ctx.clock().now();
+        let me = u.actor.id;
+        u.workspace.db_mut().write(|tx| store::second(tx, hit_id, confirm, me, at))?;
+        let row = u
+            .workspace
+            .db()
+            .read(|c| store::hit(c, hit_id))?
+            .ok_or_else(|| CoreError::invalid("hit_id", "no such hit"))?;
+        hit_view(u, row)
+    })
+}
+
+/// Why a customer cannot be approved for screening (R22): a hit waiting for a decision, or a
+/// true match. `None` when screening does not stand in the way.
+pub(crate) fn approval_blocked(u: &Unlocked, customer_id: &str) -> Result<Option<String>, AppError> {
+    let hits = u.workspace.db().read(|c| store::hits_of(c, customer_id))?;
+    if let Some(hit) = hits.iter().find(|h| h.state == "true_match") {
+        return Ok(Some(format!(
+            "a screening hit on {} entry {} is a true match: refuse with the special_measure reason (R22)",
+            hit.list_source.to_uppercase(),
+            hit.entry_id
+        )));
+    }
+    let waiting = hits.iter().filter(|h| h.state == "open" || h.state == "awaiting_second").count();
+    Ok((waiting > 0).then(|| format!("{waiting} screening hit(s) wait for a decision first (R22)")))
+}
+
 /// Reads a batch of names to check: a CSV with the columns `name`, `type` (`individual` or
 /// `entity`, may be empty) and optionally `country` and `dob` (`YYYY-MM-DD`). All or nothing:
 /// every bad row is named with its column before anything is checked.

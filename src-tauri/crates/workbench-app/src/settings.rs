@@ -33,6 +33,14 @@ pub struct WorkspaceSettings {
     /// default 30).
     #[serde(default = "default_list_max_age")]
     pub screening_list_max_age_days: u32,
+    /// Four eyes on screening: a true match takes effect once a second reviewer confirms it
+    /// (default on).
+    #[serde(default = "default_true")]
+    pub screening_four_eyes: bool,
+}
+
+fn default_true() -> bool {
+    true
 }
 
 fn default_screening_threshold() -> u32 {
@@ -52,6 +60,7 @@ impl Default for WorkspaceSettings {
             filing_four_eyes: false,
             screening_threshold: default_screening_threshold(),
             screening_list_max_age_days: default_list_max_age(),
+            screening_four_eyes: true,
         }
     }
 }
@@ -109,6 +118,7 @@ pub(crate) fn load(ws: &workbench_store::Workspace) -> Result<WorkspaceSettings,
             "screening_list_max_age_days",
             defaults.screening_list_max_age_days,
         )?,
+        screening_four_eyes: read("screening_four_eyes", u32::from(defaults.screening_four_eyes))? == 1,
     })
 }
 
@@ -151,6 +161,15 @@ pub fn update(
         if new.screening_list_max_age_days != current.screening_list_max_age_days {
             let days = new.screening_list_max_age_days.to_string();
             settings::set(db, "screening_list_max_age_days", &days, actor, at)?;
+        }
+        if new.screening_four_eyes != current.screening_four_eyes {
+            settings::set(
+                db,
+                "screening_four_eyes",
+                if new.screening_four_eyes { "1" } else { "0" },
+                actor,
+                at,
+            )?;
         }
         Ok(())
     })?;

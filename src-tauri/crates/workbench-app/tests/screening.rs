@@ -184,3 +184,172 @@ fn a_csl_file_is_a_list_of_its_own() {
     .expect_err("bad country");
     assert!(err.to_string().contains("country"), "{err}");
 }
+
+const SCREENED: &str = "customer_ref,kind,name,country,address_line1,address_line2,city,region,postal_code,emails,phones,us_person,reseller_ref,account_ref,payment_method,payment_last4,payment_source,risk_tier,opened_on
+S-1,entity,Banco Nacional de Cuba S.A.,CU,Calle 1,,La Habana,,10400,it@bnc.example,+53 7 123 4567,no,,SA-1,wire,,Banco,high,2026-01-01
+S-2,individual,Olivia Whitfield,GB,1 High Street,,London,,EC1A 1BB,olivia@example.co.uk,+44 20 7946 0000,no,,SA-2,card,4242,Barclays,low,2026-01-02
+";
+
+fn reviewer(ctx: &workbench_app::Context, session: &workbench_app::Session) -> String {
+    workbench_app::workspace::actor_create(
+        ctx,
+        session,
+        &workbench_app::workspace::NewActor {
+            name: "Rita Reviewer".into(),
+            role: workbench_core::Role::Reviewer,
+            passphrase: "reviewer passphrase 2026".into(),
+        },
+    )
+    .expect("reviewer")
+    .id
+    .to_string()
+}
+
+fn rescreen(ctx: &workbench_app::Context, session: &workbench_app::Session) -> screening::RunSummary {
+    screening::run(ctx, session, screening::RunTrigger::Rescreen, None, &mut |_, _| true).expect("run")
+}
+
+#[test]
+fn a_false_positive_stays_closed_until_the_entry_changes_and_a_true_match_blocks_approval() {
+    let (dir, ctx, _clock, session) = common::workspace_at(2026, 11, 2, 9, Duration::from_secs(3600 * 24));
+    let rita = reviewer(&ctx, &session);
+    screening::list_import(&ctx, &session, &ListFiles::Sdn { dir: shared_sdn() }, None, true).expect("list");
+    let file = dir.path().join("customers.csv");
+    std::fs::write(&file, SCREENED).expect("write");
+    workbench_app::customers::import(&ctx, &session, &file, false).expect("import");
+
+    let first = rescreen(&ctx, &session);
+    assert_eq!(first.subjects, 2);
+    assert!(first.new_hits >= 1, "{first:?}");
+    let pending = screening::hits_pending(&ctx, &session).expect("hits");
+    let bank =
+        pending.iter().find(|h| h.entry.as_ref().is_some_and(|e| e.entry_id == "306")).expect("hit on 306");
+    assert_eq!(bank.customer_ref, "S-1");
+    assert_eq!(bank.entry.as_ref().map(|e| e.names[0].text.as_str()), Some("BANCO NACIONAL DE CUBA"));
+    assert!(bank.explanation.as_ref().is_some_and(|e| e.set_aside == ["sa"]));
+    assert!(pending.iter().all(|h| h.customer_ref == "S-1"), "Olivia Whitfield is on no list: {pending:#?}");
+
+    // On demand, one customer: only it (and its owners) is screened, and the run says which.
+    let one = screening::run(
+        &ctx,
+        &session,
+        screening::RunTrigger::OnDemand,
+        Some(&["S-2".to_owned()]),
+        &mut |_, _| true,
+    )
+    .expect("on demand");
+    assert_eq!((one.subjects, one.new_hits), (1, 0));
+    let err = screening::run(
+        &ctx,
+        &session,
+        screening::RunTrigger::OnDemand,
+        Some(&["NOPE".to_owned()]),
+        &mut |_, _| true,
+    )
+    .expect_err("unknown customer");
+    assert!(err.to_string().contains("NOPE") || err.to_string().contains("customer"), "{err}");
+
+    // The same hits again are not opened twice.
+    let again = rescreen(&ctx, &session);
+    assert_eq!((again.new_hits, again.already_open), (0, first.new_hits));
+
+    // Every hit called a false positive: the next run leaves them closed.
+    let err = screening::decide_hit(
+        &ctx,
+        &session,
+        &screening::HitDecision { hit_id: bank.id.clone(), true_match: false, reason: " ".into() },
+    )
+    .expect_err("a reason is required");
+    assert!(err.to_string().contains("reason"), "{err}");
+    for hit in &pending {
+        screening::decide_hit(
+            &ctx,
+            &session,
+            &screening::HitDecision {
+                hit_id: hit.id.clone(),
+                true_match: false,
+                reason: "other bank, other country records".into(),
+            },
+        )
+        .expect("false positive");
+    }
+    let remembered = rescreen(&ctx, &session);
+    assert_eq!((remembered.new_hits, remembered.remembered), (0, first.new_hits), "{remembered:?}");
+
+    // A new list version where entry 306 changed: its hit comes back.
+    let changed = sdn_copy(&dir.path().join("changed"), |sdn| {
+        sdn.replace(
+            "306,\"BANCO NACIONAL DE CUBA\",-0- ,\"CUBA\"",
+            "306,\"BANCO NACIONAL DE CUBA\",-0- ,\"CUBA] [CYBER2\"",
+        )
+    });
+    screening::list_import(&ctx, &session, &ListFiles::Sdn { dir: changed }, None, true)
+        .expect("new version");
+    let back = rescreen(&ctx, &session);
+    assert_eq!(back.new_hits, 1, "only the changed entry's hit comes back: {back:?}");
+    let returned = screening::hits_pending(&ctx, &session).expect("hits").into_iter().next().expect("one");
+    assert!(
+        returned
+            .entry
+            .as_ref()
+            .is_some_and(|e| e.entry_id == "306" && e.programs.contains(&"CYBER2".to_owned()))
+    );
+
+    // A true match waits for a second reviewer (four eyes on by default), who must be someone else.
+    let decided = screening::decide_hit(
+        &ctx,
+        &session,
+        &screening::HitDecision {
+            hit_id: returned.id.clone(),
+            true_match: true,
+            reason: "same bank, same address".into(),
+        },
+    )
+    .expect("true match");
+    assert_eq!(decided.state, "awaiting_second");
+    let err = screening::second_hit(&ctx, &session, &returned.id, true).expect_err("same person");
+    assert!(err.to_string().contains("four eyes"), "{err}");
+    workbench_app::workspace::actor_switch(
+        &ctx,
+        &session,
+        rita.parse().expect("id"),
+        "reviewer passphrase 2026",
+    )
+    .expect("switch");
+    assert_eq!(
+        screening::second_hit(&ctx, &session, &returned.id, true).expect("confirm").state,
+        "true_match"
+    );
+
+    // The true match blocks approval of the customer.
+    workbench_app::review::queue_take(&ctx, &session, "S-1").expect("take");
+    let view = workbench_app::review::review_get(&ctx, &session, "S-1").expect("view");
+    for element in view.elements.iter().filter(|e| e.required) {
+        workbench_app::review::check_record(
+            &ctx,
+            &session,
+            &workbench_app::review::CheckRequest {
+                customer_ref: "S-1".into(),
+                element: element.element,
+                method: workbench_core::verification::Method::Documentary,
+                outcome: workbench_core::verification::Outcome::Verified,
+                evidence_id: None,
+                note: String::new(),
+            },
+        )
+        .expect("check");
+    }
+    let err = workbench_app::review::decide(
+        &ctx,
+        &session,
+        &workbench_app::review::DecisionRequest {
+            customer_ref: "S-1".into(),
+            kind: workbench_core::verification::DecisionKind::Approve,
+            reason_code: String::new(),
+            note: String::new(),
+            until: None,
+        },
+    )
+    .expect_err("blocked");
+    assert!(err.to_string().contains("true match") && err.to_string().contains("special_measure"), "{err}");
+}

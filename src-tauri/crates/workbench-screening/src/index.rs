@@ -56,6 +56,7 @@ pub struct ListIndex {
     document_frequency: HashMap<Box<str>, u32>,
     total_names: usize,
     identifiers: HashMap<String, Vec<u32>>,
+    by_id: HashMap<String, u32>,
     phonetic: DoubleMetaphone,
 }
 
@@ -124,7 +125,9 @@ impl ListIndex {
                 }
             }
         }
+        let by_id = list.entries.iter().enumerate().map(|(i, e)| (e.entry_id.clone(), i as u32)).collect();
         let mut index = Self {
+            by_id,
             source: list.source,
             fingerprint: list.sha256,
             entries: list.entries,
@@ -166,6 +169,11 @@ impl ListIndex {
     /// The entries.
     pub fn entries(&self) -> &[Entry] {
         &self.entries
+    }
+
+    /// The entry with this id.
+    pub fn entry(&self, entry_id: &str) -> Option<&Entry> {
+        self.by_id.get(entry_id).map(|&i| &self.entries[i as usize])
     }
 
     /// Names indexed (primary names and aliases).

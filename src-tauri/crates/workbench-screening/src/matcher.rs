@@ -23,7 +23,7 @@
 //! caller passes (the workspace's setting).
 
 use chrono::{Datelike as _, NaiveDate};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::index::{INITIAL_WEIGHT, IndexedName, ListIndex};
 use crate::lists::{EntryKind, ListSource};
@@ -61,7 +61,7 @@ pub struct Query<'a> {
 }
 
 /// How a query token met a list token.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
 pub enum PairHow {
@@ -78,7 +78,7 @@ pub enum PairHow {
 }
 
 /// A query token paired with a list token.
-#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct TokenPair {
     /// The query's token.
@@ -94,7 +94,7 @@ pub struct TokenPair {
 }
 
 /// A feature that raised or lowered the name score.
-#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct Feature {
     /// `identifier`, `date_of_birth`, `country` or `type`.
@@ -106,7 +106,7 @@ pub struct Feature {
 }
 
 /// Why a hit is a hit.
-#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(export)]
 pub struct Explanation {
     /// The name screened, as given.

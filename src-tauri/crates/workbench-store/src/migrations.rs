@@ -28,6 +28,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0014_customer_search_batch", include_str!("../migrations/0014_customer_search_batch.sql")),
     ("0015_screening_lists", include_str!("../migrations/0015_screening_lists.sql")),
     ("0016_special_measures", include_str!("../migrations/0016_special_measures.sql")),
+    ("0017_screening_hits", include_str!("../migrations/0017_screening_hits.sql")),
 ];
 
 /// The schema version this binary writes.

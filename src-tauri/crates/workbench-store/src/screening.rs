@@ -183,3 +183,348 @@ pub fn activate(tx: &Transaction<'_>, id: &str, actor: ActorId, at: DateTime<Utc
     }
     switch(id, "UPDATE screening_list_version SET active = 1, activated_at = ?2 WHERE id = ?1")
 }
+
+/// A customer or one of its beneficial owners, as screened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subject {
+    /// The customer (its own id for an owner too).
+    pub customer_id: String,
+    /// `customer`, or `owner:<id>`.
+    pub subject: String,
+    /// The name screened.
+    pub name: String,
+    /// `individual` or `entity` for a customer; `None` for an owner (not recorded).
+    pub kind: Option<String>,
+    /// ISO 3166-1 alpha-2.
+    pub country: String,
+}
+
+/// Customers (all, or those with these ids) and their owners, in a stable order.
+pub fn subjects(conn: &Connection, only: Option<&[String]>) -> Result<Vec<Subject>, StoreError> {
+    let customer = |r: &rusqlite::Row<'_>| {
+        Ok(Subject {
+            customer_id: r.get(0)?,
+            subject: "customer".into(),
+            name: r.get(1)?,
+            kind: Some(r.get(2)?),
+            country: r.get(3)?,
+        })
+    };
+    let owner = |r: &rusqlite::Row<'_>| {
+        Ok(Subject {
+            customer_id: r.get(0)?,
+            subject: format!("owner:{}", r.get::<_, String>(1)?),
+            name: r.get(2)?,
+            kind: None,
+            country: r.get(3)?,
+        })
+    };
+    const CUSTOMERS: &str = "SELECT id, name, kind, country FROM customer";
+    const OWNERS: &str = "SELECT customer_id, id, name, country FROM beneficial_owner";
+    let mut out = Vec::new();
+    match only {
+        None => {
+            let mut c = conn.prepare(&format!("{CUSTOMERS} ORDER BY rowid"))?;
+            for row in c.query_map([], customer)? {
+                out.push(row?);
+            }
+            let mut o = conn.prepare(&format!("{OWNERS} ORDER BY rowid"))?;
+            for row in o.query_map([], owner)? {
+                out.push(row?);
+            }
+        }
+        Some(ids) => {
+            let mut c = conn.prepare(&format!("{CUSTOMERS} WHERE id = ?1"))?;
+            let mut o = conn.prepare(&format!("{OWNERS} WHERE customer_id = ?1 ORDER BY rowid"))?;
+            for id in ids {
+                for row in c.query_map([id], customer)? {
+                    out.push(row?);
+                }
+                for row in o.query_map([id], owner)? {
+                    out.push(row?);
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// What identifies a hit across runs: customer, subject, list, entry.
+pub type HitKey = (String, String, String, String);
+
+/// False-positive decisions in force, with the digests they were made on.
+pub fn cleared(conn: &Connection) -> Result<std::collections::HashMap<HitKey, (String, String)>, StoreError> {
+    let mut statement = conn.prepare(
+        "SELECT customer_id, subject, list_source, entry_id, subject_digest, entry_digest FROM screening_cleared",
+    )?;
+    let rows = statement
+        .query_map([], |r| Ok(((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?), (r.get(4)?, r.get(5)?))))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Hits still waiting for a decision (open or awaiting a second reviewer), by key.
+pub fn pending_keys(conn: &Connection) -> Result<std::collections::HashSet<HitKey>, StoreError> {
+    let mut statement = conn.prepare(
+        "SELECT customer_id, subject, list_source, entry_id FROM screening_hit WHERE state IN ('open', 'awaiting_second')",
+    )?;
+    let rows = statement.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A run to record.
+#[derive(Debug, Clone)]
+pub struct NewRun<'a> {
+    /// `intake`, `rescreen` or `on_demand`.
+    pub trigger: &'a str,
+    /// When it started.
+    pub started_at: DateTime<Utc>,
+    /// The list versions read (JSON).
+    pub lists: &'a str,
+    /// The threshold.
+    pub threshold: f64,
+    /// Subjects screened.
+    pub subjects: usize,
+    /// Hits left closed by a false-positive decision.
+    pub remembered: usize,
+    /// The customers screened, for a run that did not cover everyone.
+    pub customers: Option<&'a [String]>,
+}
+
+/// A hit to record.
+#[derive(Debug, Clone)]
+pub struct NewHit {
+    /// The customer.
+    pub customer_id: String,
+    /// `customer` or `owner:<id>`.
+    pub subject: String,
+    /// `sdn`, `csl`, `register`.
+    pub list_source: String,
+    /// The entry's id.
+    pub entry_id: String,
+    /// The list version's fingerprint.
+    pub list_sha256: String,
+    /// 0–1.
+    pub score: f64,
+    /// The explanation (JSON).
+    pub explanation: String,
+    /// The entry as screened (JSON).
+    pub entry: String,
+    /// SHA-256 of the subject's data.
+    pub subject_digest: String,
+    /// SHA-256 of the entry.
+    pub entry_digest: String,
+}
+
+/// Records a run and the hits it opened, in one transaction; audited. Returns the run's id.
+pub fn record_run(
+    tx: &Transaction<'_>,
+    run: &NewRun<'_>,
+    hits: &[NewHit],
+    actor: ActorId,
+    at: DateTime<Utc>,
+) -> Result<String, StoreError> {
+    let id = workbench_core::EventId::new().to_string();
+    tx.execute(
+        "INSERT INTO screening_run (id, trigger, started_at, finished_at, started_by, lists, threshold, subjects, hits, remembered) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            id,
+            run.trigger,
+            timestamp(&run.started_at),
+            timestamp(&at),
+            actor.to_string(),
+            run.lists,
+            run.threshold,
+            run.subjects as i64,
+            hits.len() as i64,
+            run.remembered as i64
+        ],
+    )?;
+    if let Some(customers) = run.customers {
+        let mut statement =
+            tx.prepare("INSERT INTO screening_run_customer (run_id, customer_id) VALUES (?1, ?2)")?;
+        for customer in customers {
+            statement.execute(params![id, customer])?;
+        }
+    }
+    let stamp = timestamp(&at);
+    let mut statement = tx.prepare(
+        "INSERT INTO screening_hit (id, run_id, customer_id, subject, list_source, entry_id, list_sha256, score, explanation, entry, \
+         subject_digest, entry_digest, state, opened_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'open', ?13)",
+    )?;
+    for hit in hits {
+        let hit_id = workbench_core::EventId::new().to_string();
+        statement.execute(params![
+            hit_id,
+            id,
+            hit.customer_id,
+            hit.subject,
+            hit.list_source,
+            hit.entry_id,
+            hit.list_sha256,
+            hit.score,
+            hit.explanation,
+            hit.entry,
+            hit.subject_digest,
+            hit.entry_digest,
+            stamp
+        ])?;
+        crate::canonical::written(tx, at, actor.into(), "screening.hit_open", "screening_hit", &hit_id)?;
+    }
+    crate::canonical::written(tx, at, actor.into(), "screening.run", "screening_run", &id)?;
+    Ok(id)
+}
+
+/// A hit as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HitRow {
+    /// UUIDv7.
+    pub id: String,
+    /// The run that opened it.
+    pub run_id: String,
+    /// The customer.
+    pub customer_id: String,
+    /// `customer` or `owner:<id>`.
+    pub subject: String,
+    /// The list.
+    pub list_source: String,
+    /// The entry's id.
+    pub entry_id: String,
+    /// The list version's fingerprint.
+    pub list_sha256: String,
+    /// 0–1.
+    pub score: f64,
+    /// JSON.
+    pub explanation: String,
+    /// JSON.
+    pub entry: String,
+    /// SHA-256 of the subject as screened.
+    pub subject_digest: String,
+    /// SHA-256 of the entry as screened.
+    pub entry_digest: String,
+    /// `open`, `false_positive`, `true_match`, `awaiting_second`.
+    pub state: String,
+    /// When it was opened.
+    pub opened_at: String,
+    /// Who decided.
+    pub decided_by: Option<String>,
+    /// When.
+    pub decided_at: Option<String>,
+    /// Why.
+    pub reason: String,
+    /// The second reviewer of a true match.
+    pub second_by: Option<String>,
+}
+
+const HIT_COLUMNS: &str = "id, run_id, customer_id, subject, list_source, entry_id, list_sha256, score, explanation, entry, \
+     subject_digest, entry_digest, state, opened_at, decided_by, decided_at, reason, second_by";
+
+fn hit_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HitRow> {
+    Ok(HitRow {
+        id: r.get(0)?,
+        run_id: r.get(1)?,
+        customer_id: r.get(2)?,
+        subject: r.get(3)?,
+        list_source: r.get(4)?,
+        entry_id: r.get(5)?,
+        list_sha256: r.get(6)?,
+        score: r.get(7)?,
+        explanation: r.get(8)?,
+        entry: r.get(9)?,
+        subject_digest: r.get(10)?,
+        entry_digest: r.get(11)?,
+        state: r.get(12)?,
+        opened_at: r.get(13)?,
+        decided_by: r.get(14)?,
+        decided_at: r.get(15)?,
+        reason: r.get(16)?,
+        second_by: r.get(17)?,
+    })
+}
+
+/// Hits in these states (all when empty), oldest first.
+pub fn hits(conn: &Connection, states: &[&str]) -> Result<Vec<HitRow>, StoreError> {
+    let filter = if states.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE state IN ({})", states.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(","))
+    };
+    let mut statement =
+        conn.prepare(&format!("SELECT {HIT_COLUMNS} FROM screening_hit{filter} ORDER BY opened_at, id"))?;
+    let rows = statement.query_map([], hit_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The hits of one customer, oldest first.
+pub fn hits_of(conn: &Connection, customer_id: &str) -> Result<Vec<HitRow>, StoreError> {
+    let mut statement = conn.prepare(&format!(
+        "SELECT {HIT_COLUMNS} FROM screening_hit WHERE customer_id = ?1 ORDER BY opened_at, id"
+    ))?;
+    let rows = statement.query_map([customer_id], hit_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// One hit.
+pub fn hit(conn: &Connection, id: &str) -> Result<Option<HitRow>, StoreError> {
+    Ok(conn
+        .query_row(&format!("SELECT {HIT_COLUMNS} FROM screening_hit WHERE id = ?1"), [id], hit_row)
+        .optional()?)
+}
+
+/// Records a decision on an open hit: `false_positive` (remembered for the subject and entry),
+/// `true_match`, or `awaiting_second` (a true match waiting for a second reviewer); audited.
+pub fn decide(
+    tx: &Transaction<'_>,
+    id: &str,
+    state: &str,
+    reason: &str,
+    actor: ActorId,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let kind = crate::canonical::known("screening_hit");
+    let before = crate::canonical::record(tx, kind, id)?;
+    let changed = tx.execute(
+        "UPDATE screening_hit SET state = ?2, reason = ?3, decided_by = ?4, decided_at = ?5 WHERE id = ?1 AND state = 'open'",
+        params![id, state, reason, actor.to_string(), timestamp(&at)],
+    )?;
+    if changed == 0 {
+        return Err(StoreError::Conflict("this hit is not open (decided already?)".into()));
+    }
+    if state == "false_positive" {
+        tx.execute(
+            "INSERT INTO screening_cleared (customer_id, subject, list_source, entry_id, subject_digest, entry_digest, hit_id) \
+             SELECT customer_id, subject, list_source, entry_id, subject_digest, entry_digest, id FROM screening_hit WHERE id = ?1 \
+             ON CONFLICT (customer_id, subject, list_source, entry_id) DO UPDATE SET subject_digest = excluded.subject_digest, \
+             entry_digest = excluded.entry_digest, hit_id = excluded.hit_id",
+            [id],
+        )?;
+    }
+    crate::canonical::record_change(tx, at, actor.into(), "screening.hit_decide", kind, id, before.as_deref())
+}
+
+/// A second reviewer confirms (`true_match`) or declines (back to `open`) a true match.
+pub fn second(
+    tx: &Transaction<'_>,
+    id: &str,
+    confirm: bool,
+    actor: ActorId,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let kind = crate::canonical::known("screening_hit");
+    let before = crate::canonical::record(tx, kind, id)?;
+    let changed = if confirm {
+        tx.execute(
+            "UPDATE screening_hit SET state = 'true_match', second_by = ?2, second_at = ?3 WHERE id = ?1 AND state = 'awaiting_second'",
+            params![id, actor.to_string(), timestamp(&at)],
+        )?
+    } else {
+        tx.execute(
+            "UPDATE screening_hit SET state = 'open', decided_by = NULL, decided_at = NULL, reason = '' WHERE id = ?1 AND state = 'awaiting_second'",
+            [id],
+        )?
+    };
+    if changed == 0 {
+        return Err(StoreError::Conflict("this hit is not waiting for a second reviewer".into()));
+    }
+    crate::canonical::record_change(tx, at, actor.into(), "screening.hit_second", kind, id, before.as_deref())
+}

@@ -76,10 +76,16 @@ import type { MeasureKind } from './bindings/MeasureKind';
 import type { MeasureStatus } from './bindings/MeasureStatus';
 import type { Extension } from './bindings/Extension';
 import type { EntryKind } from './bindings/EntryKind';
+import type { HitView } from './bindings/HitView';
+import type { HitDecision } from './bindings/HitDecision';
+import type { RunSummary } from './bindings/RunSummary';
 
 export { IpcError, toIpcError } from './client';
 export { api } from './bindings/api';
 export type {
+	HitView,
+	HitDecision,
+	RunSummary,
 	ListVersionView,
 	ListImported,
 	ScreeningQuery,

@@ -2,6 +2,7 @@
 import {
 	api,
 	toIpcError,
+	type HitView,
 	type ListVersionView,
 	type MeasureView,
 	type NewMeasure,
@@ -14,6 +15,10 @@ class ScreeningState {
 	lists = $state<ListVersionView[]>([]);
 	measures = $state<MeasureView[]>([]);
 	result = $state<ScreeningResult | null>(null);
+	/** Hits waiting for a decision, oldest first. */
+	hits = $state<HitView[]>([]);
+	/** The hit open beside the list. */
+	selected = $state(0);
 	busy = $state<string | null>(null);
 	error = $state<string | null>(null);
 	notice = $state<string | null>(null);
@@ -25,7 +30,12 @@ class ScreeningState {
 
 	async load() {
 		try {
-			[this.lists, this.measures] = await Promise.all([api.screening.lists(), api.measures.list()]);
+			[this.lists, this.measures, this.hits] = await Promise.all([
+				api.screening.lists(),
+				api.measures.list(),
+				api.screening.hits()
+			]);
+			this.selected = Math.min(this.selected, Math.max(0, this.hits.length - 1));
 			this.error = null;
 		} catch (e) {
 			this.error = toIpcError(e).message;
@@ -94,10 +104,59 @@ class ScreeningState {
 		return true;
 	}
 
+	get hit(): HitView | undefined {
+		return this.hits[this.selected];
+	}
+
+	move(by: number) {
+		if (this.hits.length === 0) return;
+		this.selected = Math.min(this.hits.length - 1, Math.max(0, this.selected + by));
+	}
+
+	async rescreen() {
+		const summary = await this.run('Screening every customer and owner…', () =>
+			api.screening.run()
+		);
+		if (!summary) return;
+		this.notice = `Screened ${summary.subjects.toLocaleString()} customers and owners: ${summary.new_hits} new hit(s), ${summary.already_open} already waiting, ${summary.remembered} left closed as decided before.`;
+		await this.load();
+	}
+
+	async decide(trueMatch: boolean, reason: string): Promise<boolean> {
+		const hit = this.hit;
+		if (!hit) return false;
+		const decided = await this.run('Recording the decision…', () =>
+			api.screening.decide({ decision: { hit_id: hit.id, true_match: trueMatch, reason } })
+		);
+		if (!decided) return false;
+		this.notice =
+			decided.state === 'false_positive'
+				? `False positive recorded for ${decided.customer_ref}; it stays closed while neither the customer nor the entry changes.`
+				: decided.state === 'awaiting_second'
+					? `True match for ${decided.customer_ref}: waits for a second reviewer.`
+					: `True match for ${decided.customer_ref}: approval is blocked (R22).`;
+		await this.load();
+		return true;
+	}
+
+	async second(confirm: boolean) {
+		const hit = this.hit;
+		if (!hit) return;
+		const done = await this.run('Recording…', () =>
+			api.screening.second({ hitId: hit.id, confirm })
+		);
+		if (done) {
+			this.notice = confirm ? 'True match confirmed.' : 'Sent back for another decision.';
+			await this.load();
+		}
+	}
+
 	clear() {
 		this.lists = [];
 		this.measures = [];
 		this.result = null;
+		this.hits = [];
+		this.selected = 0;
 		this.error = null;
 		this.notice = null;
 		this.loaded = false;

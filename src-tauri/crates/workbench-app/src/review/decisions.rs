@@ -177,6 +177,10 @@ pub fn decide(ctx: &Context, session: &Session, request: &DecisionRequest) -> Re
                 let checks = u.workspace.db().read(|c| store::current_checks(c, &id))?;
                 let status: rules::ElementStatus = checks.iter().map(|c| (c.element, c.outcome)).collect();
                 rules::check_approvable(pack, &status)?;
+                // R22: a screening hit waiting for a decision, or a true match, blocks approval.
+                if let Some(reason) = crate::screening::approval_blocked(u, &id)? {
+                    return Err(CoreError::invalid("screening", reason).into());
+                }
             }
             DecisionKind::Refuse => rules::check_refusal_reason(pack, &request.reason_code)?,
             DecisionKind::MoreInfo => {

@@ -29,4 +29,9 @@ screening_threshold: number,
  * Screening: warn when the active version of a list is older than this many days (1–365;
  * default 30).
  */
-screening_list_max_age_days: number, };
+screening_list_max_age_days: number, 
+/**
+ * Four eyes on screening: a true match takes effect once a second reviewer confirms it
+ * (default on).
+ */
+screening_four_eyes: boolean, };

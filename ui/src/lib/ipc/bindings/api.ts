@@ -36,6 +36,8 @@ import type { FiledForm } from './FiledForm';
 import type { FilingDetail } from './FilingDetail';
 import type { FilingView } from './FilingView';
 import type { Finding } from './Finding';
+import type { HitDecision } from './HitDecision';
+import type { HitView } from './HitView';
 import type { ImportReport } from './ImportReport';
 import type { InitRequest } from './InitRequest';
 import type { InitResult } from './InitResult';
@@ -62,6 +64,7 @@ import type { ResellerView } from './ResellerView';
 import type { RetentionView } from './RetentionView';
 import type { ReviewView } from './ReviewView';
 import type { RotateResult } from './RotateResult';
+import type { RunSummary } from './RunSummary';
 import type { ScreeningQuery } from './ScreeningQuery';
 import type { ScreeningResult } from './ScreeningResult';
 import type { SecondReview } from './SecondReview';
@@ -325,6 +328,16 @@ export const api = {
 		activate: (args: { id: string }) => ipc.call<ListVersionView>('screening_activate', args),
 		/** Check one name against the active lists; every hit explained. */
 		check: (args: { query: ScreeningQuery }) => ipc.call<ScreeningResult>('screening_check', args),
+		/** Screen every customer and beneficial owner against the active lists (progress and cancel through `job_progress` / `job_cancel`). */
+		run: () => ipc.call<RunSummary>('screening_run'),
+		/** Screen one customer and its owners now. */
+		runCustomer: (args: { customerRef: string }) => ipc.call<RunSummary>('screening_run_customer', args),
+		/** Hits waiting for a decision, oldest first, each with the customer and the list entry. */
+		hits: () => ipc.call<Array<HitView>>('screening_hits'),
+		/** Decide on a hit: a false positive (remembered) or a true match (four eyes when on). */
+		decide: (args: { decision: HitDecision }) => ipc.call<HitView>('screening_decide', args),
+		/** A second reviewer confirms or declines a true match. */
+		second: (args: { hitId: string; confirm: boolean }) => ipc.call<HitView>('screening_second', args),
 	},
 	measures: {
 		/** The special-measures register, each with its status today. */
