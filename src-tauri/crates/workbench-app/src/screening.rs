@@ -390,6 +390,19 @@ fn active_indexes(ctx: &Context, session: &Session) -> Result<(ActiveIndexes, f6
     Ok((indexes, threshold))
 }
 
+/// The active indexes, refused when there is none: a check against nothing would read as "no hit".
+fn checkable_indexes(ctx: &Context, session: &Session) -> Result<(ActiveIndexes, f64), AppError> {
+    let (indexes, threshold) = active_indexes(ctx, session)?;
+    if indexes.is_empty() {
+        return Err(CoreError::invalid(
+            "list",
+            "no screening list is active: import the SDN list or the CSL first",
+        )
+        .into());
+    }
+    Ok((indexes, threshold))
+}
+
 fn check_one(
     indexes: &[(ListUsed, Arc<ListIndex>)],
     request: &ScreeningQuery,
@@ -439,14 +452,7 @@ pub fn check_many(
     for request in requests {
         validate(request)?;
     }
-    let (indexes, threshold) = active_indexes(ctx, session)?;
-    if indexes.is_empty() {
-        return Err(CoreError::invalid(
-            "list",
-            "no screening list is active: import the SDN list or the CSL first",
-        )
-        .into());
-    }
+    let (indexes, threshold) = checkable_indexes(ctx, session)?;
     Ok(requests.iter().map(|r| check_one(&indexes, r, threshold)).collect())
 }
 
@@ -529,14 +535,7 @@ pub fn run(
     customer_refs: Option<&[String]>,
     progress: &mut dyn FnMut(u64, u64) -> bool,
 ) -> Result<RunSummary, AppError> {
-    let (indexes, threshold) = active_indexes(ctx, session)?;
-    if indexes.is_empty() {
-        return Err(CoreError::invalid(
-            "list",
-            "no screening list is active: import the SDN list or the CSL first",
-        )
-        .into());
-    }
+    let (indexes, threshold) = checkable_indexes(ctx, session)?;
     let prepare = |u: &mut Unlocked| {
         if u.actor.role == workbench_core::Role::Viewer {
             return Err(AppError::Forbidden("a viewer cannot run screening".into()));
