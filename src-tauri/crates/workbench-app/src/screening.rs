@@ -351,10 +351,110 @@ pub fn list_activate(ctx: &Context, session: &Session, id: &str) -> Result<ListV
     })
 }
 
+/// A jurisdiction named by a measure in force (R22): customers and owners whose address or
+/// telephone numbers place them there are hits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct JurisdictionHit {
+    /// The measure.
+    pub measure_id: String,
+    /// Its title.
+    pub measure_title: String,
+    /// Its Federal Register citation.
+    pub citation: String,
+    /// The jurisdiction (ISO 3166-1 alpha-2).
+    pub jurisdiction: String,
+    /// What places the subject there: `address country KP`, `phone +850…`.
+    pub found: Vec<String>,
+}
+
+/// Measures in force today and the register's persons as a list of their own (entries
+/// `<measure id>/<n>`, fingerprint over the persons as recorded).
+fn register(ctx: &Context, u: &Unlocked) -> Result<(Option<ParsedList>, Vec<JurisdictionHit>), AppError> {
+    use workbench_core::measures::{self as m, MeasureStatus};
+    let today = ctx.clock().now().with_timezone(&crate::obligations::provider_tz(u)?).date_naive();
+    let measures = u.workspace.db().read(workbench_store::measures::list)?;
+    let mut entries = Vec::new();
+    let mut jurisdictions = Vec::new();
+    for row in measures {
+        if !matches!(
+            m::status(row.effective_on, row.ends_on, &row.extensions, today),
+            MeasureStatus::InForce | MeasureStatus::Extended
+        ) {
+            continue;
+        }
+        for code in &row.jurisdictions {
+            jurisdictions.push(JurisdictionHit {
+                measure_id: row.id.clone(),
+                measure_title: row.title.clone(),
+                citation: row.citation.clone(),
+                jurisdiction: code.clone(),
+                found: Vec::new(),
+            });
+        }
+        for (n, person) in row.persons.iter().enumerate() {
+            let mut names = vec![workbench_screening::lists::EntryName {
+                text: person.name.clone(),
+                kind: "primary".into(),
+            }];
+            names.extend(
+                person
+                    .aliases
+                    .iter()
+                    .map(|a| workbench_screening::lists::EntryName { text: a.clone(), kind: "aka".into() }),
+            );
+            entries.push(workbench_screening::Entry {
+                entry_id: format!("{}/{n}", row.id),
+                kind: if person.entity { EntryKind::Entity } else { EntryKind::Individual },
+                names,
+                programs: vec![format!("{} ({})", row.title, row.citation)],
+                countries: person.countries.clone(),
+                addresses: Vec::new(),
+                dates_of_birth: person.dates_of_birth.iter().map(ToString::to_string).collect(),
+                identifiers: person
+                    .identifiers
+                    .iter()
+                    .map(|v| workbench_screening::lists::Identifier {
+                        kind: "Identifier".into(),
+                        value: v.clone(),
+                    })
+                    .collect(),
+                remarks: String::new(),
+            });
+        }
+    }
+    if entries.is_empty() {
+        return Ok((None, jurisdictions));
+    }
+    let sha256 = sha256_hex(serde_json::to_string(&entries).unwrap_or_default().as_bytes());
+    Ok((
+        Some(ParsedList {
+            source: ListSource::Register,
+            entries,
+            sha256,
+            unmapped_countries: Default::default(),
+        }),
+        jurisdictions,
+    ))
+}
+
+/// What a check or a run reads: the active lists' indexes (with the register's persons), the
+/// threshold, and the jurisdictions named by measures in force.
+struct Active {
+    indexes: ActiveIndexes,
+    threshold: f64,
+    jurisdictions: Vec<JurisdictionHit>,
+}
+
 /// The active lists' indexes with the threshold: read under the session, built (once per
 /// version and process) after letting it go.
 fn active_indexes(ctx: &Context, session: &Session) -> Result<(ActiveIndexes, f64), AppError> {
-    let (active, threshold) = session.with(ctx, |u| {
+    let active = active(ctx, session)?;
+    Ok((active.indexes, active.threshold))
+}
+
+fn active(ctx: &Context, session: &Session) -> Result<Active, AppError> {
+    let (active, threshold, register, jurisdictions) = session.with(ctx, |u| {
         let threshold = f64::from(crate::settings::load(&u.workspace)?.screening_threshold) / 100.0;
         let active = u.workspace.db().read(store::active)?;
         let mut out = Vec::new();
@@ -366,7 +466,8 @@ fn active_indexes(ctx: &Context, session: &Session) -> Result<(ActiveIndexes, f6
             };
             out.push((row, files));
         }
-        Ok((out, threshold))
+        let (register, jurisdictions) = register(ctx, u)?;
+        Ok((out, threshold, register, jurisdictions))
     })?;
     let mut indexes = Vec::new();
     for (row, files) in active {
@@ -387,7 +488,16 @@ fn active_indexes(ctx: &Context, session: &Session) -> Result<(ActiveIndexes, f6
         };
         indexes.push((ListUsed { source, version_id: row.id.clone(), sha256: row.sha256.clone() }, index));
     }
-    Ok((indexes, threshold))
+    if let Some(list) = register {
+        let used = ListUsed {
+            source: ListSource::Register,
+            version_id: "register".into(),
+            sha256: list.sha256.clone(),
+        };
+        let index = cached(&list.sha256).unwrap_or_else(|| remember(ListIndex::build(list)));
+        indexes.push((used, index));
+    }
+    Ok(Active { indexes, threshold, jurisdictions })
 }
 
 /// The active indexes, refused when there is none: a check against nothing would read as "no hit".
@@ -520,7 +630,11 @@ fn sha256_hex(bytes: &[u8]) -> String {
 
 /// The digest of a subject's data as screened: a false-positive decision holds while it stays.
 fn subject_digest(s: &workbench_store::screening::Subject) -> String {
-    sha256_hex(format!("{}\u{1f}{}\u{1f}{}", s.name, s.kind.as_deref().unwrap_or(""), s.country).as_bytes())
+    let phones = s.phones.join(";");
+    sha256_hex(
+        format!("{}\u{1f}{}\u{1f}{}\u{1f}{phones}", s.name, s.kind.as_deref().unwrap_or(""), s.country)
+            .as_bytes(),
+    )
 }
 
 /// Screens customers and their owners against the active lists: every customer (`Rescreen`),
@@ -535,7 +649,14 @@ pub fn run(
     customer_refs: Option<&[String]>,
     progress: &mut dyn FnMut(u64, u64) -> bool,
 ) -> Result<RunSummary, AppError> {
-    let (indexes, threshold) = checkable_indexes(ctx, session)?;
+    let Active { indexes, threshold, jurisdictions } = active(ctx, session)?;
+    if indexes.is_empty() && jurisdictions.is_empty() {
+        return Err(CoreError::invalid(
+            "list",
+            "no screening list is active and no measure is in force: import a list first",
+        )
+        .into());
+    }
     let prepare = |u: &mut Unlocked| {
         if u.actor.role == workbench_core::Role::Viewer {
             return Err(AppError::Forbidden("a viewer cannot run screening".into()));
@@ -601,6 +722,48 @@ pub fn run(
             }
         }
         let (mut hits, mut remembered, mut already_open) = (Vec::new(), 0u64, 0u64);
+        // Jurisdictions (R22): the address country and each telephone number's region.
+        for subject in &subjects {
+            for measure in &jurisdictions {
+                let mut found = Vec::new();
+                if subject.country == measure.jurisdiction {
+                    found.push(format!("address country {}", subject.country));
+                }
+                for phone in &subject.phones {
+                    let region = workbench_core::phone::parse(phone, "").and_then(|p| p.region);
+                    if region.as_deref() == Some(measure.jurisdiction.as_str()) {
+                        found.push(format!("phone {phone} ({})", measure.jurisdiction));
+                    }
+                }
+                if found.is_empty() {
+                    continue;
+                }
+                let hit = JurisdictionHit { found, ..measure.clone() };
+                let entry_id = format!("{}/jurisdiction:{}", measure.measure_id, measure.jurisdiction);
+                let key = (subject.customer_id.clone(), subject.subject.clone(), ListSource::Register.code().to_owned(), entry_id);
+                let explanation = serde_json::to_string(&hit).unwrap_or_default();
+                let entry = serde_json::json!({ "measure_id": measure.measure_id, "jurisdiction": measure.jurisdiction }).to_string();
+                let digests = (subject_digest(subject), sha256_hex(entry.as_bytes()));
+                if pending.contains(&key) {
+                    already_open += 1;
+                } else if cleared.get(&key) == Some(&digests) {
+                    remembered += 1;
+                } else {
+                    hits.push(store::NewHit {
+                        customer_id: key.0,
+                        subject: key.1,
+                        list_source: key.2,
+                        entry_id: key.3,
+                        list_sha256: String::new(),
+                        score: 1.0,
+                        explanation,
+                        entry,
+                        subject_digest: digests.0,
+                        entry_digest: digests.1,
+                    });
+                }
+            }
+        }
         for (i, hit) in found {
             let subject = &subjects[i];
             let key = (
@@ -683,8 +846,10 @@ pub struct HitView {
     pub entry: Option<workbench_screening::Entry>,
     /// 0–1.
     pub score: f64,
-    /// Why it is a hit.
+    /// Why it is a hit (a name hit).
     pub explanation: Option<workbench_screening::Explanation>,
+    /// Why it is a hit (a jurisdiction named by a measure in force).
+    pub jurisdiction: Option<JurisdictionHit>,
     /// `open`, `false_positive`, `true_match`, `awaiting_second`.
     pub state: String,
     /// When it was opened.
@@ -700,7 +865,12 @@ fn hit_view(u: &Unlocked, row: store::HitRow) -> Result<HitView, AppError> {
     let (customer_ref, customer_name, customer_country) =
         detail.map_or_else(Default::default, |d| (d.row.customer_ref, d.row.name, d.row.country));
     let explanation: Option<workbench_screening::Explanation> = serde_json::from_str(&row.explanation).ok();
-    let subject_name = explanation.as_ref().map(|e| e.query_name.clone()).unwrap_or_default();
+    let jurisdiction: Option<JurisdictionHit> =
+        if explanation.is_none() { serde_json::from_str(&row.explanation).ok() } else { None };
+    let subject_name = match &explanation {
+        Some(e) => e.query_name.clone(),
+        None => subject_name_of(u, &row.customer_id, &row.subject)?,
+    };
     Ok(HitView {
         id: row.id,
         customer_ref,
@@ -712,11 +882,18 @@ fn hit_view(u: &Unlocked, row: store::HitRow) -> Result<HitView, AppError> {
         entry: serde_json::from_str(&row.entry).ok(),
         score: row.score,
         explanation,
+        jurisdiction,
         state: row.state,
         opened_at: row.opened_at,
         decided_by: row.decided_by.map(|id| u.actor_name(&id)),
         reason: row.reason,
     })
+}
+
+/// The name of a hit's subject: the customer's, or the owner's.
+fn subject_name_of(u: &Unlocked, customer_id: &str, subject: &str) -> Result<String, AppError> {
+    let subjects = u.workspace.db().read(|c| store::subjects(c, Some(&[customer_id.to_owned()])))?;
+    Ok(subjects.into_iter().find(|s| s.subject == subject).map(|s| s.name).unwrap_or_default())
 }
 
 /// Hits waiting for a decision (open, or a true match awaiting its second reviewer), oldest first.

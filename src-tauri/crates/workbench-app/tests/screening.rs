@@ -353,3 +353,75 @@ fn a_false_positive_stays_closed_until_the_entry_changes_and_a_true_match_blocks
     .expect_err("blocked");
     assert!(err.to_string().contains("true match") && err.to_string().contains("special_measure"), "{err}");
 }
+
+const IN_KP: &str = "customer_ref,kind,name,country,address_line1,address_line2,city,region,postal_code,emails,phones,us_person,reseller_ref,account_ref,payment_method,payment_last4,payment_source,risk_tier,opened_on
+J-1,individual,Kim Address,KP,1 Street,,Pyongyang,,00000,kim@example.kp,+82 2 312 3456,no,,JA-1,card,4242,Bank,high,2026-01-01
+J-2,individual,Lee Phone,CN,2 Road,,Dandong,,118000,lee@example.cn,+850 2 381 2345,no,,JA-2,card,4243,Bank,high,2026-01-02
+J-3,individual,Park Elsewhere,KR,3 Avenue,,Seoul,,04524,park@example.kr,+82 2 312 3457,no,,JA-3,card,4244,Bank,low,2026-01-03
+";
+
+#[test]
+fn a_measure_on_a_jurisdiction_hits_by_address_and_by_phone_and_a_named_person_by_name() {
+    use workbench_core::measures::{MeasureKind, MeasurePerson, NewMeasure};
+    let (dir, ctx, _clock, session) = common::workspace_at(2026, 11, 2, 9, Duration::from_secs(3600 * 24));
+    let file = dir.path().join("customers.csv");
+    std::fs::write(&file, IN_KP).expect("write");
+    workbench_app::customers::import(&ctx, &session, &file, false).expect("import");
+    let determined = chrono::NaiveDate::from_ymd_opt(2026, 10, 1).expect("date");
+    workbench_app::measures::add(
+        &ctx,
+        &session,
+        &NewMeasure {
+            title: "Prohibition: persons in KP, and Park Elsewhere".into(),
+            citation: "91 FR 555".into(),
+            determined_on: determined,
+            effective_on: Some(determined),
+            ends_on: None,
+            kind: MeasureKind::ProhibitOpening,
+            close_by: None,
+            conditions: Vec::new(),
+            persons: vec![MeasurePerson {
+                name: "Park Elsewhere".into(),
+                aliases: Vec::new(),
+                entity: false,
+                dates_of_birth: Vec::new(),
+                countries: vec!["KR".into()],
+                identifiers: Vec::new(),
+            }],
+            jurisdictions: vec!["KP".into()],
+        },
+        None,
+    )
+    .expect("measure");
+
+    // No list imported: the register alone is screened against.
+    let run = rescreen(&ctx, &session);
+    assert_eq!(run.lists.iter().map(|l| l.source).collect::<Vec<_>>(), [ListSource::Register]);
+    let hits = screening::hits_pending(&ctx, &session).expect("hits");
+    let by_ref = |r: &str| hits.iter().filter(|h| h.customer_ref == r).collect::<Vec<_>>();
+    let kim = by_ref("J-1");
+    assert_eq!(kim.len(), 1, "{hits:#?}");
+    assert_eq!(
+        kim[0].jurisdiction.as_ref().map(|j| j.found.clone()),
+        Some(vec!["address country KP".to_owned()])
+    );
+    let lee = by_ref("J-2");
+    assert_eq!(lee.len(), 1, "{hits:#?}");
+    assert_eq!(
+        lee[0].jurisdiction.as_ref().map(|j| j.found.clone()),
+        Some(vec!["phone +85023812345 (KP)".to_owned()])
+    );
+    let park = by_ref("J-3");
+    assert_eq!(park.len(), 1, "named by the measure: {hits:#?}");
+    assert_eq!(park[0].list, ListSource::Register);
+    assert!(park[0].explanation.as_ref().is_some_and(|e| e.score >= 0.85));
+
+    // The register's persons are checked one by one too.
+    let result = screening::check(
+        &ctx,
+        &session,
+        &ScreeningQuery { name: "Park Elsewhere".into(), ..Default::default() },
+    )
+    .expect("check");
+    assert_eq!(result.hits.first().map(|h| h.list), Some(ListSource::Register));
+}

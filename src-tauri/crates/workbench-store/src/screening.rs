@@ -197,6 +197,8 @@ pub struct Subject {
     pub kind: Option<String>,
     /// ISO 3166-1 alpha-2.
     pub country: String,
+    /// Telephone numbers (E.164), for the jurisdiction check.
+    pub phones: Vec<String>,
 }
 
 /// Customers (all, or those with these ids) and their owners, in a stable order.
@@ -208,6 +210,7 @@ pub fn subjects(conn: &Connection, only: Option<&[String]>) -> Result<Vec<Subjec
             name: r.get(1)?,
             kind: Some(r.get(2)?),
             country: r.get(3)?,
+            phones: r.get::<_, String>(4)?.split(';').filter(|p| !p.is_empty()).map(str::to_owned).collect(),
         })
     };
     let owner = |r: &rusqlite::Row<'_>| {
@@ -217,10 +220,12 @@ pub fn subjects(conn: &Connection, only: Option<&[String]>) -> Result<Vec<Subjec
             name: r.get(2)?,
             kind: None,
             country: r.get(3)?,
+            phones: r.get::<_, String>(4)?.split(';').filter(|p| !p.is_empty()).map(str::to_owned).collect(),
         })
     };
-    const CUSTOMERS: &str = "SELECT id, name, kind, country FROM customer";
-    const OWNERS: &str = "SELECT customer_id, id, name, country FROM beneficial_owner";
+    const CUSTOMERS: &str = "SELECT id, name, kind, country, \
+         (SELECT coalesce(group_concat(e164, ';'), '') FROM customer_phone p WHERE p.customer_id = customer.id) FROM customer";
+    const OWNERS: &str = "SELECT customer_id, id, name, country, phones FROM beneficial_owner";
     let mut out = Vec::new();
     match only {
         None => {
