@@ -153,6 +153,15 @@ pub fn run(ctx: &Context, command: &CustomersCommand, passphrase_file: Option<&P
                 println!("{}: {} row(s), all good; nothing stored (dry run)", file.display(), report.rows);
             } else {
                 println!("{}: imported {} customer(s)", file.display(), report.stored);
+                if let Some(run) = &report.screening {
+                    println!(
+                        "screened on intake: {} new hit(s) wait for a decision (screening run {})",
+                        run.new_hits, run.run_id
+                    );
+                }
+                if let Some(problem) = &report.screening_problem {
+                    eprintln!("warning: intake screening did not run: {problem}");
+                }
             }
             ExitCode::SUCCESS
         }

@@ -16,7 +16,7 @@ use crate::error::AppError;
 use crate::session::Session;
 
 /// What an import did (or, in a dry run, would do).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
 pub struct ImportReport {
     /// Good rows (all of them were stored unless `dry_run` or `errors` is not empty).
@@ -32,6 +32,11 @@ pub struct ImportReport {
     /// Rows stored.
     #[ts(type = "number")]
     pub stored: u64,
+    /// The intake screening of the customers stored (R22), run right after the import when a
+    /// list is active or a measure is in force; `None` otherwise.
+    pub screening: Option<crate::screening::RunSummary>,
+    /// Why the intake screening could not run (the import itself is kept).
+    pub screening_problem: Option<String>,
 }
 
 /// Reads a customers CSV and stores it (officers and reviewers), all or nothing; with `dry_run`
@@ -90,12 +95,26 @@ pub fn import_tracked(
     if !errors.is_empty() {
         // A bad owners or IP file: report the customers file's problems with them, store nothing.
         return Ok(match parse_customers(&bytes) {
-            Ok(rows) => {
-                ImportReport { rows: rows.len() as u64, errors, warnings: Vec::new(), dry_run, stored: 0 }
-            }
+            Ok(rows) => ImportReport {
+                rows: rows.len() as u64,
+                errors,
+                warnings: Vec::new(),
+                dry_run,
+                stored: 0,
+                screening: None,
+                screening_problem: None,
+            },
             Err(mut bad) => {
                 bad.extend(errors);
-                ImportReport { rows: 0, errors: bad, warnings: Vec::new(), dry_run, stored: 0 }
+                ImportReport {
+                    rows: 0,
+                    errors: bad,
+                    warnings: Vec::new(),
+                    dry_run,
+                    stored: 0,
+                    screening: None,
+                    screening_problem: None,
+                }
             }
         });
     }
@@ -107,7 +126,7 @@ pub fn import_tracked(
         }
         Ok((crate::obligations::active_pack(u)?.0, u.actor.id))
     };
-    session.job(ctx, prepare, |mut job, (pack, by), lease| {
+    let (report, stored_refs) = session.job(ctx, prepare, |mut job, (pack, by), lease| {
         let at = ctx.clock().now();
         // For the progress bar: lines after the header (a quoted field may span lines, so this is
         // an estimate; the count reported never goes past it).
@@ -150,15 +169,47 @@ pub fn import_tracked(
         let threshold = f64::from(pack.pack.beneficial_owner.threshold.percent);
         let warnings = entity_warnings(&imported, &owner_rows, threshold);
         let good = imported.len() as u64;
+        let report = |errors, stored| ImportReport {
+            rows: good,
+            errors,
+            warnings: warnings.clone(),
+            dry_run,
+            stored,
+            screening: None,
+            screening_problem: None,
+        };
         match outcome {
-            Ok(_) => Ok(ImportReport { rows: good, errors: Vec::new(), warnings, dry_run, stored: good }),
-            Err(workbench_store::StoreError::Rejected(problems)) => {
-                Ok(ImportReport { rows: good, errors: problems, warnings, dry_run, stored: 0 })
-            }
+            Ok(_) => Ok((
+                report(Vec::new(), good),
+                imported.iter().map(|r| r.customer.0.customer_ref.clone()).collect::<Vec<_>>(),
+            )),
+            Err(workbench_store::StoreError::Rejected(problems)) => Ok((report(problems, 0), Vec::new())),
             Err(workbench_store::StoreError::Cancelled) => Err(AppError::Cancelled),
             Err(other) => Err(other.into()),
         }
-    })
+    })?;
+    Ok(screen_on_intake(ctx, session, report, &stored_refs, progress))
+}
+
+/// Screens the customers an import stored (R22) as a follow-on job: the import is committed
+/// first, so its speed is its own. Nothing runs when no list is active and no measure is in
+/// force; a failure is reported beside the import, which stays.
+fn screen_on_intake(
+    ctx: &Context,
+    session: &Session,
+    mut report: ImportReport,
+    refs: &[String],
+    progress: &mut dyn FnMut(u64, u64) -> bool,
+) -> ImportReport {
+    if refs.is_empty() {
+        return report;
+    }
+    match crate::screening::run(ctx, session, crate::screening::RunTrigger::Intake, Some(refs), progress) {
+        Ok(summary) => report.screening = Some(summary),
+        Err(AppError::Core(e)) if e.to_string().contains("no screening list is active") => {}
+        Err(e) => report.screening_problem = Some(e.to_string()),
+    }
+    report
 }
 
 /// R5 warnings for the entities among `rows`: no beneficial owner in the owners file, owners

@@ -77,8 +77,14 @@ class CustomersState {
 		try {
 			const report = await jobs.track(() => api.customers.importCommit());
 			this.check = report.errors.length > 0 ? report : null;
-			if (report.errors.length === 0)
+			if (report.errors.length === 0) {
 				this.notice = `Imported ${report.stored.toLocaleString()} customer(s).`;
+				// R22: the customers stored were screened right after the import.
+				if (report.screening)
+					this.notice += ` Screened on intake: ${report.screening.new_hits} hit(s) wait for a decision in Screening.`;
+				if (report.screening_problem)
+					this.notice += ` Intake screening did not run: ${report.screening_problem}`;
+			}
 			// The list and the certification counts both change with an import.
 			await Promise.all([
 				this.load(),
