@@ -929,3 +929,32 @@ async fn a_reviewer_reads_a_hit_marks_it_a_false_positive_and_a_rescreen_does_no
     assert!(notice.contains("0 new hit(s)"), "{notice}");
     app.quit().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "end-to-end: needs tauri-driver and a display; run by `cargo xtask test`"]
+async fn the_demo_shows_screening_on_the_dashboard_and_its_hits_in_the_screening_view() -> WebDriverResult<()>
+{
+    let app = App::launch().await?;
+    // The demo workspace is made by the CLI in the window's folder, then unlocked in the window.
+    let made = std::process::Command::new(env!("CARGO_BIN_EXE_cip-workbench"))
+        .args(["demo", "--customers", "60", "--workspace"])
+        .arg(app.workspace())
+        .env("CIPW_PASSPHRASE", PASSPHRASE)
+        .output()
+        .expect("demo");
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    app.driver().refresh().await?;
+    app.type_into("[data-testid='unlock-secret']", PASSPHRASE).await?;
+    app.click("[data-testid='unlock']").await?;
+    app.text_of("[data-testid='actor']").await?;
+    app.go("d").await?;
+    let panel = app.text_of("[data-testid='screening-panel']").await?;
+    assert!(panel.contains("2 measure(s) in force") && panel.contains("1 true match(es)"), "{panel}");
+    assert!(panel.contains("older than 30 days"), "the 2021 sample is flagged as stale: {panel}");
+    app.screenshot("dashboard-screening").await;
+    app.go("m").await?;
+    let detail = app.text_of("[data-testid='hit-detail']").await?;
+    assert!(detail.contains("Park Min-jun") && detail.contains("phone +85023812345 (KP)"), "{detail}");
+    app.screenshot("demo-screening").await;
+    app.quit().await
+}

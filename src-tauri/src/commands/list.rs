@@ -114,6 +114,7 @@ macro_rules! with_commands {
             screening::screening_hits,
             screening::screening_decide,
             screening::screening_second,
+            screening::screening_overview,
             screening::measures_list,
             screening::measures_add,
             screening::measures_add_with_document,

@@ -3,7 +3,7 @@
 use workbench_app::measures::{self, MeasureView};
 use workbench_app::screening::{
     self, HitDecision, HitView, ListFiles, ListImported, ListVersionView, RunSummary, RunTrigger,
-    ScreeningQuery, ScreeningResult,
+    ScreeningOverview, ScreeningQuery, ScreeningResult,
 };
 use workbench_core::CoreError;
 use workbench_core::measures::{Extension, NewMeasure};
@@ -120,4 +120,10 @@ command! {
     /// A second reviewer confirms or declines a true match.
     fn screening_second(hit_id: String, confirm: bool) -> HitView;
     |s| screening::second_hit(s.context(), s.session(), &hit_id, confirm)
+}
+
+command! {
+    /// Screening at a glance for the dashboard: measures in force, hits waiting, lists' age.
+    fn screening_overview() -> ScreeningOverview;
+    |s| screening::overview(s.context(), s.session())
 }

@@ -230,7 +230,160 @@ pub fn fill(ctx: &Context, session: &Session, customers: usize) -> Result<usize,
         Ok(())
     })?;
     fill_filings(ctx, session, today)?;
+    fill_screening(ctx, session, today)?;
     Ok(rows.len())
+}
+
+/// The demo's screening (R22): a sample of the SDN list as its list, a measure on a jurisdiction
+/// and one on named persons, and customers that hit them: a true match, a false positive, and a
+/// jurisdiction hit left for the reviewer. The demo's officer works alone, so four eyes on
+/// screening is turned off for it.
+fn fill_screening(ctx: &Context, session: &Session, today: NaiveDate) -> Result<(), AppError> {
+    use crate::screening::{self, HitDecision, ListSource};
+    use workbench_core::measures::{MeasureKind, MeasurePerson, NewMeasure};
+    let files = vec![
+        ("sdn.csv".to_owned(), include_bytes!("../../../../assets/demo/sdn/sdn.csv").to_vec()),
+        ("add.csv".to_owned(), include_bytes!("../../../../assets/demo/sdn/add.csv").to_vec()),
+        ("alt.csv".to_owned(), include_bytes!("../../../../assets/demo/sdn/alt.csv").to_vec()),
+    ];
+    let published = NaiveDate::from_ymd_opt(2021, 7, 7);
+    screening::list_import_files(ctx, session, ListSource::Sdn, files, published, true)?;
+    let determined = today - Duration::days(60);
+    let measure =
+        |title: &str, citation: &str, persons: Vec<MeasurePerson>, jurisdictions: Vec<String>| NewMeasure {
+            title: title.into(),
+            citation: citation.into(),
+            determined_on: determined,
+            effective_on: Some(determined + Duration::days(30)),
+            ends_on: None,
+            kind: MeasureKind::ProhibitOpening,
+            close_by: None,
+            conditions: Vec::new(),
+            persons,
+            jurisdictions,
+        };
+    crate::measures::add(
+        ctx,
+        session,
+        &measure(
+            "Prohibition on opening accounts: persons in North Korea",
+            "91 FR 10001 (demo)",
+            Vec::new(),
+            vec!["KP".into()],
+        ),
+        None,
+    )?;
+    let person = |name: &str, entity: bool, aliases: &[&str]| MeasurePerson {
+        name: name.into(),
+        aliases: aliases.iter().map(|a| (*a).to_owned()).collect(),
+        entity,
+        dates_of_birth: Vec::new(),
+        countries: vec!["RU".into()],
+        identifiers: Vec::new(),
+    };
+    crate::measures::add(
+        ctx,
+        session,
+        &measure(
+            "Prohibition on opening accounts: Example Cyber Group and its director",
+            "91 FR 10002 (demo)",
+            vec![
+                person("Example Cyber Group", true, &["ECG"]),
+                person("Ivan Exampleov", false, &["Ivan Examplov"]),
+            ],
+            Vec::new(),
+        ),
+        None,
+    )?;
+
+    let opened = today - Duration::days(2);
+    let screened = [
+        (
+            "S-000001",
+            CustomerKind::Entity,
+            "Banco Nacional de Cuba S.A.",
+            "CU",
+            "La Habana",
+            "+53 7 204 1234",
+        ),
+        (
+            "S-000002",
+            CustomerKind::Entity,
+            "Cimex Iberica Consulting S.L.",
+            "ES",
+            "Madrid",
+            "+34 91 123 4567",
+        ),
+        ("S-000003", CustomerKind::Individual, "Park Min-jun", "CN", "Dandong", "+850 2 381 2345"),
+    ];
+    let rows = screened
+        .iter()
+        .enumerate()
+        .map(|(i, (reference, kind, name, country, city, phone))| {
+            let customer = NewCustomer {
+                customer_ref: (*reference).into(),
+                kind: *kind,
+                name: (*name).into(),
+                address: Address {
+                    line1: format!("Demo Street {}", i + 1),
+                    line2: String::new(),
+                    city: (*city).into(),
+                    region: String::new(),
+                    postal_code: "10000".into(),
+                    country: (*country).into(),
+                },
+                emails: vec![format!("screened{}@example.com", i + 1)],
+                phones: vec![(*phone).into()],
+                us_person: UsPerson::No,
+                risk_tier: RiskTier::High,
+                account_ref: format!("SA-{:06}", i + 1),
+                payment: Payment {
+                    method: "wire".into(),
+                    last4: String::new(),
+                    source: "Example Bank".into(),
+                    network: String::new(),
+                },
+            };
+            Ok(ImportedCustomer {
+                row: i as u64 + 2,
+                customer: customer.validate()?,
+                reseller_ref: None,
+                opened_on: opened,
+                card: None,
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    let now = ctx.clock().now();
+    session.with(ctx, |u| {
+        let by = u.actor.id;
+        u.workspace.db_mut().write(|tx| store::insert_imported(tx, &rows, by, now).map(|_| ()))?;
+        Ok(())
+    })?;
+    let mut settings = crate::settings::get(ctx, session)?;
+    settings.screening_four_eyes = false;
+    crate::settings::update(ctx, session, &settings)?;
+    screening::run(ctx, session, screening::RunTrigger::Rescreen, None, &mut |_, _| true)?;
+    for hit in screening::hits_pending(ctx, session)? {
+        let entry = hit.entry.as_ref().map(|e| e.entry_id.as_str()).unwrap_or_default();
+        let decision = match (hit.customer_ref.as_str(), entry) {
+            ("S-000001", "306") => {
+                Some((true, "Same bank: name, Havana address and SWIFT code agree with the entry"))
+            }
+            ("S-000002", _) => Some((
+                false,
+                "A Madrid IT consultancy registered in 2019; not the Cuban state trading company",
+            )),
+            _ => None,
+        };
+        if let Some((true_match, reason)) = decision {
+            screening::decide_hit(
+                ctx,
+                session,
+                &HitDecision { hit_id: hit.id, true_match, reason: reason.into() },
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// Specimen documents shown as evidence (synthetic, no real identity).

@@ -136,7 +136,7 @@ pub struct ScreeningResult {
 }
 
 /// A list version's files by the names they are kept under.
-type Files = Vec<(String, Vec<u8>)>;
+pub type Files = Vec<(String, Vec<u8>)>;
 
 /// The active lists' indexes, each with the version it was built from.
 type ActiveIndexes = Vec<(ListUsed, Arc<ListIndex>)>;
@@ -286,6 +286,20 @@ pub fn list_import(
 ) -> Result<ListImported, AppError> {
     session.peek(ctx, |u| u.require_officer("import screening lists"))?;
     let (source, bytes) = read_files(files)?;
+    list_import_files(ctx, session, source, bytes, published_on, activate)
+}
+
+/// [`list_import`] from files already read, by the names they are kept under (`sdn.csv`,
+/// `add.csv`, `alt.csv`, `sdn_comments.csv`; `csl.csv`).
+pub fn list_import_files(
+    ctx: &Context,
+    session: &Session,
+    source: ListSource,
+    bytes: Files,
+    published_on: Option<NaiveDate>,
+    activate: bool,
+) -> Result<ListImported, AppError> {
+    session.peek(ctx, |u| u.require_officer("import screening lists"))?;
     let parsed = parse(source, &bytes)?;
     if let Some(date) = published_on
         && date > ctx.clock().now().date_naive() + chrono::Days::new(1)
@@ -1002,6 +1016,64 @@ pub(crate) fn approval_blocked(u: &Unlocked, customer_id: &str) -> Result<Option
     }
     let waiting = hits.iter().filter(|h| h.state == "open" || h.state == "awaiting_second").count();
     Ok((waiting > 0).then(|| format!("{waiting} screening hit(s) wait for a decision first (R22)")))
+}
+
+/// Screening at a glance, for the dashboard (R22).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct ScreeningOverview {
+    /// Measures in force (or extended) today.
+    #[ts(type = "number")]
+    pub measures_in_force: u64,
+    /// Measures determined but not yet effective.
+    #[ts(type = "number")]
+    pub measures_announced: u64,
+    /// Hits waiting for a decision (or a second reviewer).
+    #[ts(type = "number")]
+    pub hits_waiting: u64,
+    /// True matches recorded.
+    #[ts(type = "number")]
+    pub true_matches: u64,
+    /// The active list versions.
+    pub active_lists: Vec<ListVersionView>,
+    /// The age past which a list is stale (Settings).
+    #[ts(type = "number")]
+    pub max_age_days: u64,
+    /// When everyone was last screened, if ever.
+    pub last_rescreen_at: Option<String>,
+}
+
+/// Screening at a glance: measures in force, hits waiting, the active lists and their age.
+pub fn overview(ctx: &Context, session: &Session) -> Result<ScreeningOverview, AppError> {
+    use workbench_core::measures::{self as m, MeasureStatus};
+    session.with(ctx, |u| {
+        let today = today(ctx, u)?;
+        let db = u.workspace.db();
+        let statuses: Vec<MeasureStatus> = db
+            .read(workbench_store::measures::list)?
+            .iter()
+            .map(|r| m::status(r.effective_on, r.ends_on, &r.extensions, today))
+            .collect();
+        let count = |wanted: &[MeasureStatus]| statuses.iter().filter(|s| wanted.contains(s)).count() as u64;
+        let hits = db.read(|c| store::hits(c, &["open", "awaiting_second", "true_match"]))?;
+        let active_lists = db.read(store::active)?.iter().map(|r| view(u, r, today)).collect();
+        let last_rescreen_at = db.read(|c| {
+            Ok(c.query_row(
+                "SELECT max(finished_at) FROM screening_run WHERE trigger = 'rescreen'",
+                [],
+                |r| r.get(0),
+            )?)
+        })?;
+        Ok(ScreeningOverview {
+            measures_in_force: count(&[MeasureStatus::InForce, MeasureStatus::Extended]),
+            measures_announced: count(&[MeasureStatus::Announced]),
+            hits_waiting: hits.iter().filter(|h| h.state != "true_match").count() as u64,
+            true_matches: hits.iter().filter(|h| h.state == "true_match").count() as u64,
+            active_lists,
+            max_age_days: u64::from(crate::settings::load(&u.workspace)?.screening_list_max_age_days),
+            last_rescreen_at,
+        })
+    })
 }
 
 /// Reads a batch of names to check: a CSV with the columns `name`, `type` (`individual` or

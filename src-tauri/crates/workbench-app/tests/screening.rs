@@ -416,6 +416,11 @@ fn a_measure_on_a_jurisdiction_hits_by_address_and_by_phone_and_a_named_person_b
     assert_eq!(park[0].list, ListSource::Register);
     assert!(park[0].explanation.as_ref().is_some_and(|e| e.score >= 0.85));
 
+    // The dashboard's figures.
+    let o = screening::overview(&ctx, &session).expect("overview");
+    assert_eq!((o.measures_in_force, o.measures_announced, o.hits_waiting, o.true_matches), (1, 0, 3, 0));
+    assert!(o.active_lists.is_empty() && o.last_rescreen_at.is_some() && o.max_age_days == 30, "{o:?}");
+
     // The register's persons are checked one by one too.
     let result = screening::check(
         &ctx,
@@ -424,4 +429,22 @@ fn a_measure_on_a_jurisdiction_hits_by_address_and_by_phone_and_a_named_person_b
     )
     .expect("check");
     assert_eq!(result.hits.first().map(|h| h.list), Some(ListSource::Register));
+}
+
+#[test]
+fn the_demo_screens_against_its_sdn_sample_and_measures_with_a_true_match_a_false_positive_and_an_open_hit() {
+    let (_dir, ctx, _clock, session) = common::workspace_at(2026, 11, 2, 9, Duration::from_secs(3600));
+    workbench_app::demo::fill(&ctx, &session, 30).expect("demo");
+    let lists = screening::lists(&ctx, &session).expect("lists");
+    assert_eq!((lists.len(), lists[0].entries, lists[0].active), (1, 300, true));
+    let measures = workbench_app::measures::list(&ctx, &session).expect("measures");
+    assert_eq!(measures.len(), 2);
+    let o = screening::overview(&ctx, &session).expect("overview");
+    assert_eq!((o.measures_in_force, o.true_matches), (2, 1), "{o:?}");
+    let pending = screening::hits_pending(&ctx, &session).expect("hits");
+    assert!(pending.iter().any(|h| h.customer_ref == "S-000003" && h.jurisdiction.is_some()), "{pending:#?}");
+    assert!(
+        pending.iter().all(|h| h.customer_ref != "S-000002"),
+        "the false positive is closed: {pending:#?}"
+    );
 }

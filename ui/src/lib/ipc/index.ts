@@ -79,10 +79,12 @@ import type { EntryKind } from './bindings/EntryKind';
 import type { HitView } from './bindings/HitView';
 import type { HitDecision } from './bindings/HitDecision';
 import type { RunSummary } from './bindings/RunSummary';
+import type { ScreeningOverview } from './bindings/ScreeningOverview';
 
 export { IpcError, toIpcError } from './client';
 export { api } from './bindings/api';
 export type {
+	ScreeningOverview,
 	HitView,
 	HitDecision,
 	RunSummary,

@@ -65,6 +65,7 @@ import type { RetentionView } from './RetentionView';
 import type { ReviewView } from './ReviewView';
 import type { RotateResult } from './RotateResult';
 import type { RunSummary } from './RunSummary';
+import type { ScreeningOverview } from './ScreeningOverview';
 import type { ScreeningQuery } from './ScreeningQuery';
 import type { ScreeningResult } from './ScreeningResult';
 import type { SecondReview } from './SecondReview';
@@ -338,6 +339,8 @@ export const api = {
 		decide: (args: { decision: HitDecision }) => ipc.call<HitView>('screening_decide', args),
 		/** A second reviewer confirms or declines a true match. */
 		second: (args: { hitId: string; confirm: boolean }) => ipc.call<HitView>('screening_second', args),
+		/** Screening at a glance for the dashboard: measures in force, hits waiting, lists' age. */
+		overview: () => ipc.call<ScreeningOverview>('screening_overview'),
 	},
 	measures: {
 		/** The special-measures register, each with its status today. */
