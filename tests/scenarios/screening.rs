@@ -75,6 +75,23 @@ fn an_officer_imports_the_sdn_list_and_checks_names_one_by_one_and_from_a_file()
     assert_eq!(lines[0]["hits"], serde_json::json!([]));
     assert_eq!(lines[1]["hits"][0]["entry_id"], "306");
 
+    // The IP database of the jurisdiction check: a .mmdb file (the public-domain one the UI's
+    // npm install brings); a file that is not one is refused by name.
+    let mmdb = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("ui/node_modules/@ip-location-db/geo-whois-asn-country-mmdb/geo-whois-asn-country.mmdb");
+    let output =
+        in_workspace(&ws, &pass, &["screening", "ipdb", "--import", &mmdb.to_string_lossy(), "--json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let ipdb: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("json");
+    assert_eq!(ipdb["active"], true);
+    let output = in_workspace(&ws, &pass, &["screening", "ipdb", "--import", &batch.to_string_lossy()]);
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("intake.csv") && stderr(&output).contains("not an IP-to-country"),
+        "{}",
+        stderr(&output)
+    );
+
     // A bad batch names the row and column and checks nothing.
     std::fs::write(&batch, "name,type\nAna,robot\n").expect("write");
     let output =

@@ -18,6 +18,16 @@ pub enum ScreeningCommand {
     Lists(ListsArgs),
     /// Check names against the active lists; hits at or above the workspace's threshold only.
     Check(CheckArgs),
+    /// The offline IP-to-country database (MaxMind DB format) of the jurisdiction check: list
+    /// the versions, or import one (it becomes the one looked up).
+    Ipdb {
+        /// The .mmdb file to import.
+        #[arg(long, value_name = "FILE")]
+        import: Option<PathBuf>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Screen every customer and beneficial owner against the active lists (a rescreen); new
     /// hits wait for a decision in the window.
     Run {
@@ -99,6 +109,7 @@ pub fn run(ctx: &Context, command: &ScreeningCommand, passphrase_file: Option<&P
         ScreeningCommand::Lists(args) => lists(ctx, &session, args),
         ScreeningCommand::Check(args) => check(ctx, &session, args),
         ScreeningCommand::Run { json } => run_all(ctx, &session, *json),
+        ScreeningCommand::Ipdb { import, json } => ipdb(ctx, &session, import.as_deref(), *json),
     };
     outcome.unwrap_or_else(|e| fail(&ApiError::from(e).message))
 }
@@ -265,5 +276,39 @@ fn run_all(ctx: &Context, session: &workbench_app::Session, json: bool) -> Outco
         summary.remembered
     );
     println!("run {}", summary.run_id);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn ipdb(ctx: &Context, session: &workbench_app::Session, import: Option<&Path>, json: bool) -> Outcome {
+    if let Some(file) = import {
+        let v = screening::ipdb_import(ctx, session, file)?;
+        if json {
+            return Ok(print_json(&v));
+        }
+        println!(
+            "IP database {} built {} imported and active, sha256 {}",
+            v.database_type,
+            v.built_on.as_deref().unwrap_or("-"),
+            v.sha256
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let versions = screening::ipdb_versions(ctx, session)?;
+    if json {
+        return Ok(print_json(&versions));
+    }
+    if versions.is_empty() {
+        println!("no IP database imported: cip-workbench screening ipdb --import FILE.mmdb");
+    }
+    for v in versions {
+        println!(
+            "{} {:<28} built {:<10} imported {}  {}",
+            if v.active { "*" } else { " " },
+            v.database_type,
+            v.built_on.as_deref().unwrap_or("-"),
+            v.imported_at.get(..10).unwrap_or(&v.imported_at),
+            v.sha256
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -115,6 +115,8 @@ macro_rules! with_commands {
             screening::screening_decide,
             screening::screening_second,
             screening::screening_overview,
+            screening::screening_ipdbs,
+            screening::screening_import_ipdb,
             screening::measures_list,
             screening::measures_add,
             screening::measures_add_with_document,

@@ -2,7 +2,7 @@
 
 use workbench_app::measures::{self, MeasureView};
 use workbench_app::screening::{
-    self, HitDecision, HitView, ListFiles, ListImported, ListVersionView, RunSummary, RunTrigger,
+    self, HitDecision, HitView, IpdbView, ListFiles, ListImported, ListVersionView, RunSummary, RunTrigger,
     ScreeningOverview, ScreeningQuery, ScreeningResult,
 };
 use workbench_core::CoreError;
@@ -126,4 +126,17 @@ command! {
     /// Screening at a glance for the dashboard: measures in force, hits waiting, lists' age.
     fn screening_overview() -> ScreeningOverview;
     |s| screening::overview(s.context(), s.session())
+}
+
+command! {
+    /// The IP-to-country database versions (the jurisdiction check's IP leg).
+    fn screening_ipdbs() -> Vec<IpdbView>;
+    |s| screening::ipdb_versions(s.context(), s.session())
+}
+
+command! {
+    /// Pick an IP-to-country database (.mmdb) and import it (officers). Null when cancelled.
+    fn screening_import_ipdb() -> Option<IpdbView>;
+    dialog Dialog::open("Choose an IP-to-country database (.mmdb)").filter("MaxMind DB", &["mmdb"]);
+    |s, path| screening::ipdb_import(s.context(), s.session(), &path)
 }

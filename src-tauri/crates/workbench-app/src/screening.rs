@@ -458,7 +458,11 @@ struct Active {
     indexes: ActiveIndexes,
     threshold: f64,
     jurisdictions: Vec<JurisdictionHit>,
+    ipdb: Option<Arc<workbench_screening::ipdb::IpCountries>>,
 }
+
+/// The IP database read this process, by fingerprint (one at a time: ~8 MiB).
+static IPDB: Mutex<Option<Arc<workbench_screening::ipdb::IpCountries>>> = Mutex::new(None);
 
 /// The active lists' indexes with the threshold: read under the session, built (once per
 /// version and process) after letting it go.
@@ -468,7 +472,7 @@ fn active_indexes(ctx: &Context, session: &Session) -> Result<(ActiveIndexes, f6
 }
 
 fn active(ctx: &Context, session: &Session) -> Result<Active, AppError> {
-    let (active, threshold, register, jurisdictions) = session.with(ctx, |u| {
+    let (active, threshold, register, jurisdictions, ipdb) = session.with(ctx, |u| {
         let threshold = f64::from(crate::settings::load(&u.workspace)?.screening_threshold) / 100.0;
         let active = u.workspace.db().read(store::active)?;
         let mut out = Vec::new();
@@ -481,8 +485,32 @@ fn active(ctx: &Context, session: &Session) -> Result<Active, AppError> {
             out.push((row, files));
         }
         let (register, jurisdictions) = register(ctx, u)?;
-        Ok((out, threshold, register, jurisdictions))
+        // The IP database only matters when a jurisdiction is named; read its file only when it
+        // is not the one held already.
+        let ipdb = if jurisdictions.is_empty() {
+            None
+        } else {
+            let held = IPDB.lock().unwrap_or_else(|e| e.into_inner()).clone();
+            match u.workspace.db().read(store::active_ipdb_sha256)? {
+                None => None,
+                Some(sha) if held.as_ref().is_some_and(|h| h.sha256() == sha) => held.map(Ok),
+                Some(_) => u.workspace.db().read(store::active_ipdb)?.map(|(_, bytes)| Err(bytes)),
+            }
+        };
+        Ok((out, threshold, register, jurisdictions, ipdb))
     })?;
+    let ipdb = match ipdb {
+        None => None,
+        Some(Ok(held)) => Some(held),
+        Some(Err(bytes)) => {
+            let db = Arc::new(
+                workbench_screening::ipdb::IpCountries::from_bytes("IP database", bytes)
+                    .map_err(|e| list_error(&e))?,
+            );
+            *IPDB.lock().unwrap_or_else(|e| e.into_inner()) = Some(db.clone());
+            Some(db)
+        }
+    };
     let mut indexes = Vec::new();
     for (row, files) in active {
         let source = ListSource::from_code(&row.source).unwrap_or(ListSource::Sdn);
@@ -511,7 +539,7 @@ fn active(ctx: &Context, session: &Session) -> Result<Active, AppError> {
         let index = cached(&list.sha256).unwrap_or_else(|| remember(ListIndex::build(list)));
         indexes.push((used, index));
     }
-    Ok(Active { indexes, threshold, jurisdictions })
+    Ok(Active { indexes, threshold, jurisdictions, ipdb })
 }
 
 /// The active indexes, refused when there is none: a check against nothing would read as "no hit".
@@ -663,7 +691,7 @@ pub fn run(
     customer_refs: Option<&[String]>,
     progress: &mut dyn FnMut(u64, u64) -> bool,
 ) -> Result<RunSummary, AppError> {
-    let Active { indexes, threshold, jurisdictions } = active(ctx, session)?;
+    let Active { indexes, threshold, jurisdictions, ipdb } = active(ctx, session)?;
     if indexes.is_empty() && jurisdictions.is_empty() {
         return Err(CoreError::invalid(
             "list",
@@ -747,6 +775,14 @@ pub fn run(
                     let region = workbench_core::phone::parse(phone, "").and_then(|p| p.region);
                     if region.as_deref() == Some(measure.jurisdiction.as_str()) {
                         found.push(format!("phone {phone} ({})", measure.jurisdiction));
+                    }
+                }
+                if let Some(db) = &ipdb {
+                    for ip in &subject.ips {
+                        let country = ip.parse().ok().and_then(|ip| db.country(ip));
+                        if country.as_deref() == Some(measure.jurisdiction.as_str()) {
+                            found.push(format!("IP address {ip} ({})", measure.jurisdiction));
+                        }
                     }
                 }
                 if found.is_empty() {
@@ -1016,6 +1052,77 @@ pub(crate) fn approval_blocked(u: &Unlocked, customer_id: &str) -> Result<Option
     }
     let waiting = hits.iter().filter(|h| h.state == "open" || h.state == "awaiting_second").count();
     Ok((waiting > 0).then(|| format!("{waiting} screening hit(s) wait for a decision first (R22)")))
+}
+
+/// An IP-to-country database version (the jurisdiction check's IP leg, R22).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct IpdbView {
+    /// UUIDv7.
+    pub id: String,
+    /// SHA-256 of the file.
+    pub sha256: String,
+    /// The type its metadata states.
+    pub database_type: String,
+    /// Its build date.
+    pub built_on: Option<String>,
+    /// Its size in bytes.
+    #[ts(type = "number")]
+    pub bytes: i64,
+    /// When it was imported.
+    pub imported_at: String,
+    /// Who imported it (name).
+    pub imported_by: String,
+    /// The one looked up now.
+    pub active: bool,
+}
+
+fn ipdb_view(u: &Unlocked, r: store::IpdbRow) -> IpdbView {
+    IpdbView {
+        imported_by: u.actor_name(&r.imported_by),
+        id: r.id,
+        sha256: r.sha256,
+        database_type: r.database_type,
+        built_on: r.built_on,
+        bytes: r.bytes_len,
+        imported_at: r.imported_at,
+        active: r.active,
+    }
+}
+
+/// Every IP database version, newest first.
+pub fn ipdb_versions(ctx: &Context, session: &Session) -> Result<Vec<IpdbView>, AppError> {
+    session.with(ctx, |u| {
+        Ok(u.workspace.db().read(store::ipdb_versions)?.into_iter().map(|r| ipdb_view(u, r)).collect())
+    })
+}
+
+/// Imports an IP-to-country database file (officers) and makes it the one looked up: checked
+/// first (a file that is not one is refused by name and nothing changes).
+pub fn ipdb_import(ctx: &Context, session: &Session, path: &Path) -> Result<IpdbView, AppError> {
+    session.peek(ctx, |u| u.require_officer("import an IP database"))?;
+    let bytes = read_file(path)?;
+    let name =
+        path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let db = workbench_screening::ipdb::IpCountries::from_bytes(&name, bytes.clone())
+        .map_err(|e| list_error(&e))?;
+    let (sha, kind, built) = (db.sha256().to_owned(), db.database_type(), db.built_on());
+    *IPDB.lock().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(db));
+    session.with(ctx, |u| {
+        u.require_officer("import an IP database")?;
+        let at = ctx.clock().now();
+        let me = u.actor.id;
+        let id =
+            u.workspace.db_mut().write(|tx| store::insert_ipdb(tx, &sha, &kind, built, &bytes, me, at))?;
+        let row = u
+            .workspace
+            .db()
+            .read(store::ipdb_versions)?
+            .into_iter()
+            .find(|r| r.id == id)
+            .ok_or_else(|| CoreError::invalid("ipdb", "the version just stored cannot be read"))?;
+        Ok(ipdb_view(u, row))
+    })
 }
 
 /// Screening at a glance, for the dashboard (R22).

@@ -358,15 +358,48 @@ const IN_KP: &str = "customer_ref,kind,name,country,address_line1,address_line2,
 J-1,individual,Kim Address,KP,1 Street,,Pyongyang,,00000,kim@example.kp,+82 2 312 3456,no,,JA-1,card,4242,Bank,high,2026-01-01
 J-2,individual,Lee Phone,CN,2 Road,,Dandong,,118000,lee@example.cn,+850 2 381 2345,no,,JA-2,card,4243,Bank,high,2026-01-02
 J-3,individual,Park Elsewhere,KR,3 Avenue,,Seoul,,04524,park@example.kr,+82 2 312 3457,no,,JA-3,card,4244,Bank,low,2026-01-03
+J-4,individual,Choi Remote,KR,4 Avenue,,Busan,,48058,choi@example.kr,+82 51 123 4567,no,,JA-4,card,4245,Bank,low,2026-01-04
 ";
 
+/// JA-4 was reached from a North Korean address (175.45.176.0/22), JA-3 from Seoul.
+const IP_LOG: &str = "account_ref,ip,accessed_at,kind
+JA-4,175.45.176.9,2026-10-01T08:00:00Z,admin
+JA-4,203.0.113.7,2026-10-02T08:00:00Z,access
+JA-3,211.234.10.20,2026-10-01T08:00:00Z,access
+";
+
+fn mmdb() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(
+        "../../../ui/node_modules/@ip-location-db/geo-whois-asn-country-mmdb/geo-whois-asn-country.mmdb",
+    )
+}
+
 #[test]
-fn a_measure_on_a_jurisdiction_hits_by_address_and_by_phone_and_a_named_person_by_name() {
+fn a_measure_on_a_jurisdiction_hits_by_address_phone_and_ip_and_a_named_person_by_name() {
     use workbench_core::measures::{MeasureKind, MeasurePerson, NewMeasure};
     let (dir, ctx, _clock, session) = common::workspace_at(2026, 11, 2, 9, Duration::from_secs(3600 * 24));
     let file = dir.path().join("customers.csv");
     std::fs::write(&file, IN_KP).expect("write");
-    workbench_app::customers::import(&ctx, &session, &file, false).expect("import");
+    let log = dir.path().join("ips.csv");
+    std::fs::write(&log, IP_LOG).expect("write");
+    let report = workbench_app::customers::import_tracked(
+        &ctx,
+        &session,
+        &file,
+        None,
+        Some(&log),
+        false,
+        &mut |_, _| true,
+    )
+    .expect("import");
+    assert_eq!(report.stored, 4, "{report:?}");
+    let err = screening::ipdb_import(&ctx, &session, &file).expect_err("a CSV is not an IP database");
+    assert!(
+        err.to_string().contains("customers.csv") && err.to_string().contains("not an IP-to-country"),
+        "{err}"
+    );
+    let ipdb = screening::ipdb_import(&ctx, &session, &mmdb()).expect("ipdb");
+    assert!(ipdb.active && ipdb.built_on.is_some());
     let determined = chrono::NaiveDate::from_ymd_opt(2026, 10, 1).expect("date");
     workbench_app::measures::add(
         &ctx,
@@ -411,6 +444,12 @@ fn a_measure_on_a_jurisdiction_hits_by_address_and_by_phone_and_a_named_person_b
         lee[0].jurisdiction.as_ref().map(|j| j.found.clone()),
         Some(vec!["phone +85023812345 (KP)".to_owned()])
     );
+    let choi = by_ref("J-4");
+    assert_eq!(choi.len(), 1, "{hits:#?}");
+    assert_eq!(
+        choi[0].jurisdiction.as_ref().map(|j| j.found.clone()),
+        Some(vec!["IP address 175.45.176.9 (KP)".to_owned()])
+    );
     let park = by_ref("J-3");
     assert_eq!(park.len(), 1, "named by the measure: {hits:#?}");
     assert_eq!(park[0].list, ListSource::Register);
@@ -418,7 +457,7 @@ fn a_measure_on_a_jurisdiction_hits_by_address_and_by_phone_and_a_named_person_b
 
     // The dashboard's figures.
     let o = screening::overview(&ctx, &session).expect("overview");
-    assert_eq!((o.measures_in_force, o.measures_announced, o.hits_waiting, o.true_matches), (1, 0, 3, 0));
+    assert_eq!((o.measures_in_force, o.measures_announced, o.hits_waiting, o.true_matches), (1, 0, 4, 0));
     assert!(o.active_lists.is_empty() && o.last_rescreen_at.is_some() && o.max_age_days == 30, "{o:?}");
 
     // The register's persons are checked one by one too.

@@ -18,6 +18,7 @@
 #![forbid(unsafe_code)]
 
 pub mod index;
+pub mod ipdb;
 pub mod lists;
 pub mod matcher;
 pub mod normalize;

@@ -200,6 +200,16 @@ pub const KINDS: &[Kind] = &[
         actions: &["measure.record", "measure.extend"],
     },
     Kind {
+        name: "screening_ipdb",
+        table: "screening_ipdb_version",
+        id_sql: "r.id",
+        filter: "1",
+        // The file itself is fingerprinted by its SHA-256, which the form holds.
+        secret: &["bytes"],
+        lists: &[],
+        actions: &["screening.ipdb_import"],
+    },
+    Kind {
         name: "screening_run",
         table: "screening_run",
         id_sql: "r.id",

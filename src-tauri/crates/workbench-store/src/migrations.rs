@@ -29,6 +29,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0015_screening_lists", include_str!("../migrations/0015_screening_lists.sql")),
     ("0016_special_measures", include_str!("../migrations/0016_special_measures.sql")),
     ("0017_screening_hits", include_str!("../migrations/0017_screening_hits.sql")),
+    ("0018_screening_ipdb", include_str!("../migrations/0018_screening_ipdb.sql")),
 ];
 
 /// The schema version this binary writes.

@@ -199,6 +199,8 @@ pub struct Subject {
     pub country: String,
     /// Telephone numbers (E.164), for the jurisdiction check.
     pub phones: Vec<String>,
+    /// IP addresses its accounts were reached from (the IP log), for the jurisdiction check.
+    pub ips: Vec<String>,
 }
 
 /// Customers (all, or those with these ids) and their owners, in a stable order.
@@ -211,6 +213,7 @@ pub fn subjects(conn: &Connection, only: Option<&[String]>) -> Result<Vec<Subjec
             kind: Some(r.get(2)?),
             country: r.get(3)?,
             phones: r.get::<_, String>(4)?.split(';').filter(|p| !p.is_empty()).map(str::to_owned).collect(),
+            ips: r.get::<_, String>(5)?.split(',').filter(|p| !p.is_empty()).map(str::to_owned).collect(),
         })
     };
     let owner = |r: &rusqlite::Row<'_>| {
@@ -221,10 +224,13 @@ pub fn subjects(conn: &Connection, only: Option<&[String]>) -> Result<Vec<Subjec
             kind: None,
             country: r.get(3)?,
             phones: r.get::<_, String>(4)?.split(';').filter(|p| !p.is_empty()).map(str::to_owned).collect(),
+            ips: Vec::new(),
         })
     };
     const CUSTOMERS: &str = "SELECT id, name, kind, country, \
-         (SELECT coalesce(group_concat(e164, ';'), '') FROM customer_phone p WHERE p.customer_id = customer.id) FROM customer";
+         (SELECT coalesce(group_concat(e164, ';'), '') FROM customer_phone p WHERE p.customer_id = customer.id), \
+         (SELECT coalesce(group_concat(DISTINCT i.ip), '') FROM ip_access i JOIN account a ON a.id = i.account_id \
+          WHERE a.customer_id = customer.id) FROM customer";
     const OWNERS: &str = "SELECT customer_id, id, name, country, phones FROM beneficial_owner";
     let mut out = Vec::new();
     match only {
@@ -532,4 +538,134 @@ pub fn second(
         return Err(StoreError::Conflict("this hit is not waiting for a second reviewer".into()));
     }
     crate::canonical::record_change(tx, at, actor.into(), "screening.hit_second", kind, id, before.as_deref())
+}
+
+/// An IP-to-country database version as the screens show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IpdbRow {
+    /// UUIDv7.
+    pub id: String,
+    /// SHA-256 of the file.
+    pub sha256: String,
+    /// The type its metadata states.
+    pub database_type: String,
+    /// Its build date.
+    pub built_on: Option<String>,
+    /// Its size.
+    pub bytes_len: i64,
+    /// When it was imported.
+    pub imported_at: String,
+    /// Who imported it.
+    pub imported_by: String,
+    /// The one looked up now.
+    pub active: bool,
+}
+
+/// Every IP database version, newest import first.
+pub fn ipdb_versions(conn: &Connection) -> Result<Vec<IpdbRow>, StoreError> {
+    let mut statement = conn.prepare(
+        "SELECT id, sha256, database_type, built_on, bytes_len, imported_at, imported_by, active \
+         FROM screening_ipdb_version ORDER BY imported_at DESC, id DESC",
+    )?;
+    let rows = statement.query_map([], |r| {
+        Ok(IpdbRow {
+            id: r.get(0)?,
+            sha256: r.get(1)?,
+            database_type: r.get(2)?,
+            built_on: r.get(3)?,
+            bytes_len: r.get(4)?,
+            imported_at: r.get(5)?,
+            imported_by: r.get(6)?,
+            active: r.get::<_, i64>(7)? == 1,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The active IP database's fingerprint and file, if one was imported.
+pub fn active_ipdb(conn: &Connection) -> Result<Option<(String, Vec<u8>)>, StoreError> {
+    Ok(conn
+        .query_row("SELECT sha256, bytes FROM screening_ipdb_version WHERE active = 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?)
+}
+
+/// The active IP database's fingerprint only.
+pub fn active_ipdb_sha256(conn: &Connection) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .query_row("SELECT sha256 FROM screening_ipdb_version WHERE active = 1", [], |r| r.get(0))
+        .optional()?)
+}
+
+/// Stores an IP database (checked by the caller) and makes it the active one; audited. A file
+/// held already becomes active again. Returns its id.
+pub fn insert_ipdb(
+    tx: &Transaction<'_>,
+    sha256: &str,
+    database_type: &str,
+    built_on: Option<chrono::NaiveDate>,
+    bytes: &[u8],
+    actor: ActorId,
+    at: DateTime<Utc>,
+) -> Result<String, StoreError> {
+    // The version active before stops being so: its record changes, and the chain says so.
+    let kind = crate::canonical::known("screening_ipdb");
+    let previous: Option<String> = tx
+        .query_row("SELECT id FROM screening_ipdb_version WHERE active = 1", [], |r| r.get(0))
+        .optional()?;
+    if let Some(previous) = &previous {
+        let before = crate::canonical::record(tx, kind, previous)?;
+        tx.execute("UPDATE screening_ipdb_version SET active = 0 WHERE id = ?1", [previous])?;
+        let before = before.as_deref();
+        crate::canonical::record_change(
+            tx,
+            at,
+            actor.into(),
+            "screening.ipdb_import",
+            kind,
+            previous,
+            before,
+        )?;
+    }
+    let held: Option<String> = tx
+        .query_row("SELECT id FROM screening_ipdb_version WHERE sha256 = ?1", [sha256], |r| r.get(0))
+        .optional()?;
+    let id = match held {
+        Some(id) => {
+            let before = crate::canonical::record(tx, kind, &id)?;
+            tx.execute("UPDATE screening_ipdb_version SET active = 1 WHERE id = ?1", [&id])?;
+            let before = before.as_deref();
+            crate::canonical::record_change(
+                tx,
+                at,
+                actor.into(),
+                "screening.ipdb_import",
+                kind,
+                &id,
+                before,
+            )?;
+            return Ok(id);
+        }
+        None => {
+            let id = workbench_core::EventId::new().to_string();
+            tx.execute(
+                "INSERT INTO screening_ipdb_version (id, sha256, database_type, built_on, bytes_len, imported_at, imported_by, active, bytes) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8)",
+                params![
+                    id,
+                    sha256,
+                    database_type,
+                    built_on.map(|d| d.to_string()),
+                    bytes.len() as i64,
+                    timestamp(&at),
+                    actor.to_string(),
+                    bytes
+                ],
+            )?;
+            id
+        }
+    };
+    crate::canonical::written(tx, at, actor.into(), "screening.ipdb_import", "screening_ipdb", &id)?;
+    Ok(id)
 }

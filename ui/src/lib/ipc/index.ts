@@ -80,10 +80,12 @@ import type { HitView } from './bindings/HitView';
 import type { HitDecision } from './bindings/HitDecision';
 import type { RunSummary } from './bindings/RunSummary';
 import type { ScreeningOverview } from './bindings/ScreeningOverview';
+import type { IpdbView } from './bindings/IpdbView';
 
 export { IpcError, toIpcError } from './client';
 export { api } from './bindings/api';
 export type {
+	IpdbView,
 	ScreeningOverview,
 	HitView,
 	HitDecision,

@@ -3,6 +3,7 @@ import {
 	api,
 	toIpcError,
 	type HitView,
+	type IpdbView,
 	type ListVersionView,
 	type MeasureView,
 	type NewMeasure,
@@ -17,6 +18,8 @@ class ScreeningState {
 	result = $state<ScreeningResult | null>(null);
 	/** Hits waiting for a decision, oldest first. */
 	hits = $state<HitView[]>([]);
+	/** IP-to-country database versions, newest first. */
+	ipdbs = $state<IpdbView[]>([]);
 	/** The hit open beside the list. */
 	selected = $state(0);
 	busy = $state<string | null>(null);
@@ -30,10 +33,11 @@ class ScreeningState {
 
 	async load() {
 		try {
-			[this.lists, this.measures, this.hits] = await Promise.all([
+			[this.lists, this.measures, this.hits, this.ipdbs] = await Promise.all([
 				api.screening.lists(),
 				api.measures.list(),
-				api.screening.hits()
+				api.screening.hits(),
+				api.screening.ipdbs()
 			]);
 			this.selected = Math.min(this.selected, Math.max(0, this.hits.length - 1));
 			this.error = null;
@@ -72,6 +76,13 @@ class ScreeningState {
 		if (imported.unmapped_countries.length > 0) {
 			this.notice += ` Countries kept as written: ${imported.unmapped_countries.join(', ')}.`;
 		}
+		await this.load();
+	}
+
+	async importIpdb() {
+		const imported = await this.run('Importing the IP database…', () => api.screening.importIpdb());
+		if (!imported) return;
+		this.notice = `IP database ${imported.database_type} (built ${imported.built_on ?? '—'}) imported and active.`;
 		await this.load();
 	}
 
@@ -156,6 +167,7 @@ class ScreeningState {
 		this.measures = [];
 		this.result = null;
 		this.hits = [];
+		this.ipdbs = [];
 		this.selected = 0;
 		this.error = null;
 		this.notice = null;

@@ -41,6 +41,7 @@ import type { HitView } from './HitView';
 import type { ImportReport } from './ImportReport';
 import type { InitRequest } from './InitRequest';
 import type { InitResult } from './InitResult';
+import type { IpdbView } from './IpdbView';
 import type { JobProgress } from './JobProgress';
 import type { ListImported } from './ListImported';
 import type { ListVersionView } from './ListVersionView';
@@ -341,6 +342,10 @@ export const api = {
 		second: (args: { hitId: string; confirm: boolean }) => ipc.call<HitView>('screening_second', args),
 		/** Screening at a glance for the dashboard: measures in force, hits waiting, lists' age. */
 		overview: () => ipc.call<ScreeningOverview>('screening_overview'),
+		/** The IP-to-country database versions (the jurisdiction check's IP leg). */
+		ipdbs: () => ipc.call<Array<IpdbView>>('screening_ipdbs'),
+		/** Pick an IP-to-country database (.mmdb) and import it (officers). Null when cancelled. */
+		importIpdb: () => ipc.call<IpdbView | null>('screening_import_ipdb'),
 	},
 	measures: {
 		/** The special-measures register, each with its status today. */
