@@ -11,6 +11,7 @@ pub use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use workbench_core::CoreError;
+use workbench_core::obligations::{Event, EventKind};
 use workbench_screening::lists::{SdnFiles, parse_csl, parse_sdn};
 pub use workbench_screening::{EntryKind, Hit, ListSource};
 use workbench_screening::{ListIndex, ParsedList, Query};
@@ -994,7 +995,14 @@ pub fn decide_hit(ctx: &Context, session: &Session, decision: &HitDecision) -> R
         };
         let at = ctx.clock().now();
         let me = u.actor.id;
-        u.workspace.db_mut().write(|tx| store::decide(tx, &decision.hit_id, state, reason, me, at))?;
+        let effect = if state == "true_match" { closure_event(u, &decision.hit_id, at)? } else { None };
+        u.workspace.db_mut().write(|tx| {
+            store::decide(tx, &decision.hit_id, state, reason, me, at)?;
+            if let Some(event) = &effect {
+                crate::obligations::record(tx, event, me, at)?;
+            }
+            Ok(())
+        })?;
         let row = u
             .workspace
             .db()
@@ -1029,7 +1037,14 @@ pub fn second_hit(
         }
         let at = ctx.clock().now();
         let me = u.actor.id;
-        u.workspace.db_mut().write(|tx| store::second(tx, hit_id, confirm, me, at))?;
+        let effect = if confirm { closure_event(u, hit_id, at)? } else { None };
+        u.workspace.db_mut().write(|tx| {
+            store::second(tx, hit_id, confirm, me, at)?;
+            if let Some(event) = &effect {
+                crate::obligations::record(tx, event, me, at)?;
+            }
+            Ok(())
+        })?;
         let row = u
             .workspace
             .db()
@@ -1037,6 +1052,39 @@ pub fn second_hit(
             .ok_or_else(|| CoreError::invalid("hit_id", "no such hit"))?;
         hit_view(u, row)
     })
+}
+
+/// What a true match on a measure that prohibits maintaining accounts raises (R22): the
+/// obligation to close the customer's accounts by the measure's date. `None` for a hit on
+/// another list or measure.
+fn closure_event(
+    u: &Unlocked,
+    hit_id: &str,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<Option<Event>, AppError> {
+    let Some(row) = u.workspace.db().read(|c| store::hit(c, hit_id))? else { return Ok(None) };
+    if row.list_source != ListSource::Register.code() {
+        return Ok(None);
+    }
+    let measure_id = row.entry_id.split('/').next().unwrap_or_default();
+    let Some(measure) = u.workspace.db().read(|c| workbench_store::measures::get(c, measure_id))? else {
+        return Ok(None);
+    };
+    let (Some(close_by), workbench_core::measures::MeasureKind::ProhibitMaintaining) =
+        (measure.close_by, measure.kind)
+    else {
+        return Ok(None);
+    };
+    let customer = u
+        .workspace
+        .db()
+        .read(|c| workbench_store::customers::detail(c, &row.customer_id))?
+        .map_or_else(|| row.customer_id.clone(), |d| d.row.customer_ref);
+    Ok(Some(Event {
+        id: workbench_core::EventId::new().to_string(),
+        occurred_at: at,
+        kind: EventKind::SpecialMeasureClosure { customer, measure: measure.title, close_by },
+    }))
 }
 
 /// Why a customer cannot be approved for screening (R22): a hit waiting for a decision, or a

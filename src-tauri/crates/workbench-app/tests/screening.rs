@@ -487,3 +487,67 @@ fn the_demo_screens_against_its_sdn_sample_and_measures_with_a_true_match_a_fals
         "the false positive is closed: {pending:#?}"
     );
 }
+
+#[test]
+fn a_true_match_on_a_measure_that_prohibits_maintaining_raises_the_closing_obligation() {
+    use workbench_core::measures::{MeasureKind, MeasurePerson, NewMeasure};
+    let (dir, ctx, _clock, session) = common::workspace_at(2026, 11, 2, 9, Duration::from_secs(3600 * 24));
+    let file = dir.path().join("customers.csv");
+    std::fs::write(&file, IN_KP).expect("write");
+    workbench_app::customers::import(&ctx, &session, &file, false).expect("import");
+    let mut settings = workbench_app::settings::get(&ctx, &session).expect("settings");
+    settings.screening_four_eyes = false;
+    workbench_app::settings::update(&ctx, &session, &settings).expect("four eyes off");
+    let determined = chrono::NaiveDate::from_ymd_opt(2026, 10, 1).expect("date");
+    let close_by = chrono::NaiveDate::from_ymd_opt(2026, 12, 15).expect("date");
+    workbench_app::measures::add(
+        &ctx,
+        &session,
+        &NewMeasure {
+            title: "Accounts of Park Elsewhere close".into(),
+            citation: "91 FR 777".into(),
+            determined_on: determined,
+            effective_on: Some(determined),
+            ends_on: None,
+            kind: MeasureKind::ProhibitMaintaining,
+            close_by: Some(close_by),
+            conditions: Vec::new(),
+            persons: vec![MeasurePerson {
+                name: "Park Elsewhere".into(),
+                aliases: Vec::new(),
+                entity: false,
+                dates_of_birth: Vec::new(),
+                countries: vec!["KR".into()],
+                identifiers: Vec::new(),
+            }],
+            jurisdictions: Vec::new(),
+        },
+        None,
+    )
+    .expect("measure");
+    rescreen(&ctx, &session);
+    let hit = screening::hits_pending(&ctx, &session)
+        .expect("hits")
+        .into_iter()
+        .find(|h| h.customer_ref == "J-3")
+        .expect("hit");
+    screening::decide_hit(
+        &ctx,
+        &session,
+        &screening::HitDecision { hit_id: hit.id, true_match: true, reason: "same person".into() },
+    )
+    .expect("true match");
+    let view = workbench_app::obligations::obligations_list(&ctx, &session).expect("obligations");
+    let closing = view
+        .obligations
+        .iter()
+        .find(|o| o.kind == workbench_core::obligations::ObligationKind::SpecialMeasureClosure)
+        .expect("a closing obligation");
+    assert_eq!(closing.due_date, close_by);
+    assert!(
+        closing.title.contains("J-3") && closing.title.contains("Accounts of Park Elsewhere close"),
+        "{}",
+        closing.title
+    );
+    assert_eq!(closing.rid, "R22");
+}

@@ -107,6 +107,17 @@ pub enum EventKind {
         #[ts(type = "string | null")]
         expires_on: Option<NaiveDate>,
     },
+    /// A customer is a true match for a measure that prohibits maintaining accounts (R22): its
+    /// accounts close by the measure's date.
+    SpecialMeasureClosure {
+        /// The customer.
+        customer: String,
+        /// The measure (its title).
+        measure: String,
+        /// The date the measure says accounts close by.
+        #[ts(type = "string")]
+        close_by: NaiveDate,
+    },
 }
 
 /// An event as stored.
@@ -147,11 +158,13 @@ pub enum ObligationKind {
     SpecialMeasureEffective,
     /// R22: lapses on this date unless extended.
     SpecialMeasureExpiry,
+    /// R22: a true match's accounts close by the measure's date.
+    SpecialMeasureClosure,
 }
 
 impl ObligationKind {
     /// Every kind, for filters and counts.
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 11] = [
         Self::AnnualCertification,
         Self::CipCopy,
         Self::ResellerTermination,
@@ -162,6 +175,7 @@ impl ObligationKind {
         Self::Reverification,
         Self::SpecialMeasureEffective,
         Self::SpecialMeasureExpiry,
+        Self::SpecialMeasureClosure,
     ];
 
     /// The stored code (as serialised), e.g. `cip_copy`.
@@ -177,6 +191,7 @@ impl ObligationKind {
             Self::Reverification => "reverification",
             Self::SpecialMeasureEffective => "special_measure_effective",
             Self::SpecialMeasureExpiry => "special_measure_expiry",
+            Self::SpecialMeasureClosure => "special_measure_closure",
         }
     }
 
@@ -193,6 +208,7 @@ impl ObligationKind {
             Self::Reverification => "Re-verify customer",
             Self::SpecialMeasureEffective => "Special measure takes effect",
             Self::SpecialMeasureExpiry => "Special measure expires",
+            Self::SpecialMeasureClosure => "Close accounts (special measure)",
         }
     }
 }
@@ -538,6 +554,13 @@ fn drafts_for(event: &Event, ctx: &Context<'_>, today: NaiveDate) -> Vec<Draft> 
                 ),
             ]
         }
+        EventKind::SpecialMeasureClosure { customer, measure, close_by } => vec![draft(
+            ObligationKind::SpecialMeasureClosure,
+            &d.special_measure_lead.rid,
+            format!("Close the accounts of {customer} under {measure}"),
+            *close_by,
+            false,
+        )],
     }
 }
 

@@ -76,4 +76,16 @@ effective_on: string | null,
 /**
  * The stated end; else effective + the pack's maximum duration.
  */
-expires_on: string | null, };
+expires_on: string | null, } | { "kind": "special_measure_closure", 
+/**
+ * The customer.
+ */
+customer: string, 
+/**
+ * The measure (its title).
+ */
+measure: string, 
+/**
+ * The date the measure says accounts close by.
+ */
+close_by: string, };
