@@ -896,6 +896,12 @@ async fn a_reviewer_reads_a_hit_marks_it_a_false_positive_and_a_rescreen_does_no
     std::fs::write(&csv, SCREENED_CSV).expect("write");
     app.cli(&["customers", "import", &csv.to_string_lossy()]);
 
+    // Intake screened the imported customers: the hit waits in the queue's hits tab too.
+    app.go("q").await?;
+    app.click("[data-testid='queue-tab-hits']").await?;
+    let in_queue = app.text_of("[data-testid='hit-detail']").await?;
+    assert!(in_queue.contains("BANCO NACIONAL DE CUBA"), "{in_queue}");
+    app.screenshot("queue-hits").await;
     app.go("m").await?;
     app.click("[data-testid='rescreen']").await?;
     let detail = app.text_of("[data-testid='hit-detail']").await?;
@@ -919,6 +925,13 @@ async fn a_reviewer_reads_a_hit_marks_it_a_false_positive_and_a_rescreen_does_no
     }
     let empty = app.text_of("[data-testid='no-hits']").await?;
     assert_eq!(empty, "No hit waits for a decision.");
+
+    // The same list of hits is a tab of the verification queue: empty now.
+    app.go("q").await?;
+    app.click("[data-testid='queue-tab-hits']").await?;
+    let none = app.text_of("[data-testid='queue-no-hits']").await?;
+    assert!(none.starts_with("No screening hit waits"), "{none}");
+    app.go("m").await?;
 
     let run: serde_json::Value =
         serde_json::from_str(&app.cli(&["screening", "run", "--json"])).expect("json");

@@ -20,6 +20,8 @@ const PAGE = 200;
 
 class QueueState {
 	show = $state<QueueShow>('ready');
+	/** The screening hits tab (R22) instead of identity items. */
+	hits = $state(false);
 	rows = $state<QueueListRow[]>([]);
 	total = $state(0);
 	health = $state<QueueHealth | null>(null);
