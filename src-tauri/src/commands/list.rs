@@ -117,6 +117,8 @@ macro_rules! with_commands {
             screening::screening_overview,
             screening::screening_ipdbs,
             screening::screening_import_ipdb,
+            screening::screening_conditions,
+            screening::screening_condition_met,
             screening::measures_list,
             screening::measures_add,
             screening::measures_add_with_document,

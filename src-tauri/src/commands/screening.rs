@@ -2,8 +2,8 @@
 
 use workbench_app::measures::{self, MeasureView};
 use workbench_app::screening::{
-    self, HitDecision, HitView, IpdbView, ListFiles, ListImported, ListVersionView, RunSummary, RunTrigger,
-    ScreeningOverview, ScreeningQuery, ScreeningResult,
+    self, ConditionView, HitDecision, HitView, IpdbView, ListFiles, ListImported, ListVersionView,
+    RunSummary, RunTrigger, ScreeningOverview, ScreeningQuery, ScreeningResult,
 };
 use workbench_core::CoreError;
 use workbench_core::measures::{Extension, NewMeasure};
@@ -139,4 +139,16 @@ command! {
     fn screening_import_ipdb() -> Option<IpdbView>;
     dialog Dialog::open("Choose an IP-to-country database (.mmdb)").filter("MaxMind DB", &["mmdb"]);
     |s, path| screening::ipdb_import(s.context(), s.session(), &path)
+}
+
+command! {
+    /// The conditions of measures on their true matches, unmet first.
+    fn screening_conditions() -> Vec<ConditionView>;
+    |s| screening::conditions(s.context(), s.session())
+}
+
+command! {
+    /// Record a condition met, saying how (reviewers and officers).
+    fn screening_condition_met(hit_id: String, position: i64, note: String) -> ();
+    |s| screening::condition_met(s.context(), s.session(), &hit_id, position, &note)
 }

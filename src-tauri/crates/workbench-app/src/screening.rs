@@ -995,10 +995,12 @@ pub fn decide_hit(ctx: &Context, session: &Session, decision: &HitDecision) -> R
         };
         let at = ctx.clock().now();
         let me = u.actor.id;
-        let effect = if state == "true_match" { closure_event(u, &decision.hit_id, at)? } else { None };
+        let effect =
+            if state == "true_match" { effects(u, &decision.hit_id, at)? } else { Effects::default() };
         u.workspace.db_mut().write(|tx| {
+            apply_effects(tx, &decision.hit_id, &effect)?;
             store::decide(tx, &decision.hit_id, state, reason, me, at)?;
-            if let Some(event) = &effect {
+            if let Some(event) = &effect.event {
                 crate::obligations::record(tx, event, me, at)?;
             }
             Ok(())
@@ -1037,10 +1039,11 @@ pub fn second_hit(
         }
         let at = ctx.clock().now();
         let me = u.actor.id;
-        let effect = if confirm { closure_event(u, hit_id, at)? } else { None };
+        let effect = if confirm { effects(u, hit_id, at)? } else { Effects::default() };
         u.workspace.db_mut().write(|tx| {
+            apply_effects(tx, hit_id, &effect)?;
             store::second(tx, hit_id, confirm, me, at)?;
-            if let Some(event) = &effect {
+            if let Some(event) = &effect.event {
                 crate::obligations::record(tx, event, me, at)?;
             }
             Ok(())
@@ -1054,44 +1057,146 @@ pub fn second_hit(
     })
 }
 
-/// What a true match on a measure that prohibits maintaining accounts raises (R22): the
-/// obligation to close the customer's accounts by the measure's date. `None` for a hit on
-/// another list or measure.
-fn closure_event(
-    u: &Unlocked,
-    hit_id: &str,
-    at: chrono::DateTime<chrono::Utc>,
-) -> Result<Option<Event>, AppError> {
-    let Some(row) = u.workspace.db().read(|c| store::hit(c, hit_id))? else { return Ok(None) };
+/// What a true match takes with it (R22): for a measure that prohibits maintaining accounts, the
+/// obligation to close the customer's accounts by the measure's date; for a measure of
+/// conditions, its conditions as a checklist on the customer. Nothing for a hit on another list.
+#[derive(Default)]
+struct Effects {
+    event: Option<Event>,
+    conditions: Vec<String>,
+}
+
+fn effects(u: &Unlocked, hit_id: &str, at: chrono::DateTime<chrono::Utc>) -> Result<Effects, AppError> {
+    use workbench_core::measures::MeasureKind;
+    let Some(row) = u.workspace.db().read(|c| store::hit(c, hit_id))? else { return Ok(Effects::default()) };
     if row.list_source != ListSource::Register.code() {
-        return Ok(None);
+        return Ok(Effects::default());
     }
     let measure_id = row.entry_id.split('/').next().unwrap_or_default();
     let Some(measure) = u.workspace.db().read(|c| workbench_store::measures::get(c, measure_id))? else {
-        return Ok(None);
+        return Ok(Effects::default());
     };
-    let (Some(close_by), workbench_core::measures::MeasureKind::ProhibitMaintaining) =
-        (measure.close_by, measure.kind)
-    else {
-        return Ok(None);
-    };
-    let customer = u
-        .workspace
-        .db()
-        .read(|c| workbench_store::customers::detail(c, &row.customer_id))?
-        .map_or_else(|| row.customer_id.clone(), |d| d.row.customer_ref);
-    Ok(Some(Event {
-        id: workbench_core::EventId::new().to_string(),
-        occurred_at: at,
-        kind: EventKind::SpecialMeasureClosure { customer, measure: measure.title, close_by },
-    }))
+    match (measure.kind, measure.close_by) {
+        (MeasureKind::ProhibitMaintaining, Some(close_by)) => {
+            let customer = u
+                .workspace
+                .db()
+                .read(|c| workbench_store::customers::detail(c, &row.customer_id))?
+                .map_or_else(|| row.customer_id.clone(), |d| d.row.customer_ref);
+            Ok(Effects {
+                event: Some(Event {
+                    id: workbench_core::EventId::new().to_string(),
+                    occurred_at: at,
+                    kind: EventKind::SpecialMeasureClosure { customer, measure: measure.title, close_by },
+                }),
+                conditions: Vec::new(),
+            })
+        }
+        (MeasureKind::Conditions, _) => Ok(Effects { event: None, conditions: measure.conditions }),
+        _ => Ok(Effects::default()),
+    }
+}
+
+/// Records a true match's effects in the caller's transaction: the checklist before the hit's
+/// own audit event (which then carries it), the obligation event.
+fn apply_effects(
+    tx: &workbench_store::rusqlite::Transaction<'_>,
+    hit_id: &str,
+    effects: &Effects,
+) -> Result<(), workbench_store::StoreError> {
+    if !effects.conditions.is_empty() {
+        store::add_conditions(tx, hit_id, &effects.conditions)?;
+    }
+    Ok(())
+}
+
+/// A condition of a measure on a customer that is a true match for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct ConditionView {
+    /// The hit it belongs to.
+    pub hit_id: String,
+    /// Its place in the measure's list.
+    #[ts(type = "number")]
+    pub position: i64,
+    /// The customer's reference.
+    pub customer_ref: String,
+    /// The customer's name.
+    pub customer_name: String,
+    /// The condition.
+    pub condition: String,
+    /// When it was met.
+    pub met_at: Option<String>,
+    /// Who recorded it (name).
+    pub met_by: Option<String>,
+    /// How it was met.
+    pub note: String,
+}
+
+/// Every condition on a true match, unmet first.
+pub fn conditions(ctx: &Context, session: &Session) -> Result<Vec<ConditionView>, AppError> {
+    session.with(ctx, |u| {
+        let rows = u.workspace.db().read(|c| store::conditions(c, None))?;
+        rows.into_iter()
+            .map(|r| {
+                let detail =
+                    u.workspace.db().read(|c| workbench_store::customers::detail(c, &r.customer_id))?;
+                let (customer_ref, customer_name) =
+                    detail.map_or_else(Default::default, |d| (d.row.customer_ref, d.row.name));
+                Ok(ConditionView {
+                    hit_id: r.hit_id,
+                    position: r.position,
+                    customer_ref,
+                    customer_name,
+                    condition: r.condition,
+                    met_at: r.met_at,
+                    met_by: r.met_by.map(|id| u.actor_name(&id)),
+                    note: r.note,
+                })
+            })
+            .collect()
+    })
+}
+
+/// Records a condition met (reviewers and officers), saying how.
+pub fn condition_met(
+    ctx: &Context,
+    session: &Session,
+    hit_id: &str,
+    position: i64,
+    note: &str,
+) -> Result<(), AppError> {
+    let note = note.trim();
+    if note.is_empty() {
+        return Err(CoreError::invalid("note", "say how the condition is met").into());
+    }
+    session.with(ctx, |u| {
+        if !matches!(u.actor.role, workbench_core::Role::Officer | workbench_core::Role::Reviewer) {
+            return Err(AppError::Forbidden(
+                "only a reviewer or an officer may record a condition met".into(),
+            ));
+        }
+        let at = ctx.clock().now();
+        let me = u.actor.id;
+        u.workspace.db_mut().write(|tx| store::meet_condition(tx, hit_id, position, note, me, at))?;
+        Ok(())
+    })
 }
 
 /// Why a customer cannot be approved for screening (R22): a hit waiting for a decision, or a
 /// true match. `None` when screening does not stand in the way.
 pub(crate) fn approval_blocked(u: &Unlocked, customer_id: &str) -> Result<Option<String>, AppError> {
     let hits = u.workspace.db().read(|c| store::hits_of(c, customer_id))?;
-    if let Some(hit) = hits.iter().find(|h| h.state == "true_match") {
+    // A true match on a measure of conditions holds only until its conditions are met.
+    let conditions = u.workspace.db().read(|c| store::conditions(c, Some(customer_id)))?;
+    let with_conditions: Vec<&str> = conditions.iter().map(|c| c.hit_id.as_str()).collect();
+    let unmet = conditions.iter().filter(|c| c.met_at.is_none()).count();
+    if unmet > 0 {
+        return Ok(Some(format!("{unmet} condition(s) of a special measure to meet first (R22)")));
+    }
+    if let Some(hit) =
+        hits.iter().find(|h| h.state == "true_match" && !with_conditions.contains(&h.id.as_str()))
+    {
         return Ok(Some(format!(
             "a screening hit on {} entry {} is a true match: refuse with the special_measure reason (R22)",
             hit.list_source.to_uppercase(),

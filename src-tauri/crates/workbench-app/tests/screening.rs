@@ -551,3 +551,100 @@ fn a_true_match_on_a_measure_that_prohibits_maintaining_raises_the_closing_oblig
     );
     assert_eq!(closing.rid, "R22");
 }
+
+#[test]
+fn a_true_match_on_a_measure_of_conditions_puts_a_checklist_that_holds_approval_until_met() {
+    use workbench_core::measures::{MeasureKind, MeasurePerson, NewMeasure};
+    let (dir, ctx, _clock, session) = common::workspace_at(2026, 11, 2, 9, Duration::from_secs(3600 * 24));
+    let file = dir.path().join("customers.csv");
+    std::fs::write(&file, IN_KP).expect("write");
+    workbench_app::customers::import(&ctx, &session, &file, false).expect("import");
+    let mut settings = workbench_app::settings::get(&ctx, &session).expect("settings");
+    settings.screening_four_eyes = false;
+    workbench_app::settings::update(&ctx, &session, &settings).expect("four eyes off");
+    let determined = chrono::NaiveDate::from_ymd_opt(2026, 10, 1).expect("date");
+    workbench_app::measures::add(
+        &ctx,
+        &session,
+        &NewMeasure {
+            title: "Conditions on Park Elsewhere's accounts".into(),
+            citation: "91 FR 888".into(),
+            determined_on: determined,
+            effective_on: Some(determined),
+            ends_on: None,
+            kind: MeasureKind::Conditions,
+            close_by: None,
+            conditions: vec!["Identity re-verified in person".into(), "No GPU instances".into()],
+            persons: vec![MeasurePerson {
+                name: "Park Elsewhere".into(),
+                aliases: Vec::new(),
+                entity: false,
+                dates_of_birth: Vec::new(),
+                countries: vec!["KR".into()],
+                identifiers: Vec::new(),
+            }],
+            jurisdictions: Vec::new(),
+        },
+        None,
+    )
+    .expect("measure");
+    rescreen(&ctx, &session);
+    let hit = screening::hits_pending(&ctx, &session)
+        .expect("hits")
+        .into_iter()
+        .find(|h| h.customer_ref == "J-3")
+        .expect("hit");
+    screening::decide_hit(
+        &ctx,
+        &session,
+        &screening::HitDecision { hit_id: hit.id.clone(), true_match: true, reason: "same person".into() },
+    )
+    .expect("true match");
+    let list = screening::conditions(&ctx, &session).expect("conditions");
+    assert_eq!(
+        list.iter().map(|c| c.condition.as_str()).collect::<Vec<_>>(),
+        ["Identity re-verified in person", "No GPU instances"]
+    );
+    assert!(list.iter().all(|c| c.customer_ref == "J-3" && c.met_at.is_none()));
+
+    let approve = || {
+        workbench_app::review::decide(
+            &ctx,
+            &session,
+            &workbench_app::review::DecisionRequest {
+                customer_ref: "J-3".into(),
+                kind: workbench_core::verification::DecisionKind::Approve,
+                reason_code: String::new(),
+                note: String::new(),
+                until: None,
+            },
+        )
+    };
+    workbench_app::review::queue_take(&ctx, &session, "J-3").expect("take");
+    let view = workbench_app::review::review_get(&ctx, &session, "J-3").expect("view");
+    for element in view.elements.iter().filter(|e| e.required) {
+        workbench_app::review::check_record(
+            &ctx,
+            &session,
+            &workbench_app::review::CheckRequest {
+                customer_ref: "J-3".into(),
+                element: element.element,
+                method: workbench_core::verification::Method::Documentary,
+                outcome: workbench_core::verification::Outcome::Verified,
+                evidence_id: None,
+                note: String::new(),
+            },
+        )
+        .expect("check");
+    }
+    let err = approve().expect_err("conditions unmet");
+    assert!(err.to_string().contains("2 condition(s)"), "{err}");
+    assert!(screening::condition_met(&ctx, &session, &hit.id, 0, " ").is_err(), "a note is required");
+    screening::condition_met(&ctx, &session, &hit.id, 0, "seen with passport at the Seoul office")
+        .expect("met");
+    screening::condition_met(&ctx, &session, &hit.id, 1, "GPU instance types disabled on JA-3").expect("met");
+    assert!(screening::condition_met(&ctx, &session, &hit.id, 1, "again").is_err(), "met once");
+    approve().expect("conditions met: approval goes through");
+    let report = workbench_app::audit::verify_objects(&ctx, &session).expect("verify");
+    assert_eq!(report.problem_count, 0, "the checklist is part of the hit's record: {:?}", report.problems);
+}

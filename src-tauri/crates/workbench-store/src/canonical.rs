@@ -224,8 +224,13 @@ pub const KINDS: &[Kind] = &[
         id_sql: "r.id",
         filter: "1",
         secret: &[],
-        lists: &[],
-        actions: &["screening.hit_open", "screening.hit_decide", "screening.hit_second"],
+        lists: &[List::rows("conditions", "screening_condition", "c.hit_id = r.id", "c.position")],
+        actions: &[
+            "screening.hit_open",
+            "screening.hit_decide",
+            "screening.hit_second",
+            "screening.condition_met",
+        ],
     },
     Kind {
         name: "provider",

@@ -30,6 +30,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0016_special_measures", include_str!("../migrations/0016_special_measures.sql")),
     ("0017_screening_hits", include_str!("../migrations/0017_screening_hits.sql")),
     ("0018_screening_ipdb", include_str!("../migrations/0018_screening_ipdb.sql")),
+    ("0019_screening_conditions", include_str!("../migrations/0019_screening_conditions.sql")),
 ];
 
 /// The schema version this binary writes.

@@ -669,3 +669,83 @@ pub fn insert_ipdb(
     crate::canonical::written(tx, at, actor.into(), "screening.ipdb_import", "screening_ipdb", &id)?;
     Ok(id)
 }
+
+/// A condition of a measure on a true match, as the checklist shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConditionRow {
+    /// The hit it belongs to.
+    pub hit_id: String,
+    /// The customer.
+    pub customer_id: String,
+    /// Its place in the measure's list.
+    pub position: i64,
+    /// The condition.
+    pub condition: String,
+    /// When it was met.
+    pub met_at: Option<String>,
+    /// Who recorded it met.
+    pub met_by: Option<String>,
+    /// How.
+    pub note: String,
+}
+
+/// Puts a measure's conditions on a true match as a checklist (in the caller's transaction,
+/// before the hit's own audit event, which then carries them).
+pub fn add_conditions(tx: &Transaction<'_>, hit_id: &str, conditions: &[String]) -> Result<(), StoreError> {
+    let mut statement =
+        tx.prepare("INSERT INTO screening_condition (hit_id, position, condition) VALUES (?1, ?2, ?3)")?;
+    for (i, condition) in conditions.iter().enumerate() {
+        statement.execute(params![hit_id, i as i64, condition])?;
+    }
+    Ok(())
+}
+
+/// The conditions of one customer's true matches (all customers when `None`), unmet first.
+pub fn conditions(conn: &Connection, customer_id: Option<&str>) -> Result<Vec<ConditionRow>, StoreError> {
+    let mut statement = conn.prepare(
+        "SELECT c.hit_id, h.customer_id, c.position, c.condition, c.met_at, c.met_by, c.note \
+         FROM screening_condition c JOIN screening_hit h ON h.id = c.hit_id \
+         WHERE ?1 IS NULL OR h.customer_id = ?1 ORDER BY c.met_at IS NOT NULL, h.opened_at, c.hit_id, c.position",
+    )?;
+    let rows = statement.query_map([customer_id], |r| {
+        Ok(ConditionRow {
+            hit_id: r.get(0)?,
+            customer_id: r.get(1)?,
+            position: r.get(2)?,
+            condition: r.get(3)?,
+            met_at: r.get(4)?,
+            met_by: r.get(5)?,
+            note: r.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Records a condition met, with how; audited as a change of the hit.
+pub fn meet_condition(
+    tx: &Transaction<'_>,
+    hit_id: &str,
+    position: i64,
+    note: &str,
+    actor: ActorId,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let kind = crate::canonical::known("screening_hit");
+    let before = crate::canonical::record(tx, kind, hit_id)?;
+    let changed = tx.execute(
+        "UPDATE screening_condition SET met_at = ?3, met_by = ?4, note = ?5 WHERE hit_id = ?1 AND position = ?2 AND met_at IS NULL",
+        params![hit_id, position, timestamp(&at), actor.to_string(), note],
+    )?;
+    if changed == 0 {
+        return Err(StoreError::Conflict("no such condition waiting (met already?)".into()));
+    }
+    crate::canonical::record_change(
+        tx,
+        at,
+        actor.into(),
+        "screening.condition_met",
+        kind,
+        hit_id,
+        before.as_deref(),
+    )
+}

@@ -81,10 +81,12 @@ import type { HitDecision } from './bindings/HitDecision';
 import type { RunSummary } from './bindings/RunSummary';
 import type { ScreeningOverview } from './bindings/ScreeningOverview';
 import type { IpdbView } from './bindings/IpdbView';
+import type { ConditionView } from './bindings/ConditionView';
 
 export { IpcError, toIpcError } from './client';
 export { api } from './bindings/api';
 export type {
+	ConditionView,
 	IpdbView,
 	ScreeningOverview,
 	HitView,

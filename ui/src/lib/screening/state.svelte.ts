@@ -2,6 +2,7 @@
 import {
 	api,
 	toIpcError,
+	type ConditionView,
 	type HitView,
 	type IpdbView,
 	type ListVersionView,
@@ -18,6 +19,8 @@ class ScreeningState {
 	result = $state<ScreeningResult | null>(null);
 	/** Hits waiting for a decision, oldest first. */
 	hits = $state<HitView[]>([]);
+	/** Conditions of measures on their true matches, unmet first. */
+	conditions = $state<ConditionView[]>([]);
 	/** IP-to-country database versions, newest first. */
 	ipdbs = $state<IpdbView[]>([]);
 	/** The hit open beside the list. */
@@ -33,11 +36,12 @@ class ScreeningState {
 
 	async load() {
 		try {
-			[this.lists, this.measures, this.hits, this.ipdbs] = await Promise.all([
+			[this.lists, this.measures, this.hits, this.ipdbs, this.conditions] = await Promise.all([
 				api.screening.lists(),
 				api.measures.list(),
 				api.screening.hits(),
-				api.screening.ipdbs()
+				api.screening.ipdbs(),
+				api.screening.conditions()
 			]);
 			this.selected = Math.min(this.selected, Math.max(0, this.hits.length - 1));
 			this.error = null;
@@ -77,6 +81,16 @@ class ScreeningState {
 			this.notice += ` Countries kept as written: ${imported.unmapped_countries.join(', ')}.`;
 		}
 		await this.load();
+	}
+
+	async conditionMet(c: ConditionView, note: string): Promise<boolean> {
+		const done = await this.run('Recording…', () =>
+			api.screening.conditionMet({ hitId: c.hit_id, position: c.position, note })
+		);
+		if (done === undefined) return false;
+		this.notice = `Condition met for ${c.customer_ref}: ${c.condition}.`;
+		await this.load();
+		return true;
 	}
 
 	async importIpdb() {
@@ -168,6 +182,7 @@ class ScreeningState {
 		this.result = null;
 		this.hits = [];
 		this.ipdbs = [];
+		this.conditions = [];
 		this.selected = 0;
 		this.error = null;
 		this.notice = null;

@@ -20,6 +20,7 @@ import type { CipRequestView } from './CipRequestView';
 import type { CipVersionSummary } from './CipVersionSummary';
 import type { CipVersionView } from './CipVersionView';
 import type { CloseAccount } from './CloseAccount';
+import type { ConditionView } from './ConditionView';
 import type { ContactView } from './ContactView';
 import type { CountsImport } from './CountsImport';
 import type { CountsView } from './CountsView';
@@ -346,6 +347,10 @@ export const api = {
 		ipdbs: () => ipc.call<Array<IpdbView>>('screening_ipdbs'),
 		/** Pick an IP-to-country database (.mmdb) and import it (officers). Null when cancelled. */
 		importIpdb: () => ipc.call<IpdbView | null>('screening_import_ipdb'),
+		/** The conditions of measures on their true matches, unmet first. */
+		conditions: () => ipc.call<Array<ConditionView>>('screening_conditions'),
+		/** Record a condition met, saying how (reviewers and officers). */
+		conditionMet: (args: { hitId: string; position: number; note: string }) => ipc.call<null>('screening_condition_met', args),
 	},
 	measures: {
 		/** The special-measures register, each with its status today. */
