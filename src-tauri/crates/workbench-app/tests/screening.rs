@@ -205,6 +205,55 @@ fn reviewer(ctx: &workbench_app::Context, session: &workbench_app::Session) -> S
     .to_string()
 }
 
+/// Takes the customer's queue item and records every required element verified.
+fn verify_required(ctx: &workbench_app::Context, session: &workbench_app::Session, customer_ref: &str) {
+    workbench_app::review::queue_take(ctx, session, customer_ref).expect("take");
+    let view = workbench_app::review::review_get(ctx, session, customer_ref).expect("view");
+    for element in view.elements.iter().filter(|e| e.required) {
+        workbench_app::review::check_record(
+            ctx,
+            session,
+            &workbench_app::review::CheckRequest {
+                customer_ref: customer_ref.into(),
+                element: element.element,
+                method: workbench_core::verification::Method::Documentary,
+                outcome: workbench_core::verification::Outcome::Verified,
+                evidence_id: None,
+                note: String::new(),
+            },
+        )
+        .expect("check");
+    }
+}
+
+/// A measure in force since 2026-10-01 naming Park Elsewhere (customer J-3 of `IN_KP`).
+fn on_park(
+    kind: workbench_core::measures::MeasureKind,
+    close_by: Option<chrono::NaiveDate>,
+    conditions: &[&str],
+) -> workbench_core::measures::NewMeasure {
+    let determined = chrono::NaiveDate::from_ymd_opt(2026, 10, 1).expect("date");
+    workbench_core::measures::NewMeasure {
+        title: "A measure on Park Elsewhere".into(),
+        citation: "91 FR 777".into(),
+        determined_on: determined,
+        effective_on: Some(determined),
+        ends_on: None,
+        kind,
+        close_by,
+        conditions: conditions.iter().map(|c| (*c).to_owned()).collect(),
+        persons: vec![workbench_core::measures::MeasurePerson {
+            name: "Park Elsewhere".into(),
+            aliases: Vec::new(),
+            entity: false,
+            dates_of_birth: Vec::new(),
+            countries: vec!["KR".into()],
+            identifiers: Vec::new(),
+        }],
+        jurisdictions: Vec::new(),
+    }
+}
+
 fn rescreen(ctx: &workbench_app::Context, session: &workbench_app::Session) -> screening::RunSummary {
     screening::run(ctx, session, screening::RunTrigger::Rescreen, None, &mut |_, _| true).expect("run")
 }
@@ -322,23 +371,7 @@ fn a_false_positive_stays_closed_until_the_entry_changes_and_a_true_match_blocks
     );
 
     // The true match blocks approval of the customer.
-    workbench_app::review::queue_take(&ctx, &session, "S-1").expect("take");
-    let view = workbench_app::review::review_get(&ctx, &session, "S-1").expect("view");
-    for element in view.elements.iter().filter(|e| e.required) {
-        workbench_app::review::check_record(
-            &ctx,
-            &session,
-            &workbench_app::review::CheckRequest {
-                customer_ref: "S-1".into(),
-                element: element.element,
-                method: workbench_core::verification::Method::Documentary,
-                outcome: workbench_core::verification::Outcome::Verified,
-                evidence_id: None,
-                note: String::new(),
-            },
-        )
-        .expect("check");
-    }
+    verify_required(&ctx, &session, "S-1");
     let err = workbench_app::review::decide(
         &ctx,
         &session,
@@ -490,7 +523,7 @@ fn the_demo_screens_against_its_sdn_sample_and_measures_with_a_true_match_a_fals
 
 #[test]
 fn a_true_match_on_a_measure_that_prohibits_maintaining_raises_the_closing_obligation() {
-    use workbench_core::measures::{MeasureKind, MeasurePerson, NewMeasure};
+    use workbench_core::measures::MeasureKind;
     let (dir, ctx, _clock, session) = common::workspace_at(2026, 11, 2, 9, Duration::from_secs(3600 * 24));
     let file = dir.path().join("customers.csv");
     std::fs::write(&file, IN_KP).expect("write");
@@ -498,30 +531,11 @@ fn a_true_match_on_a_measure_that_prohibits_maintaining_raises_the_closing_oblig
     let mut settings = workbench_app::settings::get(&ctx, &session).expect("settings");
     settings.screening_four_eyes = false;
     workbench_app::settings::update(&ctx, &session, &settings).expect("four eyes off");
-    let determined = chrono::NaiveDate::from_ymd_opt(2026, 10, 1).expect("date");
     let close_by = chrono::NaiveDate::from_ymd_opt(2026, 12, 15).expect("date");
     workbench_app::measures::add(
         &ctx,
         &session,
-        &NewMeasure {
-            title: "Accounts of Park Elsewhere close".into(),
-            citation: "91 FR 777".into(),
-            determined_on: determined,
-            effective_on: Some(determined),
-            ends_on: None,
-            kind: MeasureKind::ProhibitMaintaining,
-            close_by: Some(close_by),
-            conditions: Vec::new(),
-            persons: vec![MeasurePerson {
-                name: "Park Elsewhere".into(),
-                aliases: Vec::new(),
-                entity: false,
-                dates_of_birth: Vec::new(),
-                countries: vec!["KR".into()],
-                identifiers: Vec::new(),
-            }],
-            jurisdictions: Vec::new(),
-        },
+        &on_park(MeasureKind::ProhibitMaintaining, Some(close_by), &[]),
         None,
     )
     .expect("measure");
@@ -545,7 +559,7 @@ fn a_true_match_on_a_measure_that_prohibits_maintaining_raises_the_closing_oblig
         .expect("a closing obligation");
     assert_eq!(closing.due_date, close_by);
     assert!(
-        closing.title.contains("J-3") && closing.title.contains("Accounts of Park Elsewhere close"),
+        closing.title.contains("J-3") && closing.title.contains("A measure on Park Elsewhere"),
         "{}",
         closing.title
     );
@@ -554,7 +568,7 @@ fn a_true_match_on_a_measure_that_prohibits_maintaining_raises_the_closing_oblig
 
 #[test]
 fn a_true_match_on_a_measure_of_conditions_puts_a_checklist_that_holds_approval_until_met() {
-    use workbench_core::measures::{MeasureKind, MeasurePerson, NewMeasure};
+    use workbench_core::measures::MeasureKind;
     let (dir, ctx, _clock, session) = common::workspace_at(2026, 11, 2, 9, Duration::from_secs(3600 * 24));
     let file = dir.path().join("customers.csv");
     std::fs::write(&file, IN_KP).expect("write");
@@ -562,32 +576,9 @@ fn a_true_match_on_a_measure_of_conditions_puts_a_checklist_that_holds_approval_
     let mut settings = workbench_app::settings::get(&ctx, &session).expect("settings");
     settings.screening_four_eyes = false;
     workbench_app::settings::update(&ctx, &session, &settings).expect("four eyes off");
-    let determined = chrono::NaiveDate::from_ymd_opt(2026, 10, 1).expect("date");
-    workbench_app::measures::add(
-        &ctx,
-        &session,
-        &NewMeasure {
-            title: "Conditions on Park Elsewhere's accounts".into(),
-            citation: "91 FR 888".into(),
-            determined_on: determined,
-            effective_on: Some(determined),
-            ends_on: None,
-            kind: MeasureKind::Conditions,
-            close_by: None,
-            conditions: vec!["Identity re-verified in person".into(), "No GPU instances".into()],
-            persons: vec![MeasurePerson {
-                name: "Park Elsewhere".into(),
-                aliases: Vec::new(),
-                entity: false,
-                dates_of_birth: Vec::new(),
-                countries: vec!["KR".into()],
-                identifiers: Vec::new(),
-            }],
-            jurisdictions: Vec::new(),
-        },
-        None,
-    )
-    .expect("measure");
+    let conditions = ["Identity re-verified in person", "No GPU instances"];
+    workbench_app::measures::add(&ctx, &session, &on_park(MeasureKind::Conditions, None, &conditions), None)
+        .expect("measure");
     rescreen(&ctx, &session);
     let hit = screening::hits_pending(&ctx, &session)
         .expect("hits")
@@ -620,23 +611,7 @@ fn a_true_match_on_a_measure_of_conditions_puts_a_checklist_that_holds_approval_
             },
         )
     };
-    workbench_app::review::queue_take(&ctx, &session, "J-3").expect("take");
-    let view = workbench_app::review::review_get(&ctx, &session, "J-3").expect("view");
-    for element in view.elements.iter().filter(|e| e.required) {
-        workbench_app::review::check_record(
-            &ctx,
-            &session,
-            &workbench_app::review::CheckRequest {
-                customer_ref: "J-3".into(),
-                element: element.element,
-                method: workbench_core::verification::Method::Documentary,
-                outcome: workbench_core::verification::Outcome::Verified,
-                evidence_id: None,
-                note: String::new(),
-            },
-        )
-        .expect("check");
-    }
+    verify_required(&ctx, &session, "J-3");
     let err = approve().expect_err("conditions unmet");
     assert!(err.to_string().contains("2 condition(s)"), "{err}");
     assert!(screening::condition_met(&ctx, &session, &hit.id, 0, " ").is_err(), "a note is required");
