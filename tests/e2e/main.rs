@@ -865,6 +865,13 @@ async fn an_officer_records_a_measure_and_checks_a_name_against_the_sdn_list() -
         }
     };
     assert!(measures.contains("91 FR 12345") && measures.contains("No new accounts"), "{measures}");
+    // A new measure rescreens everyone (none yet here).
+    let notice = app.wait_text("p.banner.ok", |t| t.contains("Screened")).await?;
+    assert!(
+        notice.starts_with("Recorded: Prohibition on opening accounts")
+            && notice.contains("Screened 0 customers"),
+        "{notice}"
+    );
 
     app.go("l").await?;
     app.go("m").await?;

@@ -73,10 +73,24 @@ pub fn run(ctx: &Context, command: &MeasuresCommand, passphrase_file: Option<&Pa
                 .map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
             let measure = workbench_core::measures::from_toml(&name, &text)?;
             let m = measures::add(ctx, &session, &measure, document.as_deref())?;
+            // A measure changes what hits: everyone is screened again (R22).
+            let rescreen = workbench_app::screening::run(
+                ctx,
+                &session,
+                workbench_app::screening::RunTrigger::Rescreen,
+                None,
+                &mut |_, _| true,
+            );
             if *json {
                 return Ok(print_json(&m));
             }
             print_line(&m);
+            match rescreen {
+                Ok(run) => {
+                    println!("rescreened {} customers and owners: {} new hit(s)", run.subjects, run.new_hits)
+                }
+                Err(e) => eprintln!("note: no rescreen: {}", ApiError::from(e).message),
+            }
             Ok(ExitCode::SUCCESS)
         }
         MeasuresCommand::Extend { id, citation, until } => {

@@ -135,6 +135,10 @@ fn lists(ctx: &Context, session: &workbench_app::Session, args: &ListsArgs) -> O
             };
             let published = date("published", published.as_deref())?;
             let imported = screening::list_import(ctx, session, &files, published, !keep_active)?;
+            // A new active version: everyone is screened against it (R22).
+            let rescreen = (imported.version.active && !imported.already_held).then(|| {
+                screening::run(ctx, session, screening::RunTrigger::Rescreen, None, &mut |_, _| true)
+            });
             if *json {
                 return Ok(print_json(&imported));
             }
@@ -147,6 +151,13 @@ fn lists(ctx: &Context, session: &workbench_app::Session, args: &ListsArgs) -> O
                     "countries kept as written (no ISO code): {}",
                     imported.unmapped_countries.join(", ")
                 );
+            }
+            match rescreen {
+                Some(Ok(run)) => {
+                    println!("rescreened {} customers and owners: {} new hit(s)", run.subjects, run.new_hits);
+                }
+                Some(Err(e)) => eprintln!("note: no rescreen: {}", ApiError::from(e).message),
+                None => {}
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -11,6 +11,7 @@ import {
 	type ScreeningQuery,
 	type ScreeningResult
 } from '$lib/ipc';
+import { jobs } from '$lib/shell/jobs.svelte';
 import { onLock } from '$lib/workspace/state.svelte';
 
 class ScreeningState {
@@ -81,6 +82,8 @@ class ScreeningState {
 			this.notice += ` Countries kept as written: ${imported.unmapped_countries.join(', ')}.`;
 		}
 		await this.load();
+		// A new active version: everyone is screened against it (R22), as a job with progress.
+		if (v.active && !imported.already_held) await this.rescreen(this.notice);
 	}
 
 	async conditionMet(c: ConditionView, note: string): Promise<boolean> {
@@ -116,6 +119,9 @@ class ScreeningState {
 		if (!added) return false;
 		this.notice = `Recorded: ${added.title} (${added.status.replace('_', ' ')}).`;
 		await this.load();
+		// A measure changes what hits: everyone is screened again (R22).
+		if (this.active.length > 0 || added.jurisdictions.length > 0 || added.persons.length > 0)
+			await this.rescreen(this.notice);
 		return true;
 	}
 
@@ -138,12 +144,12 @@ class ScreeningState {
 		this.selected = Math.min(this.hits.length - 1, Math.max(0, this.selected + by));
 	}
 
-	async rescreen() {
+	async rescreen(before: string | null = null) {
 		const summary = await this.run('Screening every customer and owner…', () =>
-			api.screening.run()
+			jobs.track(() => api.screening.run())
 		);
 		if (!summary) return;
-		this.notice = `Screened ${summary.subjects.toLocaleString()} customers and owners: ${summary.new_hits} new hit(s), ${summary.already_open} already waiting, ${summary.remembered} left closed as decided before.`;
+		this.notice = `${before ? `${before} ` : ''}Screened ${summary.subjects.toLocaleString()} customers and owners: ${summary.new_hits} new hit(s), ${summary.already_open} already waiting, ${summary.remembered} left closed as decided before.`;
 		await this.load();
 	}
 
