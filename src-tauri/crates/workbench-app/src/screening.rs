@@ -912,26 +912,31 @@ pub struct HitView {
 }
 
 fn hit_view(u: &Unlocked, row: store::HitRow) -> Result<HitView, AppError> {
-    let detail = u.workspace.db().read(|c| workbench_store::customers::detail(c, &row.customer_id))?;
+    let detail = u.workspace.db().read(|c| workbench_store::customers::detail(c, &row.hit.customer_id))?;
     let (customer_ref, customer_name, customer_country) =
         detail.map_or_else(Default::default, |d| (d.row.customer_ref, d.row.name, d.row.country));
-    let explanation: Option<workbench_screening::Explanation> = serde_json::from_str(&row.explanation).ok();
+    let explanation: Option<workbench_screening::Explanation> =
+        serde_json::from_str(&row.hit.explanation).ok();
     let jurisdiction: Option<JurisdictionHit> =
-        if explanation.is_none() { serde_json::from_str(&row.explanation).ok() } else { None };
+        if explanation.is_none() { serde_json::from_str(&row.hit.explanation).ok() } else { None };
     let subject_name = match &explanation {
         Some(e) => e.query_name.clone(),
-        None => subject_name_of(u, &row.customer_id, &row.subject)?,
+        None => subject_name_of(u, &row.hit.customer_id, &row.hit.subject)?,
     };
     Ok(HitView {
         id: row.id,
         customer_ref,
         customer_name,
         customer_country,
-        subject: if row.subject == "customer" { "customer".into() } else { format!("owner {subject_name}") },
+        subject: if row.hit.subject == "customer" {
+            "customer".into()
+        } else {
+            format!("owner {subject_name}")
+        },
         subject_name,
-        list: ListSource::from_code(&row.list_source).unwrap_or(ListSource::Sdn),
-        entry: serde_json::from_str(&row.entry).ok(),
-        score: row.score,
+        list: ListSource::from_code(&row.hit.list_source).unwrap_or(ListSource::Sdn),
+        entry: serde_json::from_str(&row.hit.entry).ok(),
+        score: row.hit.score,
         explanation,
         jurisdiction,
         state: row.state,
@@ -1069,10 +1074,10 @@ struct Effects {
 fn effects(u: &Unlocked, hit_id: &str, at: chrono::DateTime<chrono::Utc>) -> Result<Effects, AppError> {
     use workbench_core::measures::MeasureKind;
     let Some(row) = u.workspace.db().read(|c| store::hit(c, hit_id))? else { return Ok(Effects::default()) };
-    if row.list_source != ListSource::Register.code() {
+    if row.hit.list_source != ListSource::Register.code() {
         return Ok(Effects::default());
     }
-    let measure_id = row.entry_id.split('/').next().unwrap_or_default();
+    let measure_id = row.hit.entry_id.split('/').next().unwrap_or_default();
     let Some(measure) = u.workspace.db().read(|c| workbench_store::measures::get(c, measure_id))? else {
         return Ok(Effects::default());
     };
@@ -1081,8 +1086,8 @@ fn effects(u: &Unlocked, hit_id: &str, at: chrono::DateTime<chrono::Utc>) -> Res
             let customer = u
                 .workspace
                 .db()
-                .read(|c| workbench_store::customers::detail(c, &row.customer_id))?
-                .map_or_else(|| row.customer_id.clone(), |d| d.row.customer_ref);
+                .read(|c| workbench_store::customers::detail(c, &row.hit.customer_id))?
+                .map_or_else(|| row.hit.customer_id.clone(), |d| d.row.customer_ref);
             Ok(Effects {
                 event: Some(Event {
                     id: workbench_core::EventId::new().to_string(),
@@ -1199,8 +1204,8 @@ pub(crate) fn approval_blocked(u: &Unlocked, customer_id: &str) -> Result<Option
     {
         return Ok(Some(format!(
             "a screening hit on {} entry {} is a true match: refuse with the special_measure reason (R22)",
-            hit.list_source.to_uppercase(),
-            hit.entry_id
+            hit.hit.list_source.to_uppercase(),
+            hit.hit.entry_id
         )));
     }
     let waiting = hits.iter().filter(|h| h.state == "open" || h.state == "awaiting_second").count();

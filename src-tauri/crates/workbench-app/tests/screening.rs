@@ -226,6 +226,18 @@ fn verify_required(ctx: &workbench_app::Context, session: &workbench_app::Sessio
     }
 }
 
+/// A workspace with the `IN_KP` customers whose officer works alone (four eyes on screening off).
+fn kp_customers_alone() -> (tempfile::TempDir, workbench_app::Context, workbench_app::Session) {
+    let (dir, ctx, _clock, session) = common::workspace_at(2026, 11, 2, 9, Duration::from_secs(3600 * 24));
+    let file = dir.path().join("customers.csv");
+    std::fs::write(&file, IN_KP).expect("write");
+    workbench_app::customers::import(&ctx, &session, &file, false).expect("import");
+    let mut settings = workbench_app::settings::get(&ctx, &session).expect("settings");
+    settings.screening_four_eyes = false;
+    workbench_app::settings::update(&ctx, &session, &settings).expect("four eyes off");
+    (dir, ctx, session)
+}
+
 /// A measure in force since 2026-10-01 naming Park Elsewhere (customer J-3 of `IN_KP`).
 fn on_park(
     kind: workbench_core::measures::MeasureKind,
@@ -524,13 +536,7 @@ fn the_demo_screens_against_its_sdn_sample_and_measures_with_a_true_match_a_fals
 #[test]
 fn a_true_match_on_a_measure_that_prohibits_maintaining_raises_the_closing_obligation() {
     use workbench_core::measures::MeasureKind;
-    let (dir, ctx, _clock, session) = common::workspace_at(2026, 11, 2, 9, Duration::from_secs(3600 * 24));
-    let file = dir.path().join("customers.csv");
-    std::fs::write(&file, IN_KP).expect("write");
-    workbench_app::customers::import(&ctx, &session, &file, false).expect("import");
-    let mut settings = workbench_app::settings::get(&ctx, &session).expect("settings");
-    settings.screening_four_eyes = false;
-    workbench_app::settings::update(&ctx, &session, &settings).expect("four eyes off");
+    let (_dir, ctx, session) = kp_customers_alone();
     let close_by = chrono::NaiveDate::from_ymd_opt(2026, 12, 15).expect("date");
     workbench_app::measures::add(
         &ctx,
@@ -569,13 +575,7 @@ fn a_true_match_on_a_measure_that_prohibits_maintaining_raises_the_closing_oblig
 #[test]
 fn a_true_match_on_a_measure_of_conditions_puts_a_checklist_that_holds_approval_until_met() {
     use workbench_core::measures::MeasureKind;
-    let (dir, ctx, _clock, session) = common::workspace_at(2026, 11, 2, 9, Duration::from_secs(3600 * 24));
-    let file = dir.path().join("customers.csv");
-    std::fs::write(&file, IN_KP).expect("write");
-    workbench_app::customers::import(&ctx, &session, &file, false).expect("import");
-    let mut settings = workbench_app::settings::get(&ctx, &session).expect("settings");
-    settings.screening_four_eyes = false;
-    workbench_app::settings::update(&ctx, &session, &settings).expect("four eyes off");
+    let (_dir, ctx, session) = kp_customers_alone();
     let conditions = ["Identity re-verified in person", "No GPU instances"];
     workbench_app::measures::add(&ctx, &session, &on_park(MeasureKind::Conditions, None, &conditions), None)
         .expect("measure");

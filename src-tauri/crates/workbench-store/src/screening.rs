@@ -302,7 +302,7 @@ pub struct NewRun<'a> {
 }
 
 /// A hit to record.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewHit {
     /// The customer.
     pub customer_id: String,
@@ -393,26 +393,8 @@ pub struct HitRow {
     pub id: String,
     /// The run that opened it.
     pub run_id: String,
-    /// The customer.
-    pub customer_id: String,
-    /// `customer` or `owner:<id>`.
-    pub subject: String,
-    /// The list.
-    pub list_source: String,
-    /// The entry's id.
-    pub entry_id: String,
-    /// The list version's fingerprint.
-    pub list_sha256: String,
-    /// 0–1.
-    pub score: f64,
-    /// JSON.
-    pub explanation: String,
-    /// JSON.
-    pub entry: String,
-    /// SHA-256 of the subject as screened.
-    pub subject_digest: String,
-    /// SHA-256 of the entry as screened.
-    pub entry_digest: String,
+    /// What was found, as recorded when the run opened it.
+    pub hit: NewHit,
     /// `open`, `false_positive`, `true_match`, `awaiting_second`.
     pub state: String,
     /// When it was opened.
@@ -434,16 +416,18 @@ fn hit_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HitRow> {
     Ok(HitRow {
         id: r.get(0)?,
         run_id: r.get(1)?,
-        customer_id: r.get(2)?,
-        subject: r.get(3)?,
-        list_source: r.get(4)?,
-        entry_id: r.get(5)?,
-        list_sha256: r.get(6)?,
-        score: r.get(7)?,
-        explanation: r.get(8)?,
-        entry: r.get(9)?,
-        subject_digest: r.get(10)?,
-        entry_digest: r.get(11)?,
+        hit: NewHit {
+            customer_id: r.get(2)?,
+            subject: r.get(3)?,
+            list_source: r.get(4)?,
+            entry_id: r.get(5)?,
+            list_sha256: r.get(6)?,
+            score: r.get(7)?,
+            explanation: r.get(8)?,
+            entry: r.get(9)?,
+            subject_digest: r.get(10)?,
+            entry_digest: r.get(11)?,
+        },
         state: r.get(12)?,
         opened_at: r.get(13)?,
         decided_by: r.get(14)?,
