@@ -37,6 +37,17 @@ pub enum RenderKind {
         #[arg(long)]
         event: String,
     },
+    /// The report of a covered AI-training transaction (R23), or with `--update` its update after
+    /// the arrangement changed.
+    #[command(name = "ai-report")]
+    AiReport {
+        /// The case's id (see `ai cases`).
+        #[arg(long)]
+        case: String,
+        /// Update the filed report with the case's newest arrangement version.
+        #[arg(long)]
+        update: bool,
+    },
 }
 
 /// `filing` subcommands.
@@ -108,16 +119,36 @@ pub fn run(ctx: &Context, command: &FilingCommand, passphrase_file: Option<&Path
                 Paper::Letter => PageSize::Letter,
             };
             let request = match kind {
-                RenderKind::Initial => {
-                    DraftRequest { kind: FilingKind::Initial, year: None, event_id: None, page }
-                }
-                RenderKind::Annual { year } => {
-                    DraftRequest { kind: FilingKind::Annual, year: Some(*year), event_id: None, page }
-                }
+                RenderKind::Initial => DraftRequest {
+                    kind: FilingKind::Initial,
+                    year: None,
+                    event_id: None,
+                    case_id: None,
+                    update: false,
+                    page,
+                },
+                RenderKind::Annual { year } => DraftRequest {
+                    kind: FilingKind::Annual,
+                    year: Some(*year),
+                    event_id: None,
+                    case_id: None,
+                    update: false,
+                    page,
+                },
                 RenderKind::Change { event } => DraftRequest {
                     kind: FilingKind::ChangeNotice,
                     year: None,
                     event_id: Some(event.clone()),
+                    case_id: None,
+                    update: false,
+                    page,
+                },
+                RenderKind::AiReport { case, update } => DraftRequest {
+                    kind: FilingKind::AiReport,
+                    year: None,
+                    event_id: None,
+                    case_id: Some(case.clone()),
+                    update: *update,
                     page,
                 },
             };

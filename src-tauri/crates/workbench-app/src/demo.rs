@@ -586,8 +586,14 @@ fn fill_resellers(ctx: &Context, session: &Session, today: NaiveDate) -> Result<
 /// packet for the open CIP request assembled.
 fn fill_filings(ctx: &Context, session: &Session, today: NaiveDate) -> Result<(), AppError> {
     use workbench_core::filing::{FilingKind, PageSize};
-    let draft =
-        |kind, year, event_id| crate::filings::DraftRequest { kind, year, event_id, page: PageSize::A4 };
+    let draft = |kind, year, event_id| crate::filings::DraftRequest {
+        kind,
+        year,
+        event_id,
+        case_id: None,
+        update: false,
+        page: PageSize::A4,
+    };
     let initial = crate::filings::filing_draft(ctx, session, &draft(FilingKind::Initial, None, None))?;
     crate::filings::filing_approve(ctx, session, &initial.id)?;
     let filed = crate::filings::FiledForm {

@@ -33,6 +33,12 @@ pub struct DraftRequest {
     pub year: Option<i32>,
     /// Change notice: the event it reports.
     pub event_id: Option<String>,
+    /// AI report: the case it reports.
+    #[serde(default)]
+    pub case_id: Option<String>,
+    /// AI report: an update of the filed report (the case's newest arrangement version).
+    #[serde(default)]
+    pub update: bool,
     /// Paper.
     #[serde(default)]
     pub page: PageSize,
@@ -163,7 +169,8 @@ fn provider_of(s: &Snapshot) -> String {
     match s {
         Snapshot::Initial { provider, .. }
         | Snapshot::Annual { provider, .. }
-        | Snapshot::ChangeNotice { provider, .. } => provider.clone(),
+        | Snapshot::ChangeNotice { provider, .. }
+        | Snapshot::AiReport { provider, .. } => provider.clone(),
     }
 }
 
@@ -281,7 +288,27 @@ fn plain(markdown: &str) -> String {
         .join(" ")
 }
 
-fn snapshot(
+/// What a draft is made of: the snapshot, the obligation it meets, and its subject (the event
+/// or AI case it reports).
+type Drafted = (Snapshot, Option<String>, Option<String>);
+
+fn snapshot(ctx: &Context, session: &Session, request: &DraftRequest) -> Result<Drafted, AppError> {
+    if request.kind == FilingKind::AiReport {
+        let case =
+            request.case_id.as_deref().ok_or_else(|| CoreError::invalid("case_id", "say which AI case"))?;
+        let (provider, signer) = session.with(ctx, |u| {
+            Ok((u.workspace.db().read(workbench_store::provider::get)?.legal_name, signer(u)?))
+        })?;
+        let (snapshot, key, subject) =
+            crate::ai::report_snapshot(ctx, session, case, request.update, provider, signer)?;
+        return Ok((snapshot, key, Some(subject)));
+    }
+    let (snapshot, key) = certification_snapshot(ctx, session, request)?;
+    let subject = request.event_id.clone().filter(|_| request.kind == FilingKind::ChangeNotice);
+    Ok((snapshot, key, subject))
+}
+
+fn certification_snapshot(
     ctx: &Context,
     session: &Session,
     request: &DraftRequest,
@@ -406,6 +433,9 @@ fn snapshot(
                 Some(format!("{}:{year}", ObligationKind::AnnualCertification.code())),
             ))
         }
+        FilingKind::AiReport => {
+            Err(CoreError::invalid("kind", "an AI report is drafted from its case").into())
+        }
         FilingKind::ChangeNotice => {
             let id = request
                 .event_id
@@ -463,7 +493,7 @@ pub fn filing_draft(
     request: &DraftRequest,
 ) -> Result<FilingView, AppError> {
     session.with(ctx, |u| u.require_officer("draft filings"))?;
-    let (snapshot, obligation_key) = snapshot(ctx, session, request)?;
+    let (snapshot, obligation_key, subject) = snapshot(ctx, session, request)?;
     session.with(ctx, |u| {
         let (pack, _) = crate::obligations::active_pack(u)?;
         let at = ctx.clock().now();
@@ -480,7 +510,7 @@ pub fn filing_draft(
             kind: request.kind.code().to_owned(),
             label: snapshot.label(),
             year: request.year.filter(|_| request.kind == FilingKind::Annual),
-            event_id: request.event_id.clone().filter(|_| request.kind == FilingKind::ChangeNotice),
+            event_id: subject,
             obligation_key,
             state: "draft".into(),
             page_size: page.into(),

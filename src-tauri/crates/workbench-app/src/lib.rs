@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 pub mod about;
+pub mod ai;
 pub mod attestations;
 pub mod audit;
 pub mod cip;

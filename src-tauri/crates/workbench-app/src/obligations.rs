@@ -463,7 +463,11 @@ pub(crate) fn provider_tz(u: &Unlocked) -> Result<Tz, AppError> {
 pub(crate) fn compute(ctx: &Context, u: &Unlocked) -> Result<ObligationsView, AppError> {
     let (pack, file) = active_pack(u)?;
     let tz = provider_tz(u)?;
-    let events = u.workspace.db().read(store::events)?;
+    let mut events = u.workspace.db().read(store::events)?;
+    // R23–R24: derived from the AI cases under the active pack, so a new pack re-evaluates them.
+    events.extend(u.workspace.db().read(|c| {
+        crate::ai::events(c, &pack.pack).map_err(|e| workbench_store::StoreError::Conflict(e.to_string()))
+    })?);
     let met = u.workspace.db().read(store::met)?;
     let now = ctx.clock().now();
     let obligations = engine::compute(

@@ -46,7 +46,14 @@ fn an_annual_certification_counts_the_covered_year_and_lists_each_case() {
     let err = filings::filing_draft(
         &ctx,
         &session,
-        &DraftRequest { kind: FilingKind::Annual, year: Some(2027), event_id: None, page: PageSize::A4 },
+        &DraftRequest {
+            kind: FilingKind::Annual,
+            year: Some(2027),
+            event_id: None,
+            case_id: None,
+            update: false,
+            page: PageSize::A4,
+        },
     )
     .expect_err("2026 has not ended");
     assert!(err.to_string().contains("2026 has not ended yet"), "{err}");
@@ -54,7 +61,14 @@ fn an_annual_certification_counts_the_covered_year_and_lists_each_case() {
     let draft = filings::filing_draft(
         &ctx,
         &session,
-        &DraftRequest { kind: FilingKind::Annual, year: Some(2026), event_id: None, page: PageSize::Letter },
+        &DraftRequest {
+            kind: FilingKind::Annual,
+            year: Some(2026),
+            event_id: None,
+            case_id: None,
+            update: false,
+            page: PageSize::Letter,
+        },
     )
     .expect("draft");
     assert_eq!(
@@ -80,7 +94,14 @@ fn approval_needs_four_eyes_when_on_and_filing_meets_the_obligation() {
     let draft = filings::filing_draft(
         &ctx,
         &session,
-        &DraftRequest { kind: FilingKind::Annual, year: Some(2026), event_id: None, page: PageSize::A4 },
+        &DraftRequest {
+            kind: FilingKind::Annual,
+            year: Some(2026),
+            event_id: None,
+            case_id: None,
+            update: false,
+            page: PageSize::A4,
+        },
     )
     .expect("draft");
     assert!(!draft.may_approve);
@@ -122,7 +143,14 @@ fn the_pdf_reproduces_and_verifies_against_the_register() {
     let draft = filings::filing_draft(
         &ctx,
         &session,
-        &DraftRequest { kind: FilingKind::Initial, year: None, event_id: None, page: PageSize::A4 },
+        &DraftRequest {
+            kind: FilingKind::Initial,
+            year: None,
+            event_id: None,
+            case_id: None,
+            update: false,
+            page: PageSize::A4,
+        },
     )
     .expect("draft");
     let pdf = filings::filing_pdf(&ctx, &session, &draft.id).expect("pdf");
@@ -176,6 +204,8 @@ fn a_change_notice_reports_its_event_and_refuses_other_events() {
             kind: FilingKind::ChangeNotice,
             year: None,
             event_id: Some(event.clone()),
+            case_id: None,
+            update: false,
             page: PageSize::A4,
         },
     )
@@ -189,6 +219,8 @@ fn a_change_notice_reports_its_event_and_refuses_other_events() {
             kind: FilingKind::ChangeNotice,
             year: None,
             event_id: Some(event),
+            case_id: None,
+            update: false,
             page: PageSize::A4,
         },
     )
@@ -214,6 +246,8 @@ fn a_change_notice_reports_its_event_and_refuses_other_events() {
             kind: FilingKind::ChangeNotice,
             year: None,
             event_id: Some(request[0].source_event.clone()),
+            case_id: None,
+            update: false,
             page: PageSize::A4,
         },
     )

@@ -19,11 +19,13 @@ pub enum FilingKind {
     Annual,
     /// R14: an out-of-cycle change notice.
     ChangeNotice,
+    /// R23: a covered AI-training transaction (or its update).
+    AiReport,
 }
 
 impl FilingKind {
     /// Every kind.
-    pub const ALL: [Self; 3] = [Self::Initial, Self::Annual, Self::ChangeNotice];
+    pub const ALL: [Self; 4] = [Self::Initial, Self::Annual, Self::ChangeNotice, Self::AiReport];
 
     /// The stored code.
     pub fn code(self) -> &'static str {
@@ -31,6 +33,7 @@ impl FilingKind {
             Self::Initial => "initial",
             Self::Annual => "annual",
             Self::ChangeNotice => "change_notice",
+            Self::AiReport => "ai_report",
         }
     }
 
@@ -45,6 +48,7 @@ impl FilingKind {
             Self::Initial => "Initial CIP certification",
             Self::Annual => "Annual certification",
             Self::ChangeNotice => "Change notice",
+            Self::AiReport => "AI-training transaction report",
         }
     }
 
@@ -54,6 +58,7 @@ impl FilingKind {
             Self::Initial => "R12",
             Self::Annual => "R13",
             Self::ChangeNotice => "R14",
+            Self::AiReport => "R23",
         }
     }
 }
@@ -260,6 +265,63 @@ pub struct UnverifiedCase {
     pub resolution: String,
 }
 
+/// One account of the foreign person, as an AI report lists it (R2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, rename = "FilingAiAccount")]
+pub struct AiAccountLine {
+    /// Reference.
+    pub account_ref: String,
+    /// Means of payment (method, last four digits when a card).
+    pub payment_means: String,
+    /// Source of payment.
+    pub payment_source: String,
+    /// Opened on.
+    pub opened_on: String,
+}
+
+/// One IP access (R2: the address and the date and time of each access).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, rename = "FilingIpAccess")]
+pub struct IpLine {
+    /// The account.
+    pub account_ref: String,
+    /// The address.
+    pub ip: String,
+    /// When (RFC 3339, UTC).
+    pub at: String,
+    /// `access` or `admin`.
+    pub kind: String,
+}
+
+/// The foreign person's R2 information, as an AI report gives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, rename = "FilingAiPerson")]
+pub struct AiPerson {
+    /// The provider's reference.
+    pub customer_ref: String,
+    /// Name.
+    pub name: String,
+    /// Individual or entity.
+    pub kind: String,
+    /// Address, one line.
+    pub address: String,
+    /// Country (ISO 3166-1).
+    pub country: String,
+    /// E-mail addresses.
+    pub emails: Vec<String>,
+    /// Telephone numbers.
+    pub phones: Vec<String>,
+    /// Accounts with their means and source of payment.
+    pub accounts: Vec<AiAccountLine>,
+    /// Every IP access of those accounts.
+    pub ip_accesses: Vec<IpLine>,
+    /// Beneficial owners (name, country).
+    pub owners: Vec<(String, String)>,
+}
+
+/// Up to this many IP accesses print in the report's body; more go to Annex A.
+pub const IP_INLINE_MAX: usize = 25;
+
 /// The data a filing is made from, frozen when it is drafted.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -324,6 +386,39 @@ pub enum Snapshot {
         /// Who signs.
         signer: String,
     },
+    /// R23: a covered AI-training transaction, or an update of one already reported.
+    AiReport {
+        /// Provider's legal name.
+        provider: String,
+        /// The case.
+        case_id: String,
+        /// The arrangement version reported.
+        version: u32,
+        /// For an update: the original filing (id, filed on, agency reference).
+        update_of: Option<String>,
+        /// What changed since the version last reported (update only).
+        changes: Vec<String>,
+        /// The foreign person.
+        person: Box<AiPerson>,
+        /// The foreign reseller involved, if any.
+        reseller: Option<String>,
+        /// The arrangement, as label/value lines.
+        arrangement: Vec<(String, String)>,
+        /// Red flags seen (title: note).
+        red_flags: Vec<String>,
+        /// The evaluation with its arithmetic.
+        evaluation: Box<crate::ai::Evaluation>,
+        /// The pack's conditions and factors, as label/value lines.
+        conditions: Vec<(String, String)>,
+        /// Transaction (or change) date.
+        transaction_on: String,
+        /// Knowledge date.
+        known_on: String,
+        /// Deadline (YYYY-MM-DD).
+        due: String,
+        /// Who signs.
+        signer: String,
+    },
 }
 
 impl Snapshot {
@@ -333,6 +428,7 @@ impl Snapshot {
             Self::Initial { .. } => FilingKind::Initial,
             Self::Annual { .. } => FilingKind::Annual,
             Self::ChangeNotice { .. } => FilingKind::ChangeNotice,
+            Self::AiReport { .. } => FilingKind::AiReport,
         }
     }
 
@@ -342,6 +438,10 @@ impl Snapshot {
             Self::Initial { .. } => FilingKind::Initial.label().to_owned(),
             Self::Annual { year, .. } => format!("Annual certification {year} (covers {})", year - 1),
             Self::ChangeNotice { what, .. } => format!("Change notice: {what}"),
+            Self::AiReport { person, version, update_of, .. } => match update_of {
+                Some(_) => format!("AI-training report update: {} (version {version})", person.customer_ref),
+                None => format!("AI-training report: {}", person.customer_ref),
+            },
         }
     }
 
@@ -351,6 +451,7 @@ impl Snapshot {
             Self::Initial { .. } => initial_blocks(self),
             Self::Annual { .. } => annual_blocks(self),
             Self::ChangeNotice { .. } => change_blocks(self),
+            Self::AiReport { .. } => ai_blocks(self),
         };
         FilingDoc { title: self.label(), masthead, page, blocks }
     }
@@ -533,6 +634,187 @@ fn change_blocks(s: &Snapshot) -> Vec<Block> {
             statement: "I certify that this notice is true and complete.".into(),
         },
     ]
+}
+
+fn ai_blocks(s: &Snapshot) -> Vec<Block> {
+    let Snapshot::AiReport {
+        provider,
+        case_id,
+        version,
+        update_of,
+        changes,
+        person,
+        reseller,
+        arrangement,
+        red_flags,
+        evaluation,
+        conditions,
+        transaction_on,
+        known_on,
+        due,
+        signer,
+    } = s
+    else {
+        return Vec::new();
+    };
+    let mut facts = vec![
+        ("Provider".to_owned(), provider.clone()),
+        ("Case".to_owned(), format!("{case_id}, arrangement version {version}")),
+        ("Transaction or change".to_owned(), transaction_on.clone()),
+        ("Known to the provider".to_owned(), known_on.clone()),
+        ("Report due".to_owned(), due.clone()),
+    ];
+    if let Some(original) = update_of {
+        facts.insert(1, ("Updates".to_owned(), original.clone()));
+    }
+    if let Some(r) = reseller {
+        facts.push(("Through foreign reseller".to_owned(), r.clone()));
+    }
+    let mut blocks = vec![
+        Block::Facts { facts },
+        paragraph(if update_of.is_some() {
+            "The provider updates its report of a transaction by, for or on behalf of a foreign person that results              or could result in the training of a large AI model with potential capabilities that could be used in              malicious cyber-enabled activity: the arrangement below changed."
+        } else {
+            "The provider reports a transaction by, for or on behalf of a foreign person that results or could              result in the training of a large AI model with potential capabilities that could be used in malicious              cyber-enabled activity."
+        }),
+    ];
+    if !changes.is_empty() {
+        blocks.push(heading("What changed", Some("R23")));
+        blocks.extend(changes.iter().map(|c| paragraph(format!("• {c}"))));
+    }
+    blocks.push(heading("The training run", Some("R23")));
+    blocks.push(Block::Facts { facts: arrangement.clone() });
+    blocks.push(paragraph(format!(
+        "Evaluation under the rule pack {}: {}. {}",
+        evaluation.pack_id,
+        evaluation.coverage.label(),
+        evaluation.reasons.join(" ")
+    )));
+    blocks.push(heading("The arithmetic", Some("R26")));
+    blocks.push(Block::Table {
+        columns: vec![Column::text("Step", 0.24), Column::text("How", 0.52), Column::text("Result", 0.24)],
+        rows: evaluation
+            .steps
+            .iter()
+            .map(|st| vec![st.what.clone(), st.how.clone(), st.result.clone()])
+            .collect(),
+        empty: "No step.".into(),
+    });
+    blocks.push(Block::Table {
+        columns: vec![
+            Column::text("Condition (rule pack)", 0.34),
+            Column::text("Figure", 0.2),
+            Column::text("Threshold", 0.2),
+            Column::number("Share", 0.13),
+            Column::text("Met", 0.13),
+        ],
+        rows: evaluation
+            .tests
+            .iter()
+            .map(|t| {
+                let assumed = if t.assumed { " ⚠" } else { "" };
+                vec![
+                    format!("{}{assumed}", t.condition),
+                    t.figure.clone(),
+                    t.threshold.clone(),
+                    t.share.clone(),
+                    if t.meets {
+                        "yes".into()
+                    } else if t.near {
+                        "near".into()
+                    } else {
+                        "no".into()
+                    },
+                ]
+            })
+            .collect(),
+        empty: "No condition.".into(),
+    });
+    blocks.push(Block::Facts { facts: conditions.clone() });
+    if !red_flags.is_empty() {
+        blocks.push(heading("Red flags", Some("R23")));
+        blocks.extend(red_flags.iter().map(|f| paragraph(format!("• {f}"))));
+    }
+    blocks.push(heading("The foreign person", Some("R2")));
+    let list = |v: &[String]| if v.is_empty() { "none recorded".to_owned() } else { v.join("; ") };
+    blocks.push(Block::Facts {
+        facts: vec![
+            ("Name".into(), person.name.clone()),
+            ("Customer reference".into(), person.customer_ref.clone()),
+            ("Kind".into(), person.kind.clone()),
+            ("Address".into(), person.address.clone()),
+            ("Country".into(), person.country.clone()),
+            ("E-mail addresses".into(), list(&person.emails)),
+            ("Telephone numbers".into(), list(&person.phones)),
+        ],
+    });
+    blocks.push(heading("Accounts, means and source of payment", Some("R2")));
+    blocks.push(Block::Table {
+        columns: vec![
+            Column::text("Account", 0.2),
+            Column::text("Means of payment", 0.3),
+            Column::text("Source of payment", 0.32),
+            Column::text("Opened", 0.18),
+        ],
+        rows: person
+            .accounts
+            .iter()
+            .map(|a| {
+                vec![
+                    a.account_ref.clone(),
+                    a.payment_means.clone(),
+                    a.payment_source.clone(),
+                    a.opened_on.clone(),
+                ]
+            })
+            .collect(),
+        empty: "No account recorded.".into(),
+    });
+    if !person.owners.is_empty() {
+        blocks.push(heading("Beneficial owners", Some("R5")));
+        blocks.push(Block::Table {
+            columns: vec![Column::text("Name", 0.7), Column::text("Country", 0.3)],
+            rows: person.owners.iter().map(|(n, c)| vec![n.clone(), c.clone()]).collect(),
+            empty: String::new(),
+        });
+    }
+    blocks.push(heading("IP addresses and times of access", Some("R2")));
+    let distinct: std::collections::BTreeSet<&str> =
+        person.ip_accesses.iter().map(|a| a.ip.as_str()).collect();
+    let ip_table = |rows: &[IpLine]| Block::Table {
+        columns: vec![
+            Column::text("Account", 0.2),
+            Column::text("IP address", 0.34),
+            Column::text("Date and time (UTC)", 0.32),
+            Column::text("Use", 0.14),
+        ],
+        rows: rows
+            .iter()
+            .map(|a| vec![a.account_ref.clone(), a.ip.clone(), a.at.clone(), a.kind.clone()])
+            .collect(),
+        empty: "No IP access is recorded for these accounts.".into(),
+    };
+    let many = person.ip_accesses.len() > IP_INLINE_MAX;
+    if many {
+        blocks.push(paragraph(format!(
+            "{} accesses from {} distinct IP addresses are recorded; each is listed with its date and time in Annex A.",
+            person.ip_accesses.len(),
+            distinct.len()
+        )));
+    } else {
+        blocks.push(ip_table(&person.ip_accesses));
+    }
+    blocks.push(heading("Certification", None));
+    blocks.push(Block::Signature {
+        signer: signer.clone(),
+        statement: "I certify that this report is true and complete to the best of the provider's knowledge."
+            .into(),
+    });
+    if many {
+        blocks.push(heading("Annex A — every IP access", Some("R2")));
+        blocks.push(ip_table(&person.ip_accesses));
+    }
+    blocks
 }
 
 #[cfg(test)]

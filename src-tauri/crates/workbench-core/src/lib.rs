@@ -8,6 +8,7 @@
 
 pub mod about;
 pub mod actor;
+pub mod ai;
 pub mod attestation;
 pub mod audit;
 pub mod card;
@@ -22,6 +23,7 @@ pub mod measures;
 pub mod obligations;
 pub mod packet;
 pub mod phone;
+pub mod quantity;
 pub mod reseller;
 pub mod rules;
 pub mod verification;

@@ -57,6 +57,56 @@ pub enum EventKind {
         #[ts(type = "number | null")]
         transaction_value_usd: Option<u64>,
     },
+    /// A covered-transaction case became reportable (R23): an arrangement version evaluated
+    /// *covered* or *could be covered*. The clock starts from the pack's choice of the two dates.
+    AiCaseReportable {
+        /// The case id.
+        case: String,
+        /// The customer's reference.
+        customer: String,
+        /// The transaction, or the change of arrangement that made it reportable.
+        #[ts(type = "string")]
+        transaction_on: NaiveDate,
+        /// When the provider learned of it.
+        #[ts(type = "string")]
+        known_on: NaiveDate,
+        /// The transaction's value, for the penalty ceiling (R27).
+        #[ts(type = "number | null")]
+        transaction_value_usd: Option<u64>,
+    },
+    /// An arrangement of an already reported case changed (R23): an update report is owed.
+    AiArrangementChanged {
+        /// The case id.
+        case: String,
+        /// The customer's reference.
+        customer: String,
+        /// The new arrangement version.
+        version: u32,
+        /// The change.
+        #[ts(type = "string")]
+        changed_on: NaiveDate,
+        /// When the provider learned of it.
+        #[ts(type = "string")]
+        known_on: NaiveDate,
+        /// The filing the update refers to.
+        original_filing: String,
+    },
+    /// A foreign reseller's own covered-transaction report reached the provider (R24): the
+    /// provider transmits it to Commerce within the same clock.
+    AiResellerReport {
+        /// The recorded report's id.
+        report: String,
+        /// The reseller.
+        reseller: String,
+        /// The reseller's customer, as the report names it.
+        customer: String,
+        /// The transaction.
+        #[ts(type = "string")]
+        transaction_on: NaiveDate,
+        /// When the reseller learned of it.
+        #[ts(type = "string")]
+        known_on: NaiveDate,
+    },
     /// The provider's primary CIP contact changed (R14).
     PrimaryContactChanged {
         /// The new contact's name.
@@ -148,6 +198,10 @@ pub enum ObligationKind {
     ResellerAttestation,
     /// R23.
     AiReport,
+    /// R23: an update after a reported arrangement changed.
+    AiReportUpdate,
+    /// R24: transmit a foreign reseller's report.
+    AiResellerTransmit,
     /// R14.
     ChangeNotice,
     /// R10.
@@ -164,12 +218,14 @@ pub enum ObligationKind {
 
 impl ObligationKind {
     /// Every kind, for filters and counts.
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 13] = [
         Self::AnnualCertification,
         Self::CipCopy,
         Self::ResellerTermination,
         Self::ResellerAttestation,
         Self::AiReport,
+        Self::AiReportUpdate,
+        Self::AiResellerTransmit,
         Self::ChangeNotice,
         Self::RetentionExpiry,
         Self::Reverification,
@@ -186,6 +242,8 @@ impl ObligationKind {
             Self::ResellerTermination => "reseller_termination",
             Self::ResellerAttestation => "reseller_attestation",
             Self::AiReport => "ai_report",
+            Self::AiReportUpdate => "ai_report_update",
+            Self::AiResellerTransmit => "ai_reseller_transmit",
             Self::ChangeNotice => "change_notice",
             Self::RetentionExpiry => "retention_expiry",
             Self::Reverification => "reverification",
@@ -203,6 +261,8 @@ impl ObligationKind {
             Self::ResellerTermination => "End reseller relationship",
             Self::ResellerAttestation => "Reseller attestation",
             Self::AiReport => "AI training report",
+            Self::AiReportUpdate => "AI report update",
+            Self::AiResellerTransmit => "Transmit reseller's AI report",
             Self::ChangeNotice => "Change notice",
             Self::RetentionExpiry => "Retention ends",
             Self::Reverification => "Re-verify customer",
@@ -397,6 +457,18 @@ fn exposure(pack: &LoadedPack, transaction_value: Option<u64>) -> u64 {
     transaction_value.map_or(per_violation, |v| per_violation.max(v.saturating_mul(multiple)))
 }
 
+/// The first eight characters of an id, for titles.
+fn short(id: &str) -> &str {
+    id.get(..8).unwrap_or(id)
+}
+
+/// R23's clock start under the pack (the later of the two dates when the pack has no `[ai]`).
+fn ai_clock(pack: &RulePack, transaction_on: NaiveDate, known_on: NaiveDate) -> NaiveDate {
+    pack.ai
+        .as_ref()
+        .map_or(transaction_on.max(known_on), |m| crate::ai::clock_start(m, transaction_on, known_on))
+}
+
 struct Draft {
     kind: ObligationKind,
     event_id: String,
@@ -493,6 +565,57 @@ fn drafts_for(event: &Event, ctx: &Context<'_>, today: NaiveDate) -> Vec<Draft> 
                 d.ai_report.assumed,
             )
         }],
+        EventKind::AiCaseReportable { case, customer, transaction_on, known_on, transaction_value_usd } => {
+            vec![Draft {
+                suffix: Some(case.clone()),
+                transaction_value: *transaction_value_usd,
+                ..draft(
+                    ObligationKind::AiReport,
+                    &d.ai_report.rid,
+                    format!(
+                        "Report the covered AI-training transaction of {customer} (case {})",
+                        short(case)
+                    ),
+                    add_days(ai_clock(pack, *transaction_on, *known_on), d.ai_report.days),
+                    d.ai_report.assumed || pack.ai.as_ref().is_some_and(|m| m.report_clock.assumed),
+                )
+            }]
+        }
+        EventKind::AiArrangementChanged {
+            case,
+            customer,
+            version,
+            changed_on,
+            known_on,
+            original_filing,
+        } => {
+            vec![Draft {
+                suffix: Some(format!("{case}:{version}")),
+                ..draft(
+                    ObligationKind::AiReportUpdate,
+                    &d.ai_report.rid,
+                    format!(
+                        "Update the AI-training report of {customer} (case {}, version {version}; original filing {})",
+                        short(case),
+                        short(original_filing)
+                    ),
+                    add_days(ai_clock(pack, *changed_on, *known_on), d.ai_report.days),
+                    d.ai_report.assumed || pack.ai.as_ref().is_some_and(|m| m.report_clock.assumed),
+                )
+            }]
+        }
+        EventKind::AiResellerReport { report, reseller, customer, transaction_on, known_on } => {
+            vec![Draft {
+                suffix: Some(report.clone()),
+                ..draft(
+                    ObligationKind::AiResellerTransmit,
+                    "R24",
+                    format!("Transmit {reseller}'s AI-training report on {customer} to Commerce"),
+                    add_days(ai_clock(pack, *transaction_on, *known_on), d.ai_report.days),
+                    d.ai_report.assumed || pack.ai.as_ref().is_some_and(|m| m.report_clock.assumed),
+                )
+            }]
+        }
         EventKind::PrimaryContactChanged { contact } => {
             vec![change(event, pack, on, format!("Notify Commerce: primary CIP contact is now {contact}"))]
         }
@@ -802,6 +925,54 @@ mod tests {
         let o = only(&events, Tz::UTC, "2025-02-01T12:00:00Z");
         assert_eq!(o.exposure_usd, Some(800_000));
         assert_eq!(total_exposure(&[o]), 800_000);
+    }
+
+    #[test]
+    fn ai_reports_count_from_the_later_date_and_updates_and_transmittals_have_their_own_keys() {
+        // Transaction 1 March, known 20 March: the shipped pack counts 15 days from the later.
+        let reportable = event(
+            "2026-03-20T12:00:00Z",
+            EventKind::AiCaseReportable {
+                case: "case-0001".into(),
+                customer: "C-1".into(),
+                transaction_on: date("2026-03-01"),
+                known_on: date("2026-03-20"),
+                transaction_value_usd: Some(1_000_000),
+            },
+        );
+        let o = only(&[reportable], Tz::UTC, "2026-03-21T12:00:00Z");
+        assert_eq!((o.key.as_str(), o.due_date), ("ai_report:case-0001", date("2026-04-04")));
+        assert_eq!(o.rid, "R23");
+        assert!(o.assumed, "the clock's start is the pack's assumption");
+        let update = event(
+            "2026-05-02T12:00:00Z",
+            EventKind::AiArrangementChanged {
+                case: "case-0001".into(),
+                customer: "C-1".into(),
+                version: 2,
+                changed_on: date("2026-05-01"),
+                known_on: date("2026-04-28"),
+                original_filing: "filing-0042".into(),
+            },
+        );
+        let o = only(&[update], Tz::UTC, "2026-05-02T12:00:00Z");
+        assert_eq!((o.key.as_str(), o.due_date), ("ai_report_update:case-0001:2", date("2026-05-16")));
+        assert!(o.title.contains("filing-0"), "{}", o.title);
+        let reseller = event(
+            "2026-06-01T12:00:00Z",
+            EventKind::AiResellerReport {
+                report: "rep-1".into(),
+                reseller: "R-01".into(),
+                customer: "Kappa Labs".into(),
+                transaction_on: date("2026-05-25"),
+                known_on: date("2026-05-30"),
+            },
+        );
+        let o = only(&[reseller], Tz::UTC, "2026-06-01T12:00:00Z");
+        assert_eq!(
+            (o.key.as_str(), o.due_date, o.rid.as_str()),
+            ("ai_reseller_transmit:rep-1", date("2026-06-14"), "R24")
+        );
     }
 
     #[test]

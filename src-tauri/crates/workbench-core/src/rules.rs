@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
+use crate::quantity::Quantity;
+
 /// The schema version this binary reads.
 pub const SCHEMA: u32 = 1;
 
@@ -166,12 +168,16 @@ pub struct PenaltyParam {
 }
 
 /// A technical condition for a covered AI model (R26).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
 pub struct ConditionParam {
-    /// The figure.
-    pub value: f64,
+    /// The figure, exact (`1e26` is 10^26 exactly; see `quantity`).
+    pub value: Quantity,
+    /// Whether a figure equal to the threshold meets it. E.O. 14110 speaks of compute "greater
+    /// than" 10^26 and networking "over" 100 Gbit/s, so the shipped pack says `false`.
+    #[serde(default)]
+    pub inclusive: bool,
     /// The requirement it serves.
     pub rid: String,
     /// Assumed by the pack.
@@ -234,7 +240,7 @@ pub struct Penalties {
 }
 
 /// Technical conditions for a covered AI model (R26).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
 pub struct AiConditions {
@@ -244,6 +250,148 @@ pub struct AiConditions {
     pub cluster_operations_per_second: ConditionParam,
     /// Cluster networking, Gbit/s.
     pub cluster_network_gbps: ConditionParam,
+}
+
+/// Which date starts the R23 reporting clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ClockFrom {
+    /// The later of the transaction and the provider's knowledge of it.
+    Later,
+    /// The earlier of the two.
+    Earlier,
+    /// The transaction (or the change of arrangement).
+    Transaction,
+    /// The day the provider learned of it.
+    Knowledge,
+}
+
+/// R23: the date the reporting clock starts from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct ClockParam {
+    /// Which date.
+    pub from: ClockFrom,
+    /// The requirement it serves.
+    pub rid: String,
+    /// Assumed by the pack.
+    #[serde(default)]
+    pub assumed: bool,
+    /// Why, when assumed.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// One accelerator model of the catalogue (R26 arithmetic).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct Accelerator {
+    /// The model as printed, e.g. `NVIDIA H100 SXM5`.
+    pub model: String,
+    /// Other spellings a billing export may use (`H100`, `h100-sxm`).
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Peak dense operations per second per accelerator, by precision (`bf16`, `fp8`, …).
+    pub ops_per_second: std::collections::BTreeMap<String, Quantity>,
+    /// Where the figures come from.
+    pub source: String,
+    /// The figures are the pack's estimate.
+    #[serde(default)]
+    pub assumed: bool,
+    /// Why, when assumed.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// One red flag a covered-transaction case may record (R23).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct RedFlag {
+    /// Stable key.
+    pub key: String,
+    /// As shown.
+    pub title: String,
+}
+
+/// How training compute is estimated and when a case is reviewed (R23–R26).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct AiModel {
+    /// The requirement it serves.
+    pub rid: String,
+    /// The catalogue figure that counts (a key of every accelerator's `ops_per_second`).
+    pub precision: String,
+    /// Share of peak an accelerator is assumed to deliver over a training run.
+    pub utilisation: PercentParam,
+    /// A figure at or over this share of a threshold makes a case "could be covered".
+    pub could_be: PercentParam,
+    /// Usage is summed per foreign customer over this many days back from today.
+    pub usage_window: DaysParam,
+    /// Which date starts the report's clock.
+    pub report_clock: ClockParam,
+    /// The accelerator catalogue.
+    pub accelerators: Vec<Accelerator>,
+    /// The red flags a case may record.
+    pub red_flags: Vec<RedFlag>,
+}
+
+impl AiModel {
+    /// The first problem, as (dotted key, message).
+    fn validate(&self) -> Option<(String, String)> {
+        let bad = |key: &str, message: String| Some((format!("ai.{key}"), message));
+        for (key, p) in [("utilisation.percent", &self.utilisation), ("could_be.percent", &self.could_be)] {
+            if !(1..=100).contains(&p.percent) {
+                return bad(key, format!("must be 1 to 100 (found {})", p.percent));
+            }
+        }
+        if !(1..=3660).contains(&self.usage_window.days) {
+            return bad(
+                "usage_window.days",
+                format!("must be 1 to 3660 days (found {})", self.usage_window.days),
+            );
+        }
+        if self.precision.trim().is_empty() {
+            return bad("precision", "names no precision".into());
+        }
+        if self.accelerators.is_empty() {
+            return bad("accelerators", "lists no accelerator".into());
+        }
+        let mut names = std::collections::HashMap::new();
+        for (i, a) in self.accelerators.iter().enumerate() {
+            let Some(peak) = a.ops_per_second.get(&self.precision) else {
+                return bad(
+                    "accelerators",
+                    format!("{}: has no {} figure in ops_per_second (ai.precision)", a.model, self.precision),
+                );
+            };
+            if peak.is_zero() || peak.to_integer().is_none() {
+                return bad(
+                    "accelerators",
+                    format!(
+                        "{}: {} must be a whole number of operations per second above 0",
+                        a.model, self.precision
+                    ),
+                );
+            }
+            for name in std::iter::once(&a.model).chain(&a.aliases) {
+                if *names.entry(crate::ai::model_key(name)).or_insert(i) != i {
+                    return bad("accelerators", format!("“{name}” names two accelerators"));
+                }
+            }
+        }
+        let mut flags = std::collections::HashSet::new();
+        for f in &self.red_flags {
+            if !flags.insert(f.key.as_str()) {
+                return bad("red_flags", format!("key {:?} appears twice", f.key));
+            }
+        }
+        None
+    }
 }
 
 /// The R2 fields.
@@ -435,6 +583,10 @@ pub struct RulePack {
     pub penalties: Penalties,
     /// R26.
     pub ai_conditions: AiConditions,
+    /// R23–R26: the arithmetic's catalogue and factors. A pack without it cannot evaluate
+    /// AI-training cases (the app says so).
+    #[serde(default)]
+    pub ai: Option<AiModel>,
     /// R2.
     pub fields: Fields,
     /// R12, R13.
@@ -525,7 +677,7 @@ impl RulePack {
         let ai = &self.ai_conditions;
         let r = &self.reverification;
         let sla = &self.verification.sla;
-        let all: [(&str, bool, &Option<String>); 19] = [
+        let mut all: Vec<(&str, bool, &Option<String>)> = vec![
             ("verification.sla", sla.assumed, &sla.note),
             ("records.retention", self.records.retention.assumed, &self.records.retention.note),
             (
@@ -566,6 +718,14 @@ impl RulePack {
                 &ai.cluster_network_gbps.note,
             ),
         ];
+        if let Some(model) = &self.ai {
+            all.extend([
+                ("ai.utilisation", model.utilisation.assumed, &model.utilisation.note),
+                ("ai.could_be", model.could_be.assumed, &model.could_be.note),
+                ("ai.usage_window", model.usage_window.assumed, &model.usage_window.note),
+                ("ai.report_clock", model.report_clock.assumed, &model.report_clock.note),
+            ]);
+        }
         all.into_iter()
             .filter(|(_, assumed, _)| *assumed)
             .map(|(key, _, note)| (key.to_owned(), note.clone().unwrap_or_default()))
@@ -668,6 +828,19 @@ impl RulePack {
         }
         if !self.notice.text.contains("{provider}") {
             return fail("notice.text", "must contain {provider}".into());
+        }
+        let c = &self.ai_conditions;
+        for (key, param) in [
+            ("ai_conditions.training_operations.value", &c.training_operations),
+            ("ai_conditions.cluster_operations_per_second.value", &c.cluster_operations_per_second),
+            ("ai_conditions.cluster_network_gbps.value", &c.cluster_network_gbps),
+        ] {
+            if param.value.is_zero() {
+                return fail(key, "must be more than 0".into());
+            }
+        }
+        if let Some(ai) = &self.ai {
+            ai.validate().map_or(Ok(()), |(key, message)| fail(&key, message))?;
         }
         Ok(())
     }

@@ -31,6 +31,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0017_screening_hits", include_str!("../migrations/0017_screening_hits.sql")),
     ("0018_screening_ipdb", include_str!("../migrations/0018_screening_ipdb.sql")),
     ("0019_screening_conditions", include_str!("../migrations/0019_screening_conditions.sql")),
+    ("0020_ai_transactions", include_str!("../migrations/0020_ai_transactions.sql")),
 ];
 
 /// The schema version this binary writes.

@@ -5,9 +5,14 @@
  */
 export type ConditionParam = { 
 /**
- * The figure.
+ * The figure, exact (`1e26` is 10^26 exactly; see `quantity`).
  */
-value: number, 
+value: string, 
+/**
+ * Whether a figure equal to the threshold meets it. E.O. 14110 speaks of compute "greater
+ * than" 10^26 and networking "over" 100 Gbit/s, so the shipped pack says `false`.
+ */
+inclusive: boolean, 
 /**
  * The requirement it serves.
  */

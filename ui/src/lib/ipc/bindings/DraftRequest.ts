@@ -19,6 +19,14 @@ year: number | null,
  */
 event_id: string | null, 
 /**
+ * AI report: the case it reports.
+ */
+case_id: string | null, 
+/**
+ * AI report: an update of the filed report (the case's newest arrangement version).
+ */
+update: boolean, 
+/**
  * Paper.
  */
 page: PageSize, };

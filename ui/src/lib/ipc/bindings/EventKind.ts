@@ -28,7 +28,71 @@ customer: string,
 /**
  * The transaction's value, for the penalty ceiling (R27).
  */
-transaction_value_usd: number | null, } | { "kind": "primary_contact_changed", 
+transaction_value_usd: number | null, } | { "kind": "ai_case_reportable", 
+/**
+ * The case id.
+ */
+case: string, 
+/**
+ * The customer's reference.
+ */
+customer: string, 
+/**
+ * The transaction, or the change of arrangement that made it reportable.
+ */
+transaction_on: string, 
+/**
+ * When the provider learned of it.
+ */
+known_on: string, 
+/**
+ * The transaction's value, for the penalty ceiling (R27).
+ */
+transaction_value_usd: number | null, } | { "kind": "ai_arrangement_changed", 
+/**
+ * The case id.
+ */
+case: string, 
+/**
+ * The customer's reference.
+ */
+customer: string, 
+/**
+ * The new arrangement version.
+ */
+version: number, 
+/**
+ * The change.
+ */
+changed_on: string, 
+/**
+ * When the provider learned of it.
+ */
+known_on: string, 
+/**
+ * The filing the update refers to.
+ */
+original_filing: string, } | { "kind": "ai_reseller_report", 
+/**
+ * The recorded report's id.
+ */
+report: string, 
+/**
+ * The reseller.
+ */
+reseller: string, 
+/**
+ * The reseller's customer, as the report names it.
+ */
+customer: string, 
+/**
+ * The transaction.
+ */
+transaction_on: string, 
+/**
+ * When the reseller learned of it.
+ */
+known_on: string, } | { "kind": "primary_contact_changed", 
 /**
  * The new contact's name.
  */

@@ -3,4 +3,4 @@
 /**
  * The kinds of filing.
  */
-export type FilingKind = "initial" | "annual" | "change_notice";
+export type FilingKind = "initial" | "annual" | "change_notice" | "ai_report";
