@@ -1,6 +1,7 @@
 //! The command line: the same binary, headless. Every subcommand calls `workbench_app`, like the
 //! window does, and never needs a display.
 
+mod ai;
 mod cip;
 mod customers;
 mod filings;
@@ -108,6 +109,9 @@ enum Command {
     /// Special measures (R22): the register of measures on foreign persons and jurisdictions.
     #[command(subcommand)]
     Measures(measures::MeasuresCommand),
+    /// Covered AI-training transactions (R23–R26): cases, arrangements, usage, evaluation.
+    #[command(subcommand)]
+    Ai(ai::AiCommand),
     /// Screening (R22): list versions (OFAC SDN, Consolidated Screening List) and name checks.
     #[command(subcommand)]
     Screening(screening::ScreeningCommand),
@@ -159,6 +163,7 @@ fn run(command: Command, context: &Context, passphrase_file: Option<&std::path::
         Command::Rules(command) => obligations::rules(&command),
         Command::Screening(command) => screening::run(context, &command, passphrase_file),
         Command::Measures(command) => measures::run(context, &command, passphrase_file),
+        Command::Ai(command) => ai::run(context, &command, passphrase_file),
         Command::Obligations(args) => obligations::obligations(context, &args, passphrase_file),
         Command::RotateKey(args) => workspace::rotate_key(context, &args, passphrase_file),
         Command::Keyslots(command) => workspace::keyslots(context, &command, passphrase_file),

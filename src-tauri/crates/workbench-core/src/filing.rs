@@ -730,6 +730,7 @@ fn ai_blocks(s: &Snapshot) -> Vec<Block> {
             .collect(),
         empty: "No condition.".into(),
     });
+    blocks.push(heading("The rule pack's conditions and factors", Some("R26")));
     blocks.push(Block::Facts { facts: conditions.clone() });
     if !red_flags.is_empty() {
         blocks.push(heading("Red flags", Some("R23")));
