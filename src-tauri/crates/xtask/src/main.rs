@@ -40,12 +40,13 @@ enum Task {
     /// change, audit verification), `customers` (100k-row import, search latency), `filings`
     /// (render time and size of long filings), `screening` (matcher recall and false positives
     /// on an evaluation set made from the SDN snapshot, check latency, rescreen of 100k
-    /// customers with 50k owners) or `crash` (kill -9 during evidence stores,
+    /// customers with 50k owners), `ai` (a 1M-row usage import and the rolling-window
+    /// evaluation) or `crash` (kill -9 during evidence stores,
     /// imports, passphrase changes and key rotations: 1,000 cycles each, `CIPW_CRASH_CYCLES`
     /// to change; the same tests run with fewer cycles in `cargo xtask test`).
     Bench {
         /// Which benchmark.
-        #[arg(value_parser = ["store", "customers", "filings", "screening", "crash"])]
+        #[arg(value_parser = ["store", "customers", "filings", "screening", "ai", "crash"])]
         which: String,
         /// For `crash`: run one loop only, so that each can be run and timed alone.
         #[arg(value_parser = ["evidence", "import", "passphrase", "rotation"])]
@@ -121,6 +122,7 @@ fn bench(which: &str, crash_loop: Option<&str>) -> anyhow::Result<()> {
             match which {
                 "filings" => "workbench-filings",
                 "screening" => "workbench-screening",
+                "ai" => "workbench-app",
                 _ => "workbench-store",
             },
             "--bench",
