@@ -11,6 +11,8 @@ pub struct AppState {
     jobs: Jobs,
     /// The file the user chose for an import, checked (dry run) and awaiting "Import".
     pending_import: std::sync::Mutex<Option<std::path::PathBuf>>,
+    /// The usage file (R23) checked and awaiting "Import".
+    pending_usage: std::sync::Mutex<Option<std::path::PathBuf>>,
     /// The reseller counts file checked and awaiting its commit (the bytes checked, so the
     /// commit records exactly what was shown).
     pending_counts: std::sync::Mutex<Option<Vec<u8>>>,
@@ -27,6 +29,7 @@ impl AppState {
             jobs: Jobs::default(),
             pending_import: Default::default(),
             pending_counts: Default::default(),
+            pending_usage: Default::default(),
             dropped: Default::default(),
         }
     }
@@ -49,6 +52,11 @@ impl AppState {
     /// The import file chosen in the native dialog, kept here so the UI never sends a path.
     pub fn pending_import(&self) -> std::sync::MutexGuard<'_, Option<std::path::PathBuf>> {
         self.pending_import.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The AI usage file checked and awaiting its commit.
+    pub fn pending_usage(&self) -> std::sync::MutexGuard<'_, Option<std::path::PathBuf>> {
+        self.pending_usage.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The files last dropped on the window, kept here so the UI never sends a path.

@@ -122,7 +122,19 @@ macro_rules! with_commands {
             screening::measures_list,
             screening::measures_add,
             screening::measures_add_with_document,
-            screening::measures_extend
+            screening::measures_extend,
+            ai::ai_overview,
+            ai::ai_case_get,
+            ai::ai_case_add,
+            ai::ai_arrangement_add,
+            ai::ai_case_close,
+            ai::ai_usage_lines,
+            ai::ai_usage_evaluate,
+            ai::ai_usage_check,
+            ai::ai_usage_commit,
+            ai::ai_reseller_report,
+            ai::ai_reseller_transmit,
+            ai::ai_reseller_failure
         )
     };
 }

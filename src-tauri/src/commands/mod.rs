@@ -117,6 +117,7 @@ macro_rules! describe {
     };
 }
 
+pub mod ai;
 pub mod app;
 pub mod audit;
 pub mod cip;

@@ -3,6 +3,16 @@
 import { ipc } from '../client';
 import type { ActorId } from './ActorId';
 import type { ActorView } from './ActorView';
+import type { AiArrangementInput } from './AiArrangementInput';
+import type { AiCaseDetail } from './AiCaseDetail';
+import type { AiNewCase } from './AiNewCase';
+import type { AiOverview } from './AiOverview';
+import type { AiResellerReportForm } from './AiResellerReportForm';
+import type { AiTransmittal } from './AiTransmittal';
+import type { AiUsageEvaluation } from './AiUsageEvaluation';
+import type { AiUsageImportReport } from './AiUsageImportReport';
+import type { AiUsageLine } from './AiUsageLine';
+import type { AiVersionView } from './AiVersionView';
 import type { AppInfo } from './AppInfo';
 import type { AttestationMatrix } from './AttestationMatrix';
 import type { AttestationReturn } from './AttestationReturn';
@@ -361,5 +371,31 @@ export const api = {
 		addWithDocument: (args: { measure: NewMeasure }) => ipc.call<MeasureView | null>('measures_add_with_document', args),
 		/** Record an extension of a measure's end, with its own citation (officers). */
 		extend: (args: { id: string; extension: Extension }) => ipc.call<MeasureView>('measures_extend', args),
+	},
+	ai: {
+		/** The register: cases with their coverage under the active pack, usage batches, resellers' reports, the pack's catalogue and conditions. */
+		overview: () => ipc.call<AiOverview>('ai_overview'),
+		/** One case with its versions (each evaluated under the active pack), filings, obligations. */
+		caseGet: (args: { id: string }) => ipc.call<AiCaseDetail>('ai_case_get', args),
+		/** Open a case for a foreign customer; returns its id. */
+		caseAdd: (args: { case: AiNewCase }) => ipc.call<string>('ai_case_add', args),
+		/** Record the case's next arrangement version; returns it with its evaluation. */
+		arrangementAdd: (args: { caseId: string; arrangement: AiArrangementInput }) => ipc.call<AiVersionView>('ai_arrangement_add', args),
+		/** Close a case with the reason (officers; a covered case only once reported). */
+		caseClose: (args: { caseId: string; reason: string }) => ipc.call<null>('ai_case_close', args),
+		/** Every foreign customer's metered usage over the window, judged. */
+		usageLines: () => ipc.call<Array<AiUsageLine>>('ai_usage_lines'),
+		/** Sum the window again and open cases for review (never a report). */
+		usageEvaluate: () => ipc.call<AiUsageEvaluation>('ai_usage_evaluate'),
+		/** Pick a usage file (CSV or Excel) and check it (dry run); null when cancelled. */
+		usageCheck: () => ipc.call<AiUsageImportReport | null>('ai_usage_check'),
+		/** Store the usage file checked by `ai_usage_check`, all or nothing, as a job the status bar shows and `job_cancel` stops (keeping nothing); then evaluate the window. */
+		usageCommit: () => ipc.call<AiUsageImportReport>('ai_usage_commit'),
+		/** Pick the reseller's report (PDF or image) and record it (officers); null when cancelled. */
+		resellerReport: (args: { form: AiResellerReportForm }) => ipc.call<string | null>('ai_reseller_report', args),
+		/** Record that a reseller's report was transmitted to Commerce (officers). */
+		resellerTransmit: (args: { transmittal: AiTransmittal }) => ipc.call<null>('ai_reseller_transmit', args),
+		/** Record that a foreign reseller failed its AI-reporting duties (R25): the supply gate closes. */
+		resellerFailure: (args: { resellerRef: string; awareOn: string; what: string }) => ipc.call<null>('ai_reseller_failure', args),
 	},
 } as const;
