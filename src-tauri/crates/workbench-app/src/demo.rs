@@ -231,7 +231,127 @@ pub fn fill(ctx: &Context, session: &Session, customers: usize) -> Result<usize,
     })?;
     fill_filings(ctx, session, today)?;
     fill_screening(ctx, session, today)?;
+    fill_ai(ctx, session, today)?;
     Ok(rows.len())
+}
+
+/// The demo's AI-training transactions (R23–R26): a case reported and filed; a case whose change
+/// of arrangement made it covered, reported, then changed again with an update due; and a usage
+/// import whose heavy user opened a case for review.
+fn fill_ai(ctx: &Context, session: &Session, today: NaiveDate) -> Result<(), AppError> {
+    use workbench_core::ai::{FlagNote, NewArrangement};
+    use workbench_core::filing::{FilingKind, PageSize};
+    use workbench_core::quantity::Quantity;
+    let picks: Vec<(String, String)> = session.with(ctx, |u| {
+        Ok(u.workspace.db().read(|c| {
+            let mut s = c.prepare(
+                "SELECT c.customer_ref, min(a.account_ref) FROM customer c JOIN account a ON a.customer_id = c.id \
+                 WHERE c.us_person = 'no' AND c.kind = 'entity' GROUP BY c.id ORDER BY c.customer_ref LIMIT 3",
+            )?;
+            let rows = s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })?)
+    })?;
+    let [(first, first_account), (second, second_account), (third, third_account)] = picks.as_slice() else {
+        return Ok(());
+    };
+    let ago = |days: i64| today - Duration::days(days);
+    let arrangement =
+        |accelerator: &str, count: u64, days: i64, on: NaiveDate, account: &str| NewArrangement {
+            accelerator: accelerator.into(),
+            count,
+            interconnect_gbps: Quantity::whole(400),
+            transaction_on: on,
+            known_on: on + Duration::days(1),
+            starts_on: on,
+            ends_on: None,
+            duration_days: Some(days),
+            purpose: "Pre-training a large multilingual language model".into(),
+            reseller_ref: None,
+            accounts: vec![account.to_owned()],
+            red_flags: Vec::new(),
+            value_usd: Some(4_200_000),
+        };
+    let report = |case: &str, update: bool| -> Result<(), AppError> {
+        let draft = crate::filings::DraftRequest {
+            kind: FilingKind::AiReport,
+            year: None,
+            event_id: None,
+            case_id: Some(case.to_owned()),
+            update,
+            page: PageSize::A4,
+        };
+        let f = crate::filings::filing_draft(ctx, session, &draft)?;
+        crate::filings::filing_approve(ctx, session, &f.id)?;
+        let filed = crate::filings::FiledForm {
+            id: f.id,
+            filed_on: today,
+            channel: "BIS online portal".into(),
+            agency_reference: "BIS-AI-0007".into(),
+        };
+        crate::filings::filing_mark_filed(ctx, session, &filed)?;
+        Ok(())
+    };
+    let new = |customer: &str, summary: &str| {
+        crate::ai::case_add(
+            ctx,
+            session,
+            &crate::ai::NewCase { customer_ref: customer.to_owned(), summary: summary.into() },
+        )
+    };
+    // 1. Reported: 12,288 H100 for 120 days (1.26e26 potential operations).
+    let reported = new(first, "Contract for a dedicated training cluster")?;
+    crate::ai::arrangement_add(
+        ctx,
+        session,
+        &reported,
+        &arrangement("H100", 12_288, 120, ago(20), first_account),
+    )?;
+    report(&reported, false)?;
+    // 2. Not covered, then covered by a change (second prong), reported, then changed again.
+    let changed = new(second, "Inference contract that grew")?;
+    crate::ai::arrangement_add(
+        ctx,
+        session,
+        &changed,
+        &arrangement("A100", 256, 60, ago(120), second_account),
+    )?;
+    crate::ai::arrangement_add(
+        ctx,
+        session,
+        &changed,
+        &arrangement("NVIDIA H100 SXM5", 12_000, 120, ago(15), second_account),
+    )?;
+    report(&changed, false)?;
+    let mut longer = arrangement("NVIDIA H100 SXM5", 16_384, 180, ago(2), second_account);
+    longer.red_flags = vec![FlagNote {
+        key: "weights_export".into(),
+        note: "Checkpoints copied out of the service weekly".into(),
+    }];
+    crate::ai::arrangement_add(ctx, session, &changed, &longer)?;
+    // 3. A usage import: a heavy user's cluster reaches the pack's could-be fraction.
+    let mut csv = String::from(
+        "account_ref,period_start,period_end,accelerator,accelerator_hours,peak_accelerators,interconnect_gbps\n",
+    );
+    for (account, accelerator, hours, peak, gbps) in [
+        (third_account.as_str(), "h100-sxm", "9676800", "57600", "400"),
+        (first_account.as_str(), "H100", "1474560", "12288", "400"),
+        (second_account.as_str(), "A100", "1200.5", "16", "25"),
+    ] {
+        csv.push_str(&format!("{account},{},{},{accelerator},{hours},{peak},{gbps}\n", ago(30), ago(1)));
+    }
+    let file = std::env::temp_dir().join(format!("cip-workbench-demo-usage-{}.csv", std::process::id()));
+    std::fs::write(&file, csv).map_err(|e| workbench_core::CoreError::invalid("demo", e.to_string()))?;
+    let imported = crate::ai::usage_import(ctx, session, &file, false, &mut |_, _| true);
+    let _ = std::fs::remove_file(&file);
+    let imported = imported?;
+    if !imported.errors.is_empty() {
+        return Err(
+            workbench_core::CoreError::invalid("demo", format!("usage: {:?}", imported.errors)).into()
+        );
+    }
+    let _ = third;
+    Ok(())
 }
 
 /// The demo's screening (R22): a sample of the SDN list as its list, a measure on a jurisdiction

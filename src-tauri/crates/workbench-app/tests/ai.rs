@@ -390,3 +390,20 @@ fn a_new_pack_re_evaluates_open_cases_and_says_what_changed() {
         serde_json::to_string(&row.document.blocks).expect("json").contains("us-bis-iaas-cip-final-test")
     );
 }
+
+#[test]
+fn the_demo_has_a_reported_case_a_changed_case_with_an_update_due_and_a_case_from_usage() {
+    let (_dir, ctx, _clock, session) = common::workspace_at(2026, 11, 2, 9, Duration::from_secs(3600));
+    workbench_app::demo::fill(&ctx, &session, 30).expect("demo");
+    let o = ai::overview(&ctx, &session).expect("overview");
+    assert_eq!(o.cases.len(), 3, "{:#?}", o.cases);
+    assert_eq!(o.batches.len(), 1, "one usage import");
+    let from_usage = o.cases.iter().find(|c| c.origin == "usage").expect("a case from usage");
+    assert_eq!(from_usage.state, "review");
+    let reported: Vec<_> = o.cases.iter().filter(|c| c.report.filed_on.is_some()).collect();
+    assert_eq!(reported.len(), 2, "two reports filed");
+    let changed = reported.iter().find(|c| c.versions == 3).expect("the changed case");
+    assert_eq!(changed.report.reported_version, Some(2));
+    assert!(changed.due_key.as_deref().is_some_and(|k| k.starts_with("ai_report_update:")), "{changed:?}");
+    assert!(changed.due.is_some(), "an update is due");
+}

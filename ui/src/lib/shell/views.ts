@@ -16,6 +16,7 @@ export const VIEWS: readonly View[] = [
 	{ path: '/cip', label: 'CIP', key: 'i' },
 	{ path: '/resellers', label: 'Resellers', key: 'r' },
 	{ path: '/screening', label: 'Screening', key: 'm' },
+	{ path: '/ai', label: 'AI training', key: 't' },
 	{ path: '/requests', label: 'CIP copies', key: 'o' },
 	{ path: '/filings', label: 'Filings', key: 'f' },
 	{ path: '/calendar', label: 'Calendar', key: 'c' },
