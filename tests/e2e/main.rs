@@ -978,3 +978,89 @@ async fn the_demo_shows_screening_on_the_dashboard_and_its_hits_in_the_screening
     app.screenshot("demo-screening").await;
     app.quit().await
 }
+
+/// Sets a form field's value as a person would leave it (an `input` event Svelte's binding reads);
+/// WebKitGTK's date fields do not take typed keys reliably.
+async fn set_field(app: &App, css: &str, value: &str) -> WebDriverResult<()> {
+    app.wait_for(css).await?;
+    let script = "const el = document.querySelector(arguments[0]); el.value = arguments[1]; \
+                  el.dispatchEvent(new Event('input', { bubbles: true }));";
+    app.driver().execute(script, vec![serde_json::json!(css), serde_json::json!(value)]).await?;
+    Ok(())
+}
+
+const AI_CUSTOMERS: &str = "customer_ref,kind,name,country,address_line1,address_line2,city,region,postal_code,emails,phones,us_person,reseller_ref,account_ref,payment_method,payment_last4,payment_source,risk_tier,opened_on
+K-1,entity,Kappa Compute Pte Ltd,SG,1 Fusionopolis Way,#10-01,Singapore,,138632,ops@kappa.example,+65 6123 4567,no,,KA-1,card,4242,DBS Bank,high,2026-01-15
+K-2,entity,Nordlicht KI GmbH,DE,Torstraße 5,,Berlin,,10119,it@nordlicht.example,+49 30 1234567,no,,KA-2,wire,,Deutsche Bank,medium,2026-02-01
+";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "end-to-end: needs tauri-driver and a display; run by `cargo xtask test`"]
+async fn a_usage_import_opens_a_case_whose_arrangement_is_reported_and_filed() -> WebDriverResult<()> {
+    let files = tempfile::tempdir().expect("tempdir");
+    let today = chrono::Utc::now().date_naive();
+    let (start, end) = (today - chrono::Duration::days(20), today - chrono::Duration::days(1));
+    let usage = files.path().join("usage.csv");
+    std::fs::write(
+        &usage,
+        format!(
+            "account_ref,period_start,period_end,accelerator,accelerator_hours,peak_accelerators,interconnect_gbps\n\
+             KA-1,{start},{end},h100-sxm,1200000,70000,400\nKA-2,{start},{end},A100,12.5,4,25\n"
+        ),
+    )
+    .expect("write");
+    let app = App::launch_with_env(&[("CIPW_TEST_PICK_FILE", usage.to_str().expect("utf-8 path"))]).await?;
+    app.create_workspace().await?;
+    let customers = files.path().join("customers.csv");
+    std::fs::write(&customers, AI_CUSTOMERS).expect("write");
+    app.cli(&["customers", "import", customers.to_str().expect("utf-8")]);
+
+    // The usage file is checked, then imported: K-1's cluster reaches the could-be fraction.
+    app.go("t").await?;
+    app.wait_for("[data-testid='ai-no-cases']").await?;
+    app.click("[data-testid='ai-usage-import']").await?;
+    app.wait_text("[data-testid='ai-usage-check']", |t| t.contains("every row is good")).await?;
+    app.click("[data-testid='ai-usage-commit']").await?;
+    let notice = app.wait_text("[data-testid='ai-notice']", |t| t.contains("opened for review")).await?;
+    assert!(notice.contains("1 case(s) opened for review: K-1"), "{notice}");
+    let register = app.text_of("[data-testid='ai-cases']").await?;
+    assert!(register.contains("in review") && register.contains("from usage"), "{register}");
+
+    // A person records what is contracted: 12,288 H100 for 120 days — covered.
+    app.click("[data-testid='ai-case-row'] button.link").await?;
+    app.click("[data-testid='ai-add-arrangement']").await?;
+    let (tx, known) = (today - chrono::Duration::days(5), today - chrono::Duration::days(2));
+    set_field(&app, "[data-testid='ai-f-accel']", "H100").await?;
+    set_field(&app, "[data-testid='ai-f-count']", "12288").await?;
+    set_field(&app, "[data-testid='ai-f-net']", "400").await?;
+    set_field(&app, "[data-testid='ai-f-tx']", &tx.to_string()).await?;
+    set_field(&app, "[data-testid='ai-f-known']", &known.to_string()).await?;
+    set_field(&app, "[data-testid='ai-f-start']", &tx.to_string()).await?;
+    set_field(&app, "[data-testid='ai-f-days']", "120").await?;
+    app.click("[data-testid='ai-f-save']").await?;
+    app.wait_text("[data-testid='ai-notice']", |t| t.contains("Version 1 recorded: covered")).await?;
+    let version = app.text_of("[data-testid='ai-version']").await?;
+    for needle in ["Cluster peak", "12,288 accelerators × 9.8940e14 op/s", "1.2605…e26 op", "126.05 %"] {
+        assert!(version.contains(needle), "{needle} not shown: {version}");
+    }
+    app.screenshot("ai-case").await;
+
+    // The report is drafted through the filing engine, approved and filed.
+    app.click("[data-testid='ai-draft-report']").await?;
+    app.wait_text("[data-testid='filing-state']", |t| t == "draft").await?;
+    let content = app.text_of("[data-testid='filing-content']").await?;
+    assert!(content.contains("Kappa Compute Pte Ltd") && content.contains("DBS Bank"), "{content}");
+    app.click("[data-testid='filing-approve']").await?;
+    app.wait_text("[data-testid='filing-state']", |t| t == "approved").await?;
+    app.type_into("[data-testid='filing-reference']", "BIS-AI-2026-3").await?;
+    app.click("[data-testid='filing-mark-filed']").await?;
+    app.wait_text("[data-testid='filing-state']", |t| t == "filed").await?;
+
+    let cases: serde_json::Value = serde_json::from_str(&app.cli(&["ai", "cases", "--json"])).expect("json");
+    assert_eq!(cases[0]["report"]["state"], "filed", "{cases}");
+    assert_eq!(cases[0]["due"], serde_json::Value::Null, "the report meets its obligation");
+    app.go("t").await?;
+    app.wait_text("[data-testid='ai-cases']", |t| t.contains("filed")).await?;
+    app.screenshot("ai-register").await;
+    app.quit().await
+}

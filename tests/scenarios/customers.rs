@@ -121,11 +121,26 @@ fn demo_fills_a_new_workspace_with_customers_in_every_state_and_live_deadlines()
         serde_json::from_str::<serde_json::Value>(&stdout(&output)).expect("json")
     };
     let obligations = json(&["obligations", "--json"]);
-    // The demo's filings: the initial certification filed, an annual approved, a change notice drafted.
+    // The demo's certifications: the initial filed, an annual approved, a change notice drafted;
+    // and two AI-training reports filed (R23).
     let filings = json(&["filing", "list", "--json"]);
-    let states: Vec<&str> =
-        filings.as_array().expect("array").iter().filter_map(|f| f["state"].as_str()).collect();
-    assert_eq!(states, ["draft", "approved", "filed"], "{filings}");
+    let states: Vec<(&str, &str)> = filings
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|f| Some((f["kind"].as_str()?, f["state"].as_str()?)))
+        .collect();
+    assert_eq!(
+        states,
+        [
+            ("ai_report", "filed"),
+            ("ai_report", "filed"),
+            ("change_notice", "draft"),
+            ("annual", "approved"),
+            ("initial", "filed")
+        ],
+        "{filings}"
+    );
     let year = obligations["today"].as_str().expect("today")[..4].to_owned();
     let counts = json(&["counts", "--year", &year, "--json"]);
     // 96 customers over 12 countries, 8 of them in the US (U.S. persons), and the 3 that screening

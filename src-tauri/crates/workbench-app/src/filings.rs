@@ -593,19 +593,28 @@ pub fn filing_mark_filed(ctx: &Context, session: &Session, form: &FiledForm) -> 
     session.with(ctx, |u| {
         u.require_officer("record filings")?;
         let row = require(u, &form.id)?;
-        let met = match &row.obligation_key {
-            Some(key) => {
-                let reference = format!("filed {} via {channel} (filing {})", form.filed_on, row.id);
-                crate::obligations::met_if_open(
-                    ctx,
-                    u,
-                    &crate::obligations::compute(ctx, u)?,
-                    key,
-                    &reference,
-                )?
+        let mut met = Vec::new();
+        if let Some(key) = &row.obligation_key {
+            let reference = format!("filed {} via {channel} (filing {})", form.filed_on, row.id);
+            let view = crate::obligations::compute(ctx, u)?;
+            // An AI report update for version N also answers the updates still owed for the
+            // versions before it (R23): it reports the arrangement as it now stands.
+            let mut keys = vec![key.clone()];
+            if let Some((case, version)) = key
+                .strip_prefix("ai_report_update:")
+                .and_then(|rest| rest.rsplit_once(':'))
+                .and_then(|(case, v)| v.parse::<u32>().ok().map(|v| (case.to_owned(), v)))
+            {
+                let prefix = format!("ai_report_update:{case}:");
+                keys.extend(view.obligations.iter().filter_map(|o| {
+                    let earlier = o.key.strip_prefix(&prefix)?.parse::<u32>().ok()? < version;
+                    (earlier && o.met.is_none()).then(|| o.key.clone())
+                }));
             }
-            None => None,
-        };
+            for k in &keys {
+                met.extend(crate::obligations::met_if_open(ctx, u, &view, k, &reference)?);
+            }
+        }
         let at = ctx.clock().now();
         let me = u.actor.id;
         let filed = store::Filed { on: form.filed_on, channel, reference: form.agency_reference.trim() };

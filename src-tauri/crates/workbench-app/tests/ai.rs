@@ -204,17 +204,25 @@ fn a_change_makes_a_case_covered_and_a_later_change_owes_an_update_that_referenc
     assert_eq!(o.due_date, day(2026, 4, 14));
     assert!(o.title.contains(&original.id[..8]), "references the original: {}", o.title);
 
+    // A second change before the update is filed: the update for version 4 answers both.
+    let mut wider = longer.clone();
+    wider.count = 16_384;
+    wider.transaction_on = day(2026, 4, 1);
+    wider.known_on = day(2026, 4, 1);
+    ai::arrangement_add(&ctx, &session, &case, &wider).expect("v4");
     let update = draft(&ctx, &session, &case, true);
-    assert_eq!(update.obligation_key.as_deref(), Some(update_key.as_str()));
+    assert_eq!(update.obligation_key.as_deref(), Some(format!("ai_report_update:{case}:4").as_str()));
     let row = filings::filing_get(&ctx, &session, &update.id).expect("get");
     let text = serde_json::to_string(&row.document.blocks).expect("json");
     assert!(text.contains(&format!("filing {}", original.id)), "names the original: {text}");
     assert!(text.contains("Period: 2026-02-26 to 2026-06-26 → 2026-02-26 to 2026-10-24"), "{text}");
+    assert!(text.contains("12000 × NVIDIA H100 SXM5 → 16384 × NVIDIA H100 SXM5"), "{text}");
     assert!(text.contains("Checkpoints copied out weekly"), "{text}");
     file(&ctx, &session, &update.id, day(2026, 4, 2));
     let d = ai::case_get(&ctx, &session, &case).expect("detail");
     assert!(d.obligations.iter().all(|o| o.met.is_some()), "{:#?}", d.obligations);
-    assert_eq!(d.case.report.reported_version, Some(3));
+    assert_eq!(d.obligations.len(), 3, "the report and two updates, all met");
+    assert_eq!(d.case.report.reported_version, Some(4));
 }
 
 #[test]

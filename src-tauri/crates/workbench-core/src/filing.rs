@@ -1,4 +1,4 @@
-//! Filings (R12–R15, R18): what each submission says, as a frozen snapshot, and the document
+//! Filings (R12–R15, R18, R23): what each submission says, as a frozen snapshot, and the document
 //! model the PDF engine lays out. The view-models live here; `workbench-filings` only draws a
 //! [`FilingDoc`] — headings, paragraphs, label/value facts, tables and signature blocks.
 //!

@@ -1,4 +1,5 @@
-//! The rule pack: every day count, threshold, amount and text of the rule, as data.
+//! The rule pack: every day count, threshold, amount and text of the rule, as data (R1–R27; the
+//! AI-training conditions and accelerator catalogue of R26 included).
 //!
 //! The rule is a proposal (RULE.md); a final rule will change its numbers. A pack is a TOML file
 //! (`assets/rules/*.toml`, schema in `assets/rules/SCHEMA.md`) loaded and validated here; code

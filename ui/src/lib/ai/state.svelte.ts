@@ -24,6 +24,8 @@ class AiState {
 	error = $state<string | null>(null);
 	notice = $state<string | null>(null);
 	loaded = $state(false);
+	/** Set by the queue's "AI cases" tab: the register opens filtered on cases in review. */
+	reviewOnly = false;
 
 	async load() {
 		try {
