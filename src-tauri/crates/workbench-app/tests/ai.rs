@@ -415,3 +415,21 @@ fn the_demo_has_a_reported_case_a_changed_case_with_an_update_due_and_a_case_fro
     assert!(changed.due_key.as_deref().is_some_and(|k| k.starts_with("ai_report_update:")), "{changed:?}");
     assert!(changed.due.is_some(), "an update is due");
 }
+
+#[test]
+fn the_usage_template_imports_as_a_workbook_with_date_and_number_cells() {
+    let (_dir, ctx, _clock, session) = common::workspace_at(2026, 12, 1, 9, Duration::from_secs(3600));
+    let templates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../assets/templates");
+    customers::import(&ctx, &session, &templates.join("customers.csv"), false).expect("customers");
+    let report = ai::usage_import(&ctx, &session, &templates.join("ai-usage.xlsx"), false, &mut |_, _| true)
+        .expect("xlsx");
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!((report.stored, report.accounts), (2, 1));
+    let csv = ai::usage_import(&ctx, &session, &templates.join("ai-usage.csv"), true, &mut |_, _| true)
+        .expect("csv");
+    assert_eq!((csv.rows, csv.errors.len()), (2, 0), "the CSV template reads the same");
+    let lines = ai::usage_lines(&ctx, &session).expect("lines");
+    // 368,640 H100-hours + 1,200.5 A100-hours over November, within the 90-day window.
+    let expected = 368_640u128 * 3_600 * 989_400_000_000_000 + 12_005 * 360 * 312_000_000_000_000;
+    assert_eq!(lines[0].operations, format!("{} op", workbench_core::quantity::sci(expected)));
+}
