@@ -1,5 +1,6 @@
 // The AI-training transactions view's state (R23–R26): the case register, the case open beside
 // it, metered usage and resellers' reports.
+import { grouped } from '$lib/format';
 import {
 	api,
 	toIpcError,
@@ -122,7 +123,7 @@ class AiState {
 		if (!report) return;
 		const e = report.evaluation;
 		this.notice =
-			`${report.stored.toLocaleString('en-US')} usage rows imported.` +
+			`${grouped(report.stored)} usage rows imported.` +
 			(e
 				? ` ${e.customers} customer(s) with usage in the window; ${e.opened.length} case(s) opened for review${e.opened.length ? `: ${e.opened.join(', ')}` : ''}.`
 				: '');

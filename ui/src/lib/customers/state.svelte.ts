@@ -1,4 +1,6 @@
-// The Customers view's state: one page of the list at a time, filters, the last import check.
+// The Customers view's state: one page of the list at a time, filters, the last
+// import check.
+import { grouped } from '$lib/format';
 import {
 	api,
 	toIpcError,
@@ -78,7 +80,7 @@ class CustomersState {
 			const report = await jobs.track(() => api.customers.importCommit());
 			this.check = report.errors.length > 0 ? report : null;
 			if (report.errors.length === 0) {
-				this.notice = `Imported ${report.stored.toLocaleString()} customer(s).`;
+				this.notice = `Imported ${grouped(report.stored)} customer(s).`;
 				// R22: the customers stored were screened right after the import.
 				if (report.screening)
 					this.notice += ` Screened on intake: ${report.screening.new_hits} hit(s) wait for a decision in Screening.`;

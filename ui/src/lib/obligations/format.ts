@@ -30,13 +30,7 @@ export function daysLeftText(days: number): string {
 	return `${-days} day${days === -1 ? '' : 's'} late`;
 }
 
-export function usd(amount: number): string {
-	return amount.toLocaleString(undefined, {
-		style: 'currency',
-		currency: 'USD',
-		maximumFractionDigits: 0
-	});
-}
+export { usd } from '$lib/format';
 
 /** Obligations (not met) per month for the next `months` months from `today`. */
 export function byMonth(

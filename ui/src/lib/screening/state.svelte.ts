@@ -1,4 +1,5 @@
 // The Screening view's state (R22): list versions, the last name checked, the measures register.
+import { grouped } from '$lib/format';
 import {
 	api,
 	toIpcError,
@@ -77,7 +78,7 @@ class ScreeningState {
 		const v = imported.version;
 		this.notice = imported.already_held
 			? `${v.title}: this exact version is already held${v.active ? ' and active' : ''}.`
-			: `${v.title}: ${v.entries.toLocaleString()} entries, ${v.aliases.toLocaleString()} aliases imported${v.active ? ' and active' : ''}.`;
+			: `${v.title}: ${grouped(v.entries)} entries, ${grouped(v.aliases)} aliases imported${v.active ? ' and active' : ''}.`;
 		if (imported.unmapped_countries.length > 0) {
 			this.notice += ` Countries kept as written: ${imported.unmapped_countries.join(', ')}.`;
 		}
@@ -149,7 +150,7 @@ class ScreeningState {
 			jobs.track(() => api.screening.run())
 		);
 		if (!summary) return;
-		this.notice = `${before ? `${before} ` : ''}Screened ${summary.subjects.toLocaleString()} customers and owners: ${summary.new_hits} new hit(s), ${summary.already_open} already waiting, ${summary.remembered} left closed as decided before.`;
+		this.notice = `${before ? `${before} ` : ''}Screened ${grouped(summary.subjects)} customers and owners: ${summary.new_hits} new hit(s), ${summary.already_open} already waiting, ${summary.remembered} left closed as decided before.`;
 		await this.load();
 	}
 
