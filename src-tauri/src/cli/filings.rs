@@ -37,6 +37,13 @@ pub enum RenderKind {
         #[arg(long)]
         event: String,
     },
+    /// The report of the suspected malicious activity found at a non-compliant foreign reseller
+    /// (R19), for the finding's event.
+    Activity {
+        /// The finding's event id (see `obligations --json`, kind `activity_report`).
+        #[arg(long)]
+        event: String,
+    },
     /// The report of a covered AI-training transaction (R23), or with `--update` its update after
     /// the arrangement changed.
     #[command(name = "ai-report")]
@@ -137,6 +144,14 @@ pub fn run(ctx: &Context, command: &FilingCommand, passphrase_file: Option<&Path
                 },
                 RenderKind::Change { event } => DraftRequest {
                     kind: FilingKind::ChangeNotice,
+                    year: None,
+                    event_id: Some(event.clone()),
+                    case_id: None,
+                    update: false,
+                    page,
+                },
+                RenderKind::Activity { event } => DraftRequest {
+                    kind: FilingKind::ActivityReport,
                     year: None,
                     event_id: Some(event.clone()),
                     case_id: None,

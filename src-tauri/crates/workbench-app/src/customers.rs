@@ -120,13 +120,32 @@ pub fn import_tracked(
     }
     // The import runs on a connection of its own (issue 15): the window keeps reading meanwhile,
     // and locking the workspace stops it (keeping nothing).
+    // R12: before the initial certification is filed, opening accounts for foreign customers
+    // warns, or (Settings) is refused.
+    let foreign = foreign_rows(&bytes);
+    let gate = session.with(ctx, |u| initial_gate(u, foreign))?;
+    if let Some(Gate::Refuse(message)) = &gate {
+        return Ok(ImportReport {
+            rows: 0,
+            errors: vec![RowError { row: 1, column: "(file)".into(), message: message.clone() }],
+            warnings: Vec::new(),
+            dry_run,
+            stored: 0,
+            screening: None,
+            screening_problem: None,
+        });
+    }
+    let gate_warning = match gate {
+        Some(Gate::Warn(message)) => Some(message),
+        _ => None,
+    };
     let prepare = |u: &mut crate::session::Unlocked| {
         if u.actor.role == workbench_core::Role::Viewer {
             return Err(AppError::Forbidden("a viewer cannot import customers".into()));
         }
         Ok((crate::obligations::active_pack(u)?.0, u.actor.id))
     };
-    let (report, stored_refs) = session.job(ctx, prepare, |mut job, (pack, by), lease| {
+    let (mut report, stored_refs) = session.job(ctx, prepare, |mut job, (pack, by), lease| {
         let at = ctx.clock().now();
         // For the progress bar: lines after the header (a quoted field may span lines, so this is
         // an estimate; the count reported never goes past it).
@@ -188,7 +207,60 @@ pub fn import_tracked(
             Err(other) => Err(other.into()),
         }
     })?;
+    if let Some(warning) = gate_warning
+        && report.errors.is_empty()
+    {
+        report.warnings.insert(0, warning);
+    }
     Ok(screen_on_intake(ctx, session, report, &stored_refs, progress))
+}
+
+/// What the initial-certification gate (R12) says about an import.
+enum Gate {
+    /// Go ahead, with this warning.
+    Warn(String),
+    /// Refused (Settings), for this reason.
+    Refuse(String),
+}
+
+/// Rows of a customers file whose `us_person` is not `yes` (foreign or undetermined, R3).
+fn foreign_rows(bytes: &[u8]) -> usize {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes));
+    let Ok(header) = reader.headers().cloned() else { return 0 };
+    let Some(at) = header.iter().position(|h| h.trim().eq_ignore_ascii_case("us_person")) else { return 0 };
+    reader
+        .records()
+        .filter_map(Result::ok)
+        .filter(|r| !r.get(at).is_some_and(|v| v.trim().eq_ignore_ascii_case("yes")))
+        .count()
+}
+
+/// The gate, when the file opens accounts for foreign customers and no initial certification is
+/// filed yet.
+fn initial_gate(u: &crate::session::Unlocked, foreign: usize) -> Result<Option<Gate>, AppError> {
+    if foreign == 0 {
+        return Ok(None);
+    }
+    let filed = u
+        .workspace
+        .db()
+        .read(workbench_store::filings::list)?
+        .iter()
+        .any(|f| f.kind == "initial" && f.state == "filed");
+    if filed {
+        return Ok(None);
+    }
+    let refuse = crate::settings::load(&u.workspace)?.initial_gate_refuse;
+    let what = format!(
+        "R12: the initial CIP certification is not filed yet, and this file opens accounts for {foreign} foreign customer(s)"
+    );
+    Ok(Some(if refuse {
+        Gate::Refuse(format!("{what}; Settings refuse such imports until it is filed (nothing was imported)"))
+    } else {
+        Gate::Warn(format!("{what}: file it (Filings) before they get access"))
+    }))
 }
 
 /// Screens the customers an import stored (R22) as a follow-on job: the import is committed

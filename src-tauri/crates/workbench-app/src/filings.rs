@@ -170,7 +170,8 @@ fn provider_of(s: &Snapshot) -> String {
         Snapshot::Initial { provider, .. }
         | Snapshot::Annual { provider, .. }
         | Snapshot::ChangeNotice { provider, .. }
-        | Snapshot::AiReport { provider, .. } => provider.clone(),
+        | Snapshot::AiReport { provider, .. }
+        | Snapshot::ActivityReport { provider, .. } => provider.clone(),
     }
 }
 
@@ -304,7 +305,10 @@ fn snapshot(ctx: &Context, session: &Session, request: &DraftRequest) -> Result<
         return Ok((snapshot, key, Some(subject)));
     }
     let (snapshot, key) = certification_snapshot(ctx, session, request)?;
-    let subject = request.event_id.clone().filter(|_| request.kind == FilingKind::ChangeNotice);
+    let subject = request
+        .event_id
+        .clone()
+        .filter(|_| matches!(request.kind, FilingKind::ChangeNotice | FilingKind::ActivityReport));
     Ok((snapshot, key, subject))
 }
 
@@ -390,7 +394,7 @@ fn certification_snapshot(
                     resellers,
                     signer,
                 },
-                None,
+                Some(format!("{}:program", ObligationKind::InitialCertification.code())),
             ))
         }
         FilingKind::Annual => {
@@ -431,6 +435,60 @@ fn certification_snapshot(
                     signer,
                 },
                 Some(format!("{}:{year}", ObligationKind::AnnualCertification.code())),
+            ))
+        }
+        FilingKind::ActivityReport => {
+            let id = request
+                .event_id
+                .as_deref()
+                .ok_or_else(|| CoreError::invalid("event_id", "say which finding"))?;
+            let event = events
+                .iter()
+                .find(|e| e.id == id)
+                .ok_or_else(|| CoreError::invalid("event_id", format!("there is no event {id}")))?;
+            let EventKind::ResellerNonCompliance { reseller } = &event.kind else {
+                return Err(CoreError::invalid(
+                    "event_id",
+                    "is not a reseller's non-compliance finding (R19)",
+                )
+                .into());
+            };
+            let tz = session.with(ctx, |u| crate::obligations::provider_tz(u))?;
+            let detail = crate::resellers::reseller_detail(ctx, session, reseller)?;
+            let r = &detail.reseller;
+            let key = format!("{}:{id}", ObligationKind::ActivityReport.code());
+            let due = crate::obligations::obligations_list(ctx, session)?
+                .obligations
+                .into_iter()
+                .find(|o| o.key == key)
+                .map_or_else(String::new, |o| o.due_date.to_string());
+            Ok((
+                Snapshot::ActivityReport {
+                    provider,
+                    event_id: id.to_owned(),
+                    reseller_ref: r.reseller_ref.clone(),
+                    legal_name: r.legal_name.clone(),
+                    country: r.country.clone(),
+                    registration_ids: r.registration_ids.clone(),
+                    contact: r.contact.as_ref().map_or_else(
+                        || "not recorded".to_owned(),
+                        |c| format!("{} — {}, {}", c.name, c.email, c.phone),
+                    ),
+                    status: r.status.code().replace('_', " "),
+                    aware_on: event.occurred_at.with_timezone(&tz).date_naive().to_string(),
+                    notes: detail
+                        .notes
+                        .iter()
+                        .map(|n| workbench_core::filing::CaseNote {
+                            on: n.on_day.clone(),
+                            kind: format!("{:?}", n.kind).to_lowercase(),
+                            text: n.text.clone(),
+                        })
+                        .collect(),
+                    due,
+                    signer,
+                },
+                Some(key),
             ))
         }
         FilingKind::AiReport => {

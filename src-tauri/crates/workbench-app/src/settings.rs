@@ -1,5 +1,6 @@
 //! Workspace settings the officer controls: the idle lock, the evidence size limit, four eyes on
-//! CIP approval and filings, and screening's threshold and list age (R22).
+//! CIP approval and filings, screening's threshold and list age (R22), and the initial
+//! certification gate (R12).
 
 use std::time::Duration;
 
@@ -37,6 +38,10 @@ pub struct WorkspaceSettings {
     /// (default on).
     #[serde(default = "default_true")]
     pub screening_four_eyes: bool,
+    /// R12: until the initial certification is filed, an import that opens accounts for foreign
+    /// customers is refused (on) or goes ahead with a warning (off, the default).
+    #[serde(default)]
+    pub initial_gate_refuse: bool,
 }
 
 fn default_true() -> bool {
@@ -61,6 +66,7 @@ impl Default for WorkspaceSettings {
             screening_threshold: default_screening_threshold(),
             screening_list_max_age_days: default_list_max_age(),
             screening_four_eyes: true,
+            initial_gate_refuse: false,
         }
     }
 }
@@ -119,6 +125,7 @@ pub(crate) fn load(ws: &workbench_store::Workspace) -> Result<WorkspaceSettings,
             defaults.screening_list_max_age_days,
         )?,
         screening_four_eyes: read("screening_four_eyes", u32::from(defaults.screening_four_eyes))? == 1,
+        initial_gate_refuse: read("initial_gate_refuse", u32::from(defaults.initial_gate_refuse))? == 1,
     })
 }
 
@@ -170,6 +177,10 @@ pub fn update(
                 actor,
                 at,
             )?;
+        }
+        if new.initial_gate_refuse != current.initial_gate_refuse {
+            let on = if new.initial_gate_refuse { "1" } else { "0" };
+            settings::set(db, "initial_gate_refuse", on, actor, at)?;
         }
         Ok(())
     })?;

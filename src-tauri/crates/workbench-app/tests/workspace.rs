@@ -173,6 +173,7 @@ fn the_idle_lock_setting_applies_at_once_and_survives_unlock() {
             screening_threshold: 40,
             screening_list_max_age_days: 30,
             screening_four_eyes: true,
+            initial_gate_refuse: false,
         },
     )
     .expect_err("out of range");
@@ -190,6 +191,7 @@ fn the_idle_lock_setting_applies_at_once_and_survives_unlock() {
         screening_threshold: 88,
         screening_list_max_age_days: 14,
         screening_four_eyes: false,
+        initial_gate_refuse: true,
     };
     settings::update(&ctx, &session, &five).expect("update");
     clock.advance(chrono::Duration::minutes(5));
@@ -199,7 +201,7 @@ fn the_idle_lock_setting_applies_at_once_and_survives_unlock() {
     assert_eq!(workspace::status(&ctx, &session).expect("status").seconds_to_lock, Some(300));
     assert_eq!(settings::get(&ctx, &session).expect("get"), five);
     let events = workbench_app::audit::list(&ctx, &session, &Default::default()).expect("events");
-    assert_eq!(events.iter().filter(|e| e.action == "settings.update").count(), 7, "each change is audited");
+    assert_eq!(events.iter().filter(|e| e.action == "settings.update").count(), 8, "each change is audited");
 }
 
 /// Issue 14, "roles are advisory": unlock opened as the first officer whatever the secret.

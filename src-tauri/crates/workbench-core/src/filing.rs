@@ -21,11 +21,14 @@ pub enum FilingKind {
     ChangeNotice,
     /// R23: a covered AI-training transaction (or its update).
     AiReport,
+    /// R19: the suspected malicious activity found at a non-compliant foreign reseller.
+    ActivityReport,
 }
 
 impl FilingKind {
     /// Every kind.
-    pub const ALL: [Self; 4] = [Self::Initial, Self::Annual, Self::ChangeNotice, Self::AiReport];
+    pub const ALL: [Self; 5] =
+        [Self::Initial, Self::Annual, Self::ChangeNotice, Self::AiReport, Self::ActivityReport];
 
     /// The stored code.
     pub fn code(self) -> &'static str {
@@ -34,6 +37,7 @@ impl FilingKind {
             Self::Annual => "annual",
             Self::ChangeNotice => "change_notice",
             Self::AiReport => "ai_report",
+            Self::ActivityReport => "activity_report",
         }
     }
 
@@ -49,6 +53,7 @@ impl FilingKind {
             Self::Annual => "Annual certification",
             Self::ChangeNotice => "Change notice",
             Self::AiReport => "AI-training transaction report",
+            Self::ActivityReport => "Report of suspected malicious activity",
         }
     }
 
@@ -59,6 +64,7 @@ impl FilingKind {
             Self::Annual => "R13",
             Self::ChangeNotice => "R14",
             Self::AiReport => "R23",
+            Self::ActivityReport => "R19",
         }
     }
 }
@@ -319,6 +325,18 @@ pub struct AiPerson {
     pub owners: Vec<(String, String)>,
 }
 
+/// A note of a reseller's compliance case, as the activity report lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, rename = "FilingCaseNote")]
+pub struct CaseNote {
+    /// The day it concerns (YYYY-MM-DD).
+    pub on: String,
+    /// Finding, referral, remediation, termination.
+    pub kind: String,
+    /// What it says.
+    pub text: String,
+}
+
 /// Up to this many IP accesses print in the report's body; more go to Annex A.
 pub const IP_INLINE_MAX: usize = 25;
 
@@ -386,6 +404,33 @@ pub enum Snapshot {
         /// Who signs.
         signer: String,
     },
+    /// R19: the suspected malicious activity found at a non-compliant foreign reseller.
+    ActivityReport {
+        /// Provider's legal name.
+        provider: String,
+        /// The finding's event.
+        event_id: String,
+        /// The reseller's reference.
+        reseller_ref: String,
+        /// Its legal name.
+        legal_name: String,
+        /// Its country.
+        country: String,
+        /// Its registration ids.
+        registration_ids: String,
+        /// Its primary CIP contact, one line.
+        contact: String,
+        /// Its status in the register now.
+        status: String,
+        /// When the provider learned of it (YYYY-MM-DD).
+        aware_on: String,
+        /// The case's notes, oldest first (the finding first).
+        notes: Vec<CaseNote>,
+        /// Deadline (YYYY-MM-DD).
+        due: String,
+        /// Who signs.
+        signer: String,
+    },
     /// R23: a covered AI-training transaction, or an update of one already reported.
     AiReport {
         /// Provider's legal name.
@@ -429,6 +474,7 @@ impl Snapshot {
             Self::Annual { .. } => FilingKind::Annual,
             Self::ChangeNotice { .. } => FilingKind::ChangeNotice,
             Self::AiReport { .. } => FilingKind::AiReport,
+            Self::ActivityReport { .. } => FilingKind::ActivityReport,
         }
     }
 
@@ -438,6 +484,9 @@ impl Snapshot {
             Self::Initial { .. } => FilingKind::Initial.label().to_owned(),
             Self::Annual { year, .. } => format!("Annual certification {year} (covers {})", year - 1),
             Self::ChangeNotice { what, .. } => format!("Change notice: {what}"),
+            Self::ActivityReport { reseller_ref, .. } => {
+                format!("Report of suspected malicious activity: {reseller_ref}")
+            }
             Self::AiReport { person, version, update_of, .. } => match update_of {
                 Some(_) => format!("AI-training report update: {} (version {version})", person.customer_ref),
                 None => format!("AI-training report: {}", person.customer_ref),
@@ -452,6 +501,7 @@ impl Snapshot {
             Self::Annual { .. } => annual_blocks(self),
             Self::ChangeNotice { .. } => change_blocks(self),
             Self::AiReport { .. } => ai_blocks(self),
+            Self::ActivityReport { .. } => activity_blocks(self),
         };
         FilingDoc { title: self.label(), masthead, page, blocks }
     }
@@ -632,6 +682,71 @@ fn change_blocks(s: &Snapshot) -> Vec<Block> {
         Block::Signature {
             signer: signer.clone(),
             statement: "I certify that this notice is true and complete.".into(),
+        },
+    ]
+}
+
+fn activity_blocks(s: &Snapshot) -> Vec<Block> {
+    let Snapshot::ActivityReport {
+        provider,
+        event_id,
+        reseller_ref,
+        legal_name,
+        country,
+        registration_ids,
+        contact,
+        status,
+        aware_on,
+        notes,
+        due,
+        signer,
+    } = s
+    else {
+        return Vec::new();
+    };
+    vec![
+        Block::Facts {
+            facts: vec![
+                ("Provider".into(), provider.clone()),
+                ("Aware since".into(), aware_on.clone()),
+                ("Report due".into(), due.clone()),
+                ("Finding".into(), event_id.clone()),
+            ],
+        },
+        paragraph(
+            "The provider reports suspected malicious cyber-enabled activity it found at a foreign reseller of its \
+             IaaS products that does not comply with its Customer Identification Program obligations.",
+        ),
+        heading("The foreign reseller", Some("R17")),
+        Block::Facts {
+            facts: vec![
+                ("Legal name".into(), legal_name.clone()),
+                ("Reference".into(), reseller_ref.clone()),
+                ("Country".into(), country.clone()),
+                (
+                    "Registration".into(),
+                    if registration_ids.is_empty() {
+                        "not recorded".into()
+                    } else {
+                        registration_ids.clone()
+                    },
+                ),
+                ("Primary CIP contact".into(), contact.clone()),
+                ("Status in the provider's register".into(), status.clone()),
+            ],
+        },
+        heading("What was found and what was done", Some("R19")),
+        Block::Table {
+            columns: vec![Column::text("Day", 0.16), Column::text("Note", 0.16), Column::text("What", 0.68)],
+            rows: notes.iter().map(|n| vec![n.on.clone(), n.kind.clone(), n.text.clone()]).collect(),
+            empty: "No note is recorded.".into(),
+        },
+        heading("Certification", None),
+        Block::Signature {
+            signer: signer.clone(),
+            statement:
+                "I certify that this report is true and complete to the best of the provider's knowledge."
+                    .into(),
         },
     ]
 }

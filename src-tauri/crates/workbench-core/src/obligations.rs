@@ -190,10 +190,14 @@ pub struct Event {
 pub enum ObligationKind {
     /// R13.
     AnnualCertification,
+    /// R12: the initial certification, before any foreign customer gets access.
+    InitialCertification,
     /// R15.
     CipCopy,
     /// R19.
     ResellerTermination,
+    /// R19: report the suspected malicious activity found at a non-compliant reseller.
+    ActivityReport,
     /// R18: a foreign reseller's annual attestation, collected before the provider certifies.
     ResellerAttestation,
     /// R23.
@@ -218,10 +222,12 @@ pub enum ObligationKind {
 
 impl ObligationKind {
     /// Every kind, for filters and counts.
-    pub const ALL: [Self; 13] = [
+    pub const ALL: [Self; 15] = [
+        Self::InitialCertification,
         Self::AnnualCertification,
         Self::CipCopy,
         Self::ResellerTermination,
+        Self::ActivityReport,
         Self::ResellerAttestation,
         Self::AiReport,
         Self::AiReportUpdate,
@@ -238,8 +244,10 @@ impl ObligationKind {
     pub fn code(self) -> &'static str {
         match self {
             Self::AnnualCertification => "annual_certification",
+            Self::InitialCertification => "initial_certification",
             Self::CipCopy => "cip_copy",
             Self::ResellerTermination => "reseller_termination",
+            Self::ActivityReport => "activity_report",
             Self::ResellerAttestation => "reseller_attestation",
             Self::AiReport => "ai_report",
             Self::AiReportUpdate => "ai_report_update",
@@ -257,8 +265,10 @@ impl ObligationKind {
     pub fn label(self) -> &'static str {
         match self {
             Self::AnnualCertification => "Annual certification",
+            Self::InitialCertification => "Initial certification",
             Self::CipCopy => "CIP copy to Commerce",
             Self::ResellerTermination => "End reseller relationship",
+            Self::ActivityReport => "Report suspected activity",
             Self::ResellerAttestation => "Reseller attestation",
             Self::AiReport => "AI training report",
             Self::AiReportUpdate => "AI report update",
@@ -510,8 +520,19 @@ fn drafts_for(event: &Event, ctx: &Context<'_>, today: NaiveDate) -> Vec<Draft> 
     match &event.kind {
         EventKind::ProgramStarted => {
             let a = &d.annual_certification;
-            (on.year() + 1..=today.year() + 1)
-                .map(|year| Draft {
+            let initial = d.initial_certification.as_ref().map(|p| Draft {
+                suffix: Some("program".into()),
+                ..draft(
+                    ObligationKind::InitialCertification,
+                    &p.rid,
+                    "File the initial CIP certification before any foreign customer gets access".into(),
+                    add_days(on, p.days),
+                    p.assumed,
+                )
+            });
+            initial
+                .into_iter()
+                .chain((on.year() + 1..=today.year() + 1).map(|year| Draft {
                     suffix: Some(year.to_string()),
                     ..draft(
                         ObligationKind::AnnualCertification,
@@ -520,7 +541,7 @@ fn drafts_for(event: &Event, ctx: &Context<'_>, today: NaiveDate) -> Vec<Draft> 
                         day_of_year(year, a.month, a.day),
                         a.assumed,
                     )
-                })
+                }))
                 .collect()
         }
         EventKind::CipCopyRequested { requester } => vec![draft(
@@ -548,13 +569,31 @@ fn drafts_for(event: &Event, ctx: &Context<'_>, today: NaiveDate) -> Vec<Draft> 
         }
         // It owes nothing itself; it ends the reseller's attestations (see `compute`).
         EventKind::ResellerTerminated { .. } => Vec::new(),
-        EventKind::ResellerNonCompliance { reseller } => vec![draft(
-            ObligationKind::ResellerTermination,
-            &d.reseller_termination.rid,
-            format!("End the relationship with {reseller} and report the activity"),
-            add_days(on, d.reseller_termination.days),
-            d.reseller_termination.assumed,
-        )],
+        EventKind::ResellerNonCompliance { reseller } => match &d.activity_report {
+            Some(report) => vec![
+                draft(
+                    ObligationKind::ResellerTermination,
+                    &d.reseller_termination.rid,
+                    format!("End the relationship with {reseller}"),
+                    add_days(on, d.reseller_termination.days),
+                    d.reseller_termination.assumed,
+                ),
+                draft(
+                    ObligationKind::ActivityReport,
+                    &report.rid,
+                    format!("Report the suspected malicious activity found at {reseller}"),
+                    add_days(on, report.days),
+                    report.assumed,
+                ),
+            ],
+            None => vec![draft(
+                ObligationKind::ResellerTermination,
+                &d.reseller_termination.rid,
+                format!("End the relationship with {reseller} and report the activity"),
+                add_days(on, d.reseller_termination.days),
+                d.reseller_termination.assumed,
+            )],
+        },
         EventKind::AiTransactionKnown { customer, transaction_value_usd } => vec![Draft {
             transaction_value: *transaction_value_usd,
             ..draft(
@@ -764,9 +803,6 @@ mod tests {
     // R15 across 29 February 2024.
     #[case::cip_copy_leap_day(
         "2024-02-25T15:00:00Z", EventKind::CipCopyRequested { requester: "BIS".into() }, "2024-03-06", ObligationKind::CipCopy, "R15")]
-    // R19: 30 days from awareness.
-    #[case::reseller_30_days(
-        "2024-01-31T12:00:00Z", EventKind::ResellerNonCompliance { reseller: "R".into() }, "2024-03-01", ObligationKind::ResellerTermination, "R19")]
     // R23: 15 days.
     #[case::ai_report(
         "2024-12-20T12:00:00Z", EventKind::AiTransactionKnown { customer: "C".into(), transaction_value_usd: None }, "2025-01-04", ObligationKind::AiReport, "R23")]
@@ -798,6 +834,25 @@ mod tests {
         assert_eq!(o.due_date, date(due));
         assert_eq!(o.kind, expected_kind);
         assert_eq!(o.rid, rid);
+    }
+
+    #[test]
+    fn a_finding_owes_the_end_of_the_relationship_and_a_report_of_the_activity() {
+        // R19: 30 days from awareness for each (the report's 30 are the pack's assumption).
+        let pack = RulePack::built_in();
+        let events =
+            [event("2024-01-31T12:00:00Z", EventKind::ResellerNonCompliance { reseller: "R-01".into() })];
+        let all = compute(&events, &[], &ctx(&pack, Tz::America__New_York, "2024-02-01T12:00:00Z"));
+        let got: Vec<_> = all.iter().map(|o| (o.kind, o.due_date, o.rid.as_str(), o.assumed)).collect();
+        assert_eq!(
+            got,
+            [
+                (ObligationKind::ActivityReport, date("2024-03-01"), "R19", true),
+                (ObligationKind::ResellerTermination, date("2024-03-01"), "R19", false),
+            ]
+        );
+        assert_eq!(all[0].key, "activity_report:e1");
+        assert_eq!(all[1].title, "End the relationship with R-01");
     }
 
     #[test]
@@ -840,12 +895,26 @@ mod tests {
         assert_eq!(
             dates,
             [
+                // R12: the initial certification, the pack's 30 days after the start.
+                ("initial_certification:program", date("2024-07-01"), Status::Overdue),
                 ("annual_certification:2025", date("2025-01-31"), Status::Overdue),
                 ("annual_certification:2026", date("2026-01-31"), Status::Overdue),
                 ("annual_certification:2027", date("2027-01-31"), Status::Open),
             ]
         );
-        assert!(all.iter().all(|o| o.assumed), "the pack assumes 31 January");
+        assert!(all.iter().all(|o| o.assumed), "the pack assumes 31 January and the 30 days");
+        assert_eq!(all[0].rid, "R12");
+        // A pack without the field raises no initial-certification obligation.
+        let text = crate::rules::BUILT_IN.replace(
+            "[deadlines.initial_certification]\ndays = 30\nrid = \"R12\"\nassumed = true\n",
+            "[unused_initial]\n",
+        );
+        let cut = text.find("[unused_initial]").expect("cut");
+        let end = cut + text[cut..].find("\n\n").expect("end of table");
+        let without = format!("{}{}", &text[..cut], &text[end + 2..]);
+        let other = crate::rules::RulePack::load("no-initial.toml", &without).expect("loads");
+        let all = compute(&events, &[], &ctx(&other, Tz::UTC, "2026-02-10T12:00:00Z"));
+        assert!(all.iter().all(|o| o.kind == ObligationKind::AnnualCertification), "{all:#?}");
     }
 
     #[test]

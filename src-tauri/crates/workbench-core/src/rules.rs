@@ -210,6 +210,14 @@ pub struct Deadlines {
     pub special_measure_lead: DaysParam,
     /// R22: the longest a special measure lasts unless extended.
     pub special_measure_max: DaysParam,
+    /// R12: from the program's start to the initial certification's planning date. Without it
+    /// no initial-certification obligation is raised (the gate on imports still applies).
+    #[serde(default)]
+    pub initial_certification: Option<DaysParam>,
+    /// R19: from awareness of a reseller's non-compliance to the report of the suspected
+    /// activity. Without it the report is part of the termination deadline.
+    #[serde(default)]
+    pub activity_report: Option<DaysParam>,
 }
 
 /// Re-verification intervals per risk tier (R8).
@@ -719,6 +727,12 @@ impl RulePack {
                 &ai.cluster_network_gbps.note,
             ),
         ];
+        if let Some(initial) = &d.initial_certification {
+            all.push(("deadlines.initial_certification", initial.assumed, &initial.note));
+        }
+        if let Some(report) = &d.activity_report {
+            all.push(("deadlines.activity_report", report.assumed, &report.note));
+        }
         if let Some(model) = &self.ai {
             all.extend([
                 ("ai.utilisation", model.utilisation.assumed, &model.utilisation.note),
@@ -753,7 +767,11 @@ impl RulePack {
             ("deadlines.change_notice.days", &d.change_notice),
             ("deadlines.special_measure_lead.days", &d.special_measure_lead),
             ("deadlines.special_measure_max.days", &d.special_measure_max),
-        ] {
+        ]
+        .into_iter()
+        .chain(d.initial_certification.as_ref().map(|p| ("deadlines.initial_certification.days", p)))
+        .chain(d.activity_report.as_ref().map(|p| ("deadlines.activity_report.days", p)))
+        {
             if !(0..=3660).contains(&param.days) {
                 return fail(key, format!("must be a number of days from 0 to 3660 (found {})", param.days));
             }

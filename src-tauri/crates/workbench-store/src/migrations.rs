@@ -32,6 +32,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0018_screening_ipdb", include_str!("../migrations/0018_screening_ipdb.sql")),
     ("0019_screening_conditions", include_str!("../migrations/0019_screening_conditions.sql")),
     ("0020_ai_transactions", include_str!("../migrations/0020_ai_transactions.sql")),
+    ("0021_activity_reports", include_str!("../migrations/0021_activity_reports.sql")),
 ];
 
 /// The schema version this binary writes.

@@ -37,4 +37,14 @@ special_measure_lead: DaysParam,
 /**
  * R22: the longest a special measure lasts unless extended.
  */
-special_measure_max: DaysParam, };
+special_measure_max: DaysParam, 
+/**
+ * R12: from the program's start to the initial certification's planning date. Without it
+ * no initial-certification obligation is raised (the gate on imports still applies).
+ */
+initial_certification: DaysParam | null, 
+/**
+ * R19: from awareness of a reseller's non-compliance to the report of the suspected
+ * activity. Without it the report is part of the termination deadline.
+ */
+activity_report: DaysParam | null, };

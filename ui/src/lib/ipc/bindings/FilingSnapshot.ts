@@ -3,6 +3,7 @@ import type { AiEvaluation } from "./AiEvaluation";
 import type { CertElement } from "./CertElement";
 import type { FilingAiPerson } from "./FilingAiPerson";
 import type { FilingByCountry } from "./FilingByCountry";
+import type { FilingCaseNote } from "./FilingCaseNote";
 import type { FilingResellerLine } from "./FilingResellerLine";
 import type { FilingUnverifiedCase } from "./FilingUnverifiedCase";
 
@@ -94,6 +95,54 @@ what: string,
  * When it happened (YYYY-MM-DD).
  */
 on: string, 
+/**
+ * Deadline (YYYY-MM-DD).
+ */
+due: string, 
+/**
+ * Who signs.
+ */
+signer: string, } | { "kind": "activity_report", 
+/**
+ * Provider's legal name.
+ */
+provider: string, 
+/**
+ * The finding's event.
+ */
+event_id: string, 
+/**
+ * The reseller's reference.
+ */
+reseller_ref: string, 
+/**
+ * Its legal name.
+ */
+legal_name: string, 
+/**
+ * Its country.
+ */
+country: string, 
+/**
+ * Its registration ids.
+ */
+registration_ids: string, 
+/**
+ * Its primary CIP contact, one line.
+ */
+contact: string, 
+/**
+ * Its status in the register now.
+ */
+status: string, 
+/**
+ * When the provider learned of it (YYYY-MM-DD).
+ */
+aware_on: string, 
+/**
+ * The case's notes, oldest first (the finding first).
+ */
+notes: Array<FilingCaseNote>, 
 /**
  * Deadline (YYYY-MM-DD).
  */

@@ -34,4 +34,9 @@ screening_list_max_age_days: number,
  * Four eyes on screening: a true match takes effect once a second reviewer confirms it
  * (default on).
  */
-screening_four_eyes: boolean, };
+screening_four_eyes: boolean, 
+/**
+ * R12: until the initial certification is filed, an import that opens accounts for foreign
+ * customers is refused (on) or goes ahead with a warning (off, the default).
+ */
+initial_gate_refuse: boolean, };

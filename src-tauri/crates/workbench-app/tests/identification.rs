@@ -1,0 +1,221 @@
+//! Identification finished (issue 18) on a real SQLCipher workspace: the initial certification
+//! (R12) is an obligation from the program's start, and until it is filed an import opening
+//! foreign customers' accounts warns — or, by Setting, is refused with nothing stored.
+
+mod common;
+
+use std::time::Duration;
+
+use workbench_app::filings::{self, DraftRequest, FiledForm};
+use workbench_app::{customers, obligations, settings};
+use workbench_core::filing::{FilingKind, PageSize};
+use workbench_core::obligations::ObligationKind;
+
+const FOREIGN: &str = "customer_ref,kind,name,country,address_line1,address_line2,city,region,postal_code,emails,phones,us_person,reseller_ref,account_ref,payment_method,payment_last4,payment_source,risk_tier,opened_on
+C-1,individual,Anna Berg,SE,Gatan 1,,Stockholm,,11122,a@example.se,+46 8 123 456 78,no,,A-1,card,4242,Bank,low,2026-03-01
+C-2,individual,Jane Doe,US,1 Main St,,Omaha,NE,68102,j@example.com,+1 402 555 0100,yes,,A-2,card,1111,Bank,low,2026-03-01
+";
+
+const DOMESTIC: &str = "customer_ref,kind,name,country,address_line1,address_line2,city,region,postal_code,emails,phones,us_person,reseller_ref,account_ref,payment_method,payment_last4,payment_source,risk_tier,opened_on
+C-3,individual,John Roe,US,2 Main St,,Omaha,NE,68102,r@example.com,+1 402 555 0101,yes,,A-3,card,2222,Bank,low,2026-03-01
+";
+
+#[test]
+fn the_initial_certification_is_owed_from_the_start_and_gates_foreign_accounts_until_filed() {
+    let (dir, ctx, _clock, session) = common::workspace_at(2026, 3, 1, 15, Duration::from_secs(86_400 * 90));
+    let view = obligations::obligations_list(&ctx, &session).expect("obligations");
+    let initial = view
+        .obligations
+        .iter()
+        .find(|o| o.kind == ObligationKind::InitialCertification)
+        .expect("owed from the start");
+    assert_eq!(
+        (initial.key.as_str(), initial.due_date.to_string().as_str()),
+        ("initial_certification:program", "2026-03-31")
+    );
+
+    // Refuse (Setting): nothing stored, the reason named.
+    let mut prefs = settings::get(&ctx, &session).expect("settings");
+    prefs.initial_gate_refuse = true;
+    settings::update(&ctx, &session, &prefs).expect("refuse");
+    let foreign = dir.path().join("foreign.csv");
+    std::fs::write(&foreign, FOREIGN).expect("write");
+    let refused = customers::import(&ctx, &session, &foreign, false).expect("import");
+    assert_eq!(refused.stored, 0);
+    assert!(
+        refused.errors[0].message.contains("initial CIP certification is not filed"),
+        "{:?}",
+        refused.errors
+    );
+    assert!(refused.errors[0].message.contains("1 foreign customer(s)"), "the U.S. person does not count");
+    // A file of U.S. persons only is not gated.
+    let domestic = dir.path().join("domestic.csv");
+    std::fs::write(&domestic, DOMESTIC).expect("write");
+    assert_eq!(customers::import(&ctx, &session, &domestic, false).expect("import").stored, 1);
+
+    // Warn (the default): stored, with the warning first.
+    prefs.initial_gate_refuse = false;
+    settings::update(&ctx, &session, &prefs).expect("warn");
+    let warned = customers::import(&ctx, &session, &foreign, false).expect("import");
+    assert_eq!(warned.stored, 2);
+    assert!(
+        warned.warnings[0].starts_with("R12: the initial CIP certification is not filed yet"),
+        "{:?}",
+        warned.warnings
+    );
+
+    // Filing the initial certification meets the obligation and lifts the gate.
+    let draft = filings::filing_draft(
+        &ctx,
+        &session,
+        &DraftRequest {
+            kind: FilingKind::Initial,
+            year: None,
+            event_id: None,
+            case_id: None,
+            update: false,
+            page: PageSize::A4,
+        },
+    )
+    .expect("draft");
+    assert_eq!(draft.obligation_key.as_deref(), Some("initial_certification:program"));
+    filings::filing_approve(&ctx, &session, &draft.id).expect("approve");
+    let on = ctx.clock().now().date_naive();
+    filings::filing_mark_filed(
+        &ctx,
+        &session,
+        &FiledForm {
+            id: draft.id.clone(),
+            filed_on: on,
+            channel: "portal".into(),
+            agency_reference: String::new(),
+        },
+    )
+    .expect("filed");
+    let view = obligations::obligations_list(&ctx, &session).expect("obligations");
+    let initial =
+        view.obligations.iter().find(|o| o.kind == ObligationKind::InitialCertification).expect("o");
+    assert!(initial.met.as_ref().is_some_and(|m| m.reference.contains(&draft.id)), "{initial:?}");
+    prefs.initial_gate_refuse = true;
+    settings::update(&ctx, &session, &prefs).expect("refuse again");
+    let later = dir.path().join("later.csv");
+    std::fs::write(
+        &later,
+        FOREIGN
+            .replace("C-1,", "C-9,")
+            .replace(",A-1,", ",A-9,")
+            .replace("C-2,", "C-8,")
+            .replace(",A-2,", ",A-8,"),
+    )
+    .expect("write");
+    let after = customers::import(&ctx, &session, &later, false).expect("import");
+    assert_eq!(
+        (after.stored, after.warnings.iter().any(|w| w.starts_with("R12"))),
+        (2, false),
+        "{:?}",
+        after
+    );
+}
+
+#[test]
+fn a_resellers_suspected_activity_is_reported_through_the_filing_engine_by_its_own_deadline() {
+    let (_dir, ctx, clock, session) = common::workspace_at(2026, 3, 1, 15, Duration::from_secs(86_400 * 90));
+    let reseller = workbench_core::reseller::NewReseller {
+        reseller_ref: "R-07".into(),
+        legal_name: "Baltic Compute Resale OÜ".into(),
+        country: "EE".into(),
+        registration_ids: "EE-12345678".into(),
+        agreement_start: "2025-06-01".parse().expect("date"),
+        agreement_end: None,
+        contact: workbench_core::reseller::ResellerContact {
+            name: "Mari Tamm".into(),
+            email: "cip@baltic.example".into(),
+            phone: "+372 612 3456".into(),
+        },
+    };
+    workbench_app::resellers::reseller_add(&ctx, &session, &reseller).expect("reseller");
+    let finding = workbench_app::resellers::Finding {
+        reseller_ref: "R-07".into(),
+        aware_on: "2026-03-01".parse().expect("date"),
+        summary: "Accounts opened without identity checks; botnet command servers traced to them".into(),
+    };
+    workbench_app::resellers::reseller_finding(&ctx, &session, &finding).expect("finding");
+    let view = obligations::obligations_list(&ctx, &session).expect("obligations");
+    let report = view.obligations.iter().find(|o| o.kind == ObligationKind::ActivityReport).expect("owed");
+    assert_eq!((report.rid.as_str(), report.due_date.to_string().as_str()), ("R19", "2026-03-31"));
+    assert!(report.assumed, "the pack assumes the 30 days");
+
+    clock.advance(chrono::Duration::days(3));
+    let draft = filings::filing_draft(
+        &ctx,
+        &session,
+        &DraftRequest {
+            kind: FilingKind::ActivityReport,
+            year: None,
+            event_id: Some(report.source_event.clone()),
+            case_id: None,
+            update: false,
+            page: PageSize::A4,
+        },
+    )
+    .expect("draft");
+    assert_eq!(draft.kind, FilingKind::ActivityReport);
+    assert_eq!(draft.label, "Report of suspected malicious activity: R-07");
+    let text =
+        serde_json::to_string(&filings::filing_get(&ctx, &session, &draft.id).expect("get").document.blocks)
+            .expect("json");
+    for needle in [
+        "Baltic Compute Resale OÜ",
+        "EE-12345678",
+        "Mari Tamm",
+        "botnet command servers",
+        "under remediation",
+        "2026-03-31",
+    ] {
+        assert!(text.contains(needle), "{needle} missing: {text}");
+    }
+    // The PDF renders and verifies against the register.
+    let pdf = filings::filing_pdf(&ctx, &session, &draft.id).expect("pdf");
+    assert!(pdf.starts_with(b"%PDF-"));
+    filings::filing_approve(&ctx, &session, &draft.id).expect("approve");
+    let on = ctx.clock().now().date_naive();
+    filings::filing_mark_filed(
+        &ctx,
+        &session,
+        &FiledForm {
+            id: draft.id.clone(),
+            filed_on: on,
+            channel: "email to BIS".into(),
+            agency_reference: String::new(),
+        },
+    )
+    .expect("filed");
+    let view = obligations::obligations_list(&ctx, &session).expect("obligations");
+    let report = view.obligations.iter().find(|o| o.kind == ObligationKind::ActivityReport).expect("o");
+    assert!(report.met.is_some(), "filing meets it: {report:?}");
+    let termination =
+        view.obligations.iter().find(|o| o.kind == ObligationKind::ResellerTermination).expect("o");
+    assert!(termination.met.is_none(), "ending the relationship is its own obligation");
+    // Another event is refused.
+    let err = filings::filing_draft(
+        &ctx,
+        &session,
+        &DraftRequest {
+            kind: FilingKind::ActivityReport,
+            year: None,
+            event_id: Some(view.obligations[0].source_event.clone()),
+            case_id: None,
+            update: false,
+            page: PageSize::A4,
+        },
+    );
+    if view.obligations[0].kind != ObligationKind::ActivityReport
+        && view.obligations[0].kind != ObligationKind::ResellerTermination
+    {
+        assert!(
+            err.expect_err("not a finding")
+                .to_string()
+                .contains("is not a reseller's non-compliance finding")
+        );
+    }
+}
