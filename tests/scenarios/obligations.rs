@@ -36,7 +36,10 @@ fn obligations_prints_json_and_ics_of_a_new_workspace() {
     let json: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("json");
     let obligations = json["obligations"].as_array().expect("array");
     assert!(!obligations.is_empty(), "next year's annual certification");
-    assert!(obligations.iter().all(|o| o["kind"] == "annual_certification" && o["rid"] == "R13"));
+    // A new provider owes its initial certification (R12) and, from next year, the annual one.
+    assert_eq!(obligations[0]["kind"], "initial_certification");
+    assert_eq!(obligations[0]["rid"], "R12");
+    assert!(obligations[1..].iter().all(|o| o["kind"] == "annual_certification" && o["rid"] == "R13"));
     assert_eq!(json["pack"]["id"], "us-bis-iaas-cip-2024-nprm");
 
     let output =
