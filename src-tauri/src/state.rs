@@ -11,6 +11,8 @@ pub struct AppState {
     jobs: Jobs,
     /// The file the user chose for an import, checked (dry run) and awaiting "Import".
     pending_import: std::sync::Mutex<Option<std::path::PathBuf>>,
+    /// The owners file (R5, R7) checked and awaiting "Add".
+    pending_owners: std::sync::Mutex<Option<std::path::PathBuf>>,
     /// The usage file (R23) checked and awaiting "Import".
     pending_usage: std::sync::Mutex<Option<std::path::PathBuf>>,
     /// The reseller counts file checked and awaiting its commit (the bytes checked, so the
@@ -30,6 +32,7 @@ impl AppState {
             pending_import: Default::default(),
             pending_counts: Default::default(),
             pending_usage: Default::default(),
+            pending_owners: Default::default(),
             dropped: Default::default(),
         }
     }
@@ -52,6 +55,11 @@ impl AppState {
     /// The import file chosen in the native dialog, kept here so the UI never sends a path.
     pub fn pending_import(&self) -> std::sync::MutexGuard<'_, Option<std::path::PathBuf>> {
         self.pending_import.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The owners file checked and awaiting its commit.
+    pub fn pending_owners(&self) -> std::sync::MutexGuard<'_, Option<std::path::PathBuf>> {
+        self.pending_owners.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The AI usage file checked and awaiting its commit.

@@ -30,6 +30,16 @@ pub enum CustomersCommand {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Add beneficial owners to customers already in the workspace (CSV or .xlsx, the owners
+    /// columns), all or nothing; each customer with a new owner goes back to the verification
+    /// queue (R7). Exit 1 listing every bad row.
+    Owners {
+        /// The owners CSV or .xlsx.
+        file: PathBuf,
+        /// Only check the file; store nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Attach an evidence file (image or PDF) to a customer, encrypted into the vault (R4).
     Attach {
         /// The customer's reference.
@@ -87,6 +97,31 @@ pub fn run(ctx: &Context, command: &CustomersCommand, passphrase_file: Option<&P
         Err(e) => return fail(&e),
     };
     let (file, owners, ips, dry_run) = match command {
+        CustomersCommand::Owners { file, dry_run } => {
+            return match workbench_app::customers::owners_import(ctx, &session, file, *dry_run) {
+                Ok(report) if !report.errors.is_empty() => {
+                    for e in &report.errors {
+                        eprintln!("row {}: {}: {}", e.row, e.column, e.message);
+                    }
+                    fail(&format!("{} problem(s); nothing was stored", report.errors.len()))
+                }
+                Ok(report) => {
+                    for w in &report.warnings {
+                        eprintln!("warning: {w}");
+                    }
+                    let verb = if report.dry_run { "would add" } else { "added" };
+                    println!("{}: {verb} {} owner(s)", file.display(), report.rows);
+                    if !report.reopened.is_empty() {
+                        println!(
+                            "back in the verification queue for the new owner (R7): {}",
+                            report.reopened.join(", ")
+                        );
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&ApiError::from(e).message),
+            };
+        }
         CustomersCommand::Export { customer_ref, pdf, json } => {
             return match workbench_app::review::customer_export(ctx, &session, customer_ref, pdf, json) {
                 Ok(()) => {

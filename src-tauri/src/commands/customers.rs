@@ -1,6 +1,8 @@
 //! Customers: the list, imports, certification counts, retention and a customer's file.
 
-use workbench_app::customers::{self, CountsView, CustomerPage, CustomerQuery, ImportReport};
+use workbench_app::customers::{
+    self, CountsView, CustomerPage, CustomerQuery, ImportReport, OwnersImportReport,
+};
 use workbench_app::retention::{self, CloseAccount, RetentionView};
 use workbench_app::review as rv;
 
@@ -38,6 +40,28 @@ command! {
             job.proceed(done, total)
         })
         .map_err(ApiError::from)
+    }
+}
+
+command! {
+    /// Pick an owners file (CSV or Excel) adding beneficial owners to existing customers and
+    /// check it (dry run; says whose review it re-opens, R7). Null when cancelled.
+    fn customers_owners_check() -> Option<OwnersImportReport>;
+    dialog Dialog::open("Add beneficial owners (CSV or Excel)").filter("Owners", &["csv", "xlsx"]);
+    |s, path| {
+        let report = customers::owners_import(s.context(), s.session(), &path, true);
+        *s.pending_owners() = report.as_ref().is_ok_and(|r| r.errors.is_empty()).then_some(path);
+        report
+    }
+}
+
+command! {
+    /// Store the owners file checked by `customers_owners_check`, all or nothing; each customer
+    /// with a new owner goes back to the verification queue (R7).
+    fn customers_owners_commit() -> OwnersImportReport;
+    |s| {
+        let path = s.pending_owners().take().ok_or_else(|| first("choose and check a file"))?;
+        customers::owners_import(s.context(), s.session(), &path, false).map_err(ApiError::from)
     }
 }
 

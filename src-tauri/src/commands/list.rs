@@ -44,6 +44,8 @@ macro_rules! with_commands {
             customers::customers_import_check,
             customers::customers_import_commit,
             customers::customers_counts,
+            customers::customers_owners_check,
+            customers::customers_owners_commit,
             review::queue_list,
             review::queue_health,
             review::queue_refresh,

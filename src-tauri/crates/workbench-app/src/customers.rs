@@ -1,4 +1,4 @@
-//! Customer use cases (R2–R6, R12, R13): import from CSV or XLSX (dry run or all-or-nothing commit),
+//! Customer use cases (R2–R7, R12, R13): import from CSV or XLSX (dry run or all-or-nothing commit),
 //! the customer list, and the certification counts.
 
 use std::path::Path;
@@ -172,14 +172,26 @@ pub fn import_tracked(
                     .into_iter()
                     .map(|e| RowError { column: format!("owners: {}", e.column), ..e })
                     .collect(),
-                Ok(_) => match store::insert_ip_log(tx, &log, by, at)? {
-                    Err(unknown) => unknown
-                        .into_iter()
-                        .map(|e| RowError { column: format!("ips: {}", e.column), ..e })
-                        .collect(),
-                    Ok(_) if dry_run => Vec::new(),
-                    Ok(n) => return Ok(n),
-                },
+                Ok(_) => {
+                    // R7: an owner added to a customer already in the workspace re-opens its
+                    // review.
+                    let new: std::collections::HashSet<&str> =
+                        imported.iter().map(|r| r.customer.0.customer_ref.as_str()).collect();
+                    let existing = owner_rows
+                        .iter()
+                        .filter(|o| !new.contains(o.customer_ref.as_str()))
+                        .map(|o| workbench_store::review::customer_id(tx, &o.customer_ref))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    workbench_store::review::reopen_for_new_owners(tx, &existing, at, &due, by)?;
+                    match store::insert_ip_log(tx, &log, by, at)? {
+                        Err(unknown) => unknown
+                            .into_iter()
+                            .map(|e| RowError { column: format!("ips: {}", e.column), ..e })
+                            .collect(),
+                        Ok(_) if dry_run => Vec::new(),
+                        Ok(n) => return Ok(n),
+                    }
+                }
             };
             // Problems, or a dry run (no problems): roll back.
             Err(workbench_store::StoreError::Rejected(problems))
@@ -282,6 +294,95 @@ fn screen_on_intake(
         Err(e) => report.screening_problem = Some(e.to_string()),
     }
     report
+}
+
+/// What adding beneficial owners to existing customers did (or, in a dry run, would do).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct OwnersImportReport {
+    /// Good rows.
+    #[ts(type = "number")]
+    pub rows: u64,
+    /// Every bad row; when not empty, nothing was stored.
+    pub errors: Vec<RowError>,
+    /// R5 warnings (an owner lacking R2 data); they do not stop the import.
+    pub warnings: Vec<String>,
+    /// Only checked.
+    pub dry_run: bool,
+    /// Owners stored.
+    #[ts(type = "number")]
+    pub stored: u64,
+    /// Customers whose decided review was re-opened for the new owner (R7).
+    pub reopened: Vec<String>,
+}
+
+/// Adds beneficial owners to customers already in the workspace from an owners file (CSV or
+/// .xlsx; `assets/templates/owners.csv`), all or nothing (officers and reviewers). Each customer
+/// with a new owner goes back to the verification queue with reason `new_owner` (R7), and its
+/// accounts count as unverified until the review is decided again. With `dry_run` only checks.
+pub fn owners_import(
+    ctx: &Context,
+    session: &Session,
+    path: &Path,
+    dry_run: bool,
+) -> Result<OwnersImportReport, AppError> {
+    let bytes = crate::table::as_csv(crate::limits::read_import(path)?, &OWNER_COLUMNS)?;
+    let report = |rows: u64, errors: Vec<RowError>| OwnersImportReport {
+        rows,
+        errors,
+        warnings: Vec::new(),
+        dry_run,
+        stored: 0,
+        reopened: Vec::new(),
+    };
+    let owners = match parse_owners(&bytes) {
+        Ok(owners) => owners,
+        Err(errors) => return Ok(report(0, errors)),
+    };
+    let rows = owners.len() as u64;
+    session.with(ctx, |u| {
+        if u.actor.role == workbench_core::Role::Viewer {
+            return Err(AppError::Forbidden("a viewer cannot add beneficial owners".into()));
+        }
+        let pack = crate::obligations::active_pack(u)?.0;
+        let at = ctx.clock().now();
+        let by = u.actor.id;
+        let due = crate::review::due_by_tier(&pack.pack, at);
+        let threshold = f64::from(pack.pack.beneficial_owner.threshold.percent);
+        let mut reopened = Vec::new();
+        let outcome = u.workspace.db_mut().write(|tx| {
+            if let Err(unknown) = store::insert_owners(tx, &owners, by, at)? {
+                return Err(workbench_store::StoreError::Rejected(unknown));
+            }
+            let ids = owners
+                .iter()
+                .map(|o| workbench_store::review::customer_id(tx, &o.customer_ref))
+                .collect::<Result<Vec<_>, _>>()?;
+            reopened = workbench_store::review::reopen_for_new_owners(tx, &ids, at, &due, by)?;
+            if dry_run { Err(workbench_store::StoreError::Rejected(Vec::new())) } else { Ok(()) }
+        });
+        let warnings: Vec<String> = owners
+            .iter()
+            .flat_map(|o| {
+                owner_warnings(
+                    workbench_core::customer::CustomerKind::Entity,
+                    std::slice::from_ref(o),
+                    threshold,
+                )
+                .into_iter()
+                .filter(|w| !w.contains("no beneficial owner"))
+                .map(move |w| format!("{} (row {}): {w}", o.customer_ref, o.row))
+            })
+            .collect();
+        match outcome {
+            Ok(()) => Ok(OwnersImportReport { stored: rows, reopened, warnings, ..report(rows, Vec::new()) }),
+            Err(workbench_store::StoreError::Rejected(errors)) if errors.is_empty() => {
+                Ok(OwnersImportReport { reopened, warnings, ..report(rows, Vec::new()) })
+            }
+            Err(workbench_store::StoreError::Rejected(errors)) => Ok(report(rows, errors)),
+            Err(e) => Err(e.into()),
+        }
+    })
 }
 
 /// R5 warnings for the entities among `rows`: no beneficial owner in the owners file, owners

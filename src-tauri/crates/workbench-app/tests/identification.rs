@@ -7,6 +7,7 @@ mod common;
 use std::time::Duration;
 
 use workbench_app::filings::{self, DraftRequest, FiledForm};
+use workbench_app::review::QueueShow;
 use workbench_app::{customers, obligations, settings};
 use workbench_core::filing::{FilingKind, PageSize};
 use workbench_core::obligations::ObligationKind;
@@ -218,4 +219,75 @@ fn a_resellers_suspected_activity_is_reported_through_the_filing_engine_by_its_o
                 .contains("is not a reseller's non-compliance finding")
         );
     }
+}
+
+/// Takes the customer's queue item, records every required element verified and approves.
+fn approve(ctx: &workbench_app::Context, session: &workbench_app::Session, customer_ref: &str) {
+    common::verify_required(ctx, session, customer_ref);
+    workbench_app::review::decide(
+        ctx,
+        session,
+        &workbench_app::review::DecisionRequest {
+            customer_ref: customer_ref.into(),
+            kind: workbench_core::verification::DecisionKind::Approve,
+            reason_code: String::new(),
+            note: String::new(),
+            until: None,
+        },
+    )
+    .expect("approve");
+}
+
+#[test]
+fn a_new_owner_reopens_an_approved_customer_which_counts_as_unverified_until_decided_again() {
+    let (dir, ctx, _clock, session) = common::workspace_at(2026, 3, 1, 15, Duration::from_secs(86_400 * 90));
+    let file = dir.path().join("customers.csv");
+    std::fs::write(&file, FOREIGN).expect("write");
+    customers::import(&ctx, &session, &file, false).expect("import");
+    approve(&ctx, &session, "C-1");
+    let year = 2026;
+    assert_eq!(customers::counts(&ctx, &session, year).expect("counts").foreign_accounts_unverified, 0);
+
+    let owners = dir.path().join("owners.csv");
+    std::fs::write(
+        &owners,
+        "customer_ref,name,country,ownership_pct,control,us_person,emails,phones,address_line1,city,postal_code
+C-1,Erik Berg,SE,40,no,no,erik@example.se,+46 8 765 432 10,Gatan 9,Stockholm,11123
+",
+    )
+    .expect("write");
+    let dry = customers::owners_import(&ctx, &session, &owners, true).expect("dry");
+    assert_eq!((dry.rows, dry.stored, dry.reopened.as_slice()), (1, 0, ["C-1".to_owned()].as_slice()));
+    assert_eq!(
+        customers::counts(&ctx, &session, year).expect("counts").foreign_accounts_unverified,
+        0,
+        "dry run"
+    );
+
+    let done = customers::owners_import(&ctx, &session, &owners, false).expect("import");
+    assert_eq!((done.stored, done.reopened.as_slice()), (1, ["C-1".to_owned()].as_slice()));
+    let queue = workbench_app::review::queue_list(&ctx, &session, QueueShow::Ready, 100, 0).expect("queue");
+    let item = queue.rows.iter().find(|r| r.customer_ref == "C-1").expect("back in the queue");
+    assert_eq!(item.reason, workbench_core::verification::QueueReason::NewOwner);
+    assert_eq!(
+        customers::counts(&ctx, &session, year).expect("counts").foreign_accounts_unverified,
+        1,
+        "approved, but not verified while the new owner is reviewed (R7)"
+    );
+    approve(&ctx, &session, "C-1");
+    assert_eq!(customers::counts(&ctx, &session, year).expect("counts").foreign_accounts_unverified, 0);
+
+    // An owner of an unknown customer refuses the whole file.
+    std::fs::write(
+        &owners,
+        "customer_ref,name,country,ownership_pct,control,us_person,emails,phones,address_line1,city,postal_code
+C-1,Ida Berg,SE,30,no,no,ida@example.se,+46 8 765 432 11,Gatan 9,Stockholm,11123
+C-404,Nobody,SE,30,no,no,n@example.se,+46 8 765 432 12,Gatan 9,Stockholm,11123
+",
+    )
+    .expect("write");
+    let bad = customers::owners_import(&ctx, &session, &owners, false).expect("import");
+    assert_eq!((bad.stored, bad.errors.len(), bad.errors[0].row), (0, 1, 3));
+    let queue = workbench_app::review::queue_list(&ctx, &session, QueueShow::Ready, 100, 0).expect("queue");
+    assert!(queue.rows.iter().all(|r| r.customer_ref != "C-1"), "nothing re-opened by a refused file");
 }

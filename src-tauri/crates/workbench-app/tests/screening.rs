@@ -205,27 +205,6 @@ fn reviewer(ctx: &workbench_app::Context, session: &workbench_app::Session) -> S
     .to_string()
 }
 
-/// Takes the customer's queue item and records every required element verified.
-fn verify_required(ctx: &workbench_app::Context, session: &workbench_app::Session, customer_ref: &str) {
-    workbench_app::review::queue_take(ctx, session, customer_ref).expect("take");
-    let view = workbench_app::review::review_get(ctx, session, customer_ref).expect("view");
-    for element in view.elements.iter().filter(|e| e.required) {
-        workbench_app::review::check_record(
-            ctx,
-            session,
-            &workbench_app::review::CheckRequest {
-                customer_ref: customer_ref.into(),
-                element: element.element,
-                method: workbench_core::verification::Method::Documentary,
-                outcome: workbench_core::verification::Outcome::Verified,
-                evidence_id: None,
-                note: String::new(),
-            },
-        )
-        .expect("check");
-    }
-}
-
 /// A workspace with the `IN_KP` customers whose officer works alone (four eyes on screening off).
 fn kp_customers_alone() -> (tempfile::TempDir, workbench_app::Context, workbench_app::Session) {
     let (dir, ctx, _clock, session) = common::workspace_at(2026, 11, 2, 9, Duration::from_secs(3600 * 24));
@@ -383,7 +362,7 @@ fn a_false_positive_stays_closed_until_the_entry_changes_and_a_true_match_blocks
     );
 
     // The true match blocks approval of the customer.
-    verify_required(&ctx, &session, "S-1");
+    common::verify_required(&ctx, &session, "S-1");
     let err = workbench_app::review::decide(
         &ctx,
         &session,
@@ -611,7 +590,7 @@ fn a_true_match_on_a_measure_of_conditions_puts_a_checklist_that_holds_approval_
             },
         )
     };
-    verify_required(&ctx, &session, "J-3");
+    common::verify_required(&ctx, &session, "J-3");
     let err = approve().expect_err("conditions unmet");
     assert!(err.to_string().contains("2 condition(s)"), "{err}");
     assert!(screening::condition_met(&ctx, &session, &hit.id, 0, " ").is_err(), "a note is required");

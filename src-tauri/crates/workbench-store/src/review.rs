@@ -1,4 +1,4 @@
-//! The review records (R3, R4, R6): evidence linked to customers, element checks, U.S.-person
+//! The review records (R3, R4, R6, R7): evidence linked to customers, element checks, U.S.-person
 //! determinations, the verification queue and decisions. The rules (what may be approved, who may
 //! confirm a refusal, the SLA) live in `workbench_core::verification`; this module stores, orders
 //! and audits.
@@ -121,6 +121,38 @@ pub fn reopen(
         crate::canonical::written(tx, at, actor.into(), "queue.open", "customer", customer_id)?;
     }
     Ok(changed > 0)
+}
+
+/// Re-opens the review of each customer a new beneficial owner was added to (R7), reason
+/// `new_owner`, due by its tier. Returns the references of the customers whose decided review
+/// was re-opened (an item still waiting keeps its place and is not counted).
+pub fn reopen_for_new_owners(
+    tx: &Transaction<'_>,
+    customer_ids: &[String],
+    at: DateTime<Utc>,
+    due: &DueByTier,
+    actor: ActorId,
+) -> Result<Vec<String>, StoreError> {
+    let mut seen = std::collections::HashSet::new();
+    let mut reopened = Vec::new();
+    for id in customer_ids {
+        if !seen.insert(id.as_str()) {
+            continue;
+        }
+        let (customer_ref, tier): (String, String) =
+            tx.query_row("SELECT customer_ref, risk_tier FROM customer WHERE id = ?1", [id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+        let rank = match tier.as_str() {
+            "high" => 2,
+            "medium" => 1,
+            _ => 0,
+        };
+        if reopen(tx, id, "new_owner", at, due[rank], actor)? {
+            reopened.push(customer_ref);
+        }
+    }
+    Ok(reopened)
 }
 
 /// Gives `actor` the next item: one assigned to them first, else the most urgent free one

@@ -6,7 +6,8 @@ import {
 	toIpcError,
 	type CountsView,
 	type CustomerListRow,
-	type ImportReport
+	type ImportReport,
+	type OwnersImportReport
 } from '$lib/ipc';
 import { onLock } from '$lib/workspace/state.svelte';
 import { jobs } from '$lib/shell/jobs.svelte';
@@ -25,6 +26,8 @@ class CustomersState {
 	error = $state<string | null>(null);
 	counts = $state<CountsView | null>(null);
 	check = $state<ImportReport | null>(null);
+	/** An owners file checked (R5, R7) and waiting for "Add". */
+	owners = $state<OwnersImportReport | null>(null);
 	importing = $state(false);
 	notice = $state<string | null>(null);
 	/** The year the counts were last read for (an import refreshes them). */
@@ -67,6 +70,39 @@ class CustomersState {
 		this.importing = true;
 		try {
 			this.check = await api.customers.importCheck();
+		} catch (e) {
+			this.error = toIpcError(e).message;
+		} finally {
+			this.importing = false;
+		}
+	}
+
+	/** Opens the file dialog for beneficial owners of existing customers and checks the file. */
+	async checkOwners() {
+		this.notice = null;
+		this.importing = true;
+		try {
+			this.owners = await api.customers.ownersCheck();
+		} catch (e) {
+			this.error = toIpcError(e).message;
+		} finally {
+			this.importing = false;
+		}
+	}
+
+	async commitOwners() {
+		this.importing = true;
+		try {
+			const report = await api.customers.ownersCommit();
+			this.owners = report.errors.length > 0 ? report : null;
+			if (report.errors.length === 0) {
+				this.notice =
+					`Added ${grouped(report.stored)} beneficial owner(s).` +
+					(report.reopened.length
+						? ` Back in the verification queue for the new owner (R7): ${report.reopened.join(', ')}.`
+						: '');
+			}
+			await this.load();
 		} catch (e) {
 			this.error = toIpcError(e).message;
 		} finally {

@@ -207,3 +207,4 @@ export type { AiOverview } from './bindings/AiOverview';
 export type { AiResellerReportForm } from './bindings/AiResellerReportForm';
 export type { AiUsageImportReport } from './bindings/AiUsageImportReport';
 export type { AiUsageLine } from './bindings/AiUsageLine';
+export type { OwnersImportReport } from './bindings/OwnersImportReport';

@@ -160,7 +160,8 @@ pub struct Counts {
     pub foreign_customers: i64,
     /// Foreign beneficial owners (not shown to be U.S. persons), by country (R12).
     pub foreign_owners_by_country: Vec<(String, i64)>,
-    /// Accounts of foreign customers whose identity is not verified yet (R12).
+    /// Accounts of foreign customers whose identity is not verified yet (R12) — including those of
+    /// a customer whose review a new beneficial owner re-opened (R7) until it is decided again.
     pub foreign_accounts_unverified: i64,
     /// Accounts refused in the year (R13).
     pub refused_in_year: i64,
@@ -189,7 +190,9 @@ pub fn counts(conn: &Connection, year: i32) -> Result<Counts, StoreError> {
     let foreign_accounts_unverified: i64 = conn.query_row(
         &format!(
             "SELECT count(*) FROM account a JOIN customer c ON c.id = a.customer_id \
-             WHERE {foreign} AND a.state IN ({unverified_states})"
+             WHERE {foreign} AND (a.state IN ({unverified_states}) \
+               OR EXISTS (SELECT 1 FROM queue_item q WHERE q.customer_id = c.id AND q.reason = 'new_owner' \
+                          AND q.state <> 'done'))"
         ),
         [],
         |r| r.get(0),

@@ -65,6 +65,7 @@ import type { NewReseller } from './NewReseller';
 import type { ObjectsReportView } from './ObjectsReportView';
 import type { Obligation } from './Obligation';
 import type { ObligationsView } from './ObligationsView';
+import type { OwnersImportReport } from './OwnersImportReport';
 import type { PackView } from './PackView';
 import type { ProviderView } from './ProviderView';
 import type { QueueHealth } from './QueueHealth';
@@ -187,6 +188,10 @@ export const api = {
 		importCommit: () => ipc.call<ImportReport>('customers_import_commit'),
 		/** The certification counts (R12, R13) for a calendar year. */
 		counts: (args: { year: number }) => ipc.call<CountsView>('customers_counts', args),
+		/** Pick an owners file (CSV or Excel) adding beneficial owners to existing customers and check it (dry run; says whose review it re-opens, R7). Null when cancelled. */
+		ownersCheck: () => ipc.call<OwnersImportReport | null>('customers_owners_check'),
+		/** Store the owners file checked by `customers_owners_check`, all or nothing; each customer with a new owner goes back to the verification queue (R7). */
+		ownersCommit: () => ipc.call<OwnersImportReport>('customers_owners_commit'),
 	},
 	queue: {
 		/** A page of the verification queue in working order, with its health. */
