@@ -84,10 +84,12 @@ impl App {
         let driver = loop {
             match WebDriver::new(url.clone(), caps.clone()).await {
                 Ok(driver) => break driver,
-                Err(e) if attempt < 5 => {
+                // Under load WebKitWebDriver may take seconds to accept its first session (one CI
+                // run saw five attempts 0.5 s apart all refused): retry for about 15 s.
+                Err(e) if attempt < 10 => {
                     eprintln!("WebDriver session attempt {attempt} failed ({e}); retrying");
                     attempt += 1;
-                    tokio::time::sleep(Duration::from_millis(500)).await;
+                    tokio::time::sleep(Duration::from_millis(1_500)).await;
                 }
                 Err(e) => return Err(e),
             }

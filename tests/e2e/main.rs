@@ -1064,3 +1064,30 @@ async fn a_usage_import_opens_a_case_whose_arrangement_is_reported_and_filed() -
     app.screenshot("ai-register").await;
     app.quit().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "end-to-end: needs tauri-driver and a display; run by `cargo xtask test`"]
+async fn a_reviewer_places_a_pending_account_under_restricted_terms_with_a_date_to_decide()
+-> WebDriverResult<()> {
+    let app = App::launch().await?;
+    app.create_workspace().await?;
+    let files = tempfile::tempdir().expect("tempdir");
+    let csv = files.path().join("queue.csv");
+    std::fs::write(&csv, QUEUE_CSV).expect("write");
+    app.cli(&["customers", "import", csv.to_str().expect("utf-8")]);
+    app.go("q").await?;
+    app.wait_text("[data-testid='queue-rows']", |t| t.contains("Q-1")).await?;
+    app.keys("n").await?;
+    app.wait_text("[data-testid='review'] h2", |t| t.contains("Q-1")).await?;
+    let panel = app.text_of("[data-testid='terms']").await?;
+    assert!(panel.contains("run on no special terms"), "{panel}");
+    app.click("[data-testid='terms'] label.check input").await?;
+    app.click("[data-testid='terms-place']").await?;
+    let panel = app.wait_text("[data-testid='terms']", |t| t.contains("decide by")).await?;
+    assert!(panel.contains("restricted") && panel.contains("No accelerator (GPU, TPU) instances"), "{panel}");
+    assert!(panel.contains("30 day(s) left"), "the pack's 30 days: {panel}");
+    let head = app.text_of("[data-testid='review'] header").await?;
+    assert!(head.contains("QA-1 restricted"), "{head}");
+    app.screenshot("review-terms").await;
+    app.quit().await
+}

@@ -40,6 +40,43 @@ pub enum CustomersCommand {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Place a customer's pending accounts under the rule pack's restricted or monitored terms
+    /// while verification is pending (R6); prints the date to decide by.
+    Terms {
+        /// The customer's reference.
+        customer_ref: String,
+        /// `restricted` or `monitored`.
+        #[arg(long)]
+        state: String,
+        /// A term key of the pack (repeat for several).
+        #[arg(long = "term", required = true)]
+        terms: Vec<String>,
+        /// Why.
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Record a refused customer's appeal (R6 redress); another person reviews it.
+    Appeal {
+        /// The customer's reference.
+        customer_ref: String,
+        /// When it was received (YYYY-MM-DD).
+        #[arg(long)]
+        received: String,
+        /// What the customer asks.
+        #[arg(long)]
+        statement: String,
+    },
+    /// Review an appeal: `refusal_stands`, or `reopened` (back to the queue).
+    AppealReview {
+        /// The appeal's id.
+        id: String,
+        /// `refusal_stands` or `reopened`.
+        #[arg(long)]
+        outcome: String,
+        /// Why.
+        #[arg(long)]
+        note: String,
+    },
     /// Attach an evidence file (image or PDF) to a customer, encrypted into the vault (R4).
     Attach {
         /// The customer's reference.
@@ -97,6 +134,58 @@ pub fn run(ctx: &Context, command: &CustomersCommand, passphrase_file: Option<&P
         Err(e) => return fail(&e),
     };
     let (file, owners, ips, dry_run) = match command {
+        CustomersCommand::Terms { customer_ref, state, terms, note } => {
+            let state = match state.as_str() {
+                "restricted" => workbench_core::rules::TermKind::Restricted,
+                "monitored" => workbench_core::rules::TermKind::Monitored,
+                other => return fail(&format!("--state {other}: restricted or monitored")),
+            };
+            let request = workbench_app::review::TermsRequest {
+                customer_ref: customer_ref.clone(),
+                state,
+                terms: terms.clone(),
+                note: note.clone(),
+            };
+            return match workbench_app::review::place_terms(ctx, &session, &request) {
+                Ok(t) => {
+                    let titles: Vec<&str> = t.terms.iter().map(|(_, title)| title.as_str()).collect();
+                    println!("{customer_ref}: {} — decide by {}", titles.join("; "), t.decide_by);
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&ApiError::from(e).message),
+            };
+        }
+        CustomersCommand::Appeal { customer_ref, received, statement } => {
+            let Ok(received_on) = received.parse() else {
+                return fail(&format!("--received {received}: not a date (YYYY-MM-DD)"));
+            };
+            let request = workbench_app::review::AppealRequest {
+                customer_ref: customer_ref.clone(),
+                received_on,
+                statement: statement.clone(),
+            };
+            return match workbench_app::review::appeal_record(ctx, &session, &request) {
+                Ok(a) => {
+                    println!("appeal {} recorded for {customer_ref}; another person reviews it", a.id);
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&ApiError::from(e).message),
+            };
+        }
+        CustomersCommand::AppealReview { id, outcome, note } => {
+            let outcome = match outcome.as_str() {
+                "refusal_stands" => workbench_app::review::AppealOutcome::RefusalStands,
+                "reopened" => workbench_app::review::AppealOutcome::Reopened,
+                other => return fail(&format!("--outcome {other}: refusal_stands or reopened")),
+            };
+            return match workbench_app::review::appeal_review(ctx, &session, id, outcome, note) {
+                Ok(a) => {
+                    println!("appeal {id}: {}", a.outcome.unwrap_or_default());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&ApiError::from(e).message),
+            };
+        }
         CustomersCommand::Owners { file, dry_run } => {
             return match workbench_app::customers::owners_import(ctx, &session, file, *dry_run) {
                 Ok(report) if !report.errors.is_empty() => {

@@ -132,3 +132,21 @@ command! {
         acknowledged_on.as_deref(),
     )
 }
+
+command! {
+    /// Place a customer's pending accounts under the pack's restricted or monitored terms (R6).
+    fn review_terms(request: workbench_app::review::TermsRequest) -> workbench_app::review::TermsView;
+    |s| workbench_app::review::place_terms(s.context(), s.session(), &request)
+}
+
+command! {
+    /// Record a refused customer's appeal (R6 redress).
+    fn review_appeal(request: workbench_app::review::AppealRequest) -> workbench_app::review::AppealView;
+    |s| workbench_app::review::appeal_record(s.context(), s.session(), &request)
+}
+
+command! {
+    /// Review an appeal (a person who took no part in the refusal nor recorded the appeal).
+    fn review_appeal_decide(id: String, outcome: workbench_app::review::AppealOutcome, note: String) -> workbench_app::review::AppealView;
+    |s| workbench_app::review::appeal_review(s.context(), s.session(), &id, outcome, &note)
+}

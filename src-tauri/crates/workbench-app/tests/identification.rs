@@ -291,3 +291,134 @@ C-404,Nobody,SE,30,no,no,n@example.se,+46 8 765 432 12,Gatan 9,Stockholm,11123
     let queue = workbench_app::review::queue_list(&ctx, &session, QueueShow::Ready, 100, 0).expect("queue");
     assert!(queue.rows.iter().all(|r| r.customer_ref != "C-1"), "nothing re-opened by a refused file");
 }
+
+#[test]
+fn a_pending_account_runs_under_the_packs_terms_until_decided_and_a_refusal_can_be_appealed() {
+    let (dir, ctx, clock, session) = common::workspace_at(2026, 3, 1, 15, Duration::from_secs(86_400 * 90));
+    let file = dir.path().join("customers.csv");
+    std::fs::write(&file, FOREIGN).expect("write");
+    customers::import(&ctx, &session, &file, false).expect("import");
+    let review = workbench_app::review::review_get(&ctx, &session, "C-1").expect("view");
+    assert_eq!(review.pending_decide_days, Some(30));
+    assert!(review.terms.is_none());
+
+    // A monitored term on a restricted request is refused; so is an unknown term.
+    let wrong = workbench_app::review::TermsRequest {
+        customer_ref: "C-1".into(),
+        state: workbench_core::rules::TermKind::Restricted,
+        terms: vec!["weekly_review".into()],
+        note: String::new(),
+    };
+    let err = workbench_app::review::place_terms(&ctx, &session, &wrong).expect_err("other kind");
+    assert!(err.to_string().contains("a term of the other kind"), "{err}");
+    let restricted = workbench_app::review::TermsRequest {
+        terms: vec!["no_accelerators".into(), "spend_cap".into()],
+        note: "Waiting for the company register extract".into(),
+        ..wrong
+    };
+    let terms = workbench_app::review::place_terms(&ctx, &session, &restricted).expect("restrict");
+    assert_eq!(terms.decide_by.to_string(), "2026-03-31", "the pack's 30 days");
+    assert_eq!(terms.terms[0].1, "No accelerator (GPU, TPU) instances");
+    let review = workbench_app::review::review_get(&ctx, &session, "C-1").expect("view");
+    assert_eq!(review.accounts[0].state, workbench_core::customer::AccountState::Restricted);
+    assert!(review.terms.is_some(), "shown on the customer");
+    // Moved to monitored terms: the accounts follow.
+    let monitored = workbench_app::review::TermsRequest {
+        customer_ref: "C-1".into(),
+        state: workbench_core::rules::TermKind::Monitored,
+        terms: vec!["weekly_review".into()],
+        note: String::new(),
+    };
+    workbench_app::review::place_terms(&ctx, &session, &monitored).expect("monitor");
+    clock.advance(chrono::Duration::days(31));
+    let review = workbench_app::review::review_get(&ctx, &session, "C-1").expect("view");
+    assert_eq!(review.accounts[0].state, workbench_core::customer::AccountState::Monitored);
+    assert_eq!(review.terms.as_ref().map(|t| t.days_left), Some(-1), "past the date to decide");
+
+    // Refused (four eyes: a second reviewer confirms), appealed, reviewed by a third person.
+    let second = workbench_app::workspace::actor_create(
+        &ctx,
+        &session,
+        &workbench_app::workspace::NewActor {
+            name: "Rita Reviewer".into(),
+            role: workbench_core::Role::Reviewer,
+            passphrase: "reviewer passphrase 2026".into(),
+        },
+    )
+    .expect("reviewer");
+    let third = workbench_app::workspace::actor_create(
+        &ctx,
+        &session,
+        &workbench_app::workspace::NewActor {
+            name: "Tom Third".into(),
+            role: workbench_core::Role::Reviewer,
+            passphrase: "third reviewer passphrase".into(),
+        },
+    )
+    .expect("third");
+    workbench_app::review::queue_take(&ctx, &session, "C-1").expect("take");
+    workbench_app::review::decide(
+        &ctx,
+        &session,
+        &workbench_app::review::DecisionRequest {
+            customer_ref: "C-1".into(),
+            kind: workbench_core::verification::DecisionKind::Refuse,
+            reason_code: "identity_unverifiable".into(),
+            note: String::new(),
+            until: None,
+        },
+    )
+    .expect("refuse");
+    workbench_app::review::refusal_second_review(
+        &ctx,
+        &session,
+        &workbench_app::review::SecondReview {
+            customer_ref: "C-1".into(),
+            reviewer_id: second.id.to_string(),
+            passphrase: "reviewer passphrase 2026".into(),
+            confirm: true,
+        },
+    )
+    .expect("confirm");
+    let appeal = workbench_app::review::appeal_record(
+        &ctx,
+        &session,
+        &workbench_app::review::AppealRequest {
+            customer_ref: "C-1".into(),
+            received_on: ctx.clock().now().date_naive(),
+            statement: "The register extract was sent by post; please look again".into(),
+        },
+    )
+    .expect("appeal");
+    assert!(
+        appeal.review_blocked.as_deref().is_some_and(|r| r.contains("took part in the refusal")),
+        "{appeal:?}"
+    );
+    let err = workbench_app::review::appeal_review(
+        &ctx,
+        &session,
+        &appeal.id,
+        workbench_app::review::AppealOutcome::Reopened,
+        "ok",
+    )
+    .expect_err("not the same person");
+    assert!(matches!(err, workbench_app::AppError::Forbidden(_)), "{err}");
+    workbench_app::workspace::actor_switch(&ctx, &session, third.id, "third reviewer passphrase")
+        .expect("switch");
+    let reviewed = workbench_app::review::appeal_review(
+        &ctx,
+        &session,
+        &appeal.id,
+        workbench_app::review::AppealOutcome::Reopened,
+        "The extract arrived; verify again",
+    )
+    .expect("granted");
+    assert_eq!(reviewed.outcome.as_deref(), Some("reopened"));
+    let review = workbench_app::review::review_get(&ctx, &session, "C-1").expect("view");
+    assert_eq!(review.accounts[0].state, workbench_core::customer::AccountState::PendingVerification);
+    assert_eq!(
+        review.queue.as_ref().map(|q| q.reason),
+        Some(workbench_core::verification::QueueReason::Appeal),
+        "back in the queue"
+    );
+}

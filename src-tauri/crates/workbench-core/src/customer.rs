@@ -85,7 +85,8 @@ impl AccountState {
             Monitored => &[Restricted, Verified, Refused, Closed],
             // Re-verification (R7 new owners, R8 periodic) sends a verified account back.
             Verified => &[PendingVerification, Closed],
-            Refused => &[Closed],
+            // Redress (R6): an appeal another person grants sends a refusal back for review.
+            Refused => &[PendingVerification, Closed],
             Closed => &[],
         }
     }
@@ -357,6 +358,8 @@ mod tests {
             (Monitored, Closed),
             (Verified, PendingVerification),
             (Verified, Closed),
+            // R6 redress: an appeal another person grants.
+            (Refused, PendingVerification),
             (Refused, Closed),
         ];
         for from in AccountState::ALL {

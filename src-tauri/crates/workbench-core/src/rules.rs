@@ -558,6 +558,54 @@ pub struct Verification {
     pub refusal_reasons: Vec<RefusalReason>,
     /// Review deadlines.
     pub sla: SlaParam,
+    /// R6: the terms an account may run on while verification is pending. Without it the app
+    /// offers no restricted or monitored terms.
+    #[serde(default)]
+    pub pending: Option<PendingTerms>,
+}
+
+/// Whether a term restricts an account or keeps it under watch (R6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum TermKind {
+    /// The account runs with restrictions.
+    Restricted,
+    /// The account runs under monitoring.
+    Monitored,
+}
+
+/// One named term (R6).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct Term {
+    /// Stable key.
+    pub key: String,
+    /// As shown and printed.
+    pub title: String,
+    /// Restricted or monitored.
+    pub state: TermKind,
+}
+
+/// R6: the terms while verification is pending and the time to decide.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct PendingTerms {
+    /// The requirement.
+    pub rid: String,
+    /// Calendar days from placing an account under terms to the verification decision.
+    #[ts(type = "number")]
+    pub decide_days: i64,
+    /// Assumed by the pack.
+    #[serde(default)]
+    pub assumed: bool,
+    /// Why, when assumed.
+    #[serde(default)]
+    pub note: Option<String>,
+    /// The named terms.
+    pub terms: Vec<Term>,
 }
 
 impl Verification {
@@ -733,6 +781,9 @@ impl RulePack {
         if let Some(report) = &d.activity_report {
             all.push(("deadlines.activity_report", report.assumed, &report.note));
         }
+        if let Some(pending) = &self.verification.pending {
+            all.push(("verification.pending", pending.assumed, &pending.note));
+        }
         if let Some(model) = &self.ai {
             all.extend([
                 ("ai.utilisation", model.utilisation.assumed, &model.utilisation.note),
@@ -835,6 +886,19 @@ impl RulePack {
         ] {
             if !(1..=365).contains(&days) {
                 return fail(key, format!("must be 1 to 365 days (found {days})"));
+            }
+        }
+        if let Some(pending) = &v.pending {
+            if !(1..=365).contains(&pending.decide_days) {
+                return fail(
+                    "verification.pending.decide_days",
+                    format!("must be 1 to 365 days (found {})", pending.decide_days),
+                );
+            }
+            for (i, term) in pending.terms.iter().enumerate() {
+                if pending.terms[..i].iter().any(|t| t.key == term.key) {
+                    return fail("verification.pending.terms", format!("key {:?} appears twice", term.key));
+                }
             }
         }
         if self.cip.sections.is_empty() {

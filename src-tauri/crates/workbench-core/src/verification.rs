@@ -191,6 +191,9 @@ pub enum QueueReason {
     Reverification,
     /// A beneficial owner was added (R7).
     NewOwner,
+    /// A refused customer's appeal was granted by another person: the refusal is reviewed again
+    /// (R6 redress).
+    Appeal,
 }
 
 /// Where a decision stands: a refusal is final only once a second reviewer confirms it.

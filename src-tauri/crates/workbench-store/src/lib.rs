@@ -39,6 +39,7 @@ pub mod rule_packs;
 pub mod screening;
 pub mod secrets;
 pub mod settings;
+pub mod terms;
 pub mod workspace;
 
 pub use db::{Database, sqlcipher_version};

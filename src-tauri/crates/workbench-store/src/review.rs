@@ -123,6 +123,25 @@ pub fn reopen(
     Ok(changed > 0)
 }
 
+/// Re-opens (or opens) a customer's review for `reason`, due by its risk tier's date in `due`.
+pub fn reopen_by_tier(
+    tx: &Transaction<'_>,
+    customer_id: &str,
+    reason: &str,
+    at: DateTime<Utc>,
+    due: &DueByTier,
+    actor: ActorId,
+) -> Result<bool, StoreError> {
+    let tier: String =
+        tx.query_row("SELECT risk_tier FROM customer WHERE id = ?1", [customer_id], |r| r.get(0))?;
+    let rank = match tier.as_str() {
+        "high" => 2,
+        "medium" => 1,
+        _ => 0,
+    };
+    reopen(tx, customer_id, reason, at, due[rank], actor)
+}
+
 /// Re-opens the review of each customer a new beneficial owner was added to (R7), reason
 /// `new_owner`, due by its tier. Returns the references of the customers whose decided review
 /// was re-opened (an item still waiting keeps its place and is not counted).
@@ -136,20 +155,9 @@ pub fn reopen_for_new_owners(
     let mut seen = std::collections::HashSet::new();
     let mut reopened = Vec::new();
     for id in customer_ids {
-        if !seen.insert(id.as_str()) {
-            continue;
-        }
-        let (customer_ref, tier): (String, String) =
-            tx.query_row("SELECT customer_ref, risk_tier FROM customer WHERE id = ?1", [id], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?;
-        let rank = match tier.as_str() {
-            "high" => 2,
-            "medium" => 1,
-            _ => 0,
-        };
-        if reopen(tx, id, "new_owner", at, due[rank], actor)? {
-            reopened.push(customer_ref);
+        if seen.insert(id.as_str()) && reopen_by_tier(tx, id, "new_owner", at, due, actor)? {
+            reopened
+                .push(tx.query_row("SELECT customer_ref FROM customer WHERE id = ?1", [id], |r| r.get(0))?);
         }
     }
     Ok(reopened)

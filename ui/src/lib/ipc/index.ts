@@ -208,3 +208,7 @@ export type { AiResellerReportForm } from './bindings/AiResellerReportForm';
 export type { AiUsageImportReport } from './bindings/AiUsageImportReport';
 export type { AiUsageLine } from './bindings/AiUsageLine';
 export type { OwnersImportReport } from './bindings/OwnersImportReport';
+export type { TermKind } from './bindings/TermKind';
+export type { AppealOutcome } from './bindings/AppealOutcome';
+export type { TermsView } from './bindings/TermsView';
+export type { AppealView } from './bindings/AppealView';

@@ -11,7 +11,9 @@ import {
 	type QueueHealth,
 	type QueueListRow,
 	type QueueShow,
-	type ReviewView
+	type ReviewView,
+	type TermKind,
+	type AppealOutcome
 } from '$lib/ipc';
 import { onLock } from '$lib/workspace/state.svelte';
 import { firstUnverified, nextUnverified } from './elements';
@@ -323,6 +325,55 @@ class QueueState {
 		} catch (e) {
 			this.error = toIpcError(e).message;
 		}
+	}
+
+	/** R6: places the pending accounts under the pack's restricted or monitored terms. */
+	async placeTerms(state: TermKind, terms: string[], note: string) {
+		const view = this.current;
+		if (!view) return false;
+		let ok = false;
+		await this.run(async () => {
+			const placed = await api.review.terms({
+				request: { customer_ref: view.customer_ref, state, terms, note }
+			});
+			ok = true;
+			this.notice = `${view.customer_ref} runs on ${state} terms; decide by ${placed.decide_by}.`;
+			return api.review.get({ customerRef: view.customer_ref });
+		});
+		return ok;
+	}
+
+	/** R6 redress: records a refused customer's appeal. */
+	async appeal(receivedOn: string, statement: string) {
+		const view = this.current;
+		if (!view) return false;
+		let ok = false;
+		await this.run(async () => {
+			await api.review.appeal({
+				request: { customer_ref: view.customer_ref, received_on: receivedOn, statement }
+			});
+			ok = true;
+			return api.review.get({ customerRef: view.customer_ref });
+		}, `Appeal recorded for ${view.customer_ref}; another person reviews it.`);
+		return ok;
+	}
+
+	/** Reviews an appeal (someone who took no part in the refusal). */
+	async appealDecide(id: string, outcome: AppealOutcome, note: string) {
+		const view = this.current;
+		if (!view) return false;
+		let ok = false;
+		await this.run(
+			async () => {
+				await api.review.appealDecide({ id, outcome, note });
+				ok = true;
+				return api.review.get({ customerRef: view.customer_ref });
+			},
+			outcome === 'reopened'
+				? `Appeal granted: ${view.customer_ref} is back in the queue.`
+				: `Appeal reviewed: the refusal of ${view.customer_ref} stands.`
+		);
+		return ok;
 	}
 
 	/** Re-reads the customer under review (after a change made elsewhere). */

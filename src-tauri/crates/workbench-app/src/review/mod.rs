@@ -8,6 +8,7 @@ mod evidence;
 mod notices;
 mod queue;
 mod screen;
+mod terms;
 mod views;
 
 use chrono::{DateTime, Duration, Utc};
@@ -23,6 +24,7 @@ pub use evidence::*;
 pub use notices::*;
 pub use queue::*;
 pub use screen::*;
+pub use terms::*;
 pub use views::*;
 
 /// A reviewer's lock on a queue item lapses after this long without a decision, so an item left

@@ -275,5 +275,13 @@ pub(super) fn review_of(u: &Unlocked, customer_id: &str, now: DateTime<Utc>) -> 
         methods: pack.verification.methods.clone(),
         refusal_reasons: pack.verification.refusal_reasons.clone(),
         notices,
+        terms: super::terms::terms_of(
+            u,
+            customer_id,
+            now.with_timezone(&crate::obligations::provider_tz(u)?).date_naive(),
+        )?,
+        pending_terms: pack.verification.pending.as_ref().map(|p| p.terms.clone()).unwrap_or_default(),
+        pending_decide_days: pack.verification.pending.as_ref().map(|p| p.decide_days),
+        appeals: super::terms::appeals_of(u, customer_id)?,
     })
 }

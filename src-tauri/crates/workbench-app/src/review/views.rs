@@ -277,4 +277,13 @@ pub struct ReviewView {
     pub refusal_reasons: Vec<RefusalReason>,
     /// Notices given (R9).
     pub notices: Vec<NoticeView>,
+    /// R6: the terms the pending accounts run on, when placed and still running.
+    pub terms: Option<super::TermsView>,
+    /// R6: the terms the pack offers for pending accounts.
+    pub pending_terms: Vec<workbench_core::rules::Term>,
+    /// The pack's days to decide once an account runs under terms.
+    #[ts(type = "number | null")]
+    pub pending_decide_days: Option<i64>,
+    /// R6 redress: the customer's appeals, oldest first.
+    pub appeals: Vec<super::AppealView>,
 }

@@ -3,4 +3,4 @@
 /**
  * Why a customer's item was opened.
  */
-export type QueueReason = "onboarding" | "reverification" | "new_owner";
+export type QueueReason = "onboarding" | "reverification" | "new_owner" | "appeal";

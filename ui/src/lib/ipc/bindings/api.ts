@@ -14,6 +14,9 @@ import type { AiUsageImportReport } from './AiUsageImportReport';
 import type { AiUsageLine } from './AiUsageLine';
 import type { AiVersionView } from './AiVersionView';
 import type { AppInfo } from './AppInfo';
+import type { AppealOutcome } from './AppealOutcome';
+import type { AppealRequest } from './AppealRequest';
+import type { AppealView } from './AppealView';
 import type { AttestationMatrix } from './AttestationMatrix';
 import type { AttestationReturn } from './AttestationReturn';
 import type { AttestationView } from './AttestationView';
@@ -84,6 +87,8 @@ import type { ScreeningResult } from './ScreeningResult';
 import type { SecondReview } from './SecondReview';
 import type { SectionDiff } from './SectionDiff';
 import type { StatusChange } from './StatusChange';
+import type { TermsRequest } from './TermsRequest';
+import type { TermsView } from './TermsView';
 import type { UnlockRequest } from './UnlockRequest';
 import type { WorkspaceSettings } from './WorkspaceSettings';
 import type { WorkspaceStatus } from './WorkspaceStatus';
@@ -216,6 +221,12 @@ export const api = {
 		decide: (args: { request: DecisionRequest }) => ipc.call<ReviewView>('review_decide', args),
 		/** Four eyes: the second reviewer confirms or declines a refusal with their passphrase. */
 		second: (args: { request: SecondReview }) => ipc.call<ReviewView>('review_second', args),
+		/** Place a customer's pending accounts under the pack's restricted or monitored terms (R6). */
+		terms: (args: { request: TermsRequest }) => ipc.call<TermsView>('review_terms', args),
+		/** Record a refused customer's appeal (R6 redress). */
+		appeal: (args: { request: AppealRequest }) => ipc.call<AppealView>('review_appeal', args),
+		/** Review an appeal (a person who took no part in the refusal nor recorded the appeal). */
+		appealDecide: (args: { id: string; outcome: AppealOutcome; note: string }) => ipc.call<AppealView>('review_appeal_decide', args),
 		/** Record a U.S.-person determination (R3). */
 		usPerson: (args: { request: DeterminationRequest }) => ipc.call<ReviewView>('review_us_person', args),
 	},
