@@ -167,6 +167,12 @@ pub fn import_tracked(
             // for its tier.
             let due = crate::review::due_by_tier(&pack.pack, at);
             imported = store::import_csv(tx, &bytes, by, at, &due, &mut gate, &mut report)?;
+            // R2: the optional national identity number, in its own record.
+            let national: Vec<(&str, &str)> = imported
+                .iter()
+                .filter_map(|r| r.national_id.as_deref().map(|n| (r.customer.0.customer_ref.as_str(), n)))
+                .collect();
+            store::insert_national_ids(tx, &national, by, at)?;
             let problems = match store::insert_owners(tx, &owner_rows, by, at)? {
                 Err(unknown) => unknown
                     .into_iter()

@@ -145,6 +145,7 @@ fn synthetic(i: usize, opened_on: NaiveDate) -> Result<ImportedCustomer, AppErro
         reseller_ref: i.is_multiple_of(9).then(|| format!("R-{:02}", i % 5 + 1)),
         opened_on,
         card,
+        national_id: None,
     })
 }
 
@@ -470,6 +471,7 @@ fn fill_screening(ctx: &Context, session: &Session, today: NaiveDate) -> Result<
                 reseller_ref: None,
                 opened_on: opened,
                 card: None,
+                national_id: None,
             })
         })
         .collect::<Result<Vec<_>, AppError>>()?;

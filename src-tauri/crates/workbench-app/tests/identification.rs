@@ -422,3 +422,38 @@ fn a_pending_account_runs_under_the_packs_terms_until_decided_and_a_refusal_can_
         "back in the queue"
     );
 }
+
+#[test]
+fn the_optional_national_id_column_is_read_kept_in_its_own_record_and_shown_in_the_review() {
+    let (dir, ctx, _clock, session) = common::workspace_at(2026, 3, 1, 15, Duration::from_secs(86_400 * 90));
+    let with_ids = FOREIGN
+        .replacen("risk_tier,opened_on", "risk_tier,opened_on,national_id", 1)
+        .replacen("low,2026-03-01\nC-2", "low,2026-03-01,SE 19800101-1234\nC-2", 1)
+        .replacen("Bank,low,2026-03-01\n", "Bank,low,2026-03-01,\n", 1);
+    let file = dir.path().join("ids.csv");
+    std::fs::write(&file, &with_ids).expect("write");
+    let report = customers::import(&ctx, &session, &file, false).expect("import");
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let review = workbench_app::review::review_get(&ctx, &session, "C-1").expect("view");
+    assert_eq!(review.national_id.as_deref(), Some("SE 19800101-1234"));
+    assert_eq!(workbench_app::review::review_get(&ctx, &session, "C-2").expect("view").national_id, None);
+    let objects = workbench_app::audit::verify_objects(&ctx, &session).expect("verify");
+    assert_eq!(objects.problem_count, 0, "{:?}", objects.problems);
+    assert!(
+        objects.by_kind.iter().any(|k| k.kind == "national_id" && k.checked == 1),
+        "{:?}",
+        objects.by_kind
+    );
+
+    // Too long: the row and column are named, nothing stored.
+    let long = with_ids
+        .replace("C-1,", "C-5,")
+        .replace(",A-1,", ",A-5,")
+        .replace("C-2,", "C-6,")
+        .replace(",A-2,", ",A-6,")
+        .replace("SE 19800101-1234", &"9".repeat(65));
+    std::fs::write(&file, long).expect("write");
+    let bad = customers::import(&ctx, &session, &file, false).expect("import");
+    assert_eq!(bad.stored, 0);
+    assert_eq!((bad.errors[0].row, bad.errors[0].column.as_str()), (2, "national_id"));
+}

@@ -58,9 +58,13 @@ impl std::fmt::Display for RowError {
     }
 }
 
-/// Columns a customers file may add: `payment_card`, a full card number read only to check it,
+/// Columns a customers file may add: `national_id`, the pack's optional national identity
+/// number (R2, kept as given); `payment_card`, a full card number read only to check it,
 /// keep its last four digits and network and fingerprint it (never stored).
-const CUSTOMER_OPTIONAL_COLUMNS: [&str; 1] = ["payment_card"];
+const CUSTOMER_OPTIONAL_COLUMNS: [&str; 2] = ["payment_card", "national_id"];
+
+/// The longest national identity number accepted.
+pub const NATIONAL_ID_MAX: usize = 64;
 
 /// A good row, ready to store.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,6 +79,8 @@ pub struct ImportedCustomer {
     pub opened_on: NaiveDate,
     /// The full card number, when the file gave one (for the keyed fingerprint; never stored).
     pub card: Option<crate::card::CardNumber>,
+    /// The national identity number, when the file gave one (R2, optional in the pack).
+    pub national_id: Option<String>,
 }
 
 /// Parses and validates a customers CSV. `Ok` only when every row is good.
@@ -218,6 +224,18 @@ pub fn parse_customers_chunked(
                 }
             },
         };
+        let national_id = match get("national_id").trim() {
+            "" => None,
+            text if text.chars().count() > NATIONAL_ID_MAX => {
+                bad("national_id", "is longer than 64 characters");
+                None
+            }
+            text if text.chars().any(char::is_control) => {
+                bad("national_id", "holds a control character");
+                None
+            }
+            text => Some(text.to_owned()),
+        };
         let split = |text: &str| {
             text.split(';').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
         };
@@ -263,6 +281,7 @@ pub fn parse_customers_chunked(
                         reseller_ref: (!reseller.is_empty()).then(|| reseller.to_owned()),
                         opened_on,
                         card,
+                        national_id,
                     });
                     if good.len() >= chunk && !on_chunk(std::mem::take(&mut good)) {
                         return Ok(());

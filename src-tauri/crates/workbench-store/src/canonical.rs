@@ -233,6 +233,15 @@ pub const KINDS: &[Kind] = &[
         ],
     },
     Kind {
+        name: "national_id",
+        table: "customer_national_id",
+        id_sql: "r.customer_id",
+        filter: "1",
+        secret: &[],
+        lists: &[],
+        actions: &["national_id.record"],
+    },
+    Kind {
         name: "pending_terms",
         table: "pending_terms",
         id_sql: "r.customer_id",

@@ -34,6 +34,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0020_ai_transactions", include_str!("../migrations/0020_ai_transactions.sql")),
     ("0021_activity_reports", include_str!("../migrations/0021_activity_reports.sql")),
     ("0022_pending_terms_appeals", include_str!("../migrations/0022_pending_terms_appeals.sql")),
+    ("0023_national_id", include_str!("../migrations/0023_national_id.sql")),
 ];
 
 /// The schema version this binary writes.

@@ -275,6 +275,7 @@ pub(super) fn review_of(u: &Unlocked, customer_id: &str, now: DateTime<Utc>) -> 
         methods: pack.verification.methods.clone(),
         refusal_reasons: pack.verification.refusal_reasons.clone(),
         notices,
+        national_id: db.read(|c| customers_store::national_id(c, customer_id))?,
         terms: super::terms::terms_of(
             u,
             customer_id,

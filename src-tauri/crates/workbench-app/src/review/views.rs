@@ -277,6 +277,8 @@ pub struct ReviewView {
     pub refusal_reasons: Vec<RefusalReason>,
     /// Notices given (R9).
     pub notices: Vec<NoticeView>,
+    /// R2 (optional in the pack): the national identity number, when given.
+    pub national_id: Option<String>,
     /// R6: the terms the pending accounts run on, when placed and still running.
     pub terms: Option<super::TermsView>,
     /// R6: the terms the pack offers for pending accounts.

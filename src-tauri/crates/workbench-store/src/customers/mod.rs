@@ -47,6 +47,36 @@ pub fn set_state(
     crate::canonical::written(tx, at, actor.into(), "account.state", "customer", &customer_id)
 }
 
+/// Stores the national identity numbers of customers just imported (R2, optional), each
+/// audited under its own record (kind `national_id`).
+pub fn insert_national_ids(
+    tx: &Transaction<'_>,
+    ids: &[(&str, &str)],
+    actor: ActorId,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let mut insert = tx.prepare(
+        "INSERT INTO customer_national_id (customer_id, national_id) \
+         SELECT id, ?2 FROM customer WHERE customer_ref = ?1 RETURNING customer_id",
+    )?;
+    for (customer_ref, national_id) in ids {
+        let id: String = insert.query_row(params![customer_ref, national_id], |r| r.get(0))?;
+        crate::canonical::written(tx, at, actor.into(), "national_id.record", "national_id", &id)?;
+    }
+    Ok(())
+}
+
+/// A customer's national identity number, when one was given.
+pub fn national_id(conn: &Connection, customer_id: &str) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT national_id FROM customer_national_id WHERE customer_id = ?1",
+            [customer_id],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
 /// IP log entries of one account, newest first: (ip, accessed_at, kind).
 pub fn ip_log(conn: &Connection, account_ref: &str) -> Result<Vec<(String, String, String)>, StoreError> {
     let mut statement = conn.prepare(

@@ -109,6 +109,10 @@ refusal_reasons: Array<RefusalReason>,
  */
 notices: Array<NoticeView>, 
 /**
+ * R2 (optional in the pack): the national identity number, when given.
+ */
+national_id: string | null, 
+/**
  * R6: the terms the pending accounts run on, when placed and still running.
  */
 terms: TermsView | null, 
