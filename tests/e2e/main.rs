@@ -1062,6 +1062,14 @@ async fn a_usage_import_opens_a_case_whose_arrangement_is_reported_and_filed() -
     app.go("t").await?;
     app.wait_text("[data-testid='ai-cases']", |t| t.contains("filed")).await?;
     app.screenshot("ai-register").await;
+    // The same screen in the dark theme (t: system → light → dark).
+    app.keys("t").await?;
+    app.keys("t").await?;
+    app.click("[data-testid='ai-case-row'] button.link").await?;
+    app.wait_for("[data-testid='ai-version']").await?;
+    let theme = app.driver().execute("return document.documentElement.dataset.theme", vec![]).await?;
+    assert_eq!(theme.json(), &serde_json::json!("dark"));
+    app.screenshot("ai-case-dark").await;
     app.quit().await
 }
 
