@@ -1099,3 +1099,23 @@ async fn a_reviewer_places_a_pending_account_under_restricted_terms_with_a_date_
     app.screenshot("review-terms").await;
     app.quit().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "end-to-end: needs tauri-driver and a display; run by `cargo xtask test`"]
+async fn the_customers_the_list_shows_are_exported_through_the_save_dialog() -> WebDriverResult<()> {
+    let saves = tempfile::tempdir().expect("tempdir");
+    let app =
+        App::launch_with_env(&[("CIPW_TEST_SAVE_DIR", saves.path().to_str().expect("utf-8 path"))]).await?;
+    app.create_workspace().await?;
+    let template = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/templates/customers.csv");
+    app.cli(&["customers", "import", template]);
+    app.go("l").await?;
+    app.go("u").await?;
+    app.wait_text("[data-testid='customers']", |t| t.contains("Ana Souza")).await?;
+    app.click("[data-testid='export-all']").await?;
+    let notice = app.wait_text("p.banner.ok, [role='status']", |t| t.contains("Exported")).await?;
+    assert!(notice.contains("Exported 2 customer(s) as CSV"), "{notice}");
+    let csv = std::fs::read_to_string(saves.path().join("customers.csv")).expect("saved");
+    assert!(csv.starts_with("customer_ref,kind,name,country") && csv.contains("Ana Souza"), "{csv}");
+    app.quit().await
+}

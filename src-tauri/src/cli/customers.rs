@@ -40,6 +40,22 @@ pub enum CustomersCommand {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Export every customer matching the search and country (like the list) as CSV (the import's
+    /// own columns: it reads the file back) or JSON (each customer's whole file); audited.
+    ExportAll {
+        /// `csv` or `json`.
+        #[arg(long, default_value = "csv")]
+        format: String,
+        /// Where to write it (atomically).
+        #[arg(long)]
+        out: PathBuf,
+        /// Part of the reference or name.
+        #[arg(long, default_value = "")]
+        search: String,
+        /// One country (ISO alpha-2).
+        #[arg(long)]
+        country: Option<String>,
+    },
     /// Place a customer's pending accounts under the rule pack's restricted or monitored terms
     /// while verification is pending (R6); prints the date to decide by.
     Terms {
@@ -134,6 +150,27 @@ pub fn run(ctx: &Context, command: &CustomersCommand, passphrase_file: Option<&P
         Err(e) => return fail(&e),
     };
     let (file, owners, ips, dry_run) = match command {
+        CustomersCommand::ExportAll { format, out, search, country } => {
+            let format = match format.as_str() {
+                "csv" => workbench_app::customers::ExportFormat::Csv,
+                "json" => workbench_app::customers::ExportFormat::Json,
+                other => return fail(&format!("--format {other}: csv or json (xlsx is not built yet)")),
+            };
+            let query = workbench_app::customers::CustomerQuery {
+                search: search.clone(),
+                country: country.clone(),
+                sort: None,
+                limit: None,
+                offset: None,
+            };
+            return match workbench_app::customers::export_all(ctx, &session, &query, format, out) {
+                Ok(s) => {
+                    println!("{}: {} customer(s), {} bytes", out.display(), s.customers, s.bytes);
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&ApiError::from(e).message),
+            };
+        }
         CustomersCommand::Terms { customer_ref, state, terms, note } => {
             let state = match state.as_str() {
                 "restricted" => workbench_core::rules::TermKind::Restricted,

@@ -1,7 +1,8 @@
 //! Customers: the list, imports, certification counts, retention and a customer's file.
 
 use workbench_app::customers::{
-    self, CountsView, CustomerPage, CustomerQuery, ImportReport, OwnersImportReport,
+    self, CountsView, CustomerPage, CustomerQuery, ExportFormat, ExportSummary, ImportReport,
+    OwnersImportReport,
 };
 use workbench_app::retention::{self, CloseAccount, RetentionView};
 use workbench_app::review as rv;
@@ -63,6 +64,18 @@ command! {
         let path = s.pending_owners().take().ok_or_else(|| first("choose and check a file"))?;
         customers::owners_import(s.context(), s.session(), &path, false).map_err(ApiError::from)
     }
+}
+
+command! {
+    /// Export the customers matching the list's search and country to a file chosen in the save
+    /// dialog: CSV (the import's own columns) or JSON (each whole file); audited. Null when
+    /// cancelled.
+    fn customers_export_all(query: CustomerQuery, format: ExportFormat) -> Option<ExportSummary>;
+    dialog Dialog::save(
+        "Export customers",
+        if format == ExportFormat::Csv { "customers.csv" } else { "customers.json" },
+    );
+    |s, path| customers::export_all(s.context(), s.session(), &query, format, &path)
 }
 
 command! {

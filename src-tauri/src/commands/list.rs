@@ -46,6 +46,7 @@ macro_rules! with_commands {
             customers::customers_counts,
             customers::customers_owners_check,
             customers::customers_owners_commit,
+            customers::customers_export_all,
             review::queue_list,
             review::queue_health,
             review::queue_refresh,

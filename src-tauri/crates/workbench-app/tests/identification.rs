@@ -457,3 +457,68 @@ fn the_optional_national_id_column_is_read_kept_in_its_own_record_and_shown_in_t
     assert_eq!(bad.stored, 0);
     assert_eq!((bad.errors[0].row, bad.errors[0].column.as_str()), (2, "national_id"));
 }
+
+#[test]
+fn the_bulk_export_reads_back_into_a_new_workspace_and_exports_the_same_file() {
+    let (dir, ctx, _clock, session) = common::workspace_at(2026, 3, 1, 15, Duration::from_secs(86_400 * 90));
+    let templates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../assets/templates");
+    let source = std::fs::read_to_string(templates.join("customers.csv"))
+        .expect("template")
+        .replacen("risk_tier,opened_on", "risk_tier,opened_on,national_id", 1)
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 1 {
+                format!("{l},DE-T220001293")
+            } else if i > 1 {
+                format!("{l},")
+            } else {
+                l.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let file = dir.path().join("source.csv");
+    std::fs::write(&file, format!("{source}\n")).expect("write");
+    let imported = customers::import(&ctx, &session, &file, false).expect("import");
+    assert!(imported.errors.is_empty(), "{:?}", imported.errors);
+    let all = customers::CustomerQuery {
+        search: String::new(),
+        country: None,
+        sort: None,
+        limit: None,
+        offset: None,
+    };
+    let first = dir.path().join("export-1.csv");
+    let summary =
+        customers::export_all(&ctx, &session, &all, customers::ExportFormat::Csv, &first).expect("export");
+    assert_eq!(summary.customers, 2);
+
+    // A new workspace reads the export back; its own export is the same file.
+    let (dir2, ctx2, _clock2, session2) =
+        common::workspace_at(2026, 3, 1, 15, Duration::from_secs(86_400 * 90));
+    let back = customers::import(&ctx2, &session2, &first, false).expect("read back");
+    assert!(back.errors.is_empty(), "{:?}", back.errors);
+    assert_eq!(back.stored, 2);
+    let second = dir2.path().join("export-2.csv");
+    customers::export_all(&ctx2, &session2, &all, customers::ExportFormat::Csv, &second).expect("export");
+    assert_eq!(std::fs::read(&first).expect("1"), std::fs::read(&second).expect("2"), "round trip");
+    let text = std::fs::read_to_string(&first).expect("read");
+    assert!(text.contains("Müller Datentechnik GmbH") && text.contains("DE-T220001293"), "{text}");
+
+    // Filtered like the list; JSON carries each whole file; both audited.
+    let german = customers::CustomerQuery { country: Some("DE".into()), ..all };
+    let json = dir.path().join("de.json");
+    let summary =
+        customers::export_all(&ctx, &session, &german, customers::ExportFormat::Json, &json).expect("json");
+    assert_eq!(summary.customers, 1);
+    let files: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&json).expect("read")).expect("json");
+    assert_eq!(files[0]["customer_ref"], "C-000001");
+    assert!(
+        files[0]["elements"].is_array() && files[0]["decisions"].is_array() && files[0]["owners"].is_array()
+    );
+    assert_eq!(files[0]["national_id"], "DE-T220001293");
+    let trail = workbench_app::audit::list(&ctx, &session, &Default::default()).expect("audit");
+    assert_eq!(trail.iter().filter(|e| e.action == "export.customers").count(), 2);
+}

@@ -6,6 +6,7 @@ import {
 	toIpcError,
 	type CountsView,
 	type CustomerListRow,
+	type ExportFormat,
 	type ImportReport,
 	type OwnersImportReport
 } from '$lib/ipc';
@@ -70,6 +71,30 @@ class CustomersState {
 		this.importing = true;
 		try {
 			this.check = await api.customers.importCheck();
+		} catch (e) {
+			this.error = toIpcError(e).message;
+		} finally {
+			this.importing = false;
+		}
+	}
+
+	/** Exports the customers the list shows (its search and country) through the save dialog. */
+	async exportAll(format: ExportFormat) {
+		this.notice = null;
+		this.importing = true;
+		try {
+			const summary = await api.customers.exportAll({
+				query: {
+					search: this.search,
+					country: this.country.trim() || null,
+					sort: this.sort,
+					limit: null,
+					offset: null
+				},
+				format
+			});
+			if (summary)
+				this.notice = `Exported ${grouped(summary.customers)} customer(s) as ${format.toUpperCase()} (recorded in the audit trail).`;
 		} catch (e) {
 			this.error = toIpcError(e).message;
 		} finally {

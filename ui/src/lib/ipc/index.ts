@@ -212,3 +212,4 @@ export type { TermKind } from './bindings/TermKind';
 export type { AppealOutcome } from './bindings/AppealOutcome';
 export type { TermsView } from './bindings/TermsView';
 export type { AppealView } from './bindings/AppealView';
+export type { ExportFormat } from './bindings/ExportFormat';

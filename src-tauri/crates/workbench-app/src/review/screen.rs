@@ -144,7 +144,7 @@ pub(super) fn decision_view(
     })
 }
 
-pub(super) fn review_of(u: &Unlocked, customer_id: &str, now: DateTime<Utc>) -> Result<ReviewView, AppError> {
+pub(crate) fn review_of(u: &Unlocked, customer_id: &str, now: DateTime<Utc>) -> Result<ReviewView, AppError> {
     let (pack, _) = crate::obligations::active_pack(u)?;
     let pack = &pack.pack;
     let db = u.workspace.db();

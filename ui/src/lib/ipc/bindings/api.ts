@@ -45,6 +45,8 @@ import type { DeterminationRequest } from './DeterminationRequest';
 import type { DoctorReport } from './DoctorReport';
 import type { DraftRequest } from './DraftRequest';
 import type { Element } from './Element';
+import type { ExportFormat } from './ExportFormat';
+import type { ExportSummary } from './ExportSummary';
 import type { Extension } from './Extension';
 import type { FiledForm } from './FiledForm';
 import type { FilingDetail } from './FilingDetail';
@@ -197,6 +199,8 @@ export const api = {
 		ownersCheck: () => ipc.call<OwnersImportReport | null>('customers_owners_check'),
 		/** Store the owners file checked by `customers_owners_check`, all or nothing; each customer with a new owner goes back to the verification queue (R7). */
 		ownersCommit: () => ipc.call<OwnersImportReport>('customers_owners_commit'),
+		/** Export the customers matching the list's search and country to a file chosen in the save dialog: CSV (the import's own columns) or JSON (each whole file); audited. Null when cancelled. */
+		exportAll: (args: { query: CustomerQuery; format: ExportFormat }) => ipc.call<ExportSummary | null>('customers_export_all', args),
 	},
 	queue: {
 		/** A page of the verification queue in working order, with its health. */
