@@ -469,13 +469,18 @@ pub struct CustomerPage {
     pub total: i64,
 }
 
-/// Lists customers, a page at a time.
-pub fn list(ctx: &Context, session: &Session, query: &CustomerQuery) -> Result<CustomerPage, AppError> {
-    let sort = match query.sort.as_deref() {
+/// The list's order a query asks for (by reference unless it says name or country).
+fn sort_of(query: &CustomerQuery) -> Sort {
+    match query.sort.as_deref() {
         Some("name") => Sort::Name,
         Some("country") => Sort::Country,
         _ => Sort::Ref,
-    };
+    }
+}
+
+/// Lists customers, a page at a time.
+pub fn list(ctx: &Context, session: &Session, query: &CustomerQuery) -> Result<CustomerPage, AppError> {
+    let sort = sort_of(query);
     let limit = query.limit.unwrap_or(100).clamp(1, 500);
     let offset = query.offset.unwrap_or(0).max(0);
     let country = query.country.as_deref().filter(|c| !c.is_empty());
@@ -588,11 +593,7 @@ pub struct ExportSummary {
 
 /// The customers matching `query` (its search and country; every page), in the list's order.
 fn matching_ids(u: &crate::session::Unlocked, query: &CustomerQuery) -> Result<Vec<String>, AppError> {
-    let sort = match query.sort.as_deref() {
-        Some("name") => Sort::Name,
-        Some("country") => Sort::Country,
-        _ => Sort::Ref,
-    };
+    let sort = sort_of(query);
     let country = query.country.as_deref().filter(|c| !c.is_empty());
     let (rows, _) = u.workspace.db().read(|c| store::list(c, &query.search, country, sort, i64::MAX, 0))?;
     Ok(rows.into_iter().map(|r| r.id).collect())
