@@ -554,7 +554,6 @@ fn changes(before: &Arrangement, after: &Arrangement) -> Vec<String> {
 /// One case with its versions (each evaluated under the active pack), filings and obligations.
 pub fn case_get(ctx: &Context, session: &Session, id: &str) -> Result<CaseDetail, AppError> {
     let obligations = crate::obligations::obligations_list(ctx, session)?.obligations;
-    let usage = usage_lines(ctx, session)?;
     let all_filings = crate::filings::filing_list(ctx, session)?;
     session.with(ctx, |u| {
         let pack = pack_of(u)?;
@@ -590,7 +589,7 @@ pub fn case_get(ctx: &Context, session: &Session, id: &str) -> Result<CaseDetail
             })
             .collect();
         Ok(CaseDetail {
-            usage: usage.iter().find(|l| l.customer_ref == row.customer_ref).cloned(),
+            usage: usage_lines_of(ctx, u, Some(&row.customer_id))?.into_iter().next(),
             case,
             versions: version_views,
             filings: all_filings.iter().filter(|f| mine.contains(f.id.as_str())).cloned().collect(),
@@ -858,23 +857,31 @@ fn names(conn: &workbench_store::rusqlite::Connection) -> Result<Names, workbenc
 
 /// Every customer's usage over the window, judged (for the screen and the dossier).
 pub fn usage_lines(ctx: &Context, session: &Session) -> Result<Vec<UsageLine>, AppError> {
-    session.with(ctx, |u| {
-        let pack = pack_of(u)?;
-        let Some(model) = &pack.pack.ai else { return Ok(Vec::new()) };
-        let from = window_start(today(ctx, u)?, model.usage_window.days);
-        let (sums, names) = u.workspace.db().read(|c| Ok((store::usage_sums(c, from)?, names(c)?)))?;
-        let mut lines: Vec<UsageLine> = judge_usage(&pack.pack, &sums)?
-            .into_iter()
-            .map(|(id, _, mut line)| {
-                if let Some((r, n, c)) = names.get(&id) {
-                    (line.customer_ref, line.customer_name, line.country) = (r.clone(), n.clone(), c.clone());
-                }
-                line
-            })
-            .collect();
-        lines.sort_by(|a, b| b.coverage.cmp(&a.coverage).then_with(|| a.customer_ref.cmp(&b.customer_ref)));
-        Ok(lines)
-    })
+    session.with(ctx, |u| usage_lines_of(ctx, u, None))
+}
+
+/// The usage lines of every customer, or of one (a case's dossier reads only its customer's).
+fn usage_lines_of(
+    ctx: &Context,
+    u: &Unlocked,
+    customer_id: Option<&str>,
+) -> Result<Vec<UsageLine>, AppError> {
+    let pack = pack_of(u)?;
+    let Some(model) = &pack.pack.ai else { return Ok(Vec::new()) };
+    let from = window_start(today(ctx, u)?, model.usage_window.days);
+    let (sums, names) =
+        u.workspace.db().read(|c| Ok((store::usage_sums(c, from, customer_id)?, names(c)?)))?;
+    let mut lines: Vec<UsageLine> = judge_usage(&pack.pack, &sums)?
+        .into_iter()
+        .map(|(id, _, mut line)| {
+            if let Some((r, n, c)) = names.get(&id) {
+                (line.customer_ref, line.customer_name, line.country) = (r.clone(), n.clone(), c.clone());
+            }
+            line
+        })
+        .collect();
+    lines.sort_by(|a, b| b.coverage.cmp(&a.coverage).then_with(|| a.customer_ref.cmp(&b.customer_ref)));
+    Ok(lines)
 }
 
 fn window_start(today: NaiveDate, days: i64) -> NaiveDate {
@@ -891,7 +898,7 @@ pub fn usage_evaluate(ctx: &Context, session: &Session) -> Result<UsageEvaluatio
         let model = Catalogue::of(&pack.pack)?.model();
         let today = today(ctx, u)?;
         let from = window_start(today, model.usage_window.days);
-        let sums = u.workspace.db().read(|c| store::usage_sums(c, from))?;
+        let sums = u.workspace.db().read(|c| store::usage_sums(c, from, None))?;
         let judged = judge_usage(&pack.pack, &sums)?;
         let customers = judged.len() as u64;
         let (names, open) = u.workspace.db().read(|c| {

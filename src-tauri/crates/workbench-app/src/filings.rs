@@ -312,6 +312,29 @@ fn snapshot(ctx: &Context, session: &Session, request: &DraftRequest) -> Result<
     Ok((snapshot, key, subject))
 }
 
+/// The recorded event a change notice or an activity report is drafted for.
+fn event_of<'e>(
+    events: &'e [workbench_core::obligations::Event],
+    request: &DraftRequest,
+    missing: &str,
+) -> Result<(&'e str, &'e workbench_core::obligations::Event), AppError> {
+    let id = request.event_id.as_deref().ok_or_else(|| CoreError::invalid("event_id", missing))?;
+    let event = events
+        .iter()
+        .find(|e| e.id == id)
+        .ok_or_else(|| CoreError::invalid("event_id", format!("there is no event {id}")))?;
+    Ok((&event.id, event))
+}
+
+/// The due date (YYYY-MM-DD) of the obligation `key`, or "" when there is none.
+fn due_of(ctx: &Context, session: &Session, key: &str) -> Result<String, AppError> {
+    Ok(crate::obligations::obligations_list(ctx, session)?
+        .obligations
+        .into_iter()
+        .find(|o| o.key == key)
+        .map_or_else(String::new, |o| o.due_date.to_string()))
+}
+
 fn certification_snapshot(
     ctx: &Context,
     session: &Session,
@@ -438,14 +461,7 @@ fn certification_snapshot(
             ))
         }
         FilingKind::ActivityReport => {
-            let id = request
-                .event_id
-                .as_deref()
-                .ok_or_else(|| CoreError::invalid("event_id", "say which finding"))?;
-            let event = events
-                .iter()
-                .find(|e| e.id == id)
-                .ok_or_else(|| CoreError::invalid("event_id", format!("there is no event {id}")))?;
+            let (id, event) = event_of(&events, request, "say which finding")?;
             let EventKind::ResellerNonCompliance { reseller } = &event.kind else {
                 return Err(CoreError::invalid(
                     "event_id",
@@ -457,11 +473,7 @@ fn certification_snapshot(
             let detail = crate::resellers::reseller_detail(ctx, session, reseller)?;
             let r = &detail.reseller;
             let key = format!("{}:{id}", ObligationKind::ActivityReport.code());
-            let due = crate::obligations::obligations_list(ctx, session)?
-                .obligations
-                .into_iter()
-                .find(|o| o.key == key)
-                .map_or_else(String::new, |o| o.due_date.to_string());
+            let due = due_of(ctx, session, &key)?;
             Ok((
                 Snapshot::ActivityReport {
                     provider,
@@ -495,14 +507,7 @@ fn certification_snapshot(
             Err(CoreError::invalid("kind", "an AI report is drafted from its case").into())
         }
         FilingKind::ChangeNotice => {
-            let id = request
-                .event_id
-                .as_deref()
-                .ok_or_else(|| CoreError::invalid("event_id", "say which change"))?;
-            let event = events
-                .iter()
-                .find(|e| e.id == id)
-                .ok_or_else(|| CoreError::invalid("event_id", format!("there is no event {id}")))?;
+            let (id, event) = event_of(&events, request, "say which change")?;
             let what = match &event.kind {
                 EventKind::PrimaryContactChanged { contact } => {
                     format!("the primary CIP contact is now {contact}")
@@ -523,11 +528,7 @@ fn certification_snapshot(
                 }
             };
             let key = format!("{}:{id}", ObligationKind::ChangeNotice.code());
-            let due = crate::obligations::obligations_list(ctx, session)?
-                .obligations
-                .into_iter()
-                .find(|o| o.key == key)
-                .map_or_else(String::new, |o| o.due_date.to_string());
+            let due = due_of(ctx, session, &key)?;
             Ok((
                 Snapshot::ChangeNotice {
                     provider,

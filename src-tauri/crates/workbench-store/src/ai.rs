@@ -372,13 +372,19 @@ pub struct UsageSum {
     pub micro_gbps: u128,
 }
 
-/// Usage per customer and model over periods ending on or after `from` (one grouped scan).
-pub fn usage_sums(conn: &Connection, from: NaiveDate) -> Result<Vec<UsageSum>, StoreError> {
+/// Usage per customer and model over periods ending on or after `from` (one grouped scan), of
+/// every customer or of one.
+pub fn usage_sums(
+    conn: &Connection,
+    from: NaiveDate,
+    customer_id: Option<&str>,
+) -> Result<Vec<UsageSum>, StoreError> {
     let mut statement = conn.prepare(
         "SELECT customer_id, accelerator, sum(milli_hours), max(peak), max(micro_gbps) FROM ai_usage \
-         WHERE period_end >= ?1 GROUP BY customer_id, accelerator ORDER BY customer_id, accelerator",
+         WHERE period_end >= ?1 AND (?2 IS NULL OR customer_id = ?2) \
+         GROUP BY customer_id, accelerator ORDER BY customer_id, accelerator",
     )?;
-    let rows = statement.query_map([from.to_string()], |r| {
+    let rows = statement.query_map(params![from.to_string(), customer_id], |r| {
         Ok(UsageSum {
             customer_id: r.get(0)?,
             accelerator: r.get(1)?,
