@@ -1119,3 +1119,74 @@ async fn the_customers_the_list_shows_are_exported_through_the_save_dialog() -> 
     assert!(csv.starts_with("customer_ref,kind,name,country") && csv.contains("Ana Souza"), "{csv}");
     app.quit().await
 }
+
+const OWNED_CSV: &str = "customer_ref,kind,name,country,address_line1,address_line2,city,region,postal_code,emails,phones,us_person,reseller_ref,account_ref,payment_method,payment_last4,payment_source,risk_tier,opened_on
+E-1,entity,Nordlys Data AB,SE,Gatan 1,,Stockholm,,11122,ops@nordlys.example,+46 8 123 456 78,no,,EA-1,card,4242,Bank,medium,2026-03-01
+";
+
+const OWNERS_CSV: &str = "customer_ref,name,country,ownership_pct,control,us_person,emails,phones,address_line1,city,postal_code,ip_accesses
+E-1,Astrid Lind,SE,60,no,no,astrid@nordlys.example,+46 8 765 432 10,Gatan 9,Stockholm,11123,198.51.100.7@2026-02-27T08:15:00Z
+E-1,Ben Carter,US,30,no,yes,ben@example.com,+1 402 555 0199,3 Elm St,Omaha,68102,
+E-1,Mika Saari,FI,10,no,no,,,,,,
+";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "end-to-end: needs tauri-driver and a display; run by `cargo xtask test`"]
+async fn a_reviewer_steps_through_the_owners_by_keyboard_and_verifies_each_before_approval()
+-> WebDriverResult<()> {
+    let app = App::launch().await?;
+    app.create_workspace().await?;
+    let files = tempfile::tempdir().expect("tempdir");
+    let customers = files.path().join("owned.csv");
+    std::fs::write(&customers, OWNED_CSV).expect("write");
+    app.cli(&["customers", "import", customers.to_str().expect("utf-8")]);
+    let owners = files.path().join("owners.csv");
+    std::fs::write(&owners, OWNERS_CSV).expect("write");
+    app.cli(&["customers", "owners", owners.to_str().expect("utf-8")]);
+    let specimen = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/demo/id-card-specimen.png");
+    app.cli(&["customers", "attach", "E-1", specimen, "--element", "identity_document"]);
+
+    app.go("q").await?;
+    app.wait_text("[data-testid='queue-rows']", |t| t.contains("E-1")).await?;
+    app.keys("n").await?;
+    app.wait_text("[data-testid='review'] h2", |t| t.contains("E-1")).await?;
+    app.wait_for("[data-testid='owner-list']").await?;
+    app.screenshot("review-owners-list").await;
+    let list = app.wait_text("[data-testid='owner-list']", |t| t.contains("Mika Saari")).await?;
+    assert!(list.contains("not beneficial"), "10 %, no control: {list}");
+    assert_eq!(list.matches("4 to verify").count(), 2, "two beneficial owners, neither verified: {list}");
+    // The first owner still to verify is selected; ] and [ step through the list.
+    let detail = app.text_of("[data-testid='owner-detail']").await?;
+    assert!(detail.contains("astrid@nordlys.example") && detail.contains("198.51.100.7"), "{detail}");
+    app.keys("]").await?;
+    app.wait_text("[data-testid='owner-detail']", |t| t.contains("ben@example.com")).await?;
+    app.keys("]").await?;
+    app.wait_text("[data-testid='owner-detail']", |t| t.contains("Address") && !t.contains("ben@")).await?;
+    app.keys("[[").await?;
+    app.wait_text("[data-testid='owner-detail']", |t| t.contains("astrid@nordlys.example")).await?;
+
+    // Approval is refused while the owners are unverified.
+    app.keys("a").await?;
+    let banner =
+        app.wait_text("[data-testid='review'] p.banner.bad", |t| t.contains("Cannot approve")).await?;
+    assert!(banner.contains("beneficial owner 1 of 3: not verified yet"), "{banner}");
+
+    // Astrid: the determination rests on the evidence on show, then each element is checked.
+    app.wait_for("[data-testid='evidence-viewer'] img").await?;
+    app.click("[data-testid='owner-determine']").await?;
+    app.wait_for("[data-testid='us-reason']").await?.send_keys("Swedish passport seen").await?;
+    app.wait_for("[data-testid='us-reason']").await?.send_keys(Key::Enter).await?;
+    app.wait_text("[data-testid='owner-element-us_person']", |t| t.contains("determined with evidence"))
+        .await?;
+    for element in ["name", "address", "identity_document"] {
+        app.click(&format!("[data-testid='owner-verify-{element}-documentary']")).await?;
+        app.wait_text(&format!("[data-testid='owner-element-{element}']"), |t| t.contains('✓')).await?;
+    }
+    let list = app.wait_text("[data-testid='owner-list']", |t| t.contains("✓ verified")).await?;
+    assert_eq!(list.matches("4 to verify").count(), 1, "{list}");
+    app.screenshot("review-owners").await;
+    app.keys("a").await?;
+    let banner = app.wait_text("[data-testid='review'] p.banner.bad", |t| t.contains("owner 2 of 3")).await?;
+    assert!(!banner.contains("owner 1 of 3"), "{banner}");
+    app.quit().await
+}

@@ -55,6 +55,7 @@ macro_rules! with_commands {
             review::queue_assign,
             review::review_get,
             review::review_check,
+            review::review_owner_check,
             review::review_decide,
             review::review_second,
             review::review_terms,

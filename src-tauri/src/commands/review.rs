@@ -1,8 +1,8 @@
 //! The verification queue and a customer's review: checks, decisions, evidence, notices.
 
 use workbench_app::review::{
-    self as rv, CheckRequest, DecisionRequest, DeterminationRequest, QueueHealth, QueuePage, QueueShow,
-    ReviewView, SecondReview,
+    self as rv, CheckRequest, DecisionRequest, DeterminationRequest, OwnerCheckRequest, QueueHealth,
+    QueuePage, QueueShow, ReviewView, SecondReview,
 };
 use workbench_core::verification::Element;
 
@@ -57,6 +57,12 @@ command! {
     /// Record an element check (R4).
     fn review_check(request: CheckRequest) -> ReviewView;
     |s| rv::check_record(s.context(), s.session(), &request)
+}
+
+command! {
+    /// Record a check of one element of a beneficial owner (R5).
+    fn review_owner_check(request: OwnerCheckRequest) -> ReviewView;
+    |s| rv::owner_check_record(s.context(), s.session(), &request)
 }
 
 command! {

@@ -292,6 +292,182 @@ C-404,Nobody,SE,30,no,no,n@example.se,+46 8 765 432 12,Gatan 9,Stockholm,11123
     assert!(queue.rows.iter().all(|r| r.customer_ref != "C-1"), "nothing re-opened by a refused file");
 }
 
+const ENTITY: &str = "customer_ref,kind,name,country,address_line1,address_line2,city,region,postal_code,emails,phones,us_person,reseller_ref,account_ref,payment_method,payment_last4,payment_source,risk_tier,opened_on
+E-1,entity,Nordlys Data AB,SE,Gatan 1,,Stockholm,,11122,ops@nordlys.example,+46 8 123 456 78,no,,A-9,card,4242,Bank,medium,2026-03-01
+";
+
+const ENTITY_OWNERS: &str = "customer_ref,name,country,ownership_pct,control,us_person,emails,phones,address_line1,city,postal_code,ip_accesses
+E-1,Astrid Lind,SE,60,no,no,astrid@nordlys.example,+46 8 765 432 10,Gatan 9,Stockholm,11123,198.51.100.7@2026-02-27T08:15:00Z;2001:db8::7@2026-02-28T19:40:00+01:00
+E-1,Ben Carter,US,30,no,yes,ben@example.com,+1 402 555 0199,3 Elm St,Omaha,68102,
+E-1,Mika Saari,FI,10,no,no,,,,,,
+";
+
+/// Imports the entity E-1 and then `owners` (an owners file's text) beside it.
+fn entity_with_owners(
+    dir: &tempfile::TempDir,
+    ctx: &workbench_app::Context,
+    session: &workbench_app::Session,
+    owners: &str,
+) -> workbench_app::customers::OwnersImportReport {
+    let file = dir.path().join("customers.csv");
+    std::fs::write(&file, ENTITY).expect("write");
+    customers::import(ctx, session, &file, false).expect("import");
+    let path = dir.path().join("owners.csv");
+    std::fs::write(&path, owners).expect("write");
+    customers::owners_import(ctx, session, &path, false).expect("owners")
+}
+
+fn decide_approve(
+    ctx: &workbench_app::Context,
+    session: &workbench_app::Session,
+    customer_ref: &str,
+) -> Result<workbench_app::review::ReviewView, workbench_app::AppError> {
+    workbench_app::review::decide(
+        ctx,
+        session,
+        &workbench_app::review::DecisionRequest {
+            customer_ref: customer_ref.into(),
+            kind: workbench_core::verification::DecisionKind::Approve,
+            reason_code: String::new(),
+            note: String::new(),
+            until: None,
+        },
+    )
+}
+
+#[test]
+fn each_foreign_beneficial_owner_is_verified_on_its_own_before_the_customer_can_be_approved() {
+    use workbench_app::review::{self, DeterminationRequest, OwnerCheckRequest};
+    use workbench_core::customer::UsPerson;
+    use workbench_core::verification::{Element, Method, Outcome};
+    let (dir, ctx, _clock, session) = common::workspace_at(2026, 3, 1, 15, Duration::from_secs(86_400 * 90));
+    let imported = entity_with_owners(&dir, &ctx, &session, ENTITY_OWNERS);
+    assert_eq!(imported.stored, 3);
+
+    // The customer's own elements verified: the owners still block, each named by position.
+    common::verify_elements(&ctx, &session, "E-1");
+    let view = review::review_get(&ctx, &session, "E-1").expect("view");
+    let by_name = |v: &review::ReviewView, name: &str| {
+        v.owners.iter().find(|o| o.name == name).cloned().expect("owner")
+    };
+    let astrid = by_name(&view, "Astrid Lind");
+    assert_eq!(astrid.missing, ["Name", "Address", "Identity document", "U.S. person"]);
+    // R2 for the owner: their IP addresses with the time of each, in UTC.
+    let ips: Vec<(&str, &str)> =
+        astrid.ip_accesses.iter().map(|a| (a.ip.as_str(), a.accessed_at.as_str())).collect();
+    assert_eq!(
+        ips,
+        [("198.51.100.7", "2026-02-27T08:15:00.000000Z"), ("2001:db8::7", "2026-02-28T18:40:00.000000Z")]
+    );
+    assert_eq!(astrid.emails, ["astrid@nordlys.example"]);
+    // "yes" as imported is no determination: foreign until shown otherwise (R3).
+    assert_eq!(by_name(&view, "Ben Carter").missing.len(), 4);
+    assert!(by_name(&view, "Mika Saari").missing.is_empty(), "10 %, no control: not a beneficial owner");
+    assert_eq!(view.approval_blockers.len(), 2, "{:?}", view.approval_blockers);
+    let err = decide_approve(&ctx, &session, "E-1").expect_err("owners block approval");
+    assert!(
+        err.to_string().contains("not verified yet: Name, Address, Identity document, U.S. person"),
+        "{err}"
+    );
+    assert!(!err.to_string().contains("Astrid"), "errors never echo names: {err}");
+
+    // The U.S. owner: a determination without evidence does not do; with evidence it does.
+    let determine = |owner: &str, status, evidence: Option<String>| {
+        review::us_person_determine(
+            &ctx,
+            &session,
+            &DeterminationRequest {
+                customer_ref: "E-1".into(),
+                owner_id: Some(owner.to_owned()),
+                status,
+                reason: "passport".into(),
+                evidence_id: evidence,
+            },
+        )
+        .expect("determine")
+    };
+    let ben = by_name(&view, "Ben Carter");
+    let after = determine(&ben.id, UsPerson::Yes, None);
+    assert_eq!(by_name(&after, "Ben Carter").missing.len(), 4);
+    let document = dir.path().join("passport.pdf");
+    std::fs::write(&document, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n").expect("write");
+    let attached = review::evidence_attach(&ctx, &session, "E-1", Some(Element::IdentityDocument), &document)
+        .expect("attach");
+    let evidence = attached.evidence.last().expect("attached").id.clone();
+    let after = determine(&ben.id, UsPerson::Yes, Some(evidence.clone()));
+    assert!(by_name(&after, "Ben Carter").missing.is_empty(), "a U.S. person shown with evidence");
+
+    // The foreign owner: determined, then each element checked; a failed check still blocks.
+    let after = determine(&astrid.id, UsPerson::No, Some(evidence.clone()));
+    assert_eq!(by_name(&after, "Astrid Lind").missing, ["Name", "Address", "Identity document"]);
+    let check = |element, outcome| {
+        review::owner_check_record(
+            &ctx,
+            &session,
+            &OwnerCheckRequest {
+                owner_id: astrid.id.clone(),
+                check: review::CheckRequest {
+                    customer_ref: "E-1".into(),
+                    element,
+                    method: Method::Documentary,
+                    outcome,
+                    evidence_id: Some(evidence.clone()),
+                    note: String::new(),
+                },
+            },
+        )
+    };
+    check(Element::Name, Outcome::Verified).expect("name");
+    check(Element::Address, Outcome::Verified).expect("address");
+    let after = check(Element::IdentityDocument, Outcome::Failed).expect("document");
+    assert_eq!(by_name(&after, "Astrid Lind").missing, ["Identity document"]);
+    assert!(decide_approve(&ctx, &session, "E-1").is_err());
+    // An owner's U.S.-person status is a determination, never a check; payment is not an owner's.
+    assert!(check(Element::UsPerson, Outcome::Verified).is_err());
+    assert!(check(Element::Payment, Outcome::Verified).is_err());
+    let after = check(Element::IdentityDocument, Outcome::Verified).expect("document again");
+    assert!(after.approval_blockers.is_empty(), "{:?}", after.approval_blockers);
+    let approved = decide_approve(&ctx, &session, "E-1").expect("approve");
+    assert!(approved.accounts.iter().all(|a| a.state == workbench_core::customer::AccountState::Verified));
+
+    // Another customer's owner cannot be checked through this one.
+    let err = review::owner_check_record(
+        &ctx,
+        &session,
+        &OwnerCheckRequest {
+            owner_id: "not-an-owner".into(),
+            check: review::CheckRequest {
+                customer_ref: "E-1".into(),
+                element: Element::Name,
+                method: Method::Documentary,
+                outcome: Outcome::Verified,
+                evidence_id: None,
+                note: String::new(),
+            },
+        },
+    )
+    .expect_err("not this customer's owner");
+    assert!(err.to_string().contains("not an owner of this customer"), "{err}");
+}
+
+#[test]
+fn an_owners_file_with_a_bad_ip_access_is_refused_naming_the_row_and_column() {
+    let (dir, ctx, _clock, session) = common::workspace_at(2026, 3, 1, 15, Duration::from_secs(86_400 * 90));
+    let refused = entity_with_owners(
+        &dir,
+        &ctx,
+        &session,
+        "customer_ref,name,country,ownership_pct,control,us_person,emails,phones,address_line1,city,postal_code,ip_accesses
+E-1,Astrid Lind,SE,60,no,no,,,,,,198.51.100.7@2026-02-27T08:15:00Z
+E-1,Ola Lind,SE,40,no,no,,,,,,198.51.100.8 yesterday
+",
+    );
+    assert_eq!(refused.stored, 0);
+    assert_eq!((refused.errors[0].row, refused.errors[0].column.as_str()), (3, "ip_accesses"));
+    let view = workbench_app::review::review_get(&ctx, &session, "E-1").expect("view");
+    assert!(view.owners.is_empty(), "nothing half-written");
+}
+
 #[test]
 fn a_pending_account_runs_under_the_packs_terms_until_decided_and_a_refusal_can_be_appealed() {
     let (dir, ctx, clock, session) = common::workspace_at(2026, 3, 1, 15, Duration::from_secs(86_400 * 90));

@@ -400,6 +400,11 @@ pub const OWNER_COLUMNS: [&str; 11] = [
     "postal_code",
 ];
 
+/// Columns an owners file may add: `ip_accesses`, the IP addresses the owner used to administer
+/// the customer's accounts with the time of each (R2 for owners), `;`-separated `ip@time`
+/// entries, e.g. `203.0.113.7@2026-03-01T09:30:00Z`.
+pub const OWNER_OPTIONAL_COLUMNS: [&str; 1] = ["ip_accesses"];
+
 /// One beneficial owner row, checked.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImportedOwner {
@@ -427,6 +432,8 @@ pub struct ImportedOwner {
     pub city: String,
     /// Postal code.
     pub postal_code: String,
+    /// IP addresses used to administer the customer's accounts, with the time of each (R2).
+    pub ip_accesses: Vec<(std::net::IpAddr, chrono::DateTime<chrono::Utc>)>,
 }
 
 /// The reseller counts file's columns (R18): one signed return per row.
@@ -505,11 +512,12 @@ pub fn parse_reseller_counts(
 
 /// Parses and validates a beneficial owners CSV. `Ok` only when every row is good.
 pub fn parse_owners(bytes: &[u8]) -> Result<Vec<ImportedOwner>, Vec<RowError>> {
-    let (records, mut errors) = fixed_records(bytes, &OWNER_COLUMNS)?;
+    let (header, records, mut errors) =
+        records_with_optional(bytes, &OWNER_COLUMNS, &OWNER_OPTIONAL_COLUMNS)?;
     let mut good = Vec::new();
     for (row, record) in records {
         let get = |name: &str| {
-            record.get(OWNER_COLUMNS.iter().position(|c| *c == name).unwrap_or(0)).unwrap_or_default()
+            header.iter().position(|c| c == name).and_then(|i| record.get(i)).unwrap_or_default()
         };
         let before = errors.len();
         let mut bad = |column: &str, message: &str| {
@@ -563,6 +571,19 @@ pub fn parse_owners(bytes: &[u8]) -> Result<Vec<ImportedOwner>, Vec<RowError>> {
                 None => bad("phones", "is not a valid telephone number (use +<country code> …)"),
             }
         }
+        let mut ip_accesses = Vec::new();
+        for entry in get("ip_accesses").split(';').map(str::trim).filter(|e| !e.is_empty()) {
+            let parsed = entry.split_once('@').and_then(|(ip, at)| {
+                Some((ip.trim().parse().ok()?, chrono::DateTime::parse_from_rfc3339(at.trim()).ok()?))
+            });
+            match parsed {
+                Some((ip, at)) => ip_accesses.push((ip, at.with_timezone(&chrono::Utc))),
+                None => bad(
+                    "ip_accesses",
+                    "each entry must be ip@time, e.g. 203.0.113.7@2026-03-01T09:30:00Z (entries split by ;)",
+                ),
+            }
+        }
         if errors.len() > before {
             continue;
         }
@@ -581,6 +602,7 @@ pub fn parse_owners(bytes: &[u8]) -> Result<Vec<ImportedOwner>, Vec<RowError>> {
                 address_line1: get("address_line1").to_owned(),
                 city: get("city").to_owned(),
                 postal_code: get("postal_code").to_owned(),
+                ip_accesses,
             });
         }
     }
@@ -635,6 +657,9 @@ fn open_csv(bytes: &[u8]) -> Result<OpenedCsv<'_>, Vec<RowError>> {
 /// A CSV record with its spreadsheet row number.
 type NumberedRecord = (u64, csv::StringRecord);
 
+/// A file's header as read, its good records and the rows' errors.
+type ReadRecords = (Vec<String>, Vec<NumberedRecord>, Vec<RowError>);
+
 /// Reads a CSV whose header must be exactly `columns`: the records with their row numbers, or
 /// the row errors of the header and of rows with the wrong number of fields (those rows are
 /// left out, and the caller reports them with its own).
@@ -642,13 +667,31 @@ fn fixed_records(
     bytes: &[u8],
     columns: &[&str],
 ) -> Result<(Vec<NumberedRecord>, Vec<RowError>), Vec<RowError>> {
+    records_with_optional(bytes, columns, &[]).map(|(_, records, errors)| (records, errors))
+}
+
+/// Like [`fixed_records`], the header naming `columns` in order and then any of `optional`
+/// (each once, in any order); returns the header read.
+fn records_with_optional(
+    bytes: &[u8],
+    columns: &[&str],
+    optional: &[&str],
+) -> Result<ReadRecords, Vec<RowError>> {
     let (header, mut reader) = open_csv(bytes)?;
-    if header != columns {
-        return Err(file_error(format!("the header must be exactly: {}", columns.join(", "))));
+    let extra = header.get(columns.len()..).unwrap_or_default();
+    let extra_ok =
+        extra.iter().enumerate().all(|(i, c)| optional.contains(&c.as_str()) && !extra[..i].contains(c));
+    if header.len() < columns.len() || header[..columns.len()] != *columns || !extra_ok {
+        let more = if optional.is_empty() {
+            String::new()
+        } else {
+            format!(", then optionally {}", optional.join(", "))
+        };
+        return Err(file_error(format!("the header must be exactly: {}{more}", columns.join(", "))));
     }
+    let columns = header.clone();
     let mut records = Vec::new();
     let mut errors = Vec::new();
-    let header: Vec<String> = columns.iter().map(|c| (*c).to_owned()).collect();
     for (i, record) in reader.records().enumerate() {
         let row = i as u64 + 2;
         if let Some(too_many) = past_last_row(row) {
@@ -671,7 +714,7 @@ fn fixed_records(
             Err(e) => errors.push(RowError { row, column: "(row)".into(), message: csv_reason(&e) }),
         }
     }
-    Ok((records, errors))
+    Ok((columns, records, errors))
 }
 
 /// How far an import file may reach (issue 14). The file itself is read within the app's size

@@ -554,6 +554,11 @@ pub struct Verification {
     pub methods: Vec<crate::verification::Method>,
     /// Elements that must be verified before a customer can be approved.
     pub required_elements: Vec<crate::verification::Element>,
+    /// R5: elements each foreign beneficial owner (at or over the threshold, or with control)
+    /// must have verified before its customer can be approved. Absent: the customer's required
+    /// elements that an owner has (see [`crate::verification::OWNER_ELEMENTS`]).
+    #[serde(default)]
+    pub owner_required_elements: Option<Vec<crate::verification::Element>>,
     /// The reasons a refusal may give.
     pub refusal_reasons: Vec<RefusalReason>,
     /// Review deadlines.
@@ -887,6 +892,11 @@ impl RulePack {
             if !(1..=365).contains(&days) {
                 return fail(key, format!("must be 1 to 365 days (found {days})"));
             }
+        }
+        if let Err(crate::CoreError::Invalid(fields)) = crate::verification::check_owner_elements(self)
+            && let Some(f) = fields.into_iter().next()
+        {
+            return fail("verification.owner_required_elements", f.problem);
         }
         if let Some(pending) = &v.pending {
             if !(1..=365).contains(&pending.decide_days) {

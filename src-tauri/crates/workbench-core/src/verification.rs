@@ -239,6 +239,118 @@ pub fn check_approvable(pack: &RulePack, status: &ElementStatus) -> Result<(), C
     }
 }
 
+/// The elements a beneficial owner has (R2 for owners, R5): an owner holds no accounts (no
+/// payment) and has no owners of its own.
+pub const OWNER_ELEMENTS: [Element; 7] = [
+    Element::Name,
+    Element::Address,
+    Element::IdentityDocument,
+    Element::Emails,
+    Element::Phones,
+    Element::IpAddresses,
+    Element::UsPerson,
+];
+
+/// The elements each foreign beneficial owner must have verified (R5): the pack's
+/// `owner_required_elements`, or else the customer's required elements an owner has.
+pub fn owner_required_elements(pack: &RulePack) -> Vec<Element> {
+    match &pack.verification.owner_required_elements {
+        Some(list) => OWNER_ELEMENTS.into_iter().filter(|e| list.contains(e)).collect(),
+        None => {
+            OWNER_ELEMENTS.into_iter().filter(|e| pack.verification.required_elements.contains(e)).collect()
+        }
+    }
+}
+
+/// Checks a pack's owner elements: each must be one an owner has.
+///
+/// # Errors
+/// [`CoreError::Invalid`] on field `verification.owner_required_elements`.
+pub fn check_owner_elements(pack: &RulePack) -> Result<(), CoreError> {
+    let foreign: Vec<&str> = pack
+        .verification
+        .owner_required_elements
+        .iter()
+        .flatten()
+        .filter(|e| !OWNER_ELEMENTS.contains(e))
+        .map(|e| e.code())
+        .collect();
+    if foreign.is_empty() {
+        Ok(())
+    } else {
+        Err(CoreError::invalid(
+            "verification.owner_required_elements",
+            format!("an owner has no {} to verify", foreign.join(", ")),
+        ))
+    }
+}
+
+/// One beneficial owner as the approval gate sees it (R3, R5).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OwnerStatus {
+    /// Percent of ownership, when known.
+    pub ownership_pct: Option<f64>,
+    /// Exercises substantial control.
+    pub control: bool,
+    /// The owner's U.S.-person status.
+    pub us_person: crate::customer::UsPerson,
+    /// The newest determination of that status names its evidence.
+    pub determined_with_evidence: bool,
+    /// The newest outcome of each of the owner's checked elements.
+    pub checks: ElementStatus,
+}
+
+impl OwnerStatus {
+    /// At or over the pack's threshold, or with control (R5).
+    pub fn is_beneficial(&self, threshold_pct: f64) -> bool {
+        self.control || self.ownership_pct.is_some_and(|p| p >= threshold_pct)
+    }
+
+    /// What this owner still lacks before its customer can be approved, in screen order (empty:
+    /// nothing). Only beneficial owners are verified; a U.S. person needs only the determination
+    /// with its evidence; an undetermined owner counts as foreign (R3).
+    pub fn missing(&self, pack: &RulePack) -> Vec<Element> {
+        if !self.is_beneficial(f64::from(pack.beneficial_owner.threshold.percent)) {
+            return Vec::new();
+        }
+        let determined =
+            self.us_person != crate::customer::UsPerson::Undetermined && self.determined_with_evidence;
+        owner_required_elements(pack)
+            .into_iter()
+            .filter(|e| match e {
+                Element::UsPerson => !determined,
+                _ if determined && self.us_person == crate::customer::UsPerson::Yes => false,
+                _ => !self.checks.iter().any(|(c, o)| c == e && *o == Outcome::Verified),
+            })
+            .collect()
+    }
+}
+
+/// Why the owners keep a customer from approval (R5): one field per owner still lacking
+/// elements, `owners[i]` in the order given (names are never echoed).
+///
+/// # Errors
+/// [`CoreError::Invalid`], one field per owner.
+pub fn check_owners_approvable(pack: &RulePack, owners: &[OwnerStatus]) -> Result<(), CoreError> {
+    let fields: Vec<crate::error::FieldError> = owners
+        .iter()
+        .enumerate()
+        .filter_map(|(i, o)| {
+            let missing = o.missing(pack);
+            (!missing.is_empty()).then(|| crate::error::FieldError {
+                field: format!("owners[{i}]"),
+                problem: format!(
+                    "beneficial owner {} of {}: not verified yet: {}",
+                    i + 1,
+                    owners.len(),
+                    missing.iter().map(|e| e.label()).collect::<Vec<_>>().join(", ")
+                ),
+            })
+        })
+        .collect();
+    if fields.is_empty() { Ok(()) } else { Err(CoreError::Invalid(fields)) }
+}
+
 /// Checks that `method` is one the pack (the CIP) accepts (R4).
 ///
 /// # Errors
@@ -320,6 +432,87 @@ mod tests {
             .into_iter()
             .map(|e| (e, if except.contains(&e) { Outcome::Failed } else { Outcome::Verified }))
             .collect()
+    }
+
+    fn owner(pct: Option<f64>, control: bool, us: crate::customer::UsPerson, evidence: bool) -> OwnerStatus {
+        OwnerStatus {
+            ownership_pct: pct,
+            control,
+            us_person: us,
+            determined_with_evidence: evidence,
+            checks: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_foreign_beneficial_owner_blocks_approval_until_each_owner_element_is_verified() {
+        use crate::customer::UsPerson;
+        let pack = &RulePack::built_in().pack;
+        assert_eq!(
+            owner_required_elements(pack),
+            [Element::Name, Element::Address, Element::IdentityDocument, Element::UsPerson]
+        );
+        // 40 %, foreign, determined with evidence: name, address and document still to verify.
+        let mut o = owner(Some(40.0), false, UsPerson::No, true);
+        assert_eq!(o.missing(pack), [Element::Name, Element::Address, Element::IdentityDocument]);
+        o.checks = vec![
+            (Element::Name, Outcome::Verified),
+            (Element::Address, Outcome::Verified),
+            (Element::IdentityDocument, Outcome::Failed),
+        ];
+        let err = check_owners_approvable(pack, &[owner(Some(10.0), false, UsPerson::No, false), o.clone()])
+            .expect_err("blocked");
+        let CoreError::Invalid(fields) = err else { panic!("invalid") };
+        assert_eq!(fields.len(), 1, "the 10 % owner is not beneficial: {fields:?}");
+        assert_eq!(fields[0].field, "owners[1]");
+        assert_eq!(fields[0].problem, "beneficial owner 2 of 2: not verified yet: Identity document");
+        o.checks[2].1 = Outcome::Verified;
+        assert!(check_owners_approvable(pack, &[o]).is_ok());
+    }
+
+    #[test]
+    fn an_owners_us_person_status_needs_a_determination_with_evidence() {
+        use crate::customer::UsPerson;
+        let pack = &RulePack::built_in().pack;
+        // Control without a percentage is beneficial; undetermined counts as foreign.
+        assert_eq!(
+            owner(None, true, UsPerson::Undetermined, false).missing(pack),
+            [Element::Name, Element::Address, Element::IdentityDocument, Element::UsPerson]
+        );
+        // "Yes" imported, no evidence behind it: still to determine, and foreign until then.
+        assert_eq!(owner(Some(25.0), false, UsPerson::Yes, false).missing(pack).len(), 4);
+        // A U.S. person shown with evidence needs nothing more (R5 verifies foreign owners).
+        assert!(owner(Some(25.0), false, UsPerson::Yes, true).missing(pack).is_empty());
+        // Exactly at the threshold is beneficial; just under is not.
+        assert!(owner(Some(24.99), false, UsPerson::No, true).missing(pack).is_empty());
+        assert_eq!(owner(Some(25.0), false, UsPerson::No, true).missing(pack).len(), 3);
+    }
+
+    #[test]
+    fn a_pack_chooses_the_owner_elements_and_an_element_an_owner_lacks_is_refused() {
+        use crate::customer::UsPerson;
+        let mut pack = RulePack::built_in().pack;
+        pack.verification.owner_required_elements = Some(vec![Element::Name, Element::Emails]);
+        assert_eq!(
+            owner(Some(50.0), false, UsPerson::No, true).missing(&pack),
+            [Element::Name, Element::Emails]
+        );
+        pack.verification.owner_required_elements = None;
+        assert_eq!(
+            owner_required_elements(&pack),
+            [
+                Element::Name,
+                Element::Address,
+                Element::IdentityDocument,
+                Element::Emails,
+                Element::Phones,
+                Element::UsPerson
+            ],
+            "absent: the customer's required elements an owner has (no payment)"
+        );
+        pack.verification.owner_required_elements = Some(vec![Element::Payment]);
+        let err = check_owner_elements(&pack).expect_err("payment is the customer's");
+        assert!(err.to_string().contains("an owner has no payment"), "{err}");
     }
 
     #[test]

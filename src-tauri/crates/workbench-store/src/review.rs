@@ -522,11 +522,39 @@ pub fn record_check(
     {
         return Err(StoreError::Conflict("that evidence is not attached to this customer".into()));
     }
+    insert_check(tx, "element_check", "customer_id", customer_id, check, reviewer, at)?;
+    crate::canonical::written(tx, at, reviewer.into(), "verification.check", "customer", customer_id)
+}
+
+/// The newest check of each element of a customer.
+pub fn current_checks(conn: &Connection, customer_id: &str) -> Result<Vec<Check>, StoreError> {
+    let mut statement = conn.prepare(
+        "SELECT customer_id, element, method, outcome, evidence_id, note, reviewer, at FROM element_check \
+         WHERE seq IN (SELECT max(seq) FROM element_check WHERE customer_id = ?1 GROUP BY element)",
+    )?;
+    let mut checks: Vec<Check> =
+        checks_of(&mut statement, customer_id, "customer")?.into_iter().map(|(_, check)| check).collect();
+    checks.sort_by_key(|c| Element::ALL.iter().position(|e| *e == c.element));
+    Ok(checks)
+}
+
+/// Inserts one check of an element into `table`, for the subject in `subject_column`.
+fn insert_check(
+    tx: &Transaction<'_>,
+    table: &str,
+    subject_column: &str,
+    subject: &str,
+    check: &NewCheck<'_>,
+    reviewer: ActorId,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
     tx.execute(
-        "INSERT INTO element_check (customer_id, element, method, outcome, evidence_id, note, reviewer, at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        &format!(
+            "INSERT INTO {table} ({subject_column}, element, method, outcome, evidence_id, note, reviewer, at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+        ),
         params![
-            customer_id,
+            subject,
             check.element.code(),
             check.method.code(),
             check.outcome.code(),
@@ -536,31 +564,33 @@ pub fn record_check(
             timestamp(&at)
         ],
     )?;
-    crate::canonical::written(tx, at, reviewer.into(), "verification.check", "customer", customer_id)
+    Ok(())
 }
 
-/// The newest check of each element of a customer.
-pub fn current_checks(conn: &Connection, customer_id: &str) -> Result<Vec<Check>, StoreError> {
-    let mut statement = conn.prepare(
-        "SELECT element, method, outcome, evidence_id, note, reviewer, at FROM element_check \
-         WHERE seq IN (SELECT max(seq) FROM element_check WHERE customer_id = ?1 GROUP BY element)",
-    )?;
-    let rows = statement.query_map([customer_id], |r| {
+/// Reads checks from a statement selecting `subject, element, method, outcome, evidence_id, note,
+/// reviewer, at` for one parameter: (subject, check).
+fn checks_of(
+    statement: &mut rusqlite::Statement<'_>,
+    param: &str,
+    subject_kind: &str,
+) -> Result<Vec<(String, Check)>, StoreError> {
+    let rows = statement.query_map([param], |r| {
         Ok((
             r.get::<_, String>(0)?,
             r.get::<_, String>(1)?,
             r.get::<_, String>(2)?,
-            r.get(3)?,
+            r.get::<_, String>(3)?,
             r.get(4)?,
             r.get(5)?,
             r.get(6)?,
+            r.get(7)?,
         ))
     })?;
     let mut checks = Vec::new();
     for row in rows {
-        let (element, method, outcome, evidence_id, note, reviewer, at) = row?;
-        let corrupt = || StoreError::Corrupt(format!("element check of customer {customer_id}"));
-        checks.push(Check {
+        let (subject, element, method, outcome, evidence_id, note, reviewer, at) = row?;
+        let corrupt = || StoreError::Corrupt(format!("check of {subject_kind} {subject}"));
+        let check = Check {
             element: Element::from_code(&element).ok_or_else(corrupt)?,
             method: Method::from_code(&method).ok_or_else(corrupt)?,
             outcome: Outcome::from_code(&outcome).ok_or_else(corrupt)?,
@@ -568,10 +598,59 @@ pub fn current_checks(conn: &Connection, customer_id: &str) -> Result<Vec<Check>
             note,
             reviewer,
             at,
-        });
+        };
+        checks.push((subject, check));
     }
-    checks.sort_by_key(|c| Element::ALL.iter().position(|e| *e == c.element));
     Ok(checks)
+}
+
+/// Records a check of one element of a beneficial owner (R5), audited. The owner must be the
+/// customer's, the element one an owner has, the evidence attached to the customer.
+pub fn record_owner_check(
+    tx: &Transaction<'_>,
+    customer_id: &str,
+    owner_id: &str,
+    check: &NewCheck<'_>,
+    reviewer: ActorId,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let owns: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM beneficial_owner WHERE id = ?1 AND customer_id = ?2)",
+        params![owner_id, customer_id],
+        |r| r.get(0),
+    )?;
+    if !owns {
+        return Err(StoreError::Conflict("that owner is not an owner of this customer".into()));
+    }
+    if let Some(evidence) = check.evidence_id
+        && !evidence_belongs(tx, customer_id, evidence)?
+    {
+        return Err(StoreError::Conflict("that evidence is not attached to this customer".into()));
+    }
+    insert_check(tx, "owner_check", "owner_id", owner_id, check, reviewer, at)?;
+    let seq = tx.last_insert_rowid().to_string();
+    crate::canonical::record_change(
+        tx,
+        at,
+        reviewer.into(),
+        "verification.owner_check",
+        crate::canonical::known("owner_check"),
+        &seq,
+        None,
+    )
+}
+
+/// The newest check of each element of each owner of a customer: (owner id, check).
+pub fn owner_checks(conn: &Connection, customer_id: &str) -> Result<Vec<(String, Check)>, StoreError> {
+    let mut statement = conn.prepare(
+        "SELECT k.owner_id, k.element, k.method, k.outcome, k.evidence_id, k.note, k.reviewer, k.at \
+         FROM owner_check k JOIN beneficial_owner o ON o.id = k.owner_id \
+         WHERE o.customer_id = ?1 AND k.seq IN \
+           (SELECT max(seq) FROM owner_check WHERE owner_id IN \
+              (SELECT id FROM beneficial_owner WHERE customer_id = ?1) GROUP BY owner_id, element) \
+         ORDER BY k.seq",
+    )?;
+    checks_of(&mut statement, customer_id, "owner")
 }
 
 /// A U.S.-person determination (R3).

@@ -1,5 +1,5 @@
 // Which element a reviewer works on next: pure, so the keyboard flow is unit-tested.
-import type { ReviewView } from '$lib/ipc';
+import type { Method, ReviewView } from '$lib/ipc';
 
 type Elements = Pick<ReviewView, 'elements'>;
 
@@ -19,3 +19,10 @@ export function firstUnverified(view: Elements): number {
 	const i = view.elements.findIndex((e) => e.required && e.outcome !== 'verified');
 	return i < 0 ? 0 : i;
 }
+
+/** The letter of each method on the check buttons and in the results (Shift+D/N/G). */
+export const METHOD_LETTER: Record<Method, string> = {
+	documentary: 'D',
+	non_documentary: 'N',
+	digital_id: 'G'
+};

@@ -30,6 +30,8 @@ class QueueState {
 	cursor = $state(0);
 	current = $state<ReviewView | null>(null);
 	element = $state(0);
+	/** The beneficial owner selected in the review screen's owner list (R5). */
+	owner = $state(0);
 	busy = $state(false);
 	error = $state<string | null>(null);
 	notice = $state<string | null>(null);
@@ -99,6 +101,8 @@ class QueueState {
 		this.current = view;
 		if (!same) {
 			this.element = firstUnverified(view);
+			const blocking = view.owners.findIndex((o) => o.missing.length > 0);
+			this.owner = Math.max(0, blocking);
 			this.showEvidence(view.evidence[0]?.id ?? null);
 		}
 	}
@@ -287,6 +291,33 @@ class QueueState {
 			if (added) queueMicrotask(() => this.showEvidence(added.evidence_id, 'application/pdf'));
 			return next;
 		}, `Notice issued to ${view.customer_ref}; the PDF is kept as proof.`);
+	}
+
+	/** Steps through the owners of the customer under review ([ and ]). */
+	moveOwner(delta: number) {
+		const count = this.current?.owners.length ?? 0;
+		if (count === 0) return;
+		this.owner = Math.max(0, Math.min(count - 1, this.owner + delta));
+	}
+
+	/** Records a check of one element of the selected owner (R5), with the evidence on show. */
+	async markOwner(element: Element, method: Method, outcome: Outcome) {
+		const view = this.current;
+		const owner = view?.owners[this.owner];
+		if (!view || !owner) return;
+		await this.run(() =>
+			api.review.ownerCheck({
+				request: {
+					customer_ref: view.customer_ref,
+					owner_id: owner.id,
+					element,
+					method,
+					outcome,
+					evidence_id: this.evidenceId,
+					note: ''
+				}
+			})
+		);
 	}
 
 	async markNotice(noticeId: string, sentOn: string | null, acknowledgedOn: string | null) {

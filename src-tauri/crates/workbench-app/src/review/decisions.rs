@@ -45,6 +45,16 @@ pub fn check_record(
     session: &Session,
     request: &CheckRequest,
 ) -> Result<ReviewView, AppError> {
+    record_check(ctx, session, request, None)
+}
+
+/// Records a check of the customer's element, or (`owner`) of one of its owners'.
+fn record_check(
+    ctx: &Context,
+    session: &Session,
+    request: &CheckRequest,
+    owner: Option<&str>,
+) -> Result<ReviewView, AppError> {
     session.with(ctx, |u| {
         require_reviewer(u, "verify identity")?;
         let (pack, _) = crate::obligations::active_pack(u)?;
@@ -59,9 +69,46 @@ pub fn check_record(
             evidence_id: request.evidence_id.as_deref().filter(|e| !e.is_empty()),
             note: request.note.trim(),
         };
-        u.workspace.db_mut().write(|tx| store::record_check(tx, &id, &check, me, at))?;
+        u.workspace.db_mut().write(|tx| match owner {
+            Some(owner) => store::record_owner_check(tx, &id, owner, &check, me, at),
+            None => store::record_check(tx, &id, &check, me, at),
+        })?;
         review_of(u, &id, at)
     })
+}
+
+/// A reviewer's check of one element of a beneficial owner (R5): the customer's reference and
+/// the check as for the customer, with the owner's id.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[ts(export)]
+pub struct OwnerCheckRequest {
+    /// The owner's id.
+    pub owner_id: String,
+    /// The check (its element one an owner has, other than `us_person`: that is a determination).
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub check: CheckRequest,
+}
+
+/// Records a check of one element of a beneficial owner (R5) and returns the refreshed review
+/// screen.
+pub fn owner_check_record(
+    ctx: &Context,
+    session: &Session,
+    request: &OwnerCheckRequest,
+) -> Result<ReviewView, AppError> {
+    let element = request.check.element;
+    if element == Element::UsPerson {
+        return Err(CoreError::invalid(
+            "element",
+            "an owner's U.S.-person status is a determination with its evidence, not a check",
+        )
+        .into());
+    }
+    if !rules::OWNER_ELEMENTS.contains(&element) {
+        return Err(CoreError::invalid("element", format!("an owner has no {}", element.label())).into());
+    }
+    record_check(ctx, session, &request.check, Some(&request.owner_id))
 }
 
 /// A U.S.-person determination (R3) for the customer or one of its owners.
@@ -177,6 +224,9 @@ pub fn decide(ctx: &Context, session: &Session, request: &DecisionRequest) -> Re
                 let checks = u.workspace.db().read(|c| store::current_checks(c, &id))?;
                 let status: rules::ElementStatus = checks.iter().map(|c| (c.element, c.outcome)).collect();
                 rules::check_approvable(pack, &status)?;
+                // R5: every foreign beneficial owner verified on its own.
+                let owners = u.workspace.db().read(|c| owner_statuses(c, &id))?;
+                rules::check_owners_approvable(pack, &owners)?;
                 // R22: a screening hit waiting for a decision, or a true match, blocks approval.
                 if let Some(reason) = crate::screening::approval_blocked(u, &id)? {
                     return Err(CoreError::invalid("screening", reason).into());

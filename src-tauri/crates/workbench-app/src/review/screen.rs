@@ -42,7 +42,38 @@ pub(super) fn owner_for_warnings(index: usize, o: &workbench_store::customers::O
         address_line1: o.address_line1.clone(),
         city: o.city.clone(),
         postal_code: o.postal_code.clone(),
+        ip_accesses: Vec::new(),
     }
+}
+
+/// The owners of a customer as the approval gate sees them (R3, R5), in the order the customer's
+/// file lists them.
+pub(super) fn owner_statuses(
+    conn: &workbench_store::rusqlite::Connection,
+    customer_id: &str,
+) -> Result<Vec<rules::OwnerStatus>, StoreError> {
+    let Some(detail) = customers_store::detail(conn, customer_id)? else {
+        return Ok(Vec::new());
+    };
+    let checks = store::owner_checks(conn, customer_id)?;
+    detail
+        .owners
+        .iter()
+        .map(|o| {
+            let determination = store::determination(conn, &format!("owner:{}", o.id))?;
+            Ok(rules::OwnerStatus {
+                ownership_pct: o.ownership_pct,
+                control: o.control,
+                us_person: workbench_core::verification::code(&o.us_person).unwrap_or(UsPerson::Undetermined),
+                determined_with_evidence: determination.is_some_and(|d| d.evidence_id.is_some()),
+                checks: checks
+                    .iter()
+                    .filter(|(owner, _)| *owner == o.id)
+                    .map(|(_, c)| (c.element, c.outcome))
+                    .collect(),
+            })
+        })
+        .collect()
 }
 
 /// The postal address on one line: street, postal code and town, region, country.
@@ -199,11 +230,16 @@ pub(crate) fn review_of(u: &Unlocked, customer_id: &str, now: DateTime<Utc>) -> 
         })
         .collect();
     let status: rules::ElementStatus = checks.iter().map(|c| (c.element, c.outcome)).collect();
-    let approval_blockers = match rules::check_approvable(pack, &status) {
+    let owner_status = db.read(|c| owner_statuses(c, customer_id))?;
+    let owner_checks = db.read(|c| store::owner_checks(c, customer_id))?;
+    let problems = |result: Result<(), CoreError>| match result {
         Ok(()) => Vec::new(),
         Err(CoreError::Invalid(fields)) => fields.into_iter().map(|f| f.problem).collect(),
         Err(other) => vec![other.to_string()],
     };
+    let mut approval_blockers = problems(rules::check_approvable(pack, &status));
+    approval_blockers.extend(problems(rules::check_owners_approvable(pack, &owner_status)));
+    let owner_required = rules::owner_required_elements(pack);
     let decisions: Vec<DecisionView> = db
         .read(|c| store::decisions(c, customer_id))?
         .into_iter()
@@ -255,16 +291,40 @@ pub(crate) fn review_of(u: &Unlocked, customer_id: &str, now: DateTime<Utc>) -> 
         owners: detail
             .owners
             .iter()
-            .map(|o| OwnerView {
-                id: o.id.clone(),
-                name: o.name.clone(),
-                country: o.country.clone(),
-                ownership_pct: o.ownership_pct,
-                control: o.control,
-                us_person: o.us_person.clone(),
-                beneficial: o.control || o.ownership_pct.is_some_and(|p| p >= threshold),
+            .zip(&owner_status)
+            .map(|(o, gate)| {
+                let determination = db.read(|c| store::determination(c, &format!("owner:{}", o.id)))?;
+                Ok(OwnerView {
+                    id: o.id.clone(),
+                    name: o.name.clone(),
+                    country: o.country.clone(),
+                    ownership_pct: o.ownership_pct,
+                    control: o.control,
+                    us_person: o.us_person.clone(),
+                    us_person_reason: determination.map(|d| d.reason),
+                    determined_with_evidence: gate.determined_with_evidence,
+                    beneficial: gate.is_beneficial(threshold),
+                    address: [
+                        o.address_line1.as_str(),
+                        format!("{} {}", o.postal_code, o.city).trim(),
+                        &o.country,
+                    ]
+                    .into_iter()
+                    .filter(|p| !p.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                    emails: split_list(&o.emails),
+                    phones: split_list(&o.phones),
+                    ip_accesses: o
+                        .ip_accesses
+                        .iter()
+                        .map(|(ip, at)| OwnerAccessView { ip: ip.clone(), accessed_at: at.clone() })
+                        .collect(),
+                    elements: owner_elements(u, o, gate, &owner_checks, &owner_required, &evidence),
+                    missing: gate.missing(pack).into_iter().map(|e| e.label().to_owned()).collect(),
+                })
             })
-            .collect(),
+            .collect::<Result<_, AppError>>()?,
         pending_refusal: decisions.iter().rev().find(|d| d.status == DecisionStatus::AwaitingSecond).cloned(),
         elements,
         evidence,
@@ -285,4 +345,74 @@ pub(crate) fn review_of(u: &Unlocked, customer_id: &str, now: DateTime<Utc>) -> 
         pending_decide_days: pack.verification.pending.as_ref().map(|p| p.decide_days),
         appeals: super::terms::appeals_of(u, customer_id)?,
     })
+}
+
+fn split_list(text: &str) -> Vec<String> {
+    text.split(';').map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned).collect()
+}
+
+/// One owner's elements on the review screen: what its record says, the newest check, whether the
+/// pack requires it (R5). The U.S.-person row shows the determination.
+fn owner_elements(
+    u: &Unlocked,
+    o: &workbench_store::customers::OwnerDetail,
+    gate: &rules::OwnerStatus,
+    checks: &[(String, store::Check)],
+    required: &[Element],
+    evidence: &[EvidenceView],
+) -> Vec<ElementRow> {
+    let count = |n: usize, one: &str, many: &str| match n {
+        0 => "none recorded".to_owned(),
+        1 => format!("1 {one}"),
+        n => format!("{n} {many}"),
+    };
+    let documents = evidence.iter().filter(|e| e.element == Element::IdentityDocument.code()).count();
+    rules::OWNER_ELEMENTS
+        .into_iter()
+        .map(|element| {
+            let check =
+                checks.iter().find(|(owner, c)| *owner == o.id && c.element == element).map(|(_, c)| c);
+            let summary = match element {
+                Element::Name => o.name.clone(),
+                Element::Address if o.address_line1.is_empty() && o.city.is_empty() => {
+                    "none recorded".to_owned()
+                }
+                Element::Address => format!("{}, {} {}", o.address_line1, o.postal_code, o.city),
+                Element::IdentityDocument => {
+                    format!("{} attached to the customer", count(documents, "document", "documents"))
+                }
+                Element::Emails => count(split_list(&o.emails).len(), "address", "addresses"),
+                Element::Phones => count(split_list(&o.phones).len(), "number", "numbers"),
+                Element::IpAddresses => count(o.ip_accesses.len(), "access", "accesses"),
+                _ => match (gate.us_person, gate.determined_with_evidence) {
+                    (UsPerson::Undetermined, _) => "undetermined".to_owned(),
+                    (status, true) => {
+                        format!("{} (determined with evidence)", customers_store::us_person_code(status))
+                    }
+                    (status, false) => format!(
+                        "{} (as given; no determination with evidence)",
+                        customers_store::us_person_code(status)
+                    ),
+                },
+            };
+            let determined = element == Element::UsPerson
+                && gate.us_person != UsPerson::Undetermined
+                && gate.determined_with_evidence;
+            ElementRow {
+                element,
+                label: element.label().to_owned(),
+                summary,
+                required: required.contains(&element),
+                outcome: if element == Element::UsPerson {
+                    determined.then_some(workbench_core::verification::Outcome::Verified)
+                } else {
+                    check.map(|c| c.outcome)
+                },
+                method: check.map(|c| c.method),
+                reviewer: check.map(|c| u.actor_name(&c.reviewer)),
+                at: check.map(|c| c.at.clone()),
+                warning: None,
+            }
+        })
+        .collect()
 }

@@ -205,8 +205,35 @@ pub struct OwnerView {
     pub control: bool,
     /// U.S.-person status.
     pub us_person: String,
+    /// The newest determination's reason (R3), when one was made.
+    pub us_person_reason: Option<String>,
+    /// The newest determination names its evidence.
+    pub determined_with_evidence: bool,
     /// At or over the pack's threshold, or control (R5).
     pub beneficial: bool,
+    /// Address, one line.
+    pub address: String,
+    /// Emails (R2).
+    pub emails: Vec<String>,
+    /// Phones, E.164 (R2).
+    pub phones: Vec<String>,
+    /// IP addresses used to administer the accounts, with the time of each (R2), oldest first.
+    pub ip_accesses: Vec<OwnerAccessView>,
+    /// The owner's elements with their newest checks; `us_person` is met by the determination.
+    pub elements: Vec<ElementRow>,
+    /// Labels of the elements still to verify before the customer can be approved (R5; empty
+    /// for an owner under the threshold without control, or one verified).
+    pub missing: Vec<String>,
+}
+
+/// One IP access of a beneficial owner (R2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct OwnerAccessView {
+    /// The address.
+    pub ip: String,
+    /// When (RFC 3339).
+    pub accessed_at: String,
 }
 
 /// A customer notice (R9) on the review screen.

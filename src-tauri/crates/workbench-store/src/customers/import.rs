@@ -486,6 +486,15 @@ pub fn insert_owners(
         ])?;
         let kind = crate::canonical::kind("owner").expect("owner is a canonical kind");
         crate::canonical::record_change(tx, at, actor.into(), "owner.import", kind, &id, None)?;
+        for (ip, accessed_at) in &o.ip_accesses {
+            tx.execute(
+                "INSERT INTO owner_ip_access (owner_id, ip, accessed_at, kind) VALUES (?1, ?2, ?3, 'admin')",
+                params![id, ip.to_string(), timestamp(accessed_at)],
+            )?;
+            let rowid = tx.last_insert_rowid().to_string();
+            let access = crate::canonical::known("owner_ip_access");
+            crate::canonical::record_change(tx, at, actor.into(), "owner.import", access, &rowid, None)?;
+        }
     }
     Ok(Ok(owners.len()))
 }

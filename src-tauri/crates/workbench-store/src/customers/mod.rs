@@ -335,6 +335,8 @@ pub struct OwnerDetail {
     pub city: String,
     /// Postal code.
     pub postal_code: String,
+    /// IP addresses used to administer the customer's accounts, oldest first: (ip, accessed_at).
+    pub ip_accesses: Vec<(String, String)>,
 }
 
 /// A customer's whole file (what the review screen and the export show).
@@ -448,9 +450,21 @@ pub fn detail(conn: &Connection, id: &str) -> Result<Option<CustomerDetail>, Sto
                 address_line1: r.get(8)?,
                 city: r.get(9)?,
                 postal_code: r.get(10)?,
+                ip_accesses: Vec::new(),
             })
         })?
-        .collect::<Result<_, _>>()?;
+        .collect::<Result<Vec<OwnerDetail>, _>>()?;
+    let mut accesses = conn.prepare(
+        "SELECT ip, accessed_at FROM owner_ip_access WHERE owner_id = ?1 ORDER BY accessed_at, rowid",
+    )?;
+    let owners = owners
+        .into_iter()
+        .map(|mut o| {
+            o.ip_accesses =
+                accesses.query_map([&o.id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+            Ok(o)
+        })
+        .collect::<Result<_, StoreError>>()?;
     row.state = accounts.first().map(|a| a.state.clone()).unwrap_or_default();
     Ok(Some(CustomerDetail {
         row,
@@ -529,6 +543,8 @@ pub fn purge(
         "DELETE FROM ip_access WHERE account_id IN (SELECT id FROM account WHERE customer_id = ?1) AND ?2 IS NOT NULL",
         "DELETE FROM account_state_change WHERE account_id IN (SELECT id FROM account WHERE customer_id = ?1) AND ?2 IS NOT NULL",
         "DELETE FROM account WHERE customer_id = ?1 AND ?2 IS NOT NULL",
+        "DELETE FROM owner_check WHERE owner_id IN (SELECT id FROM beneficial_owner WHERE customer_id = ?1) AND ?2 IS NOT NULL",
+        "DELETE FROM owner_ip_access WHERE owner_id IN (SELECT id FROM beneficial_owner WHERE customer_id = ?1) AND ?2 IS NOT NULL",
         "DELETE FROM beneficial_owner WHERE customer_id = ?1 AND ?2 IS NOT NULL",
         "DELETE FROM customer_email WHERE customer_id = ?1 AND ?2 IS NOT NULL",
         "DELETE FROM customer_phone WHERE customer_id = ?1 AND ?2 IS NOT NULL",

@@ -22,6 +22,12 @@ methods: Array<Method>,
  */
 required_elements: Array<Element>, 
 /**
+ * R5: elements each foreign beneficial owner (at or over the threshold, or with control)
+ * must have verified before its customer can be approved. Absent: the customer's required
+ * elements that an owner has (see [`crate::verification::OWNER_ELEMENTS`]).
+ */
+owner_required_elements: Array<Element> | null, 
+/**
  * The reasons a refusal may give.
  */
 refusal_reasons: Array<RefusalReason>, 

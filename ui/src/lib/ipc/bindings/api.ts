@@ -70,6 +70,7 @@ import type { NewReseller } from './NewReseller';
 import type { ObjectsReportView } from './ObjectsReportView';
 import type { Obligation } from './Obligation';
 import type { ObligationsView } from './ObligationsView';
+import type { OwnerCheckRequest } from './OwnerCheckRequest';
 import type { OwnersImportReport } from './OwnersImportReport';
 import type { PackView } from './PackView';
 import type { ProviderView } from './ProviderView';
@@ -221,6 +222,8 @@ export const api = {
 		get: (args: { customerRef: string }) => ipc.call<ReviewView>('review_get', args),
 		/** Record an element check (R4). */
 		check: (args: { request: CheckRequest }) => ipc.call<ReviewView>('review_check', args),
+		/** Record a check of one element of a beneficial owner (R5). */
+		ownerCheck: (args: { request: OwnerCheckRequest }) => ipc.call<ReviewView>('review_owner_check', args),
 		/** Approve, refuse or ask for more information on the held item. */
 		decide: (args: { request: DecisionRequest }) => ipc.call<ReviewView>('review_decide', args),
 		/** Four eyes: the second reviewer confirms or declines a refusal with their passphrase. */
