@@ -135,11 +135,11 @@ mod tests {
     }
 
     #[test]
-    fn a_reseller_name_in_another_script_falls_back_to_its_reference() {
+    fn a_reseller_name_no_font_can_print_falls_back_to_its_reference() {
         let mut r = request();
-        r.legal_name = "株式会社クラウド".into();
+        r.legal_name = "Cloud \u{13000}".into();
         assert!(render_attestation_request(&r).is_ok());
-        r.statements[0].0 = "本人確認".into();
+        r.statements[0].0 = "Identity \u{13000}".into();
         let err = render_attestation_request(&r).expect_err("statement must print").to_string();
         assert!(err.contains("a statement of the rule pack"), "{err}");
     }

@@ -8,7 +8,6 @@ use printpdf::{
 };
 
 use crate::error::FilingError;
-use crate::fonts::{BOLD, REGULAR};
 
 /// A4 portrait, in millimetres.
 pub(crate) const A4: (f32, f32) = (210.0, 297.0);
@@ -20,50 +19,81 @@ pub(crate) enum Face {
     Bold,
 }
 
-/// The embedded fonts, parsed once per document and registered with it.
+/// The embedded fonts, registered with one document: each face a chain of fonts tried per
+/// character (see [`crate::fonts`]).
 pub(crate) struct Fonts {
-    regular: (ParsedFont, FontId),
-    bold: (ParsedFont, FontId),
+    fonts: Vec<(&'static ParsedFont, FontId)>,
 }
 
+/// A run of text set in one font: the index of the font in [`crate::fonts::ALL`] and the text.
+type Run = (usize, String);
+
 impl Fonts {
-    /// Parses the embedded faces and registers them with `doc` under stable resource ids, so the
-    /// same input renders to the same bytes.
+    /// Registers every embedded font with `doc` under stable resource ids, so the same input
+    /// renders to the same bytes; printpdf writes only the fonts a page uses, each subset to the
+    /// glyphs drawn.
     pub(crate) fn register(doc: &mut PdfDocument) -> Result<Self, FilingError> {
-        let mut add = |font: &crate::fonts::EmbeddedFont, id: &str| -> Result<_, FilingError> {
-            let parsed = font.parse()?;
-            let font_id = FontId(id.to_owned());
-            doc.resources.fonts.map.insert(font_id.clone(), printpdf::PdfFont::new(parsed.clone()));
-            Ok((parsed, font_id))
-        };
-        // printpdf uses the id as the font's subset tag, which PDF readers expect to be exactly
-        // six capital letters (e.g. `CWREGU+DejaVuSans`).
-        Ok(Self { regular: add(&REGULAR, "CWREGU")?, bold: add(&BOLD, "CWBOLD")? })
+        let parsed = crate::fonts::parsed()?;
+        let fonts = parsed
+            .iter()
+            .zip(crate::fonts::IDS)
+            .map(|(font, id)| {
+                let font_id = FontId(id.to_owned());
+                doc.resources.fonts.map.insert(font_id.clone(), printpdf::PdfFont::new(font.clone()));
+                (font, font_id)
+            })
+            .collect();
+        Ok(Self { fonts })
     }
 
-    fn get(&self, face: Face) -> &(ParsedFont, FontId) {
+    fn chain(face: Face) -> &'static [usize] {
         match face {
-            Face::Regular => &self.regular,
-            Face::Bold => &self.bold,
+            Face::Regular => &crate::fonts::REGULAR_CHAIN,
+            Face::Bold => &crate::fonts::BOLD_CHAIN,
         }
+    }
+
+    /// The first font of `face`'s chain that can draw `c`.
+    fn font_for(&self, face: Face, c: char) -> Option<usize> {
+        Self::chain(face).iter().copied().find(|&i| self.fonts[i].0.lookup_glyph_index(c as u32).is_some())
+    }
+
+    /// `text` as drawn, split into runs of one font each. Spaces and characters no font has stay
+    /// in the run they are in.
+    fn runs(&self, face: Face, text: &str) -> Vec<Run> {
+        let first = Self::chain(face)[0];
+        let mut runs: Vec<Run> = Vec::new();
+        for c in visual(text).chars() {
+            let font = if c.is_whitespace() { None } else { self.font_for(face, c) };
+            match (runs.last_mut(), font) {
+                (Some((current, run)), Some(font)) if *current == font => run.push(c),
+                (Some((_, run)), None) => run.push(c),
+                (_, font) => runs.push((font.unwrap_or(first), c.to_string())),
+            }
+        }
+        runs
     }
 
     /// Width of `text` set in `face` at `size`, in points.
     pub(crate) fn width(&self, face: Face, size: f32, text: &str) -> f32 {
-        let (font, _) = self.get(face);
-        let units_per_em = f32::from(font.pdf_font_metrics.units_per_em.max(1));
-        let units: u32 = text
-            .chars()
-            .filter_map(|c| font.lookup_glyph_index(c as u32))
-            .map(|gid| u32::from(font.get_horizontal_advance(gid)))
-            .sum();
-        units as f32 * size / units_per_em
+        self.runs(face, text)
+            .iter()
+            .map(|(i, run)| {
+                let font = self.fonts[*i].0;
+                let units_per_em = f32::from(font.pdf_font_metrics.units_per_em.max(1));
+                let units: u32 = run
+                    .chars()
+                    .filter_map(|c| font.lookup_glyph_index(c as u32))
+                    .map(|gid| u32::from(font.get_horizontal_advance(gid)))
+                    .sum();
+                units as f32 * size / units_per_em
+            })
+            .sum()
     }
 
-    /// Fails if any character of `text` has no glyph in `face`.
+    /// Fails if any character of `text` has no glyph in any font of `face`.
     pub(crate) fn ensure_printable(&self, face: Face, text: &str, context: &str) -> Result<(), FilingError> {
-        let (font, _) = self.get(face);
-        match text.chars().find(|c| !c.is_whitespace() && font.lookup_glyph_index(*c as u32).is_none()) {
+        match visual(text).chars().find(|c| !c.is_whitespace() && self.font_for(face, *c).is_none()) {
             None => Ok(()),
             Some(character) => Err(FilingError::MissingGlyph {
                 character,
@@ -73,14 +103,17 @@ impl Fonts {
         }
     }
 
-    /// `text` with every character `face` cannot draw replaced by its code point in brackets
-    /// (`[U+682A]`): a name in a script the embedded fonts lack stays visible and identifiable
-    /// instead of printing as blanks.
+    /// `text` with every character no font of `face` can draw replaced by its code point in
+    /// brackets (`[U+1F600]`): text in a script the embedded fonts lack stays visible and
+    /// identifiable instead of printing as blanks.
     pub(crate) fn visible(&self, face: Face, text: &str) -> String {
-        let (font, _) = self.get(face);
         let mut out = String::with_capacity(text.len());
         for c in text.chars() {
-            if c.is_whitespace() || font.lookup_glyph_index(c as u32).is_some() {
+            let shown = c.is_whitespace()
+                || self.font_for(face, c).is_some()
+                // Arabic letters are drawn in their joined forms, which the fonts have.
+                || visual(&c.to_string()).chars().all(|f| self.font_for(face, f).is_some());
+            if shown {
                 out.push(c);
             } else {
                 out.push_str(&format!("[U+{:04X}]", c as u32));
@@ -118,20 +151,38 @@ impl Fonts {
         lines
     }
 
-    /// Ops that draw one line of text with its baseline at (`x`, `y`) points.
+    /// Ops that draw one line of text with its baseline at (`x`, `y`) points: one text section,
+    /// the font switched at each run (the cursor advances by each run's glyphs).
     pub(crate) fn text(&self, face: Face, size: f32, x: f32, y: f32, text: &str) -> Vec<Op> {
         if text.is_empty() {
             return Vec::new();
         }
-        let (_, id) = self.get(face);
-        vec![
-            Op::StartTextSection,
-            Op::SetFont { font: PdfFontHandle::External(id.clone()), size: Pt(size) },
-            Op::SetTextCursor { pos: Point { x: Pt(x), y: Pt(y) } },
-            Op::ShowText { items: vec![TextItem::Text(text.to_owned())] },
-            Op::EndTextSection,
-        ]
+        let mut ops = vec![Op::StartTextSection, Op::SetTextCursor { pos: Point { x: Pt(x), y: Pt(y) } }];
+        for (i, run) in self.runs(face, text) {
+            ops.push(Op::SetFont { font: PdfFontHandle::External(self.fonts[i].1.clone()), size: Pt(size) });
+            ops.push(Op::ShowText { items: vec![TextItem::Text(run)] });
+        }
+        ops.push(Op::EndTextSection);
+        ops
     }
+}
+
+/// One line of text in the order its glyphs are drawn, left to right: Arabic letters in their
+/// joined forms, right-to-left runs (Hebrew, Arabic) reversed by the Unicode bidi algorithm.
+/// Text without a right-to-left character is returned as it is.
+fn visual(text: &str) -> std::borrow::Cow<'_, str> {
+    use unicode_bidi::{BidiClass, BidiInfo, bidi_class};
+    if !text.chars().any(|c| matches!(bidi_class(c), BidiClass::R | BidiClass::AL)) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let shaped = ar_reshaper::reshape_line(text);
+    let info = BidiInfo::new(&shaped, None);
+    let line: String = info
+        .paragraphs
+        .iter()
+        .map(|paragraph| info.reorder_line(paragraph, paragraph.range.clone()).into_owned())
+        .collect();
+    std::borrow::Cow::Owned(line)
 }
 
 /// A hairline above a small line of text at the bottom margin of a page.
@@ -402,9 +453,45 @@ mod tests {
     #[test]
     fn unprintable_character_is_named() {
         let f = fonts();
-        assert!(f.ensure_printable(Face::Regular, "Müller Иванов Ελλάδα", "name").is_ok());
+        assert!(f.ensure_printable(Face::Regular, "Müller Иванов Ελλάδα 株式会社 김민준", "name").is_ok());
         let err =
-            f.ensure_printable(Face::Regular, "株式会社", "customer name").expect_err("no CJK in DejaVu");
-        assert_eq!(err.to_string(), "no embedded font can print '株' (U+682A) in customer name");
+            f.ensure_printable(Face::Regular, "Name \u{13000}", "customer name").expect_err("no hieroglyphs");
+        assert_eq!(err.to_string(), "no embedded font can print '\u{13000}' (U+13000) in customer name");
+        assert_eq!(f.visible(Face::Bold, "A\u{13000}B"), "A[U+13000]B");
+    }
+
+    #[test]
+    fn text_is_set_in_runs_of_the_first_font_that_has_each_character() {
+        let f = fonts();
+        let ids = |face, text: &str| -> Vec<(&str, String)> {
+            f.runs(face, text).into_iter().map(|(i, run)| (crate::fonts::IDS[i], run)).collect()
+        };
+        assert_eq!(
+            ids(Face::Regular, "Ltd 山田 राहुल สมชาย"),
+            [
+                ("CWREGU", "Ltd ".to_owned()),
+                ("CWCJKR", "山田 ".to_owned()),
+                ("CWDEVR", "राहुल ".to_owned()),
+                ("CWTHAR", "สมชาย".to_owned())
+            ]
+        );
+        // Bold CJK falls back to the regular CJK face; the rest stays bold.
+        assert_eq!(ids(Face::Bold, "Nr 7 株"), [("CWBOLD", "Nr 7 ".to_owned()), ("CWCJKR", "株".to_owned())]);
+        // A run's width is measured in its own font: CJK is wider than Latin at the same size.
+        assert!(f.width(Face::Regular, 10.0, "山田") > f.width(Face::Regular, 10.0, "ab"));
+    }
+
+    #[test]
+    fn right_to_left_text_is_drawn_in_visual_order_and_arabic_letters_joined() {
+        // Hebrew: the letters of a right-to-left run are drawn reversed; the Latin stays.
+        assert_eq!(visual("Name: אב"), "Name: בא");
+        assert_eq!(visual("אב"), "בא");
+        assert_eq!(visual("ID 12 אב"), "ID 12 בא");
+        // Arabic: joined forms (U+FExx presentation forms), then reversed.
+        let drawn = visual("علي");
+        assert!(drawn.chars().all(|c| ('\u{FE70}'..='\u{FEFF}').contains(&c)), "{drawn:?}");
+        assert_eq!(drawn.chars().count(), 3);
+        // Text without right-to-left characters is untouched (and not copied).
+        assert!(matches!(visual("Müller"), std::borrow::Cow::Borrowed("Müller")));
     }
 }

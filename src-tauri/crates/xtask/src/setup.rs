@@ -51,6 +51,10 @@ const APT_PACKAGES: &[&str] = &[
     "poppler-utils",
     "imagemagick",
     "fonts-dejavu-core",
+    // The window's fallback fonts for names in other scripts (Devanagari, Thai, Arabic, Hebrew, …
+    // and Chinese, Japanese, Korean); filings embed their own (assets/fonts).
+    "fonts-noto-core",
+    "fonts-noto-cjk",
 ];
 
 /// Makes sure everything `needs` asks for is present, installing what is missing.
