@@ -41,9 +41,10 @@ pub enum CustomersCommand {
         dry_run: bool,
     },
     /// Export every customer matching the search and country (like the list) as CSV (the import's
-    /// own columns: it reads the file back) or JSON (each customer's whole file); audited.
+    /// own columns: it reads the file back), JSON (each customer's whole file) or an Excel
+    /// workbook (customers and owners sheets the import reads back, checks, decisions); audited.
     ExportAll {
-        /// `csv` or `json`.
+        /// `csv`, `json` or `xlsx`.
         #[arg(long, default_value = "csv")]
         format: String,
         /// Where to write it (atomically).
@@ -154,7 +155,8 @@ pub fn run(ctx: &Context, command: &CustomersCommand, passphrase_file: Option<&P
             let format = match format.as_str() {
                 "csv" => workbench_app::customers::ExportFormat::Csv,
                 "json" => workbench_app::customers::ExportFormat::Json,
-                other => return fail(&format!("--format {other}: csv or json (xlsx is not built yet)")),
+                "xlsx" => workbench_app::customers::ExportFormat::Xlsx,
+                other => return fail(&format!("--format {other}: csv, json or xlsx")),
             };
             let query = workbench_app::customers::CustomerQuery {
                 search: search.clone(),

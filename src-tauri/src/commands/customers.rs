@@ -68,14 +68,25 @@ command! {
 
 command! {
     /// Export the customers matching the list's search and country to a file chosen in the save
-    /// dialog: CSV (the import's own columns) or JSON (each whole file); audited. Null when
-    /// cancelled.
+    /// dialog: CSV (the import's own columns), JSON (each whole file) or an Excel workbook; as a
+    /// job whose progress the status bar shows and which `job_cancel` stops (writing nothing);
+    /// audited. Null when the dialog is cancelled.
     fn customers_export_all(query: CustomerQuery, format: ExportFormat) -> Option<ExportSummary>;
     dialog Dialog::save(
         "Export customers",
-        if format == ExportFormat::Csv { "customers.csv" } else { "customers.json" },
+        match format {
+            ExportFormat::Csv => "customers.csv",
+            ExportFormat::Json => "customers.json",
+            ExportFormat::Xlsx => "customers.xlsx",
+        },
     );
-    |s, path| customers::export_all(s.context(), s.session(), &query, format, &path)
+    |s, path| {
+        let job = s.jobs().start_cancellable("Exporting")?;
+        customers::export_all_tracked(s.context(), s.session(), &query, format, &path, &mut |done, total| {
+            job.proceed(done, total)
+        })
+        .map_err(ApiError::from)
+    }
 }
 
 command! {

@@ -577,6 +577,10 @@ pub enum ExportFormat {
     Csv,
     /// Every customer's whole file: accounts, owners, checks, decisions, notices, terms, appeals.
     Json,
+    /// An Excel workbook: the customers sheet in the customers file's own columns (the import
+    /// reads it back), an owners sheet in the owners file's columns (read back too), and the
+    /// element checks and decisions.
+    Xlsx,
 }
 
 /// What a bulk export wrote.
@@ -592,97 +596,15 @@ pub struct ExportSummary {
 }
 
 /// The customers matching `query` (its search and country; every page), in the list's order.
-fn matching_ids(u: &crate::session::Unlocked, query: &CustomerQuery) -> Result<Vec<String>, AppError> {
+pub(crate) fn matching_ids(
+    u: &crate::session::Unlocked,
+    query: &CustomerQuery,
+) -> Result<Vec<String>, AppError> {
     let sort = sort_of(query);
     let country = query.country.as_deref().filter(|c| !c.is_empty());
     let (rows, _) = u.workspace.db().read(|c| store::list(c, &query.search, country, sort, i64::MAX, 0))?;
     Ok(rows.into_iter().map(|r| r.id).collect())
 }
 
-/// The customers file (import columns and `national_id`) of the customers matching `query`.
-fn export_csv(u: &crate::session::Unlocked, ids: &[String]) -> Result<Vec<u8>, AppError> {
-    let mut out = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
-    let write_err = |e: csv::Error| AppError::from(workbench_core::CoreError::invalid("file", e.to_string()));
-    let mut header: Vec<&str> = CUSTOMER_COLUMNS.to_vec();
-    header.push("national_id");
-    out.write_record(&header).map_err(write_err)?;
-    for id in ids {
-        let detail = u
-            .workspace
-            .db()
-            .read(|c| store::detail(c, id))?
-            .ok_or_else(|| workbench_core::CoreError::invalid("customer", "is gone"))?;
-        let national = u.workspace.db().read(|c| store::national_id(c, id))?.unwrap_or_default();
-        let d = &detail;
-        let us_person = match d.row.us_person.as_str() {
-            "yes" => "yes",
-            "no" => "no",
-            _ => "",
-        };
-        for a in &d.accounts {
-            let record: Vec<String> = vec![
-                d.row.customer_ref.clone(),
-                d.row.kind.clone(),
-                d.row.name.clone(),
-                d.row.country.clone(),
-                d.address_line1.clone(),
-                d.address_line2.clone(),
-                d.city.clone(),
-                d.region.clone(),
-                d.postal_code.clone(),
-                d.emails.join(";"),
-                d.phones.join(";"),
-                us_person.to_owned(),
-                d.row.reseller_ref.clone().unwrap_or_default(),
-                a.account_ref.clone(),
-                a.payment_method.clone(),
-                a.payment_last4.clone(),
-                a.payment_source.clone(),
-                d.row.risk_tier.clone(),
-                a.opened_on.get(..10).unwrap_or(&a.opened_on).to_owned(),
-                national.clone(),
-            ];
-            out.write_record(&record).map_err(write_err)?;
-        }
-    }
-    out.into_inner().map_err(|e| workbench_core::CoreError::invalid("file", e.to_string()).into())
-}
-
-/// Exports the customers matching `query` (search and country, like the list) to `path` as CSV
-/// (the import's own columns: it reads the file back) or JSON (each customer's whole file), written
-/// atomically and audited as data leaving the workbench (officers and reviewers).
-pub fn export_all(
-    ctx: &Context,
-    session: &Session,
-    query: &CustomerQuery,
-    format: ExportFormat,
-    path: &Path,
-) -> Result<ExportSummary, AppError> {
-    let (bytes, customers) = session.with(ctx, |u| {
-        let ids = matching_ids(u, query)?;
-        let bytes = match format {
-            ExportFormat::Csv => export_csv(u, &ids)?,
-            ExportFormat::Json => {
-                let now = ctx.clock().now();
-                let files = ids
-                    .iter()
-                    .map(|id| crate::review::review_of(u, id, now))
-                    .collect::<Result<Vec<_>, AppError>>()?;
-                serde_json::to_vec_pretty(&files)
-                    .map_err(|e| workbench_core::CoreError::invalid("file", e.to_string()))?
-            }
-        };
-        Ok((bytes, ids.len() as u64))
-    })?;
-    let filter =
-        format!("customers:search={:?},country={}", query.search, query.country.as_deref().unwrap_or("all"));
-    crate::audit::take_out(
-        ctx,
-        session,
-        crate::audit::MayTakeOut::Reviewer,
-        "export.customers",
-        &filter,
-        &[(path, &bytes)],
-    )?;
-    Ok(ExportSummary { customers, bytes: bytes.len() as u64 })
-}
+mod export;
+pub use export::{export_all, export_all_tracked};

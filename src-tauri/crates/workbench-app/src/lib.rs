@@ -21,6 +21,7 @@ pub mod filings;
 pub mod jobs;
 pub mod limits;
 pub mod measures;
+pub mod metadata;
 pub mod obligations;
 pub mod os_lock;
 pub mod resellers;

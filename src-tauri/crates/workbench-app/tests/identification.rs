@@ -637,7 +637,7 @@ fn the_optional_national_id_column_is_read_kept_in_its_own_record_and_shown_in_t
 #[test]
 fn the_bulk_export_reads_back_into_a_new_workspace_and_exports_the_same_file() {
     let (dir, ctx, _clock, session) = common::workspace_at(2026, 3, 1, 15, Duration::from_secs(86_400 * 90));
-    let templates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../assets/templates");
+    let templates = templates();
     let source = std::fs::read_to_string(templates.join("customers.csv"))
         .expect("template")
         .replacen("risk_tier,opened_on", "risk_tier,opened_on,national_id", 1)
@@ -658,13 +658,7 @@ fn the_bulk_export_reads_back_into_a_new_workspace_and_exports_the_same_file() {
     std::fs::write(&file, format!("{source}\n")).expect("write");
     let imported = customers::import(&ctx, &session, &file, false).expect("import");
     assert!(imported.errors.is_empty(), "{:?}", imported.errors);
-    let all = customers::CustomerQuery {
-        search: String::new(),
-        country: None,
-        sort: None,
-        limit: None,
-        offset: None,
-    };
+    let all = everyone();
     let first = dir.path().join("export-1.csv");
     let summary =
         customers::export_all(&ctx, &session, &all, customers::ExportFormat::Csv, &first).expect("export");
@@ -697,4 +691,104 @@ fn the_bulk_export_reads_back_into_a_new_workspace_and_exports_the_same_file() {
     assert_eq!(files[0]["national_id"], "DE-T220001293");
     let trail = workbench_app::audit::list(&ctx, &session, &Default::default()).expect("audit");
     assert_eq!(trail.iter().filter(|e| e.action == "export.customers").count(), 2);
+}
+
+/// The import templates (`assets/templates`).
+fn templates() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../assets/templates")
+}
+
+/// Every customer, in the list's order.
+fn everyone() -> customers::CustomerQuery {
+    customers::CustomerQuery { search: String::new(), country: None, sort: None, limit: None, offset: None }
+}
+
+/// The cells of one sheet of a workbook, as text.
+fn sheet_cells(path: &std::path::Path, name: &str) -> Vec<Vec<String>> {
+    use calamine::{Reader, Xlsx, open_workbook};
+    let mut book: Xlsx<_> = open_workbook(path).expect("workbook");
+    let range = book.worksheet_range(name).expect("sheet");
+    range.rows().map(|row| row.iter().map(ToString::to_string).collect()).collect()
+}
+
+#[test]
+fn the_excel_export_reads_back_customers_and_owners_into_a_new_workspace() {
+    let (dir, ctx, _clock, session) = common::workspace_at(2026, 3, 1, 15, Duration::from_secs(86_400 * 90));
+    let templates = templates();
+    let imported =
+        customers::import(&ctx, &session, &templates.join("customers.csv"), false).expect("import");
+    assert!(imported.errors.is_empty(), "{:?}", imported.errors);
+    let owners =
+        customers::owners_import(&ctx, &session, &templates.join("owners.csv"), false).expect("owners");
+    assert!(owners.errors.is_empty() && owners.stored == 2, "{:?}", owners.errors);
+    common::verify_required(&ctx, &session, "C-000001");
+    let all = everyone();
+    let book = dir.path().join("customers.xlsx");
+    let summary =
+        customers::export_all(&ctx, &session, &all, customers::ExportFormat::Xlsx, &book).expect("xlsx");
+    assert_eq!(summary.customers, 2);
+    let cells = sheet_cells(&book, "customers");
+    assert_eq!(cells[0][..4], ["customer_ref", "kind", "name", "country"]);
+    // Text stays text: a postal code with a leading zero, a phone in E.164.
+    assert!(cells.iter().any(|r| r.iter().any(|c| c == "01000-000" || c.starts_with("+55"))), "{cells:?}");
+    let owner_rows = sheet_cells(&book, "owners");
+    assert_eq!(owner_rows.len(), 3, "header and two owners");
+    assert!(
+        owner_rows[1..].iter().any(|r| r[11] == "198.51.100.23@2026-02-27T08:15:00.000000Z"),
+        "{owner_rows:?}"
+    );
+    let checks = sheet_cells(&book, "checks");
+    assert!(
+        checks.iter().any(|r| r[1].starts_with("owner: ") && r[4] == "verified"),
+        "owner checks exported: {checks:?}"
+    );
+    assert!(checks.iter().any(|r| r[1] == "customer" && r[2] == "address"), "{checks:?}");
+    assert_eq!(sheet_cells(&book, "decisions")[0][..2], ["customer_ref", "kind"]);
+
+    // A new workspace reads the workbook back: the customers sheet as customers, the owners
+    // sheet as owners; its own exports are the same.
+    let (dir2, ctx2, _clock2, session2) =
+        common::workspace_at(2026, 3, 1, 15, Duration::from_secs(86_400 * 90));
+    let back = customers::import(&ctx2, &session2, &book, false).expect("read back");
+    assert!(back.errors.is_empty() && back.stored == 2, "{:?}", back.errors);
+    let back_owners = customers::owners_import(&ctx2, &session2, &book, false).expect("owners back");
+    assert!(back_owners.errors.is_empty() && back_owners.stored == 2, "{:?}", back_owners.errors);
+    let book2 = dir2.path().join("again.xlsx");
+    customers::export_all(&ctx2, &session2, &all, customers::ExportFormat::Xlsx, &book2).expect("again");
+    for sheet in ["customers", "owners"] {
+        assert_eq!(sheet_cells(&book, sheet), sheet_cells(&book2, sheet), "sheet {sheet} round trip");
+    }
+    let (csv1, csv2) = (dir.path().join("1.csv"), dir2.path().join("2.csv"));
+    customers::export_all(&ctx, &session, &all, customers::ExportFormat::Csv, &csv1).expect("csv");
+    customers::export_all(&ctx2, &session2, &all, customers::ExportFormat::Csv, &csv2).expect("csv");
+    assert_eq!(std::fs::read(csv1).expect("1"), std::fs::read(csv2).expect("2"));
+}
+
+#[test]
+fn a_cancelled_export_writes_nothing_and_reports_its_progress_until_then() {
+    let (dir, ctx, _clock, session) = common::workspace_at(2026, 3, 1, 15, Duration::from_secs(86_400 * 90));
+    let templates = templates();
+    customers::import(&ctx, &session, &templates.join("customers.csv"), false).expect("import");
+    let all = everyone();
+    for format in [customers::ExportFormat::Csv, customers::ExportFormat::Json, customers::ExportFormat::Xlsx]
+    {
+        let out = dir.path().join("export.out");
+        let mut seen = Vec::new();
+        let err = customers::export_all_tracked(&ctx, &session, &all, format, &out, &mut |done, total| {
+            seen.push((done, total));
+            done < 1
+        })
+        .expect_err("cancelled after the first customer");
+        assert!(matches!(err, workbench_app::AppError::Cancelled), "{err}");
+        assert_eq!(seen, [(1, 2), (2, 2)][..seen.len()].to_vec());
+        assert!(!out.exists(), "{format:?}: nothing written");
+        let mut steps = 0;
+        customers::export_all_tracked(&ctx, &session, &all, format, &out, &mut |_, _| {
+            steps += 1;
+            true
+        })
+        .expect("export");
+        assert_eq!(steps, 2, "one step per customer");
+        std::fs::remove_file(&out).expect("written");
+    }
 }

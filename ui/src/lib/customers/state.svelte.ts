@@ -83,20 +83,25 @@ class CustomersState {
 		this.notice = null;
 		this.importing = true;
 		try {
-			const summary = await api.customers.exportAll({
-				query: {
-					search: this.search,
-					country: this.country.trim() || null,
-					sort: this.sort,
-					limit: null,
-					offset: null
-				},
-				format
-			});
+			// A long export shows its progress in the status bar and can be cancelled there.
+			const summary = await jobs.track(() =>
+				api.customers.exportAll({
+					query: {
+						search: this.search,
+						country: this.country.trim() || null,
+						sort: this.sort,
+						limit: null,
+						offset: null
+					},
+					format
+				})
+			);
 			if (summary)
-				this.notice = `Exported ${grouped(summary.customers)} customer(s) as ${format.toUpperCase()} (recorded in the audit trail).`;
+				this.notice = `Exported ${grouped(summary.customers)} customer(s) as ${format === 'xlsx' ? 'an Excel workbook' : format.toUpperCase()} (recorded in the audit trail).`;
 		} catch (e) {
-			this.error = toIpcError(e).message;
+			const error = toIpcError(e);
+			if (error.code === 'cancelled') this.notice = 'Export cancelled: nothing was written.';
+			else this.error = error.message;
 		} finally {
 			this.importing = false;
 		}

@@ -109,7 +109,9 @@ pub fn evidence_content(
     })
 }
 
-/// Writes a customer's stored file (evidence or notice PDF) to `path`, decrypted, atomically.
+/// Writes a customer's stored file (evidence or notice PDF) to `path`, decrypted, with its
+/// metadata taken out (EXIF/GPS, XMP, PDF author: [`crate::metadata`]), atomically; the vault
+/// keeps the original. A file that cannot be cleaned is not written.
 pub fn evidence_export(
     ctx: &Context,
     session: &Session,
@@ -117,7 +119,8 @@ pub fn evidence_export(
     evidence_id: &str,
     path: &Path,
 ) -> Result<(), AppError> {
-    let (_, bytes) = evidence_content(ctx, session, customer_ref, evidence_id)?;
+    let (media_type, original) = evidence_content(ctx, session, customer_ref, evidence_id)?;
+    let bytes = crate::metadata::strip(&media_type, &original)?;
     let object = format!("evidence:{evidence_id}");
     crate::audit::take_out(
         ctx,

@@ -3,4 +3,4 @@
 /**
  * The formats of the bulk export.
  */
-export type ExportFormat = "csv" | "json";
+export type ExportFormat = "csv" | "json" | "xlsx";
