@@ -976,6 +976,10 @@ async fn the_demo_shows_screening_on_the_dashboard_and_its_hits_in_the_screening
     let detail = app.text_of("[data-testid='hit-detail']").await?;
     assert!(detail.contains("Park Min-jun") && detail.contains("phone +85023812345 (KP)"), "{detail}");
     app.screenshot("demo-screening").await;
+    // Names in many scripts, drawn with the system's fallback fonts (looked at, never asserted).
+    app.go("u").await?;
+    app.wait_text("[data-testid='customers']", |t| t.contains("C-")).await?;
+    app.screenshot("demo-customers").await;
     app.quit().await
 }
 
@@ -1188,5 +1192,8 @@ async fn a_reviewer_steps_through_the_owners_by_keyboard_and_verifies_each_befor
     app.keys("a").await?;
     let banner = app.wait_text("[data-testid='review'] p.banner.bad", |t| t.contains("owner 2 of 3")).await?;
     assert!(!banner.contains("owner 1 of 3"), "{banner}");
+    app.keys("tt").await?; // system → light → dark
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.screenshot("review-owners-dark").await;
     app.quit().await
 }
