@@ -200,7 +200,7 @@ export const api = {
 		ownersCheck: () => ipc.call<OwnersImportReport | null>('customers_owners_check'),
 		/** Store the owners file checked by `customers_owners_check`, all or nothing; each customer with a new owner goes back to the verification queue (R7). */
 		ownersCommit: () => ipc.call<OwnersImportReport>('customers_owners_commit'),
-		/** Export the customers matching the list's search and country to a file chosen in the save dialog: CSV (the import's own columns) or JSON (each whole file); audited. Null when cancelled. */
+		/** Export the customers matching the list's search and country to a file chosen in the save dialog: CSV (the import's own columns), JSON (each whole file) or an Excel workbook; as a job whose progress the status bar shows and which `job_cancel` stops (writing nothing); audited. Null when the dialog is cancelled. */
 		exportAll: (args: { query: CustomerQuery; format: ExportFormat }) => ipc.call<ExportSummary | null>('customers_export_all', args),
 	},
 	queue: {
