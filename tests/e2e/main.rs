@@ -972,6 +972,13 @@ async fn the_demo_shows_screening_on_the_dashboard_and_its_hits_in_the_screening
     assert!(panel.contains("2 measure(s) in force") && panel.contains("1 true match(es)"), "{panel}");
     assert!(panel.contains("older than 30 days"), "the 2021 sample is flagged as stale: {panel}");
     app.screenshot("dashboard-screening").await;
+    // R27: what is at risk, each overdue item with its ceiling and how it is reached.
+    let risk = app.text_of("[data-testid='risk-panel']").await?;
+    assert!(risk.contains("What is at risk (R27)") && risk.contains("per violation"), "{risk}");
+    assert!(risk.contains("not legal advice"), "{risk}");
+    let panel = app.wait_for("[data-testid='risk-panel']").await?;
+    panel.scroll_into_view().await?;
+    app.screenshot("dashboard-risk").await;
     app.go("m").await?;
     let detail = app.text_of("[data-testid='hit-detail']").await?;
     assert!(detail.contains("Park Min-jun") && detail.contains("phone +85023812345 (KP)"), "{detail}");

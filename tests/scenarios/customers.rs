@@ -156,7 +156,22 @@ fn demo_fills_a_new_workspace_with_customers_in_every_state_and_live_deadlines()
         .collect();
     assert!(statuses.contains(&("cip_copy", "due_soon")), "{statuses:?}");
     assert!(statuses.contains(&("change_notice", "overdue")), "the 45-day-old business change: {statuses:?}");
-    assert!(obligations["exposure_usd"].as_u64().unwrap_or(0) >= 250_000);
+    assert!(obligations["exposure_usd"].as_u64().unwrap_or(0) >= 368_136);
+    // `exposure`: what is at risk (R27), the same sum, each overdue item with its sentence.
+    let exposure = json(&["exposure", "--json"]);
+    assert_eq!(exposure["total_usd"], obligations["exposure_usd"]);
+    let items = exposure["items"].as_array().expect("items");
+    assert!(items.iter().any(|i| i["kind"] == "change_notice"), "{exposure}");
+    assert!(
+        items.iter().all(|i| i["sentence"].as_str().is_some_and(|t| t.starts_with("Up to $"))),
+        "{exposure}"
+    );
+    let text = run(app()
+        .args(["exposure", "--workspace"])
+        .arg(&ws)
+        .env("CIPW_PASSPHRASE", "demo workspace passphrase"));
+    let text = stdout(&text);
+    assert!(text.contains("At risk: $") && text.contains("not legal advice"), "{text}");
 
     // The queue holds items in every state: ready (some past their SLA), asleep, second review;
     // the verified and refused customers' items are closed.

@@ -120,6 +120,9 @@ enum Command {
     Rules(obligations::RulesCommand),
     /// List the obligations (deadlines) under the active rule pack; `--ics` for a calendar.
     Obligations(obligations::ObligationsArgs),
+    /// What being late could cost (R27): each overdue obligation's civil ceiling from the rule
+    /// pack, and their sum.
+    Exposure(obligations::ExposureArgs),
     /// Write the one-page "about this workspace" PDF (no customer data in it).
     About {
         /// Where to write the PDF; replaced atomically.
@@ -165,6 +168,7 @@ fn run(command: Command, context: &Context, passphrase_file: Option<&std::path::
         Command::Measures(command) => measures::run(context, &command, passphrase_file),
         Command::Ai(command) => ai::run(context, &command, passphrase_file),
         Command::Obligations(args) => obligations::obligations(context, &args, passphrase_file),
+        Command::Exposure(args) => obligations::exposure(context, &args, passphrase_file),
         Command::RotateKey(args) => workspace::rotate_key(context, &args, passphrase_file),
         Command::Keyslots(command) => workspace::keyslots(context, &command, passphrase_file),
         Command::Restore(args) => workspace::restore(context, &args, passphrase_file),

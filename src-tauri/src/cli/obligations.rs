@@ -92,3 +92,45 @@ pub fn obligations(ctx: &Context, args: &ObligationsArgs, passphrase_file: Optio
     }
     ExitCode::SUCCESS
 }
+
+/// Options of `exposure`.
+#[derive(Debug, Args)]
+pub struct ExposureArgs {
+    /// Print JSON (the total, each overdue obligation's ceiling and sentence, the pack's figures).
+    #[arg(long)]
+    json: bool,
+}
+
+/// `exposure`: what being late could cost (R27), from the rule pack's figures.
+pub fn exposure(ctx: &Context, args: &ExposureArgs, passphrase_file: Option<&Path>) -> ExitCode {
+    let session = match workspace::unlock(ctx, passphrase_file) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    let view = match ob::exposure(ctx, &session) {
+        Ok(v) => v,
+        Err(e) => return fail(&ApiError::from(e).message),
+    };
+    if args.json {
+        return print_json(&view);
+    }
+    let money = |n: u64| format!("${}", workbench_core::quantity::grouped(u128::from(n)));
+    if view.items.is_empty() {
+        println!("Nothing is overdue: no penalty exposure.");
+    } else {
+        println!("At risk: {} across {} overdue obligation(s)", money(view.total_usd), view.items.len());
+        for item in &view.items {
+            println!(
+                "{:>12}  {:<4} {} ({} day(s) late)",
+                money(item.usd),
+                item.rid,
+                item.title,
+                item.days_late
+            );
+            println!("              {}", item.sentence);
+        }
+    }
+    println!("Per violation: {} ({})", money(view.per_violation_usd), view.citation);
+    println!("{}", view.disclaimer);
+    ExitCode::SUCCESS
+}

@@ -431,6 +431,116 @@ pub struct ObligationsView {
     pub pack: PackView,
     /// Open (not met) obligations per kind.
     pub counts: Vec<KindCount>,
+    /// What is at risk (R27): each overdue obligation's ceiling, and the pack's figures.
+    pub at_risk: ExposureView,
+}
+
+/// What being late could cost (R27): the civil ceiling of each overdue obligation from the rule
+/// pack, their sum, and the pack's figures with their citation. Ceilings, not estimates, and not
+/// legal advice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct ExposureView {
+    /// Sum of the overdue obligations' ceilings.
+    #[ts(type = "number")]
+    pub total_usd: u64,
+    /// The overdue obligations, the costliest first.
+    pub items: Vec<ExposureItem>,
+    /// The civil ceiling per violation the pack gives.
+    #[ts(type = "number")]
+    pub per_violation_usd: u64,
+    /// It is the inflation-adjusted figure (else the statutory one).
+    pub adjusted: bool,
+    /// The statutory figure.
+    #[ts(type = "number | null")]
+    pub statutory_usd: Option<u64>,
+    /// The multiple of a transaction's value that applies when greater.
+    pub transaction_multiple: Option<u32>,
+    /// Criminal: the most in dollars.
+    #[ts(type = "number | null")]
+    pub criminal_max_usd: Option<u64>,
+    /// Criminal: the most in years.
+    pub criminal_max_years: Option<u32>,
+    /// Where the figures come from: requirement, pack and key, and the pack's note when assumed.
+    pub citation: String,
+    /// What the figures are not.
+    pub disclaimer: String,
+}
+
+/// One overdue obligation's exposure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct ExposureItem {
+    /// The obligation's key.
+    pub key: String,
+    /// Kind.
+    pub kind: ObligationKind,
+    /// What to do.
+    pub title: String,
+    /// Requirement.
+    pub rid: String,
+    /// Due date.
+    #[ts(type = "string")]
+    pub due_date: NaiveDate,
+    /// Days past it.
+    #[ts(type = "number")]
+    pub days_late: i64,
+    /// The ceiling.
+    #[ts(type = "number")]
+    pub usd: u64,
+    /// How it is reached, in a plain sentence.
+    pub sentence: String,
+}
+
+/// What is at risk under `pack` given `obligations` (R27).
+fn at_risk(pack: &workbench_core::rules::LoadedPack, obligations: &[Obligation]) -> ExposureView {
+    let p = &pack.pack.penalties;
+    let (per_violation_usd, adjusted) = engine::per_violation(&pack.pack);
+    let mut items: Vec<ExposureItem> = obligations
+        .iter()
+        .filter_map(|o| {
+            Some(ExposureItem {
+                key: o.key.clone(),
+                kind: o.kind,
+                title: o.title.clone(),
+                rid: o.rid.clone(),
+                due_date: o.due_date,
+                days_late: -o.days_left,
+                usd: o.exposure_usd?,
+                sentence: o.exposure_note.clone().unwrap_or_default(),
+            })
+        })
+        .collect();
+    items.sort_by(|a, b| b.usd.cmp(&a.usd).then_with(|| a.due_date.cmp(&b.due_date)));
+    let (key, param) = if adjusted {
+        ("penalties.civil_per_violation_adjusted", &p.civil_per_violation_adjusted)
+    } else {
+        ("penalties.civil_per_violation", &p.civil_per_violation)
+    };
+    let assumed = match (&param.note, param.assumed) {
+        (Some(note), true) => format!(" ⚠ assumed: {note}"),
+        (None, true) => " ⚠ assumed".to_owned(),
+        _ => String::new(),
+    };
+    ExposureView {
+        total_usd: items.iter().map(|i| i.usd).sum(),
+        items,
+        per_violation_usd,
+        adjusted,
+        statutory_usd: p.civil_per_violation.usd,
+        transaction_multiple: p.transaction_multiple.times,
+        criminal_max_usd: p.criminal_max.usd,
+        criminal_max_years: p.criminal_max.years,
+        citation: format!("{} · rule pack {} · {key}{assumed}", param.rid, pack.pack.pack.id),
+        disclaimer: "Ceilings from the rule pack — the most a civil penalty could be per violation — not an \
+                     estimate of any penalty and not legal advice."
+            .to_owned(),
+    }
+}
+
+/// What is at risk (R27), for `cip-workbench exposure`.
+pub fn exposure(ctx: &Context, session: &Session) -> Result<ExposureView, AppError> {
+    Ok(obligations_list(ctx, session)?.at_risk)
 }
 
 /// Open obligations of one kind.
@@ -486,6 +596,7 @@ pub(crate) fn compute(ctx: &Context, u: &Unlocked) -> Result<ObligationsView, Ap
         .collect();
     Ok(ObligationsView {
         exposure_usd: engine::total_exposure(&obligations),
+        at_risk: at_risk(&pack, &obligations),
         today: now.with_timezone(&tz).date_naive(),
         time_zone: tz.name().to_owned(),
         pack: view(&pack, &file, pack.sha256 == RulePack::built_in().sha256, true),

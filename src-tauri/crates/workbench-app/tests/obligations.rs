@@ -64,7 +64,25 @@ fn overdue_obligations_carry_the_penalty_ceiling_and_meeting_one_clears_it() {
     let view = ob::obligations_list(&ctx, &session).expect("list");
     let o = view.obligations.iter().find(|o| o.key == key).expect("listed");
     assert_eq!(o.status, Status::Overdue);
-    assert_eq!(view.exposure_usd, 250_000);
+    // R27: the pack's inflation-adjusted figure per violation, said in a sentence with its source.
+    assert_eq!(view.exposure_usd, 368_136);
+    assert_eq!(view.at_risk.total_usd, 368_136);
+    let item = &view.at_risk.items[0];
+    assert_eq!((item.key.as_str(), item.days_late, item.usd), (key.as_str(), 13, 368_136));
+    assert_eq!(
+        item.sentence,
+        "Up to $368,136 per violation (civil, R27; the inflation-adjusted figure of the rule pack)."
+    );
+    assert!(
+        view.at_risk.citation.starts_with(
+            "R27 · rule pack us-bis-iaas-cip-2024-nprm · penalties.civil_per_violation_adjusted ⚠ assumed"
+        ),
+        "{}",
+        view.at_risk.citation
+    );
+    assert_eq!(view.at_risk.statutory_usd, Some(250_000));
+    assert!(view.at_risk.disclaimer.contains("not legal advice"));
+    assert_eq!(ob::exposure(&ctx, &session).expect("exposure"), view.at_risk);
 
     let err = ob::obligation_meet(&ctx, &session, &key, "  ").expect_err("needs a reference");
     assert!(matches!(err, AppError::Core(_)));
@@ -74,6 +92,7 @@ fn overdue_obligations_carry_the_penalty_ceiling_and_meeting_one_clears_it() {
     assert_eq!(o.status, Status::Met);
     assert_eq!(o.met.as_ref().expect("met").reference, "delivered by secure email");
     assert_eq!(view.exposure_usd, 0);
+    assert!(view.at_risk.items.is_empty() && view.at_risk.total_usd == 0);
     assert!(!ob::obligations_ics(&ctx, &session).expect("ics").contains(&key), "met ones are not exported");
     let again = ob::obligation_meet(&ctx, &session, &key, "twice").expect_err("already met");
     assert!(again.to_string().contains("already met"), "{again}");

@@ -356,6 +356,8 @@ pub struct Obligation {
     /// For an overdue one: the civil penalty ceiling from the pack (R27).
     #[ts(type = "number | null")]
     pub exposure_usd: Option<u64>,
+    /// For an overdue one: how that ceiling is reached, in a plain sentence.
+    pub exposure_note: Option<String>,
 }
 
 /// The engine's inputs besides the events.
@@ -431,7 +433,11 @@ pub fn compute(events: &[Event], met: &[Met], ctx: &Context<'_>) -> Vec<Obligati
                 None if days_left <= ctx.due_soon_days => Status::DueSoon,
                 None => Status::Open,
             };
-            let exposure_usd = (status == Status::Overdue).then(|| exposure(ctx.pack, d.transaction_value));
+            let (exposure_usd, exposure_note) =
+                match (status == Status::Overdue).then(|| exposure(&ctx.pack.pack, d.transaction_value)) {
+                    Some((usd, note)) => (Some(usd), Some(note)),
+                    None => (None, None),
+                };
             Obligation {
                 key,
                 kind: d.kind,
@@ -447,6 +453,7 @@ pub fn compute(events: &[Event], met: &[Met], ctx: &Context<'_>) -> Vec<Obligati
                 pack_sha256: record.map_or_else(|| ctx.pack.sha256.clone(), |m| m.pack_sha256.clone()),
                 met: record.cloned(),
                 exposure_usd,
+                exposure_note,
             }
         })
         .collect();
@@ -459,12 +466,42 @@ pub fn total_exposure(obligations: &[Obligation]) -> u64 {
     obligations.iter().filter_map(|o| o.exposure_usd).sum()
 }
 
-/// R27: the greater of the per-violation amount and the multiple of the transaction's value.
-fn exposure(pack: &LoadedPack, transaction_value: Option<u64>) -> u64 {
-    let p = &pack.pack.penalties;
-    let per_violation = p.civil_per_violation.usd.unwrap_or(0);
-    let multiple = u64::from(p.transaction_multiple.times.unwrap_or(0));
-    transaction_value.map_or(per_violation, |v| per_violation.max(v.saturating_mul(multiple)))
+/// R27: the civil ceiling per violation — the pack's inflation-adjusted figure when it gives one,
+/// else the statutory one — and whether it is the adjusted one.
+pub fn per_violation(pack: &RulePack) -> (u64, bool) {
+    let p = &pack.penalties;
+    match p.civil_per_violation_adjusted.usd {
+        Some(adjusted) => (adjusted, true),
+        None => (p.civil_per_violation.usd.unwrap_or(0), false),
+    }
+}
+
+/// R27 for one overdue obligation: the civil ceiling — the greater of the amount per violation
+/// and the pack's multiple of the transaction's value, when one is recorded — and a plain
+/// sentence saying how it is reached (a ceiling from the pack, not legal advice).
+pub fn exposure(pack: &RulePack, transaction_value: Option<u64>) -> (u64, String) {
+    let (per, adjusted) = per_violation(pack);
+    let money = |n: u64| format!("${}", crate::quantity::grouped(u128::from(n)));
+    let multiple = pack.penalties.transaction_multiple.times.unwrap_or(0);
+    let by_transaction = transaction_value.map(|v| v.saturating_mul(u64::from(multiple)));
+    match (transaction_value, by_transaction) {
+        (Some(value), Some(ceiling)) if ceiling > per => {
+            let times = if multiple == 2 { "twice".to_owned() } else { format!("{multiple} times") };
+            (
+                ceiling,
+                format!(
+                    "Up to {}: {times} the recorded transaction value of {}, more than {} per violation (civil, R27).",
+                    money(ceiling),
+                    money(value),
+                    money(per)
+                ),
+            )
+        }
+        _ => {
+            let basis = if adjusted { "the inflation-adjusted figure" } else { "the statutory figure" };
+            (per, format!("Up to {} per violation (civil, R27; {basis} of the rule pack).", money(per)))
+        }
+    }
 }
 
 /// The first eight characters of an id, for titles.
@@ -982,7 +1019,13 @@ mod tests {
         let late = due("2025-03-12T00:30:00Z");
         assert_eq!(late.status, Status::Overdue);
         assert_eq!(late.days_left, -1);
-        assert_eq!(late.exposure_usd, Some(250_000), "R27 per-violation ceiling");
+        assert_eq!(late.exposure_usd, Some(368_136), "R27 per-violation ceiling, the adjusted figure");
+        assert_eq!(
+            late.exposure_note.as_deref(),
+            Some(
+                "Up to $368,136 per violation (civil, R27; the inflation-adjusted figure of the rule pack)."
+            )
+        );
     }
 
     #[test]
@@ -993,7 +1036,26 @@ mod tests {
         )];
         let o = only(&events, Tz::UTC, "2025-02-01T12:00:00Z");
         assert_eq!(o.exposure_usd, Some(800_000));
+        assert!(o.exposure_note.as_deref().is_some_and(|n| n.starts_with(
+            "Up to $800,000: twice the recorded transaction value of $400,000, more than $368,136"
+        )));
         assert_eq!(total_exposure(&[o]), 800_000);
+    }
+
+    #[test]
+    fn exposure_follows_the_packs_amounts_without_a_code_change() {
+        let source = crate::rules::BUILT_IN;
+        assert!(source.contains("usd = 368136\n") && source.contains("times = 2\n"));
+        let other = source.replace("usd = 368136", "usd = 400000").replace("times = 2\n", "times = 3\n");
+        let other = RulePack::load("other.toml", &other).expect("pack");
+        assert_eq!(exposure(&other.pack, None).0, 400_000);
+        assert_eq!(exposure(&other.pack, Some(150_000)).0, 450_000, "three times the value");
+        assert!(exposure(&other.pack, Some(150_000)).1.contains("3 times the recorded transaction value"));
+        // Without an adjusted amount, the statutory one.
+        let statutory = source.replace("usd = 368136\n", "");
+        let statutory = RulePack::load("statutory.toml", &statutory).expect("pack");
+        assert_eq!(per_violation(&statutory.pack), (250_000, false));
+        assert!(exposure(&statutory.pack, None).1.contains("the statutory figure"));
     }
 
     #[test]

@@ -138,6 +138,8 @@ export type {
 	WorkspaceStatus
 };
 export type { ChainBreak } from './bindings/ChainBreak';
+export type { ExposureItem } from './bindings/ExposureItem';
+export type { ExposureView } from './bindings/ExposureView';
 export type { Check } from './bindings/Check';
 export type { CheckStatus } from './bindings/CheckStatus';
 export type { ErrorCode } from './bindings/ErrorCode';

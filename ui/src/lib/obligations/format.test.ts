@@ -17,7 +17,8 @@ function due(date: string, status: Obligation['status']): Obligation {
 		met: null,
 		pack_id: 'p',
 		pack_sha256: 's',
-		exposure_usd: null
+		exposure_usd: null,
+		exposure_note: null
 	};
 }
 

@@ -62,4 +62,8 @@ pack_sha256: string,
 /**
  * For an overdue one: the civil penalty ceiling from the pack (R27).
  */
-exposure_usd: number | null, };
+exposure_usd: number | null, 
+/**
+ * For an overdue one: how that ceiling is reached, in a plain sentence.
+ */
+exposure_note: string | null, };
