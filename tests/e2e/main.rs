@@ -1204,3 +1204,46 @@ async fn a_reviewer_steps_through_the_owners_by_keyboard_and_verifies_each_befor
     app.screenshot("review-owners-dark").await;
     app.quit().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "end-to-end: needs tauri-driver and a display; run by `cargo xtask test`"]
+async fn an_officer_records_an_assessment_in_the_form_and_notes_a_findings_remediation() -> WebDriverResult<()>
+{
+    let app = App::launch().await?;
+    app.create_workspace().await?;
+    app.go("e").await?;
+    let empty = app.wait_text("[data-testid='assessments-empty']", |_| true).await?;
+    assert!(empty.contains("No compliance assessment is recorded"), "{empty}");
+    app.click("[data-testid='assessment-new']").await?;
+    app.type_into("[data-testid='assessment-reference']", "BIS-OICTS-2026-0142").await?;
+    app.type_into("[data-testid='assessment-scope']", "Verification procedures").await?;
+    app.type_into("[aria-label='Finding 1']", "Beneficial owners are not verified").await?;
+    app.type_into("[aria-label='R-ids']", "r5, R4").await?;
+    app.type_into("[aria-label='Owner']", "Olivia Officer").await?;
+    app.click("[data-testid='assessment-record']").await?;
+    let notice = app.wait_text("[data-testid='assessments-notice']", |t| t.contains("recorded")).await?;
+    assert!(notice.contains("1 finding(s) on the calendar"), "{notice}");
+    let row = app.wait_text("[data-testid='finding-row']", |t| t.contains("R5, R4")).await?;
+    assert!(row.contains("30 day(s) left") && row.contains("medium"), "{row}");
+    // j opens the first finding; n focuses its note.
+    app.keys("j").await?;
+    app.wait_for("[data-testid='finding-detail']").await?;
+    app.keys("n").await?;
+    let focused = app.driver().active_element().await?;
+    assert_eq!(focused.attr("data-testid").await?.as_deref(), Some("finding-note"), "n focuses the note");
+    focused.send_keys("Owner checks added to the review screen").await?;
+    app.click("[data-testid='finding-detail'] .form-row button").await?;
+    let detail = app
+        .wait_text("[data-testid='finding-detail']", |t| {
+            t.contains("Owner checks added to the review screen")
+        })
+        .await?;
+    assert!(detail.contains("Olivia Officer"), "{detail}");
+    app.screenshot("assessments").await;
+    let calendar = app.cli(&["obligations", "--json"]);
+    assert!(
+        calendar.contains("Remediate finding 1 (R5, R4): Beneficial owners are not verified"),
+        "{calendar}"
+    );
+    app.quit().await
+}

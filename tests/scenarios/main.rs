@@ -2,6 +2,7 @@
 //! SQLCipher, a real Secret Service (gnome-keyring under a private D-Bus) and real PDF tools.
 
 mod ai;
+mod assessments;
 mod cip;
 mod cli;
 mod customers;

@@ -44,6 +44,13 @@ pub enum RenderKind {
         #[arg(long)]
         event: String,
     },
+    /// The remediated CIP resubmitted after a compliance assessment (R16): every finding with what
+    /// was done, and what changed in the newest approved CIP version since the one assessed.
+    Resubmission {
+        /// The assessment's id (see `assessments list`).
+        #[arg(long)]
+        assessment: String,
+    },
     /// The report of a covered AI-training transaction (R23), or with `--update` its update after
     /// the arrangement changed.
     #[command(name = "ai-report")]
@@ -154,6 +161,14 @@ pub fn run(ctx: &Context, command: &FilingCommand, passphrase_file: Option<&Path
                     kind: FilingKind::ActivityReport,
                     year: None,
                     event_id: Some(event.clone()),
+                    case_id: None,
+                    update: false,
+                    page,
+                },
+                RenderKind::Resubmission { assessment } => DraftRequest {
+                    kind: FilingKind::CipResubmission,
+                    year: None,
+                    event_id: Some(assessment.clone()),
                     case_id: None,
                     update: false,
                     page,

@@ -2,6 +2,7 @@
 //! window does, and never needs a display.
 
 mod ai;
+mod assessments;
 mod cip;
 mod customers;
 mod filings;
@@ -120,6 +121,9 @@ enum Command {
     Rules(obligations::RulesCommand),
     /// List the obligations (deadlines) under the active rule pack; `--ics` for a calendar.
     Obligations(obligations::ObligationsArgs),
+    /// Compliance assessments by Commerce (R16): record, list, remediate and close findings.
+    #[command(subcommand)]
+    Assessments(assessments::AssessmentsCommand),
     /// What being late could cost (R27): each overdue obligation's civil ceiling from the rule
     /// pack, and their sum.
     Exposure(obligations::ExposureArgs),
@@ -169,6 +173,7 @@ fn run(command: Command, context: &Context, passphrase_file: Option<&std::path::
         Command::Ai(command) => ai::run(context, &command, passphrase_file),
         Command::Obligations(args) => obligations::obligations(context, &args, passphrase_file),
         Command::Exposure(args) => obligations::exposure(context, &args, passphrase_file),
+        Command::Assessments(command) => assessments::assessments(context, &command, passphrase_file),
         Command::RotateKey(args) => workspace::rotate_key(context, &args, passphrase_file),
         Command::Keyslots(command) => workspace::keyslots(context, &command, passphrase_file),
         Command::Restore(args) => workspace::restore(context, &args, passphrase_file),

@@ -141,7 +141,12 @@ macro_rules! with_commands {
             ai::ai_usage_commit,
             ai::ai_reseller_report,
             ai::ai_reseller_transmit,
-            ai::ai_reseller_failure
+            ai::ai_reseller_failure,
+            assessments::assessments_list,
+            assessments::assessments_add,
+            assessments::assessments_add_file,
+            assessments::assessments_note,
+            assessments::assessments_evidence
         )
     };
 }

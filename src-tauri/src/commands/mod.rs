@@ -119,6 +119,7 @@ macro_rules! describe {
 
 pub mod ai;
 pub mod app;
+pub mod assessments;
 pub mod audit;
 pub mod cip;
 pub mod customers;

@@ -31,7 +31,7 @@ pub struct DraftRequest {
     pub kind: FilingKind,
     /// Annual: the certification's year (it covers the year before).
     pub year: Option<i32>,
-    /// Change notice: the event it reports.
+    /// Change notice, activity report: the event it reports; CIP resubmission: the assessment.
     pub event_id: Option<String>,
     /// AI report: the case it reports.
     #[serde(default)]
@@ -171,7 +171,8 @@ fn provider_of(s: &Snapshot) -> String {
         | Snapshot::Annual { provider, .. }
         | Snapshot::ChangeNotice { provider, .. }
         | Snapshot::AiReport { provider, .. }
-        | Snapshot::ActivityReport { provider, .. } => provider.clone(),
+        | Snapshot::ActivityReport { provider, .. }
+        | Snapshot::CipResubmission { provider, .. } => provider.clone(),
     }
 }
 
@@ -305,10 +306,12 @@ fn snapshot(ctx: &Context, session: &Session, request: &DraftRequest) -> Result<
         return Ok((snapshot, key, Some(subject)));
     }
     let (snapshot, key) = certification_snapshot(ctx, session, request)?;
-    let subject = request
-        .event_id
-        .clone()
-        .filter(|_| matches!(request.kind, FilingKind::ChangeNotice | FilingKind::ActivityReport));
+    let subject = request.event_id.clone().filter(|_| {
+        matches!(
+            request.kind,
+            FilingKind::ChangeNotice | FilingKind::ActivityReport | FilingKind::CipResubmission
+        )
+    });
     Ok((snapshot, key, subject))
 }
 
@@ -459,6 +462,14 @@ fn certification_snapshot(
                 },
                 Some(format!("{}:{year}", ObligationKind::AnnualCertification.code())),
             ))
+        }
+        FilingKind::CipResubmission => {
+            let assessment = request
+                .event_id
+                .as_deref()
+                .ok_or_else(|| CoreError::invalid("event_id", "say which assessment"))?;
+            let due = due_of(ctx, session, &crate::assessments::resubmission_key(assessment))?;
+            crate::assessments::resubmission_snapshot(ctx, session, assessment, provider, signer, due)
         }
         FilingKind::ActivityReport => {
             let (id, event) = event_of(&events, request, "say which finding")?;

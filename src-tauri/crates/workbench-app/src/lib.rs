@@ -8,6 +8,7 @@
 
 pub mod about;
 pub mod ai;
+pub mod assessments;
 pub mod attestations;
 pub mod audit;
 pub mod cip;

@@ -564,6 +564,11 @@ pub fn obligations_list(ctx: &Context, session: &Session) -> Result<ObligationsV
     session.with(ctx, |u| compute(ctx, u))
 }
 
+/// Today in the provider's time zone.
+pub(crate) fn today(ctx: &Context, u: &Unlocked) -> Result<NaiveDate, AppError> {
+    Ok(ctx.clock().now().with_timezone(&provider_tz(u)?).date_naive())
+}
+
 /// The provider's time zone (Provider profile), New York when unset or unknown.
 pub(crate) fn provider_tz(u: &Unlocked) -> Result<Tz, AppError> {
     let profile = u.workspace.db().read(provider::get)?;

@@ -302,6 +302,44 @@ pub fn diff(old: &[CipSection], new: &[CipSection]) -> Vec<SectionDiff> {
     out
 }
 
+/// The changed sections of `diffs` as excerpts for a filing: each section's added (`+ `) and
+/// removed (`− `) lines, at most `most` of them, then how many more.
+pub fn excerpts(diffs: &[SectionDiff], most: usize) -> Vec<crate::filing::SectionExcerpt> {
+    diffs
+        .iter()
+        .filter(|d| d.change != SectionChange::Unchanged)
+        .map(|d| {
+            let changed: Vec<String> = d
+                .lines
+                .iter()
+                .filter_map(|l| {
+                    let text: String = l.segments.iter().map(|s| s.text.as_str()).collect();
+                    match l.tag {
+                        LineTag::Added if !text.trim().is_empty() => Some(format!("+ {text}")),
+                        LineTag::Removed if !text.trim().is_empty() => Some(format!("− {text}")),
+                        _ => None,
+                    }
+                })
+                .collect();
+            let mut lines: Vec<String> = changed.iter().take(most).cloned().collect();
+            if changed.len() > most {
+                lines.push(format!("… and {} more changed line(s)", changed.len() - most));
+            }
+            let change = match d.change {
+                SectionChange::Added => "added",
+                SectionChange::Removed => "removed",
+                _ => "changed",
+            };
+            crate::filing::SectionExcerpt {
+                title: d.title.clone(),
+                rid: d.rid.clone(),
+                change: change.into(),
+                lines,
+            }
+        })
+        .collect()
+}
+
 fn section_diff(s: &CipSection, change: SectionChange, lines: Vec<DiffLine>) -> SectionDiff {
     SectionDiff { key: s.key.clone(), title: s.title.clone(), rid: s.rid.clone(), change, lines }
 }
@@ -653,5 +691,21 @@ mod tests {
                 Block::Paragraph("1 | 2".into()),
             ]
         );
+    }
+
+    #[test]
+    fn excerpts_keep_the_changed_lines_of_changed_sections_only() {
+        let section = |key: &str, body: &str| CipSection {
+            key: key.into(),
+            title: key.to_uppercase(),
+            rid: "R4".into(),
+            body: body.into(),
+        };
+        let old = [section("a", "same\n"), section("b", "one\ntwo\nthree\n")];
+        let new = [section("a", "same\n"), section("b", "one\n2\nthree\nfour\nfive\n")];
+        let got = excerpts(&diff(&old, &new), 2);
+        assert_eq!(got.len(), 1, "the unchanged section is left out");
+        assert_eq!((got[0].title.as_str(), got[0].change.as_str()), ("B", "changed"));
+        assert_eq!(got[0].lines, ["− two", "+ 2", "… and 2 more changed line(s)"]);
     }
 }

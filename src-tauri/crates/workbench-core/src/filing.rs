@@ -23,12 +23,20 @@ pub enum FilingKind {
     AiReport,
     /// R19: the suspected malicious activity found at a non-compliant foreign reseller.
     ActivityReport,
+    /// R16: the remediated CIP, resubmitted after a compliance assessment.
+    CipResubmission,
 }
 
 impl FilingKind {
     /// Every kind.
-    pub const ALL: [Self; 5] =
-        [Self::Initial, Self::Annual, Self::ChangeNotice, Self::AiReport, Self::ActivityReport];
+    pub const ALL: [Self; 6] = [
+        Self::Initial,
+        Self::Annual,
+        Self::ChangeNotice,
+        Self::AiReport,
+        Self::ActivityReport,
+        Self::CipResubmission,
+    ];
 
     /// The stored code.
     pub fn code(self) -> &'static str {
@@ -38,6 +46,7 @@ impl FilingKind {
             Self::ChangeNotice => "change_notice",
             Self::AiReport => "ai_report",
             Self::ActivityReport => "activity_report",
+            Self::CipResubmission => "cip_resubmission",
         }
     }
 
@@ -54,6 +63,7 @@ impl FilingKind {
             Self::ChangeNotice => "Change notice",
             Self::AiReport => "AI-training transaction report",
             Self::ActivityReport => "Report of suspected malicious activity",
+            Self::CipResubmission => "CIP resubmission",
         }
     }
 
@@ -65,6 +75,7 @@ impl FilingKind {
             Self::ChangeNotice => "R14",
             Self::AiReport => "R23",
             Self::ActivityReport => "R19",
+            Self::CipResubmission => "R16",
         }
     }
 }
@@ -431,6 +442,34 @@ pub enum Snapshot {
         /// Who signs.
         signer: String,
     },
+    /// R16: the remediated CIP resubmitted after a compliance assessment: each finding with what
+    /// was done, and what changed in the CIP since the version assessed.
+    CipResubmission {
+        /// Provider's legal name.
+        provider: String,
+        /// The assessment's id.
+        assessment_id: String,
+        /// Commerce's reference.
+        assessor_reference: String,
+        /// When Commerce assessed (YYYY-MM-DD).
+        assessed_on: String,
+        /// What it covered.
+        scope: String,
+        /// Every finding.
+        findings: Vec<ResubmittedFinding>,
+        /// The CIP version in force when assessed, if any.
+        assessed_version: Option<i64>,
+        /// The remediated CIP version resubmitted.
+        version: i64,
+        /// Its SHA-256.
+        version_sha256: String,
+        /// What changed, section by section: (section, R-id, change, excerpt lines).
+        changes: Vec<SectionExcerpt>,
+        /// Deadline (YYYY-MM-DD), when the pack sets one.
+        due: Option<String>,
+        /// Who signs.
+        signer: String,
+    },
     /// R23: a covered AI-training transaction, or an update of one already reported.
     AiReport {
         /// Provider's legal name.
@@ -475,6 +514,7 @@ impl Snapshot {
             Self::ChangeNotice { .. } => FilingKind::ChangeNotice,
             Self::AiReport { .. } => FilingKind::AiReport,
             Self::ActivityReport { .. } => FilingKind::ActivityReport,
+            Self::CipResubmission { .. } => FilingKind::CipResubmission,
         }
     }
 
@@ -486,6 +526,9 @@ impl Snapshot {
             Self::ChangeNotice { what, .. } => format!("Change notice: {what}"),
             Self::ActivityReport { reseller_ref, .. } => {
                 format!("Report of suspected malicious activity: {reseller_ref}")
+            }
+            Self::CipResubmission { assessor_reference, version, .. } => {
+                format!("CIP resubmission: version {version} (assessment {assessor_reference})")
             }
             Self::AiReport { person, version, update_of, .. } => match update_of {
                 Some(_) => format!("AI-training report update: {} (version {version})", person.customer_ref),
@@ -502,6 +545,7 @@ impl Snapshot {
             Self::ChangeNotice { .. } => change_blocks(self),
             Self::AiReport { .. } => ai_blocks(self),
             Self::ActivityReport { .. } => activity_blocks(self),
+            Self::CipResubmission { .. } => resubmission_blocks(self),
         };
         FilingDoc { title: self.label(), masthead, page, blocks }
     }
@@ -749,6 +793,133 @@ fn activity_blocks(s: &Snapshot) -> Vec<Block> {
                     .into(),
         },
     ]
+}
+
+/// A finding as a resubmission lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ResubmittedFinding {
+    /// 1, 2, …
+    pub number: u32,
+    /// What was found.
+    pub title: String,
+    /// low | medium | high.
+    pub severity: String,
+    /// The requirements it concerns.
+    pub rids: Vec<String>,
+    /// Commerce's date.
+    pub due_on: String,
+    /// closed on YYYY-MM-DD | open.
+    pub status: String,
+    /// What was done: the remediation notes, oldest first.
+    pub remediation: Vec<String>,
+    /// The CIP version that answers it, when named.
+    pub cip_version: Option<i64>,
+}
+
+/// One section's change, excerpted for a filing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SectionExcerpt {
+    /// The section's heading.
+    pub title: String,
+    /// Its requirement.
+    pub rid: String,
+    /// added | changed | removed.
+    pub change: String,
+    /// Changed lines, `+ ` added, `− ` removed (a few, then how many more).
+    pub lines: Vec<String>,
+}
+
+fn resubmission_blocks(s: &Snapshot) -> Vec<Block> {
+    let Snapshot::CipResubmission {
+        provider,
+        assessment_id,
+        assessor_reference,
+        assessed_on,
+        scope,
+        findings,
+        assessed_version,
+        version,
+        version_sha256,
+        changes,
+        due,
+        signer,
+    } = s
+    else {
+        return Vec::new();
+    };
+    let open = findings.iter().filter(|f| f.status == "open").count();
+    let mut blocks = vec![
+        Block::Facts {
+            facts: vec![
+                ("Provider".into(), provider.clone()),
+                ("Assessment".into(), format!("{assessor_reference}, {assessed_on}")),
+                ("Scope".into(), scope.clone()),
+                ("Assessment record".into(), assessment_id.clone()),
+                (
+                    "CIP resubmitted".into(),
+                    format!(
+                        "version {version}{} (SHA-256 {})",
+                        assessed_version
+                            .map_or(String::new(), |v| format!(", replacing version {v} assessed")),
+                        version_sha256.get(..16).unwrap_or(version_sha256)
+                    ),
+                ),
+                ("Due".into(), due.clone().unwrap_or_else(|| "as Commerce directs".into())),
+            ],
+        },
+        paragraph(format!(
+            "Following Commerce's compliance assessment, the provider resubmits its remediated Customer \
+             Identification Program. Finding(s) made: {}; still open: {}.",
+            findings.len(),
+            open
+        )),
+        heading("Findings and remediation", Some("R16")),
+        Block::Table {
+            columns: vec![
+                Column::text("No.", 0.06),
+                Column::text("Finding", 0.3),
+                Column::text("Severity · R-ids", 0.14),
+                Column::text("Status", 0.14),
+                Column::text("What was done", 0.36),
+            ],
+            rows: findings
+                .iter()
+                .map(|f| {
+                    let answered = f.cip_version.map_or(String::new(), |v| format!(" (CIP version {v})"));
+                    vec![
+                        f.number.to_string(),
+                        format!("{} — remediate by {}", f.title, f.due_on),
+                        format!("{} · {}", f.severity, f.rids.join(", ")),
+                        format!("{}{answered}", f.status),
+                        if f.remediation.is_empty() { "—".into() } else { f.remediation.join(" · ") },
+                    ]
+                })
+                .collect(),
+            empty: "The assessment made no finding.".into(),
+        },
+        heading("What changed in the CIP", Some("R1")),
+    ];
+    if changes.is_empty() {
+        blocks.push(paragraph("The CIP's text is unchanged since the version assessed."));
+    }
+    for c in changes {
+        blocks.push(paragraph(format!("{} ({}) — {}", c.title, c.rid, c.change)));
+        blocks.push(Block::Table {
+            columns: vec![Column::text("Excerpt", 1.0)],
+            rows: c.lines.iter().map(|l| vec![l.clone()]).collect(),
+            empty: "—".into(),
+        });
+    }
+    blocks.push(heading("Certification", None));
+    blocks.push(Block::Signature {
+        signer: signer.clone(),
+        statement: "I certify that the resubmitted CIP is the provider's program in force and that the \
+                    remediation described is true and complete to the best of the provider's knowledge."
+            .into(),
+    });
+    blocks
 }
 
 fn ai_blocks(s: &Snapshot) -> Vec<Block> {

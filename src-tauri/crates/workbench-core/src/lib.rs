@@ -9,6 +9,7 @@
 pub mod about;
 pub mod actor;
 pub mod ai;
+pub mod assessment;
 pub mod attestation;
 pub mod audit;
 pub mod card;

@@ -107,6 +107,28 @@ pub enum EventKind {
         #[ts(type = "string")]
         known_on: NaiveDate,
     },
+    /// Commerce's compliance assessment found a shortcoming (R16): remediated by the date
+    /// Commerce set, closed with evidence.
+    AssessmentFinding {
+        /// The finding's id.
+        finding: String,
+        /// Its number within the assessment (1, 2, …).
+        number: u32,
+        /// What was found.
+        title: String,
+        /// The requirements it concerns.
+        rids: Vec<String>,
+        /// Remediate by.
+        #[ts(type = "string")]
+        due_on: NaiveDate,
+    },
+    /// Commerce required the remediated CIP to be resubmitted after an assessment (R16).
+    ResubmissionRequired {
+        /// The assessment's id.
+        assessment: String,
+        /// Commerce's reference for it.
+        assessor_reference: String,
+    },
     /// The provider's primary CIP contact changed (R14).
     PrimaryContactChanged {
         /// The new contact's name.
@@ -218,11 +240,15 @@ pub enum ObligationKind {
     SpecialMeasureExpiry,
     /// R22: a true match's accounts close by the measure's date.
     SpecialMeasureClosure,
+    /// R16: remediate a compliance assessment's finding.
+    FindingRemediation,
+    /// R16: resubmit the remediated CIP.
+    CipResubmission,
 }
 
 impl ObligationKind {
     /// Every kind, for filters and counts.
-    pub const ALL: [Self; 15] = [
+    pub const ALL: [Self; 17] = [
         Self::InitialCertification,
         Self::AnnualCertification,
         Self::CipCopy,
@@ -238,6 +264,8 @@ impl ObligationKind {
         Self::SpecialMeasureEffective,
         Self::SpecialMeasureExpiry,
         Self::SpecialMeasureClosure,
+        Self::FindingRemediation,
+        Self::CipResubmission,
     ];
 
     /// The stored code (as serialised), e.g. `cip_copy`.
@@ -258,6 +286,8 @@ impl ObligationKind {
             Self::SpecialMeasureEffective => "special_measure_effective",
             Self::SpecialMeasureExpiry => "special_measure_expiry",
             Self::SpecialMeasureClosure => "special_measure_closure",
+            Self::FindingRemediation => "finding_remediation",
+            Self::CipResubmission => "cip_resubmission",
         }
     }
 
@@ -279,6 +309,8 @@ impl ObligationKind {
             Self::SpecialMeasureEffective => "Special measure takes effect",
             Self::SpecialMeasureExpiry => "Special measure expires",
             Self::SpecialMeasureClosure => "Close accounts (special measure)",
+            Self::FindingRemediation => "Remediate an assessment finding",
+            Self::CipResubmission => "Resubmit the remediated CIP",
         }
     }
 }
@@ -631,6 +663,30 @@ fn drafts_for(event: &Event, ctx: &Context<'_>, today: NaiveDate) -> Vec<Draft> 
                 d.reseller_termination.assumed,
             )],
         },
+        EventKind::AssessmentFinding { finding, number, title, rids, due_on } => vec![Draft {
+            suffix: Some(finding.clone()),
+            ..draft(
+                ObligationKind::FindingRemediation,
+                "R16",
+                format!("Remediate finding {number} ({}): {title}", rids.join(", ")),
+                *due_on,
+                false,
+            )
+        }],
+        EventKind::ResubmissionRequired { assessment, assessor_reference } => d
+            .cip_resubmission
+            .iter()
+            .map(|p| Draft {
+                suffix: Some(assessment.clone()),
+                ..draft(
+                    ObligationKind::CipResubmission,
+                    &p.rid,
+                    format!("Resubmit the remediated CIP (assessment {assessor_reference})"),
+                    add_days(on, p.days),
+                    p.assumed,
+                )
+            })
+            .collect(),
         EventKind::AiTransactionKnown { customer, transaction_value_usd } => vec![Draft {
             transaction_value: *transaction_value_usd,
             ..draft(
@@ -1040,6 +1096,51 @@ mod tests {
             "Up to $800,000: twice the recorded transaction value of $400,000, more than $368,136"
         )));
         assert_eq!(total_exposure(&[o]), 800_000);
+    }
+
+    #[test]
+    fn an_assessment_finding_is_due_on_commerces_date_and_a_resubmission_by_the_packs_days() {
+        let events = [
+            event(
+                "2026-10-01T12:00:00Z",
+                EventKind::AssessmentFinding {
+                    finding: "f1".into(),
+                    number: 2,
+                    title: "Owners not verified".into(),
+                    rids: vec!["R5".into(), "R4".into()],
+                    due_on: date("2026-12-15"),
+                },
+            ),
+            event(
+                "2026-10-01T12:00:00Z",
+                EventKind::ResubmissionRequired {
+                    assessment: "a1".into(),
+                    assessor_reference: "BIS-7".into(),
+                },
+            ),
+        ];
+        let all = compute(&events, &[], &ctx(&RulePack::built_in(), Tz::UTC, "2026-10-02T12:00:00Z"));
+        let got: Vec<(&str, NaiveDate, &str, bool)> =
+            all.iter().map(|o| (o.key.as_str(), o.due_date, o.rid.as_str(), o.assumed)).collect();
+        assert_eq!(
+            got,
+            [
+                ("cip_resubmission:a1", date("2026-10-31"), "R16", true),
+                ("finding_remediation:f1", date("2026-12-15"), "R16", false)
+            ]
+        );
+        assert_eq!(all[1].title, "Remediate finding 2 (R5, R4): Owners not verified");
+        // A pack without the resubmission deadline raises the findings only.
+        let source = crate::rules::BUILT_IN;
+        let start = source.find("[deadlines.cip_resubmission]").expect("section");
+        let end = start + source[start..].find("\n\n").expect("end") + 2;
+        let without =
+            RulePack::load("p.toml", &format!("{}{}", &source[..start], &source[end..])).expect("pack");
+        let keys: Vec<String> = compute(&events, &[], &ctx(&without, Tz::UTC, "2026-10-02T12:00:00Z"))
+            .into_iter()
+            .map(|o| o.key)
+            .collect();
+        assert_eq!(keys, ["finding_remediation:f1"]);
     }
 
     #[test]

@@ -218,6 +218,10 @@ pub struct Deadlines {
     /// activity. Without it the report is part of the termination deadline.
     #[serde(default)]
     pub activity_report: Option<DaysParam>,
+    /// R16: from Commerce requiring a resubmission to the remediated CIP's resubmission.
+    /// Without it no resubmission obligation is raised (the findings still are).
+    #[serde(default)]
+    pub cip_resubmission: Option<DaysParam>,
 }
 
 /// Re-verification intervals per risk tier (R8).
@@ -786,6 +790,9 @@ impl RulePack {
         if let Some(report) = &d.activity_report {
             all.push(("deadlines.activity_report", report.assumed, &report.note));
         }
+        if let Some(resubmission) = &d.cip_resubmission {
+            all.push(("deadlines.cip_resubmission", resubmission.assumed, &resubmission.note));
+        }
         if let Some(pending) = &self.verification.pending {
             all.push(("verification.pending", pending.assumed, &pending.note));
         }
@@ -827,6 +834,7 @@ impl RulePack {
         .into_iter()
         .chain(d.initial_certification.as_ref().map(|p| ("deadlines.initial_certification.days", p)))
         .chain(d.activity_report.as_ref().map(|p| ("deadlines.activity_report.days", p)))
+        .chain(d.cip_resubmission.as_ref().map(|p| ("deadlines.cip_resubmission.days", p)))
         {
             if !(0..=3660).contains(&param.days) {
                 return fail(key, format!("must be a number of days from 0 to 3660 (found {})", param.days));

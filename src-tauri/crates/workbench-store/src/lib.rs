@@ -13,6 +13,7 @@
 pub mod actors;
 pub mod ai;
 pub mod anchor;
+pub mod assessments;
 pub mod audit;
 pub mod backup;
 mod bulk;

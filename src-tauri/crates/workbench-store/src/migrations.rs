@@ -36,6 +36,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0022_pending_terms_appeals", include_str!("../migrations/0022_pending_terms_appeals.sql")),
     ("0023_national_id", include_str!("../migrations/0023_national_id.sql")),
     ("0024_owner_verification", include_str!("../migrations/0024_owner_verification.sql")),
+    ("0025_assessments", include_str!("../migrations/0025_assessments.sql")),
 ];
 
 /// The schema version this binary writes.

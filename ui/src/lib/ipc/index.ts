@@ -138,6 +138,13 @@ export type {
 	WorkspaceStatus
 };
 export type { ChainBreak } from './bindings/ChainBreak';
+export type { AssessmentInput } from './bindings/AssessmentInput';
+export type { AssessmentView } from './bindings/AssessmentView';
+export type { AssessmentsView } from './bindings/AssessmentsView';
+export type { FindingInput } from './bindings/FindingInput';
+export type { FindingNoteView } from './bindings/FindingNoteView';
+export type { FindingView } from './bindings/FindingView';
+export type { Severity } from './bindings/Severity';
 export type { ExposureItem } from './bindings/ExposureItem';
 export type { ExposureView } from './bindings/ExposureView';
 export type { Check } from './bindings/Check';

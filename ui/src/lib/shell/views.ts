@@ -18,6 +18,7 @@ export const VIEWS: readonly View[] = [
 	{ path: '/screening', label: 'Screening', key: 'm' },
 	{ path: '/ai', label: 'AI training', key: 't' },
 	{ path: '/requests', label: 'CIP copies', key: 'o' },
+	{ path: '/assessments', label: 'Assessments', key: 'e' },
 	{ path: '/filings', label: 'Filings', key: 'f' },
 	{ path: '/calendar', label: 'Calendar', key: 'c' },
 	{ path: '/provider', label: 'Provider', key: 'p' },

@@ -47,4 +47,9 @@ initial_certification: DaysParam | null,
  * R19: from awareness of a reseller's non-compliance to the report of the suspected
  * activity. Without it the report is part of the termination deadline.
  */
-activity_report: DaysParam | null, };
+activity_report: DaysParam | null, 
+/**
+ * R16: from Commerce requiring a resubmission to the remediated CIP's resubmission.
+ * Without it no resubmission obligation is raised (the findings still are).
+ */
+cip_resubmission: DaysParam | null, };

@@ -15,7 +15,7 @@ kind: FilingKind,
  */
 year: number | null, 
 /**
- * Change notice: the event it reports.
+ * Change notice, activity report: the event it reports; CIP resubmission: the assessment.
  */
 event_id: string | null, 
 /**

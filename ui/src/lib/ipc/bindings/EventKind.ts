@@ -92,7 +92,35 @@ transaction_on: string,
 /**
  * When the reseller learned of it.
  */
-known_on: string, } | { "kind": "primary_contact_changed", 
+known_on: string, } | { "kind": "assessment_finding", 
+/**
+ * The finding's id.
+ */
+finding: string, 
+/**
+ * Its number within the assessment (1, 2, …).
+ */
+number: number, 
+/**
+ * What was found.
+ */
+title: string, 
+/**
+ * The requirements it concerns.
+ */
+rids: Array<string>, 
+/**
+ * Remediate by.
+ */
+due_on: string, } | { "kind": "resubmission_required", 
+/**
+ * The assessment's id.
+ */
+assessment: string, 
+/**
+ * Commerce's reference for it.
+ */
+assessor_reference: string, } | { "kind": "primary_contact_changed", 
 /**
  * The new contact's name.
  */

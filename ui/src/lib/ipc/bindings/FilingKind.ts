@@ -3,4 +3,4 @@
 /**
  * The kinds of filing.
  */
-export type FilingKind = "initial" | "annual" | "change_notice" | "ai_report" | "activity_report";
+export type FilingKind = "initial" | "annual" | "change_notice" | "ai_report" | "activity_report" | "cip_resubmission";

@@ -6,6 +6,8 @@ import type { FilingByCountry } from "./FilingByCountry";
 import type { FilingCaseNote } from "./FilingCaseNote";
 import type { FilingResellerLine } from "./FilingResellerLine";
 import type { FilingUnverifiedCase } from "./FilingUnverifiedCase";
+import type { ResubmittedFinding } from "./ResubmittedFinding";
+import type { SectionExcerpt } from "./SectionExcerpt";
 
 /**
  * The data a filing is made from, frozen when it is drafted.
@@ -147,6 +149,54 @@ notes: Array<FilingCaseNote>,
  * Deadline (YYYY-MM-DD).
  */
 due: string, 
+/**
+ * Who signs.
+ */
+signer: string, } | { "kind": "cip_resubmission", 
+/**
+ * Provider's legal name.
+ */
+provider: string, 
+/**
+ * The assessment's id.
+ */
+assessment_id: string, 
+/**
+ * Commerce's reference.
+ */
+assessor_reference: string, 
+/**
+ * When Commerce assessed (YYYY-MM-DD).
+ */
+assessed_on: string, 
+/**
+ * What it covered.
+ */
+scope: string, 
+/**
+ * Every finding.
+ */
+findings: Array<ResubmittedFinding>, 
+/**
+ * The CIP version in force when assessed, if any.
+ */
+assessed_version: bigint | null, 
+/**
+ * The remediated CIP version resubmitted.
+ */
+version: bigint, 
+/**
+ * Its SHA-256.
+ */
+version_sha256: string, 
+/**
+ * What changed, section by section: (section, R-id, change, excerpt lines).
+ */
+changes: Array<SectionExcerpt>, 
+/**
+ * Deadline (YYYY-MM-DD), when the pack sets one.
+ */
+due: string | null, 
 /**
  * Who signs.
  */

@@ -17,6 +17,9 @@ import type { AppInfo } from './AppInfo';
 import type { AppealOutcome } from './AppealOutcome';
 import type { AppealRequest } from './AppealRequest';
 import type { AppealView } from './AppealView';
+import type { AssessmentInput } from './AssessmentInput';
+import type { AssessmentView } from './AssessmentView';
+import type { AssessmentsView } from './AssessmentsView';
 import type { AttestationMatrix } from './AttestationMatrix';
 import type { AttestationReturn } from './AttestationReturn';
 import type { AttestationView } from './AttestationView';
@@ -420,5 +423,17 @@ export const api = {
 		resellerTransmit: (args: { transmittal: AiTransmittal }) => ipc.call<null>('ai_reseller_transmit', args),
 		/** Record that a foreign reseller failed its AI-reporting duties (R25): the supply gate closes. */
 		resellerFailure: (args: { resellerRef: string; awareOn: string; what: string }) => ipc.call<null>('ai_reseller_failure', args),
+	},
+	assessments: {
+		/** Every assessment with its findings, newest first. */
+		list: () => ipc.call<AssessmentsView>('assessments_list'),
+		/** Record an assessment from the form (officers); each finding becomes an obligation. */
+		add: (args: { input: AssessmentInput }) => ipc.call<AssessmentView>('assessments_add', args),
+		/** Pick an assessment file (TOML) and record it (officers). Null when cancelled. */
+		addFile: () => ipc.call<AssessmentView | null>('assessments_add_file'),
+		/** Add a remediation note without evidence. */
+		note: (args: { findingId: string; note: string }) => ipc.call<AssessmentsView>('assessments_note', args),
+		/** Pick the evidence (PDF or image) and add it with a note, or close the finding with it (`close`; answered by `cip_version` when given). Null when cancelled. */
+		evidence: (args: { findingId: string; note: string; close: boolean; cipVersion: number | null }) => ipc.call<AssessmentsView | null>('assessments_evidence', args),
 	},
 } as const;
