@@ -1239,11 +1239,28 @@ async fn an_officer_records_an_assessment_in_the_form_and_notes_a_findings_remed
         })
         .await?;
     assert!(detail.contains("Olivia Officer"), "{detail}");
-    app.screenshot("assessments").await;
     let calendar = app.cli(&["obligations", "--json"]);
     assert!(
         calendar.contains("Remediate finding 1 (R5, R4): Beneficial owners are not verified"),
         "{calendar}"
     );
+
+    // An exemption of the whole provider (R20): recorded in the form, in force from today, it
+    // lifts the initial certification — which says why.
+    let scope = app.wait_for("[data-testid='exemption-scope']").await?;
+    scope.send_keys("the provider").await?;
+    app.type_into("[data-testid='exemption-reference']", "BIS-EX-2026-7").await?;
+    app.click("[data-testid='exemption-record']").await?;
+    let row = app.wait_text("[data-testid='exemption-row']", |t| t.contains("BIS-EX-2026-7")).await?;
+    assert!(row.contains("in force") && row.contains("the provider"), "{row}");
+    let listed: serde_json::Value = serde_json::from_str(&app.cli(&["obligations", "--json"])).expect("json");
+    let initial = listed["obligations"]
+        .as_array()
+        .and_then(|o| o.iter().find(|o| o["kind"] == "initial_certification"))
+        .expect("initial certification")
+        .clone();
+    assert_eq!(initial["status"], "lifted", "{initial}");
+    assert!(initial["exemption"].as_str().is_some_and(|w| w.contains("BIS-EX-2026-7")), "{initial}");
+    app.screenshot("assessments").await;
     app.quit().await
 }

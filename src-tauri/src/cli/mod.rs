@@ -5,6 +5,7 @@ mod ai;
 mod assessments;
 mod cip;
 mod customers;
+mod exemptions;
 mod filings;
 mod measures;
 mod obligations;
@@ -121,6 +122,9 @@ enum Command {
     Rules(obligations::RulesCommand),
     /// List the obligations (deadlines) under the active rule pack; `--ics` for a calendar.
     Obligations(obligations::ObligationsArgs),
+    /// Exemptions granted by Commerce (R20): record, list.
+    #[command(subcommand)]
+    Exemptions(exemptions::ExemptionsCommand),
     /// Compliance assessments by Commerce (R16): record, list, remediate and close findings.
     #[command(subcommand)]
     Assessments(assessments::AssessmentsCommand),
@@ -174,6 +178,7 @@ fn run(command: Command, context: &Context, passphrase_file: Option<&std::path::
         Command::Obligations(args) => obligations::obligations(context, &args, passphrase_file),
         Command::Exposure(args) => obligations::exposure(context, &args, passphrase_file),
         Command::Assessments(command) => assessments::assessments(context, &command, passphrase_file),
+        Command::Exemptions(command) => exemptions::exemptions(context, &command, passphrase_file),
         Command::RotateKey(args) => workspace::rotate_key(context, &args, passphrase_file),
         Command::Keyslots(command) => workspace::keyslots(context, &command, passphrase_file),
         Command::Restore(args) => workspace::restore(context, &args, passphrase_file),

@@ -146,7 +146,10 @@ macro_rules! with_commands {
             assessments::assessments_add,
             assessments::assessments_add_file,
             assessments::assessments_note,
-            assessments::assessments_evidence
+            assessments::assessments_evidence,
+            exemptions::exemptions_list,
+            exemptions::exemptions_add,
+            exemptions::exemptions_add_with_decision
         )
     };
 }

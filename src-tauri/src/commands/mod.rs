@@ -123,6 +123,7 @@ pub mod assessments;
 pub mod audit;
 pub mod cip;
 pub mod customers;
+pub mod exemptions;
 pub mod filings;
 pub mod obligations;
 pub mod resellers;

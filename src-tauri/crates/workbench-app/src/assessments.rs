@@ -236,24 +236,6 @@ pub fn assessment_add(
     })
 }
 
-/// A document read for the vault: bytes, media type, name.
-struct Document {
-    bytes: Vec<u8>,
-    media_type: &'static str,
-    name: String,
-    max_bytes: u64,
-}
-
-fn read_document(ctx: &Context, session: &Session, path: &Path) -> Result<Document, AppError> {
-    let max_bytes = crate::limits::evidence_max_bytes(ctx, session)?;
-    let bytes = crate::limits::read_evidence(path, max_bytes)?;
-    let media_type = crate::review::media_type_of(&bytes[..bytes.len().min(512)]).ok_or_else(|| {
-        CoreError::invalid("evidence", "must be a PDF or an image (PNG, JPEG, GIF, WebP, TIFF)")
-    })?;
-    let name = path.file_name().map_or_else(|| "evidence".into(), |n| n.to_string_lossy().into_owned());
-    Ok(Document { bytes, media_type, name, max_bytes })
-}
-
 /// How a remediation note ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Closing {
@@ -286,7 +268,7 @@ pub fn finding_note(
             CoreError::invalid("evidence", "closing a finding needs evidence of the remediation").into()
         );
     }
-    let document = evidence.map(|p| read_document(ctx, session, p)).transpose()?;
+    let document = evidence.map(|p| crate::documents::Document::read(ctx, session, p)).transpose()?;
     session.with(ctx, |u| {
         if u.actor.role == workbench_core::Role::Viewer {
             return Err(AppError::Forbidden("a viewer cannot remediate findings".into()));
@@ -325,21 +307,7 @@ pub fn finding_note(
         };
         let at = ctx.clock().now();
         let me = u.actor.id;
-        let evidence_id = match &document {
-            Some(d) => {
-                let new = workbench_store::evidence::NewEvidence {
-                    original_name: &d.name,
-                    media_type: d.media_type,
-                    max_bytes: d.max_bytes,
-                };
-                Some(
-                    workbench_store::evidence::store(&mut u.workspace, d.bytes.as_slice(), &new, me, at)?
-                        .id
-                        .to_string(),
-                )
-            }
-            None => None,
-        };
+        let evidence_id = document.as_ref().map(|d| d.store(u, at)).transpose()?;
         u.workspace.db_mut().write(|tx| {
             store::add_note(tx, finding_id, note, evidence_id.as_deref(), close, me, at)?;
             met.iter().try_for_each(|m| crate::obligations::insert_met(tx, m))

@@ -173,6 +173,12 @@ pub fn import_tracked(
                 .filter_map(|r| r.national_id.as_deref().map(|n| (r.customer.0.customer_ref.as_str(), n)))
                 .collect();
             store::insert_national_ids(tx, &national, by, at)?;
+            // R20: the account's type, which an exemption may cover.
+            let types: Vec<(&str, &str)> = imported
+                .iter()
+                .filter_map(|r| r.account_type.as_deref().map(|t| (r.customer.0.account_ref.as_str(), t)))
+                .collect();
+            workbench_store::exemptions::insert_account_types(tx, &types, by, at)?;
             let problems = match store::insert_owners(tx, &owner_rows, by, at)? {
                 Err(unknown) => unknown
                     .into_iter()
@@ -524,6 +530,12 @@ pub struct CountsView {
     /// Foreign-customer accounts not yet verified (R12).
     #[ts(type = "number")]
     pub foreign_accounts_unverified: i64,
+    /// Foreign-customer accounts not verified but left out of that count: their account type is
+    /// exempt (R20).
+    #[ts(type = "number")]
+    pub exempt_accounts: i64,
+    /// The account types an exemption in force covers today.
+    pub exempt_account_types: Vec<String>,
     /// Accounts refused in the year (R13).
     #[ts(type = "number")]
     pub refused_in_year: i64,
@@ -546,7 +558,8 @@ pub struct CountryCount {
 /// Computes the counts for `year`.
 pub fn counts(ctx: &Context, session: &Session, year: i32) -> Result<CountsView, AppError> {
     session.with(ctx, |u| {
-        let c = u.workspace.db().read(|conn| store::counts(conn, year))?;
+        let exempt = crate::exemptions::exempt_account_types(ctx, u)?;
+        let c = u.workspace.db().read(|conn| store::counts(conn, year, &exempt))?;
         Ok(CountsView {
             year: c.year,
             foreign_customers: c.foreign_customers,
@@ -561,6 +574,8 @@ pub fn counts(ctx: &Context, session: &Session, year: i32) -> Result<CountsView,
                 .map(|(country, count)| CountryCount { country, count })
                 .collect(),
             foreign_accounts_unverified: c.foreign_accounts_unverified,
+            exempt_accounts: c.exempt_accounts,
+            exempt_account_types: exempt,
             refused_in_year: c.refused_in_year,
             unverifiable_in_year: c.unverifiable_in_year,
         })

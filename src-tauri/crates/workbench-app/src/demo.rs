@@ -146,8 +146,13 @@ fn synthetic(i: usize, opened_on: NaiveDate) -> Result<ImportedCustomer, AppErro
         opened_on,
         card,
         national_id: None,
+        // The provider's products (R20 exemptions may cover one).
+        account_type: Some(DEMO_ACCOUNT_TYPES[i % DEMO_ACCOUNT_TYPES.len()].to_owned()),
     })
 }
+
+/// The demo's account types, by customer number; Commerce exempted the first (R20).
+const DEMO_ACCOUNT_TYPES: [&str; 3] = ["gpu-cluster", "virtual-machine", "object-storage"];
 
 /// Fills the unlocked (new) workspace with `customers` synthetic customers and the provider's
 /// events. Returns how many customers were added.
@@ -211,6 +216,11 @@ pub fn fill(ctx: &Context, session: &Session, customers: usize) -> Result<usize,
                     clashes.len()
                 )));
             }
+            let types: Vec<(&str, &str)> = rows
+                .iter()
+                .filter_map(|r| r.account_type.as_deref().map(|t| (r.customer.0.account_ref.as_str(), t)))
+                .collect();
+            workbench_store::exemptions::insert_account_types(tx, &types, by, now)?;
             // Walk accounts through the life cycle so every state is on screen.
             for (i, row) in rows.iter().enumerate() {
                 let path: &[AccountState] = match i % 8 {
@@ -233,7 +243,77 @@ pub fn fill(ctx: &Context, session: &Session, customers: usize) -> Result<usize,
     fill_filings(ctx, session, today)?;
     fill_screening(ctx, session, today)?;
     fill_ai(ctx, session, today)?;
+    fill_assessments(ctx, session, today)?;
     Ok(rows.len())
+}
+
+/// Exemptions and assessments (R16, R20): Commerce exempted the GPU-cluster account type for a
+/// year; an assessment two months ago found two shortcomings, one remediated and closed with its
+/// evidence, one still open with a note.
+fn fill_assessments(ctx: &Context, session: &Session, today: NaiveDate) -> Result<(), AppError> {
+    crate::exemptions::exemption_add(
+        ctx,
+        session,
+        &workbench_core::exemption::ExemptionInput {
+            scope: "account_type".into(),
+            name: DEMO_ACCOUNT_TYPES[0].into(),
+            starts_on: today - Duration::days(60),
+            ends_on: Some(today + Duration::days(305)),
+            conditions:
+                "Keep the Abuse of IaaS Products Deterrence Program current; report significant changes \
+                         within 30 days."
+                    .into(),
+            reference: "BIS-EX-2026-7".into(),
+        },
+        None,
+    )?;
+    let input = workbench_core::assessment::AssessmentInput {
+        assessed_on: today - Duration::days(60),
+        scope: "Verification procedures and foreign reseller oversight".into(),
+        assessor_reference: "BIS-OICTS-2026-0142".into(),
+        resubmission_required: false,
+        findings: vec![
+            workbench_core::assessment::FindingInput {
+                title: "Beneficial owners of entity customers are not verified on their own".into(),
+                severity: workbench_core::assessment::Severity::High,
+                rids: vec!["R5".into()],
+                due_on: today + Duration::days(20),
+                owner: "Dana Demo".into(),
+            },
+            workbench_core::assessment::FindingInput {
+                title: "Attestation requests to foreign resellers were sent late".into(),
+                severity: workbench_core::assessment::Severity::Medium,
+                rids: vec!["R18".into()],
+                due_on: today - Duration::days(5),
+                owner: "Rafael Reyes".into(),
+            },
+        ],
+    };
+    let recorded = crate::assessments::assessment_add(ctx, session, &input)?;
+    let (open, closed) = (&recorded.findings[0], &recorded.findings[1]);
+    crate::assessments::finding_note(
+        ctx,
+        session,
+        &open.id,
+        "Owner checks added to the review screen; entity customers re-verified by risk tier",
+        None,
+        crate::assessments::Closing::Open,
+    )?;
+    // The remediation's evidence: the synthetic register extract, through a file of the moment.
+    let dir = tempfile::tempdir()
+        .map_err(|e| AppError::Store(workbench_store::StoreError::io("a temporary folder", e)))?;
+    let evidence = dir.path().join("attestation-schedule.png");
+    std::fs::write(&evidence, include_bytes!("../../../../assets/demo/register-extract-specimen.png"))
+        .map_err(|e| AppError::Store(workbench_store::StoreError::io("the demo's evidence", e)))?;
+    crate::assessments::finding_note(
+        ctx,
+        session,
+        &closed.id,
+        "Requests now go out on 1 February with a reminder after 14 days",
+        Some(&evidence),
+        crate::assessments::Closing::Close(None),
+    )?;
+    Ok(())
 }
 
 /// The demo's AI-training transactions (R23–R26): a case reported and filed; a case whose change
@@ -472,6 +552,7 @@ fn fill_screening(ctx: &Context, session: &Session, today: NaiveDate) -> Result<
                 opened_on: opened,
                 card: None,
                 national_id: None,
+                account_type: None,
             })
         })
         .collect::<Result<Vec<_>, AppError>>()?;

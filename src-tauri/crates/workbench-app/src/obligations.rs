@@ -585,15 +585,17 @@ pub(crate) fn compute(ctx: &Context, u: &Unlocked) -> Result<ObligationsView, Ap
     })?);
     let met = u.workspace.db().read(store::met)?;
     let now = ctx.clock().now();
-    let obligations = engine::compute(
-        &events,
-        &met,
-        &engine::Context { pack: &pack, tz, now, due_soon_days: DUE_SOON_DAYS },
-    );
+    let engine_ctx = engine::Context { pack: &pack, tz, now, due_soon_days: DUE_SOON_DAYS };
+    let mut obligations = engine::compute(&events, &met, &engine_ctx);
+    // R20: what an exemption in force covers is lifted, saying why; after a lapse it is due again.
+    let (exemptions, account_types) = crate::exemptions::in_effect(u)?;
+    engine::apply_exemptions(&mut obligations, &exemptions, &|c| account_types.get(c).cloned(), &engine_ctx);
     let counts = ObligationKind::ALL
         .iter()
         .map(|kind| {
-            let of_kind = obligations.iter().filter(|o| o.kind == *kind && o.status != Status::Met);
+            let of_kind = obligations
+                .iter()
+                .filter(|o| o.kind == *kind && !matches!(o.status, Status::Met | Status::Lifted));
             let (open, overdue) =
                 of_kind.fold((0, 0), |(n, late), o| (n + 1, late + u64::from(o.status == Status::Overdue)));
             KindCount { kind: *kind, label: kind.label().to_owned(), open, overdue }
@@ -702,7 +704,7 @@ pub fn to_ics(view: &ObligationsView) -> String {
     use icalendar::{Calendar, Component, EventLike};
     let mut calendar = Calendar::new();
     calendar.name("CIP Workbench obligations");
-    for o in view.obligations.iter().filter(|o| o.status != Status::Met) {
+    for o in view.obligations.iter().filter(|o| !matches!(o.status, Status::Met | Status::Lifted)) {
         let mut event = icalendar::Event::new();
         let assumed = if o.assumed { " (due date assumed by the rule pack)" } else { "" };
         event

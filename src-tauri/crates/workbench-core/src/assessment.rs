@@ -76,11 +76,7 @@ pub struct AssessmentInput {
 /// [`CoreError::Invalid`] naming the key of the first syntax or type error, or every field that
 /// fails [`check`].
 pub fn parse(text: &str, today: NaiveDate) -> Result<AssessmentInput, CoreError> {
-    let input: AssessmentInput = toml::from_str(text).map_err(|e| {
-        let reason = e.message().to_owned();
-        let line = e.span().map(|s| text[..s.start.min(text.len())].lines().count().max(1));
-        CoreError::invalid("file", line.map_or(reason.clone(), |n| format!("line {n}: {reason}")))
-    })?;
+    let input: AssessmentInput = crate::toml_date::from_toml(text)?;
     check(&input, today)?;
     Ok(input)
 }
@@ -162,9 +158,14 @@ mod tests {
         let future = GOOD.replace("2026-10-01", "2027-01-01");
         assert!(parse(&future, today()).expect_err("future").to_string().contains("assessed_on"));
         let typo = GOOD.replace("severity = \"high\"", "severity = \"grave\"");
-        let line = GOOD.lines().position(|l| l.starts_with("severity = \"high\"")).expect("line") + 1;
         let err = parse(&typo, today()).expect_err("severity").to_string();
-        assert!(err.contains(&format!("line {line}:")) && err.contains("unknown variant `grave`"), "{err}");
+        assert!(err.contains("findings[0].severity") && err.contains("unknown variant `grave`"), "{err}");
+        // Dates as TOML's own or quoted.
+        let bare = GOOD.replace("\"2026-10-01\"", "2026-10-01");
+        assert_eq!(
+            parse(&bare, today()).expect("bare date").assessed_on,
+            parse(GOOD, today()).expect("good").assessed_on
+        );
         let unknown = format!("{GOOD}\ncolour = \"red\"\n");
         assert!(parse(&unknown, today()).is_err(), "unknown keys are refused");
     }

@@ -60,8 +60,12 @@ impl std::fmt::Display for RowError {
 
 /// Columns a customers file may add: `national_id`, the pack's optional national identity
 /// number (R2, kept as given); `payment_card`, a full card number read only to check it,
-/// keep its last four digits and network and fingerprint it (never stored).
-const CUSTOMER_OPTIONAL_COLUMNS: [&str; 2] = ["payment_card", "national_id"];
+/// keep its last four digits and network and fingerprint it (never stored); `account_type`, the
+/// provider's product the account is of (e.g. `gpu-cluster`), which an exemption may cover (R20).
+const CUSTOMER_OPTIONAL_COLUMNS: [&str; 3] = ["payment_card", "national_id", "account_type"];
+
+/// The longest account type accepted.
+pub const ACCOUNT_TYPE_MAX: usize = 64;
 
 /// The longest national identity number accepted.
 pub const NATIONAL_ID_MAX: usize = 64;
@@ -81,6 +85,8 @@ pub struct ImportedCustomer {
     pub card: Option<crate::card::CardNumber>,
     /// The national identity number, when the file gave one (R2, optional in the pack).
     pub national_id: Option<String>,
+    /// The account's type, when the file gave one (R20 exemptions may cover it).
+    pub account_type: Option<String>,
 }
 
 /// Parses and validates a customers CSV. `Ok` only when every row is good.
@@ -236,6 +242,16 @@ pub fn parse_customers_chunked(
             }
             text => Some(text.to_owned()),
         };
+        let account_type = match get("account_type").trim() {
+            "" => None,
+            text if text.chars().count() > ACCOUNT_TYPE_MAX
+                || !text.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')) =>
+            {
+                bad("account_type", "must be up to 64 letters, digits, '-', '_' or '.' (e.g. gpu-cluster)");
+                None
+            }
+            text => Some(text.to_ascii_lowercase()),
+        };
         let split = |text: &str| {
             text.split(';').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
         };
@@ -282,6 +298,7 @@ pub fn parse_customers_chunked(
                         opened_on,
                         card,
                         national_id,
+                        account_type,
                     });
                     if good.len() >= chunk && !on_chunk(std::mem::take(&mut good)) {
                         return Ok(());

@@ -17,6 +17,7 @@ pub mod cip;
 pub mod clock;
 pub mod customer;
 pub mod error;
+pub mod exemption;
 pub mod filing;
 pub mod ids;
 pub mod import;
@@ -27,6 +28,7 @@ pub mod phone;
 pub mod quantity;
 pub mod reseller;
 pub mod rules;
+pub mod toml_date;
 pub mod verification;
 
 pub use about::{AboutSheet, Fact};

@@ -268,6 +268,11 @@ impl ObligationKind {
         Self::CipResubmission,
     ];
 
+    /// Reads a stored code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+
     /// The stored code (as serialised), e.g. `cip_copy`.
     pub fn code(self) -> &'static str {
         match self {
@@ -328,6 +333,8 @@ pub enum Status {
     Overdue,
     /// Met (see `met`).
     Met,
+    /// Lifted while an exemption covering it is in force (see `exemption`, R20).
+    Lifted,
 }
 
 /// A record that an obligation was met, frozen with the pack it was met under.
@@ -390,6 +397,10 @@ pub struct Obligation {
     pub exposure_usd: Option<u64>,
     /// For an overdue one: how that ceiling is reached, in a plain sentence.
     pub exposure_note: Option<String>,
+    /// Whom it concerns, when one reseller (its reference) or one customer (its id) does.
+    pub subject: Option<String>,
+    /// Why an exemption lifted it, or moved its due date after lapsing (R20).
+    pub exemption: Option<String>,
 }
 
 /// The engine's inputs besides the events.
@@ -486,11 +497,87 @@ pub fn compute(events: &[Event], met: &[Met], ctx: &Context<'_>) -> Vec<Obligati
                 met: record.cloned(),
                 exposure_usd,
                 exposure_note,
+                subject: d.reseller.or(d.customer),
+                exemption: None,
             }
         })
         .collect();
     obligations.sort_by(|a, b| a.due_date.cmp(&b.due_date).then_with(|| a.key.cmp(&b.key)));
     obligations
+}
+
+/// R20: applies the exemptions to computed obligations. An open obligation an exemption covers
+/// (its kind listed for the exemption's scope in the pack, and the scope its subject's) is
+/// *lifted* while the exemption is in force today, saying why; once the exemption has lapsed, one
+/// that fell due while it was in force (or within the pack's grace after) is due again no earlier
+/// than the grace after the lapse. `account_type_of` gives a customer's account type (when all its
+/// accounts share one). A pack without `[exemptions]` lifts nothing.
+pub fn apply_exemptions(
+    obligations: &mut [Obligation],
+    exemptions: &[crate::exemption::Exemption],
+    account_type_of: &dyn Fn(&str) -> Option<String>,
+    ctx: &Context<'_>,
+) {
+    use crate::exemption::{Scope, Standing};
+    let Some(rules) = &ctx.pack.pack.exemptions else { return };
+    let today = ctx.now.with_timezone(&ctx.tz).date_naive();
+    for o in obligations.iter_mut().filter(|o| o.met.is_none()) {
+        let code = o.kind.code();
+        let covers = |e: &&crate::exemption::Exemption| match &e.scope {
+            Scope::Provider => rules.provider.iter().any(|k| k == code),
+            Scope::Reseller(r) => rules.reseller.iter().any(|k| k == code) && o.subject.as_deref() == Some(r),
+            Scope::AccountType(t) => {
+                rules.account_type.iter().any(|k| k == code)
+                    && o.subject.as_deref().and_then(account_type_of).as_deref() == Some(t.as_str())
+            }
+        };
+        let covering: Vec<&crate::exemption::Exemption> = exemptions.iter().filter(covers).collect();
+        if let Some(e) = covering.iter().find(|e| e.standing(today) == Standing::InForce) {
+            let until = e.ends_on.map_or_else(|| "until revoked".to_owned(), |d| format!("until {d}"));
+            o.status = Status::Lifted;
+            o.exposure_usd = None;
+            o.exposure_note = None;
+            o.exemption = Some(format!(
+                "Lifted by exemption {} ({}), in force {until} (R20).",
+                e.reference,
+                e.scope.describe()
+            ));
+            continue;
+        }
+        let lapsed = covering.iter().filter_map(|e| {
+            let end = e.ends_on?;
+            let back = add_days(end, rules.lapse_grace_days);
+            (e.standing(today) == Standing::Lapsed && o.due_date >= e.starts_on && o.due_date < back)
+                .then_some((e, end, back))
+        });
+        if let Some((e, end, back)) = lapsed.max_by_key(|(_, _, back)| *back) {
+            o.due_date = back;
+            o.due_at = end_of_day(ctx.tz, back);
+            o.days_left = (back - today).num_days();
+            o.status = if o.days_left < 0 {
+                Status::Overdue
+            } else if o.days_left <= ctx.due_soon_days {
+                Status::DueSoon
+            } else {
+                Status::Open
+            };
+            let (usd, note) = match o.status {
+                Status::Overdue => {
+                    let (usd, note) = exposure(&ctx.pack.pack, None);
+                    (Some(usd), Some(note))
+                }
+                _ => (None, None),
+            };
+            o.exposure_usd = usd;
+            o.exposure_note = note;
+            o.exemption = Some(format!(
+                "Due again: exemption {} ({}) lapsed on {end}; {} days' grace (R20).",
+                e.reference,
+                e.scope.describe(),
+                rules.lapse_grace_days
+            ));
+        }
+    }
 }
 
 /// Sum of the penalty ceilings of overdue obligations.
@@ -553,6 +640,8 @@ struct Draft {
     event_id: String,
     /// The reseller a yearly attestation is owed by (R18).
     reseller: Option<String>,
+    /// The customer a re-verification is owed for (R8).
+    customer: Option<String>,
     suffix: Option<String>,
     rid: String,
     title: String,
@@ -579,6 +668,7 @@ fn drafts_for(event: &Event, ctx: &Context<'_>, today: NaiveDate) -> Vec<Draft> 
         kind,
         event_id: event.id.clone(),
         reseller: None,
+        customer: None,
         suffix: None,
         rid: rid.to_owned(),
         title,
@@ -781,13 +871,16 @@ fn drafts_for(event: &Event, ctx: &Context<'_>, today: NaiveDate) -> Vec<Draft> 
         }
         EventKind::CustomerVerified { customer, tier } => {
             let m = pack.reverification_months(*tier);
-            vec![draft(
-                ObligationKind::Reverification,
-                &m.rid,
-                format!("Re-verify {customer} ({} risk)", tier.label()),
-                add_months(on, m.months),
-                m.assumed,
-            )]
+            vec![Draft {
+                customer: Some(customer.clone()),
+                ..draft(
+                    ObligationKind::Reverification,
+                    &m.rid,
+                    format!("Re-verify {customer} ({} risk)", tier.label()),
+                    add_months(on, m.months),
+                    m.assumed,
+                )
+            }]
         }
         EventKind::SpecialMeasure { target, effective_on, expires_on } => {
             let effective = effective_on.unwrap_or_else(|| add_days(on, d.special_measure_lead.days));
@@ -825,6 +918,7 @@ fn change(event: &Event, pack: &RulePack, on: NaiveDate, title: String) -> Draft
         kind: ObligationKind::ChangeNotice,
         event_id: event.id.clone(),
         reseller: None,
+        customer: None,
         suffix: None,
         rid: p.rid.clone(),
         title,
@@ -1141,6 +1235,116 @@ mod tests {
             .map(|o| o.key)
             .collect();
         assert_eq!(keys, ["finding_remediation:f1"]);
+    }
+
+    fn exempt(
+        scope: crate::exemption::Scope,
+        starts: &str,
+        ends: Option<&str>,
+    ) -> crate::exemption::Exemption {
+        crate::exemption::Exemption {
+            id: "x1".into(),
+            scope,
+            starts_on: date(starts),
+            ends_on: ends.map(date),
+            reference: "BIS-EX-7".into(),
+        }
+    }
+
+    /// The obligations on `now` with `exemptions` applied (customer "c1" has account type "gpu").
+    fn with_exemptions(
+        events: &[Event],
+        exemptions: &[crate::exemption::Exemption],
+        now: &str,
+    ) -> Vec<Obligation> {
+        let pack = RulePack::built_in();
+        let ctx = ctx(&pack, Tz::UTC, now);
+        let mut all = compute(events, &[], &ctx);
+        apply_exemptions(&mut all, exemptions, &|c| (c == "c1").then(|| "gpu".to_owned()), &ctx);
+        all
+    }
+
+    #[test]
+    fn an_exemption_lifts_what_it_covers_while_in_force_and_it_comes_back_after_with_grace() {
+        use crate::exemption::Scope;
+        let events = [event(
+            "2026-01-10T12:00:00Z",
+            EventKind::CustomerVerified { customer: "c1".into(), tier: crate::rules::RiskTier::High },
+        )];
+        // High risk: re-verify within 12 months, by 2027-01-10.
+        let gpu = [exempt(Scope::AccountType("gpu".into()), "2026-06-01", Some("2027-03-31"))];
+        let before = with_exemptions(&events, &gpu, "2026-05-01T12:00:00Z");
+        assert_eq!(
+            (before[0].status, before[0].exemption.as_deref()),
+            (Status::Open, None),
+            "not yet in force"
+        );
+        let during = with_exemptions(&events, &gpu, "2027-02-01T12:00:00Z");
+        assert_eq!(during[0].status, Status::Lifted, "in force: lifted, not overdue");
+        assert_eq!(during[0].exposure_usd, None);
+        assert_eq!(
+            during[0].exemption.as_deref(),
+            Some("Lifted by exemption BIS-EX-7 (account type gpu), in force until 2027-03-31 (R20).")
+        );
+        // Lapsed on 31 March: due again 30 days later (the pack's grace), not on the old date.
+        let after = with_exemptions(&events, &gpu, "2027-04-02T12:00:00Z");
+        assert_eq!((after[0].due_date, after[0].status), (date("2027-04-30"), Status::DueSoon));
+        assert!(
+            after[0].exemption.as_deref().is_some_and(|w| w.starts_with("Due again: exemption BIS-EX-7"))
+        );
+        // Another account type, or a customer of another type, is not covered.
+        let other = [exempt(Scope::AccountType("storage".into()), "2026-06-01", None)];
+        assert_eq!(with_exemptions(&events, &other, "2027-02-01T12:00:00Z")[0].status, Status::Overdue);
+    }
+
+    #[test]
+    fn a_reseller_exemption_lifts_that_resellers_attestations_only_and_the_provider_one_the_pack_list() {
+        use crate::exemption::Scope;
+        let events = [
+            Event {
+                id: "r1".into(),
+                occurred_at: at("2025-03-01T12:00:00Z"),
+                kind: EventKind::ResellerRegistered { reseller: "R-01".into() },
+            },
+            Event {
+                id: "r2".into(),
+                occurred_at: at("2025-03-01T12:00:00Z"),
+                kind: EventKind::ResellerRegistered { reseller: "R-02".into() },
+            },
+            Event {
+                id: "s1".into(),
+                occurred_at: at("2026-04-01T12:00:00Z"),
+                kind: EventKind::SpecialMeasure { target: "KP".into(), effective_on: None, expires_on: None },
+            },
+        ];
+        let now = "2026-05-01T12:00:00Z";
+        let lifted = |all: &[Obligation]| -> Vec<String> {
+            all.iter().filter(|o| o.status == Status::Lifted).map(|o| o.key.clone()).collect()
+        };
+        let r1 = [exempt(Scope::Reseller("R-01".into()), "2026-01-01", None)];
+        assert_eq!(
+            lifted(&with_exemptions(&events, &r1, now)),
+            ["reseller_attestation:R-01:2026", "reseller_attestation:R-01:2027"]
+        );
+        let provider = [exempt(Scope::Provider, "2026-01-01", None)];
+        let all = with_exemptions(&events, &provider, now);
+        assert!(lifted(&all).contains(&"reseller_attestation:R-02:2026".to_owned()));
+        assert!(
+            all.iter()
+                .filter(|o| o.kind == ObligationKind::SpecialMeasureEffective)
+                .all(|o| o.status != Status::Lifted),
+            "special measures (R22) are not the pack's to lift"
+        );
+        // A pack without [exemptions] lifts nothing.
+        let source = crate::rules::BUILT_IN;
+        let start = source.find("[exemptions]").expect("section");
+        let end = start + source[start..].find("\n\n").expect("end") + 2;
+        let bare =
+            RulePack::load("p.toml", &format!("{}{}", &source[..start], &source[end..])).expect("pack");
+        let ctx = ctx(&bare, Tz::UTC, now);
+        let mut all = compute(&events, &[], &ctx);
+        apply_exemptions(&mut all, &provider, &|_| None, &ctx);
+        assert!(lifted(&all).is_empty());
     }
 
     #[test]

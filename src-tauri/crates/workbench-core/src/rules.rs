@@ -573,6 +573,31 @@ pub struct Verification {
     pub pending: Option<PendingTerms>,
 }
 
+/// R20: the obligations an exemption lifts, per scope, by obligation kind code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct ExemptionRules {
+    /// The requirement.
+    pub rid: String,
+    /// An exemption of the whole provider lifts these.
+    pub provider: Vec<String>,
+    /// An exemption of an account type lifts these for customers whose accounts are all of it;
+    /// its customers also stop counting as unverified in the certifications.
+    pub account_type: Vec<String>,
+    /// An exemption of a named foreign reseller lifts these for that reseller.
+    pub reseller: Vec<String>,
+    /// Days after an exemption lapses by which what it lifted falls due (at the earliest).
+    #[ts(type = "number")]
+    pub lapse_grace_days: i64,
+    /// Assumed by the pack.
+    #[serde(default)]
+    pub assumed: bool,
+    /// Why, when assumed.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
 /// Whether a term restricts an account or keeps it under watch (R6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -653,6 +678,10 @@ pub struct RulePack {
     /// AI-training cases (the app says so).
     #[serde(default)]
     pub ai: Option<AiModel>,
+    /// R20: what an exemption lifts for each scope, and how long after one lapses the obligations
+    /// it lifted fall due again. Without it exemptions can be recorded but lift nothing.
+    #[serde(default)]
+    pub exemptions: Option<ExemptionRules>,
     /// R2.
     pub fields: Fields,
     /// R12, R13.
@@ -796,6 +825,9 @@ impl RulePack {
         if let Some(pending) = &self.verification.pending {
             all.push(("verification.pending", pending.assumed, &pending.note));
         }
+        if let Some(exemptions) = &self.exemptions {
+            all.push(("exemptions", exemptions.assumed, &exemptions.note));
+        }
         if let Some(model) = &self.ai {
             all.extend([
                 ("ai.utilisation", model.utilisation.assumed, &model.utilisation.note),
@@ -899,6 +931,25 @@ impl RulePack {
         ] {
             if !(1..=365).contains(&days) {
                 return fail(key, format!("must be 1 to 365 days (found {days})"));
+            }
+        }
+        if let Some(e) = &self.exemptions {
+            for (key, kinds) in [
+                ("exemptions.provider", &e.provider),
+                ("exemptions.account_type", &e.account_type),
+                ("exemptions.reseller", &e.reseller),
+            ] {
+                if let Some(bad) =
+                    kinds.iter().find(|k| crate::obligations::ObligationKind::from_code(k).is_none())
+                {
+                    return fail(key, format!("{bad:?} is not an obligation kind"));
+                }
+            }
+            if !(0..=3660).contains(&e.lapse_grace_days) {
+                return fail(
+                    "exemptions.lapse_grace_days",
+                    format!("must be a number of days from 0 to 3660 (found {})", e.lapse_grace_days),
+                );
             }
         }
         if let Err(crate::CoreError::Invalid(fields)) = crate::verification::check_owner_elements(self)

@@ -23,6 +23,7 @@ pub mod customers;
 pub mod db;
 pub mod error;
 pub mod evidence;
+pub mod exemptions;
 pub mod files;
 pub mod filings;
 pub mod key;

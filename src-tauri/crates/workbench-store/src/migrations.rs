@@ -37,6 +37,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0023_national_id", include_str!("../migrations/0023_national_id.sql")),
     ("0024_owner_verification", include_str!("../migrations/0024_owner_verification.sql")),
     ("0025_assessments", include_str!("../migrations/0025_assessments.sql")),
+    ("0026_exemptions", include_str!("../migrations/0026_exemptions.sql")),
 ];
 
 /// The schema version this binary writes.

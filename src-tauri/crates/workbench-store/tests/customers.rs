@@ -194,7 +194,7 @@ fn import_list_transitions_and_counts() {
     assert!(err.to_string().contains("cannot go from closed to verified"), "{err}");
 
     // Hand-checked: foreign = C-1 DE, C-2 RU (undetermined counts as foreign), C-3 BR, C-5 JP.
-    let counts = ws.db().read(|c| customers::counts(c, 2026)).expect("counts");
+    let counts = ws.db().read(|c| customers::counts(c, 2026, &[])).expect("counts");
     assert_eq!(counts.foreign_customers, 4);
     let mut by_country = counts.foreign_customers_by_country.clone();
     by_country.sort();
@@ -203,7 +203,7 @@ fn import_list_transitions_and_counts() {
     assert_eq!(counts.foreign_accounts_unverified, 1);
     assert_eq!(counts.refused_in_year, 1);
     assert_eq!(counts.unverifiable_in_year, 2, "A-2 refused, A-3 closed unverified");
-    assert_eq!(ws.db().read(|c| customers::counts(c, 2025)).expect("2025").refused_in_year, 0);
+    assert_eq!(ws.db().read(|c| customers::counts(c, 2025, &[])).expect("2025").refused_in_year, 0);
 
     let report = ws.verify_audit().expect("verify");
     assert!(report.first_break.is_none());

@@ -1,11 +1,19 @@
-// The compliance assessments view's state (R16): the assessments with their findings, the
-// finding open below them, and the form recording a new assessment. Everything goes through the
+// The compliance assessments view's state (R16, R20): the exemptions granted, the assessments
+// with their findings, the finding open below them, and the forms recording new ones. Everything goes through the
 // backend; nothing is kept in the WebView.
-import { api, toIpcError, type AssessmentInput, type AssessmentsView } from '$lib/ipc';
+import {
+	api,
+	toIpcError,
+	type AssessmentInput,
+	type AssessmentsView,
+	type ExemptionInput,
+	type ExemptionView
+} from '$lib/ipc';
 import { onLock } from '$lib/workspace/state.svelte';
 
 class AssessmentsState {
 	view = $state<AssessmentsView | null>(null);
+	exemptions = $state<ExemptionView[]>([]);
 	/** The finding open below the list. */
 	findingId = $state<string | null>(null);
 	busy = $state(false);
@@ -14,7 +22,10 @@ class AssessmentsState {
 
 	async load() {
 		try {
-			this.view = await api.assessments.list();
+			[this.view, this.exemptions] = await Promise.all([
+				api.assessments.list(),
+				api.exemptions.list()
+			]);
 			this.error = null;
 		} catch (e) {
 			this.error = toIpcError(e).message;
@@ -59,6 +70,18 @@ class AssessmentsState {
 		if (made) await this.load();
 	}
 
+	/** Records an exemption (R20), with Commerce's decision picked in a file dialog when asked. */
+	async addExemption(input: ExemptionInput, withDecision: boolean): Promise<boolean> {
+		const made = await this.run(
+			() =>
+				withDecision ? api.exemptions.addWithDecision({ input }) : api.exemptions.add({ input }),
+			(e) =>
+				e ? `Exemption ${e.reference} recorded: ${e.scope}, ${e.standing.replace('_', ' ')}.` : null
+		);
+		if (made) await this.load();
+		return made !== null;
+	}
+
 	async note(findingId: string, note: string): Promise<boolean> {
 		const view = await this.run(
 			() => api.assessments.note({ findingId, note }),
@@ -89,5 +112,6 @@ export const assessments = new AssessmentsState();
 
 onLock(() => {
 	assessments.view = null;
+	assessments.exemptions = [];
 	assessments.findingId = null;
 });

@@ -18,7 +18,9 @@ function due(date: string, status: Obligation['status']): Obligation {
 		pack_id: 'p',
 		pack_sha256: 's',
 		exposure_usd: null,
-		exposure_note: null
+		exposure_note: null,
+		subject: null,
+		exemption: null
 	};
 }
 

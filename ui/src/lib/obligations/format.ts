@@ -11,7 +11,8 @@ export const STATUS_LABEL: Record<ObligationStatus, string> = {
 	open: 'Open',
 	due_soon: 'Due soon',
 	overdue: 'Overdue',
-	met: 'Met'
+	met: 'Met',
+	lifted: 'Lifted (exemption)'
 };
 
 /** A local date as the user's locale shows it (the ISO date goes in a title). */

@@ -55,7 +55,9 @@ class ObligationsState {
 			(o) =>
 				(this.kind === 'all' || o.kind === this.kind) &&
 				(this.status === 'all' ||
-					(this.status === 'not_met' ? o.status !== 'met' : o.status === this.status)) &&
+					(this.status === 'not_met'
+						? o.status !== 'met' && o.status !== 'lifted'
+						: o.status === this.status)) &&
 				(!needle || `${o.rid} ${o.title}`.toLowerCase().includes(needle))
 		);
 	}

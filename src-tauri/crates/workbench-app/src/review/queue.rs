@@ -123,6 +123,8 @@ pub fn queue_refresh(ctx: &Context, session: &Session) -> Result<usize, AppError
             .filter(|o| {
                 o.kind == workbench_core::obligations::ObligationKind::Reverification
                     && o.met.is_none()
+                    // R20: an exemption in force lifts the re-verification.
+                    && o.status != workbench_core::obligations::Status::Lifted
                     && o.due_date <= horizon
             })
             .filter_map(|o| verified.get(&o.source_event).map(|c| (c.clone(), o.due_at)))

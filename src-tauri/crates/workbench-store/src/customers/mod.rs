@@ -193,6 +193,9 @@ pub struct Counts {
     /// Accounts of foreign customers whose identity is not verified yet (R12) — including those of
     /// a customer whose review a new beneficial owner re-opened (R7) until it is decided again.
     pub foreign_accounts_unverified: i64,
+    /// Accounts of foreign customers not verified but left out of that count: their account type
+    /// is exempt (R20).
+    pub exempt_accounts: i64,
     /// Accounts refused in the year (R13).
     pub refused_in_year: i64,
     /// Accounts that left verification unverified in the year — refused or closed before
@@ -202,8 +205,9 @@ pub struct Counts {
     pub year: i32,
 }
 
-/// Computes [`Counts`] for `year`.
-pub fn counts(conn: &Connection, year: i32) -> Result<Counts, StoreError> {
+/// Computes [`Counts`] for `year`; accounts of the `exempt_types` (account types an exemption in
+/// force covers, R20) do not count as unverified.
+pub fn counts(conn: &Connection, year: i32, exempt_types: &[String]) -> Result<Counts, StoreError> {
     let foreign = "c.us_person <> 'yes'";
     let mut by_country = conn.prepare(&format!(
         "SELECT c.country, count(*) FROM customer c WHERE {foreign} GROUP BY c.country ORDER BY count(*) DESC, c.country"
@@ -217,15 +221,19 @@ pub fn counts(conn: &Connection, year: i32) -> Result<Counts, StoreError> {
     let foreign_owners_by_country: Vec<(String, i64)> =
         owners.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
     let unverified_states = unverified_states_sql();
-    let foreign_accounts_unverified: i64 = conn.query_row(
+    let placeholders = (1..=exempt_types.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
+    let (foreign_accounts_unverified, exempt_accounts): (i64, i64) = conn.query_row(
         &format!(
-            "SELECT count(*) FROM account a JOIN customer c ON c.id = a.customer_id \
-             WHERE {foreign} AND (a.state IN ({unverified_states}) \
-               OR EXISTS (SELECT 1 FROM queue_item q WHERE q.customer_id = c.id AND q.reason = 'new_owner' \
-                          AND q.state <> 'done'))"
+            "SELECT count(*) FILTER (WHERE NOT exempt), count(*) FILTER (WHERE exempt) FROM ( \
+               SELECT EXISTS (SELECT 1 FROM account_type t WHERE t.account_id = a.id AND t.type IN ({placeholders})) \
+                 AS exempt \
+               FROM account a JOIN customer c ON c.id = a.customer_id \
+               WHERE {foreign} AND (a.state IN ({unverified_states}) \
+                 OR EXISTS (SELECT 1 FROM queue_item q WHERE q.customer_id = c.id AND q.reason = 'new_owner' \
+                            AND q.state <> 'done')))"
         ),
-        [],
-        |r| r.get(0),
+        rusqlite::params_from_iter(exempt_types),
+        |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     let (from, to) = (format!("{year}-01-01"), format!("{}-01-01", year + 1));
     let refused_in_year: i64 = conn.query_row(
@@ -246,6 +254,7 @@ pub fn counts(conn: &Connection, year: i32) -> Result<Counts, StoreError> {
         foreign_customers_by_country,
         foreign_owners_by_country,
         foreign_accounts_unverified,
+        exempt_accounts,
         refused_in_year,
         unverifiable_in_year,
         year,
@@ -541,6 +550,7 @@ pub fn purge(
         "DELETE FROM decision WHERE customer_id = ?1 AND ?2 IS NOT NULL",
         "DELETE FROM queue_item WHERE customer_id = ?1 AND ?2 IS NOT NULL",
         "DELETE FROM ip_access WHERE account_id IN (SELECT id FROM account WHERE customer_id = ?1) AND ?2 IS NOT NULL",
+        "DELETE FROM account_type WHERE account_id IN (SELECT id FROM account WHERE customer_id = ?1) AND ?2 IS NOT NULL",
         "DELETE FROM account_state_change WHERE account_id IN (SELECT id FROM account WHERE customer_id = ?1) AND ?2 IS NOT NULL",
         "DELETE FROM account WHERE customer_id = ?1 AND ?2 IS NOT NULL",
         "DELETE FROM owner_check WHERE owner_id IN (SELECT id FROM beneficial_owner WHERE customer_id = ?1) AND ?2 IS NOT NULL",

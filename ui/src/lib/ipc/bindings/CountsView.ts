@@ -26,6 +26,15 @@ foreign_owners_by_country: Array<CountryCount>,
  */
 foreign_accounts_unverified: number, 
 /**
+ * Foreign-customer accounts not verified but left out of that count: their account type is
+ * exempt (R20).
+ */
+exempt_accounts: number, 
+/**
+ * The account types an exemption in force covers today.
+ */
+exempt_account_types: Array<string>, 
+/**
  * Accounts refused in the year (R13).
  */
 refused_in_year: number, 

@@ -66,4 +66,12 @@ exposure_usd: number | null,
 /**
  * For an overdue one: how that ceiling is reached, in a plain sentence.
  */
-exposure_note: string | null, };
+exposure_note: string | null, 
+/**
+ * Whom it concerns, when one reseller (its reference) or one customer (its id) does.
+ */
+subject: string | null, 
+/**
+ * Why an exemption lifted it, or moved its due date after lapsing (R20).
+ */
+exemption: string | null, };

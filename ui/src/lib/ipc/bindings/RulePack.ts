@@ -5,6 +5,7 @@ import type { BeneficialOwner } from "./BeneficialOwner";
 import type { Certification } from "./Certification";
 import type { CipOutline } from "./CipOutline";
 import type { Deadlines } from "./Deadlines";
+import type { ExemptionRules } from "./ExemptionRules";
 import type { Fields } from "./Fields";
 import type { Notice } from "./Notice";
 import type { PackInfo } from "./PackInfo";
@@ -54,6 +55,11 @@ ai_conditions: AiConditions,
  * AI-training cases (the app says so).
  */
 ai: AiModel | null, 
+/**
+ * R20: what an exemption lifts for each scope, and how long after one lapses the obligations
+ * it lifted fall due again. Without it exemptions can be recorded but lift nothing.
+ */
+exemptions: ExemptionRules | null, 
 /**
  * R2.
  */

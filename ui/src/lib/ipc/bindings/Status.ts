@@ -3,4 +3,4 @@
 /**
  * Where an obligation stands.
  */
-export type Status = "open" | "due_soon" | "overdue" | "met";
+export type Status = "open" | "due_soon" | "overdue" | "met" | "lifted";

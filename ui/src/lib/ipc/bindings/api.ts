@@ -48,6 +48,8 @@ import type { DeterminationRequest } from './DeterminationRequest';
 import type { DoctorReport } from './DoctorReport';
 import type { DraftRequest } from './DraftRequest';
 import type { Element } from './Element';
+import type { ExemptionInput } from './ExemptionInput';
+import type { ExemptionView } from './ExemptionView';
 import type { ExportFormat } from './ExportFormat';
 import type { ExportSummary } from './ExportSummary';
 import type { Extension } from './Extension';
@@ -435,5 +437,13 @@ export const api = {
 		note: (args: { findingId: string; note: string }) => ipc.call<AssessmentsView>('assessments_note', args),
 		/** Pick the evidence (PDF or image) and add it with a note, or close the finding with it (`close`; answered by `cip_version` when given). Null when cancelled. */
 		evidence: (args: { findingId: string; note: string; close: boolean; cipVersion: number | null }) => ipc.call<AssessmentsView | null>('assessments_evidence', args),
+	},
+	exemptions: {
+		/** Every exemption with where it stands today and what it lifts. */
+		list: () => ipc.call<Array<ExemptionView>>('exemptions_list'),
+		/** Record an exemption without its decision document (officers). */
+		add: (args: { input: ExemptionInput }) => ipc.call<ExemptionView>('exemptions_add', args),
+		/** Pick Commerce's decision (PDF or image) and record the exemption with it in the vault (officers). Null when cancelled. */
+		addWithDecision: (args: { input: ExemptionInput }) => ipc.call<ExemptionView | null>('exemptions_add_with_decision', args),
 	},
 } as const;

@@ -1,0 +1,197 @@
+//! Exemptions granted by Commerce (R20): recorded with their decision in the vault, listed with
+//! where each stands today, and applied — through the obligations engine, which lifts what an
+//! exemption in force covers and brings it back when it lapses, and through the certification
+//! counts, which leave out accounts of an exempt account type.
+
+use std::path::Path;
+
+use serde::Serialize;
+use ts_rs::TS;
+use workbench_core::CoreError;
+use workbench_core::exemption::{self as rules, ExemptionInput, Scope, Standing};
+use workbench_store::exemptions as store;
+
+use crate::context::Context;
+use crate::error::AppError;
+use crate::session::{Session, Unlocked};
+
+/// One exemption with where it stands today.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct ExemptionView {
+    /// Id.
+    pub id: String,
+    /// What it covers, in words.
+    pub scope: String,
+    /// provider | account_type | reseller.
+    pub scope_kind: String,
+    /// The account type or the reseller's reference.
+    pub name: String,
+    /// First day in force.
+    pub starts_on: String,
+    /// Last day in force, if it ends.
+    pub ends_on: Option<String>,
+    /// Commerce's conditions.
+    pub conditions: String,
+    /// Commerce's reference.
+    pub reference: String,
+    /// The decision in the vault.
+    pub evidence_id: Option<String>,
+    /// Pending, in force or lapsed, today.
+    pub standing: Standing,
+    /// What it lifts under the active pack (obligation kinds), in words.
+    pub lifts: Vec<String>,
+    /// Recorded by (name).
+    pub recorded_by: String,
+}
+
+/// Every exemption, the latest start first.
+pub fn exemptions_list(ctx: &Context, session: &Session) -> Result<Vec<ExemptionView>, AppError> {
+    session.with(ctx, |u| {
+        let (pack, _) = crate::obligations::active_pack(u)?;
+        let today = crate::obligations::today(ctx, u)?;
+        let rows = u.workspace.db().read(store::list)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let e = &r.exemption;
+                let (kind, name) = match &e.scope {
+                    Scope::Provider => ("provider", String::new()),
+                    Scope::AccountType(t) => ("account_type", t.clone()),
+                    Scope::Reseller(x) => ("reseller", x.clone()),
+                };
+                let lifts = pack.pack.exemptions.as_ref().map_or_else(Vec::new, |x| {
+                    let codes = match kind {
+                        "provider" => &x.provider,
+                        "account_type" => &x.account_type,
+                        _ => &x.reseller,
+                    };
+                    codes
+                        .iter()
+                        .filter_map(|c| workbench_core::obligations::ObligationKind::from_code(c))
+                        .map(|k| k.label().to_owned())
+                        .collect()
+                });
+                ExemptionView {
+                    id: e.id.clone(),
+                    scope: e.scope.describe(),
+                    scope_kind: kind.to_owned(),
+                    name,
+                    starts_on: e.starts_on.to_string(),
+                    ends_on: e.ends_on.map(|d| d.to_string()),
+                    conditions: r.conditions.clone(),
+                    reference: e.reference.clone(),
+                    evidence_id: r.evidence_id.clone(),
+                    standing: e.standing(today),
+                    lifts,
+                    recorded_by: u.actor_name(&r.recorded_by),
+                }
+            })
+            .collect())
+    })
+}
+
+/// Records an exemption (officers) from the form, with Commerce's decision (a PDF or an image)
+/// in the vault when given. The reseller or account type it names must exist; nothing is stored
+/// when a field is wrong.
+///
+/// # Errors
+/// [`CoreError::Invalid`] naming each bad field; not an officer; a locked workspace.
+pub fn exemption_add(
+    ctx: &Context,
+    session: &Session,
+    input: &ExemptionInput,
+    decision: Option<&Path>,
+) -> Result<ExemptionView, AppError> {
+    let scope = input.check()?;
+    let document = decision.map(|p| crate::documents::Document::read(ctx, session, p)).transpose()?;
+    let id = session.with(ctx, |u| {
+        u.require_officer("record exemptions")?;
+        let db = u.workspace.db();
+        match &scope {
+            Scope::Provider => {}
+            Scope::Reseller(reference) => {
+                if db.read(|c| workbench_store::resellers::statuses(c, &[reference.as_str()]))?.is_empty() {
+                    return Err(
+                        CoreError::invalid("name", "is not a foreign reseller in the register").into()
+                    );
+                }
+            }
+            Scope::AccountType(kind) => {
+                if !db.read(|c| store::account_type_exists(c, kind))? {
+                    return Err(CoreError::invalid(
+                        "name",
+                        "no account is of this type (the customers file's account_type column)",
+                    )
+                    .into());
+                }
+            }
+        }
+        let at = ctx.clock().now();
+        let me = u.actor.id;
+        let evidence_id = document.as_ref().map(|d| d.store(u, at)).transpose()?;
+        let new = store::NewExemption {
+            scope: &scope,
+            starts_on: input.starts_on,
+            ends_on: input.ends_on,
+            conditions: &input.conditions,
+            reference: &input.reference,
+            evidence_id: evidence_id.as_deref(),
+        };
+        Ok(u.workspace.db_mut().write(|tx| store::insert(tx, &new, me, at))?)
+    })?;
+    exemptions_list(ctx, session)?
+        .into_iter()
+        .find(|e| e.id == id)
+        .ok_or_else(|| CoreError::invalid("exemption", "was not stored").into())
+}
+
+/// Records an exemption from a TOML file (`cip-workbench exemptions add FILE`).
+///
+/// # Errors
+/// As [`exemption_add`], and the file unreadable.
+pub fn exemption_add_file(
+    ctx: &Context,
+    session: &Session,
+    path: &Path,
+    decision: Option<&Path>,
+) -> Result<ExemptionView, AppError> {
+    let bytes = crate::limits::read_import(path)?;
+    let text = String::from_utf8(bytes).map_err(|_| CoreError::invalid("file", "is not UTF-8 text"))?;
+    let (input, _) = rules::parse(&text)?;
+    exemption_add(ctx, session, &input, decision)
+}
+
+/// The exemptions as the engine applies them, and each customer's account type.
+pub(crate) fn in_effect(
+    u: &Unlocked,
+) -> Result<(Vec<workbench_core::exemption::Exemption>, std::collections::HashMap<String, String>), AppError>
+{
+    let db = u.workspace.db();
+    let exemptions = db.read(store::list)?.into_iter().map(|r| r.exemption).collect();
+    let types = db.read(store::customer_account_types)?.into_iter().collect();
+    Ok((exemptions, types))
+}
+
+/// The account types an exemption in force covers today, when the pack lets exemptions apply.
+pub(crate) fn exempt_account_types(ctx: &Context, u: &Unlocked) -> Result<Vec<String>, AppError> {
+    let (pack, _) = crate::obligations::active_pack(u)?;
+    if pack.pack.exemptions.is_none() {
+        return Ok(Vec::new());
+    }
+    let today = crate::obligations::today(ctx, u)?;
+    let mut types: Vec<String> = u
+        .workspace
+        .db()
+        .read(store::list)?
+        .into_iter()
+        .filter(|r| r.exemption.standing(today) == Standing::InForce)
+        .filter_map(|r| match r.exemption.scope {
+            Scope::AccountType(t) => Some(t),
+            _ => None,
+        })
+        .collect();
+    types.sort();
+    types.dedup();
+    Ok(types)
+}
