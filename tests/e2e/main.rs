@@ -1264,3 +1264,43 @@ async fn an_officer_records_an_assessment_in_the_form_and_notes_a_findings_remed
     app.screenshot("assessments").await;
     app.quit().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "end-to-end: needs tauri-driver and a display; run by `cargo xtask test`"]
+async fn an_officer_builds_an_adp_criterion_with_evidence_and_drafts_the_exemption_application()
+-> WebDriverResult<()> {
+    let app = App::launch().await?;
+    app.create_workspace().await?;
+    app.go("x").await?;
+    let coverage =
+        app.wait_text("[data-testid='adp-coverage']", |t| t.contains("Handling of red flags")).await?;
+    assert_eq!(coverage.matches("no evidence").count(), 5, "{coverage}");
+    // j moves to the second criterion (red flags); e focuses its narrative.
+    app.keys("j").await?;
+    app.wait_text("[data-testid='adp-editor'] h2", |t| t.contains("Handling of red flags")).await?;
+    app.keys("e").await?;
+    let focused = app.driver().active_element().await?;
+    assert_eq!(focused.attr("data-testid").await?.as_deref(), Some("adp-narrative"), "e edits the narrative");
+    focused
+        .send_keys("Sign-ups in bulk and mining spikes are escalated to the officer within a day.")
+        .await?;
+    app.click("[data-testid='adp-save']").await?;
+    app.wait_text("[data-testid='adp-coverage']", |t| t.contains("narrative only")).await?;
+    app.click("[data-testid='adp-cite']").await?;
+    let coverage = app.wait_text("[data-testid='adp-coverage']", |t| t.contains("evidenced")).await?;
+    assert_eq!(coverage.matches("no evidence").count(), 4, "{coverage}");
+    let evidence = app.text_of("[data-testid='adp-evidence']").await?;
+    assert!(evidence.contains("Verification queue (R4)"), "{evidence}");
+    app.screenshot("adp-dossier").await;
+
+    // The application, drafted through the filing engine, opens in Filings with its PDF.
+    app.click("[data-testid='application-draft']").await?;
+    app.wait_text("[data-testid='filing-state']", |t| t == "draft").await?;
+    let detail =
+        app.wait_text("section.detail", |t| t.contains("Exemption application: the provider")).await?;
+    assert!(detail.contains("Handling of red flags") && detail.contains("Not answered yet."), "{detail}");
+    let listed = app.cli(&["filing", "list", "--json"]);
+    assert!(listed.contains("Exemption application: the provider"), "{listed}");
+    app.screenshot("adp-application").await;
+    app.quit().await
+}

@@ -1,6 +1,7 @@
 //! Scenario tests: whole use cases through the real `cip-workbench` binary, headless, with real
 //! SQLCipher, a real Secret Service (gnome-keyring under a private D-Bus) and real PDF tools.
 
+mod adp;
 mod ai;
 mod assessments;
 mod cip;

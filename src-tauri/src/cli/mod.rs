@@ -1,6 +1,7 @@
 //! The command line: the same binary, headless. Every subcommand calls `workbench_app`, like the
 //! window does, and never needs a display.
 
+mod adp;
 mod ai;
 mod assessments;
 mod cip;
@@ -122,6 +123,9 @@ enum Command {
     Rules(obligations::RulesCommand),
     /// List the obligations (deadlines) under the active rule pack; `--ics` for a calendar.
     Obligations(obligations::ObligationsArgs),
+    /// The ADP dossier (R20–R21): coverage, answers, evidence, reviews, the exemption application.
+    #[command(subcommand)]
+    Adp(adp::AdpCommand),
     /// Exemptions granted by Commerce (R20): record, list.
     #[command(subcommand)]
     Exemptions(exemptions::ExemptionsCommand),
@@ -179,6 +183,7 @@ fn run(command: Command, context: &Context, passphrase_file: Option<&std::path::
         Command::Exposure(args) => obligations::exposure(context, &args, passphrase_file),
         Command::Assessments(command) => assessments::assessments(context, &command, passphrase_file),
         Command::Exemptions(command) => exemptions::exemptions(context, &command, passphrase_file),
+        Command::Adp(command) => adp::adp(context, &command, passphrase_file),
         Command::RotateKey(args) => workspace::rotate_key(context, &args, passphrase_file),
         Command::Keyslots(command) => workspace::keyslots(context, &command, passphrase_file),
         Command::Restore(args) => workspace::restore(context, &args, passphrase_file),

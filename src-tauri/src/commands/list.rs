@@ -149,7 +149,12 @@ macro_rules! with_commands {
             assessments::assessments_evidence,
             exemptions::exemptions_list,
             exemptions::exemptions_add,
-            exemptions::exemptions_add_with_decision
+            exemptions::exemptions_add_with_decision,
+            adp::adp_status,
+            adp::adp_answer,
+            adp::adp_evidence_document,
+            adp::adp_evidence_record,
+            adp::adp_review
         )
     };
 }

@@ -117,6 +117,7 @@ macro_rules! describe {
     };
 }
 
+pub mod adp;
 pub mod ai;
 pub mod app;
 pub mod assessments;

@@ -247,9 +247,9 @@ pub fn fill(ctx: &Context, session: &Session, customers: usize) -> Result<usize,
     Ok(rows.len())
 }
 
-/// Exemptions and assessments (R16, R20): Commerce exempted the GPU-cluster account type for a
-/// year; an assessment two months ago found two shortcomings, one remediated and closed with its
-/// evidence, one still open with a note.
+/// Exemptions, assessments and the ADP dossier (R16, R20): Commerce exempted the GPU-cluster
+/// account type for a year; an assessment two months ago found two shortcomings, one remediated
+/// and closed with its evidence, one still open with a note; the dossier is half built.
 fn fill_assessments(ctx: &Context, session: &Session, today: NaiveDate) -> Result<(), AppError> {
     crate::exemptions::exemption_add(
         ctx,
@@ -313,6 +313,32 @@ fn fill_assessments(ctx: &Context, session: &Session, today: NaiveDate) -> Resul
         Some(&evidence),
         crate::assessments::Closing::Close(None),
     )?;
+    // A half-built ADP dossier (R20): two criteria answered, one with evidence behind it.
+    for (criterion, narrative) in [
+        (
+            "size_fit",
+            "A small provider (under 40 staff, about 2,500 accounts): one officer owns the program, two reviewers \
+             work the queue, and GPU capacity — the product most open to abuse — is sold only after review.",
+        ),
+        (
+            "red_flags",
+            "Bulk sign-ups, mining spikes and administration from anonymising networks are flagged by billing and \
+             network monitoring and reach the officer within a day.",
+        ),
+    ] {
+        crate::adp::adp_answer(
+            ctx,
+            session,
+            &crate::adp::AdpAnswerForm {
+                criterion: criterion.into(),
+                narrative: narrative.into(),
+                owner: "Dana Demo".into(),
+                review_on: Some(today + Duration::days(180)),
+                material: false,
+            },
+        )?;
+    }
+    crate::adp::adp_evidence_record(ctx, session, "size_fit", "cip_version:1")?;
     Ok(())
 }
 

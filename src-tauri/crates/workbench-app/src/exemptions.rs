@@ -107,26 +107,7 @@ pub fn exemption_add(
     let document = decision.map(|p| crate::documents::Document::read(ctx, session, p)).transpose()?;
     let id = session.with(ctx, |u| {
         u.require_officer("record exemptions")?;
-        let db = u.workspace.db();
-        match &scope {
-            Scope::Provider => {}
-            Scope::Reseller(reference) => {
-                if db.read(|c| workbench_store::resellers::statuses(c, &[reference.as_str()]))?.is_empty() {
-                    return Err(
-                        CoreError::invalid("name", "is not a foreign reseller in the register").into()
-                    );
-                }
-            }
-            Scope::AccountType(kind) => {
-                if !db.read(|c| store::account_type_exists(c, kind))? {
-                    return Err(CoreError::invalid(
-                        "name",
-                        "no account is of this type (the customers file's account_type column)",
-                    )
-                    .into());
-                }
-            }
-        }
+        check_scope_exists(u, &scope)?;
         let at = ctx.clock().now();
         let me = u.actor.id;
         let evidence_id = document.as_ref().map(|d| d.store(u, at)).transpose()?;
@@ -144,6 +125,35 @@ pub fn exemption_add(
         .into_iter()
         .find(|e| e.id == id)
         .ok_or_else(|| CoreError::invalid("exemption", "was not stored").into())
+}
+
+/// Checks that the reseller or account type a scope names exists in the records.
+///
+/// # Errors
+/// [`CoreError::Invalid`] on field `name`.
+pub(crate) fn check_scope_exists(u: &Unlocked, scope: &Scope) -> Result<(), AppError> {
+    let db = u.workspace.db();
+    match scope {
+        Scope::Provider => Ok(()),
+        Scope::Reseller(reference) => {
+            if db.read(|c| workbench_store::resellers::statuses(c, &[reference.as_str()]))?.is_empty() {
+                Err(CoreError::invalid("name", "is not a foreign reseller in the register").into())
+            } else {
+                Ok(())
+            }
+        }
+        Scope::AccountType(kind) => {
+            if db.read(|c| store::account_type_exists(c, kind))? {
+                Ok(())
+            } else {
+                Err(CoreError::invalid(
+                    "name",
+                    "no account is of this type (the customers file's account_type column)",
+                )
+                .into())
+            }
+        }
+    }
 }
 
 /// Records an exemption from a TOML file (`cip-workbench exemptions add FILE`).

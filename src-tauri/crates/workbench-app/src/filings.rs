@@ -172,7 +172,8 @@ fn provider_of(s: &Snapshot) -> String {
         | Snapshot::ChangeNotice { provider, .. }
         | Snapshot::AiReport { provider, .. }
         | Snapshot::ActivityReport { provider, .. }
-        | Snapshot::CipResubmission { provider, .. } => provider.clone(),
+        | Snapshot::CipResubmission { provider, .. }
+        | Snapshot::ExemptionApplication { provider, .. } => provider.clone(),
     }
 }
 
@@ -309,7 +310,10 @@ fn snapshot(ctx: &Context, session: &Session, request: &DraftRequest) -> Result<
     let subject = request.event_id.clone().filter(|_| {
         matches!(
             request.kind,
-            FilingKind::ChangeNotice | FilingKind::ActivityReport | FilingKind::CipResubmission
+            FilingKind::ChangeNotice
+                | FilingKind::ActivityReport
+                | FilingKind::CipResubmission
+                | FilingKind::ExemptionApplication
         )
     });
     Ok((snapshot, key, subject))
@@ -462,6 +466,10 @@ fn certification_snapshot(
                 },
                 Some(format!("{}:{year}", ObligationKind::AnnualCertification.code())),
             ))
+        }
+        FilingKind::ExemptionApplication => {
+            let scope = request.event_id.as_deref().unwrap_or("provider");
+            Ok((crate::adp::application_snapshot(ctx, session, scope, provider, signer)?, None))
         }
         FilingKind::CipResubmission => {
             let assessment = request

@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 pub mod about;
+pub mod adp;
 pub mod ai;
 pub mod assessments;
 pub mod attestations;

@@ -25,17 +25,20 @@ pub enum FilingKind {
     ActivityReport,
     /// R16: the remediated CIP, resubmitted after a compliance assessment.
     CipResubmission,
+    /// R20: an application for an exemption, on the ADP dossier.
+    ExemptionApplication,
 }
 
 impl FilingKind {
     /// Every kind.
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 7] = [
         Self::Initial,
         Self::Annual,
         Self::ChangeNotice,
         Self::AiReport,
         Self::ActivityReport,
         Self::CipResubmission,
+        Self::ExemptionApplication,
     ];
 
     /// The stored code.
@@ -47,6 +50,7 @@ impl FilingKind {
             Self::AiReport => "ai_report",
             Self::ActivityReport => "activity_report",
             Self::CipResubmission => "cip_resubmission",
+            Self::ExemptionApplication => "exemption_application",
         }
     }
 
@@ -64,6 +68,7 @@ impl FilingKind {
             Self::AiReport => "AI-training transaction report",
             Self::ActivityReport => "Report of suspected malicious activity",
             Self::CipResubmission => "CIP resubmission",
+            Self::ExemptionApplication => "Exemption application",
         }
     }
 
@@ -76,6 +81,7 @@ impl FilingKind {
             Self::AiReport => "R23",
             Self::ActivityReport => "R19",
             Self::CipResubmission => "R16",
+            Self::ExemptionApplication => "R20",
         }
     }
 }
@@ -470,6 +476,17 @@ pub enum Snapshot {
         /// Who signs.
         signer: String,
     },
+    /// R20: an application for an exemption, resting on the ADP dossier.
+    ExemptionApplication {
+        /// Provider's legal name.
+        provider: String,
+        /// What the exemption would cover, in words.
+        scope: String,
+        /// The dossier, criterion by criterion.
+        criteria: Vec<AdpCriterionSnapshot>,
+        /// Who signs.
+        signer: String,
+    },
     /// R23: a covered AI-training transaction, or an update of one already reported.
     AiReport {
         /// Provider's legal name.
@@ -515,6 +532,7 @@ impl Snapshot {
             Self::AiReport { .. } => FilingKind::AiReport,
             Self::ActivityReport { .. } => FilingKind::ActivityReport,
             Self::CipResubmission { .. } => FilingKind::CipResubmission,
+            Self::ExemptionApplication { .. } => FilingKind::ExemptionApplication,
         }
     }
 
@@ -527,6 +545,7 @@ impl Snapshot {
             Self::ActivityReport { reseller_ref, .. } => {
                 format!("Report of suspected malicious activity: {reseller_ref}")
             }
+            Self::ExemptionApplication { scope, .. } => format!("Exemption application: {scope}"),
             Self::CipResubmission { assessor_reference, version, .. } => {
                 format!("CIP resubmission: version {version} (assessment {assessor_reference})")
             }
@@ -546,6 +565,7 @@ impl Snapshot {
             Self::AiReport { .. } => ai_blocks(self),
             Self::ActivityReport { .. } => activity_blocks(self),
             Self::CipResubmission { .. } => resubmission_blocks(self),
+            Self::ExemptionApplication { .. } => application_blocks(self),
         };
         FilingDoc { title: self.label(), masthead, page, blocks }
     }
@@ -793,6 +813,85 @@ fn activity_blocks(s: &Snapshot) -> Vec<Block> {
                     .into(),
         },
     ]
+}
+
+/// One criterion of the ADP dossier as an exemption application prints it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AdpCriterionSnapshot {
+    /// As printed.
+    pub title: String,
+    /// Its requirement.
+    pub rid: String,
+    /// The narrative's paragraphs (Markdown flattened to text).
+    pub narrative: Vec<String>,
+    /// The evidence, one line each (a vault document's name and SHA-256, or a record's summary).
+    pub evidence: Vec<String>,
+    /// Who answers for it.
+    pub owner: String,
+    /// Next review (YYYY-MM-DD), if set.
+    pub review_on: Option<String>,
+    /// no evidence | narrative only | evidenced | reviewed.
+    pub strength: String,
+}
+
+fn application_blocks(s: &Snapshot) -> Vec<Block> {
+    let Snapshot::ExemptionApplication { provider, scope, criteria, signer } = s else {
+        return Vec::new();
+    };
+    let mut blocks = vec![
+        Block::Facts {
+            facts: vec![
+                ("Provider".into(), provider.clone()),
+                ("Exemption sought for".into(), scope.clone()),
+                (
+                    "Criteria answered".into(),
+                    format!(
+                        "{} of {} ({} evidenced or reviewed)",
+                        criteria.iter().filter(|c| c.strength != "no evidence").count(),
+                        criteria.len(),
+                        criteria
+                            .iter()
+                            .filter(|c| c.strength == "evidenced" || c.strength == "reviewed")
+                            .count()
+                    ),
+                ),
+            ],
+        },
+        paragraph(
+            "The provider applies for an exemption from the Customer Identification Program requirements on the \
+             strength of its Abuse of IaaS Products Deterrence Program, described below against each criterion \
+             Commerce weighs.",
+        ),
+    ];
+    for c in criteria {
+        blocks.push(heading(&c.title, Some(&c.rid)));
+        blocks.push(Block::Facts {
+            facts: vec![
+                ("Owner".into(), if c.owner.is_empty() { "not named".into() } else { c.owner.clone() }),
+                ("Next review".into(), c.review_on.clone().unwrap_or_else(|| "not set".into())),
+                ("Standing".into(), c.strength.clone()),
+            ],
+        });
+        if c.narrative.is_empty() {
+            blocks.push(paragraph("Not answered yet."));
+        }
+        blocks.extend(c.narrative.iter().map(|p| paragraph(p.clone())));
+        blocks.push(Block::Table {
+            columns: vec![Column::text("Evidence", 1.0)],
+            rows: c.evidence.iter().map(|e| vec![e.clone()]).collect(),
+            empty: "No evidence is attached.".into(),
+        });
+    }
+    blocks.push(heading("Certification", None));
+    blocks.push(Block::Signature {
+        signer: signer.clone(),
+        statement:
+            "I certify that this description of the provider's Abuse of IaaS Products Deterrence Program is \
+                    true and complete to the best of the provider's knowledge."
+                .into(),
+    });
+    blocks
 }
 
 /// A finding as a resubmission lists it.

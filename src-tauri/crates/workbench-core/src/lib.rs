@@ -8,6 +8,7 @@
 
 pub mod about;
 pub mod actor;
+pub mod adp;
 pub mod ai;
 pub mod assessment;
 pub mod attestation;

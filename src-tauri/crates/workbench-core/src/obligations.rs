@@ -122,6 +122,13 @@ pub enum EventKind {
         #[ts(type = "string")]
         due_on: NaiveDate,
     },
+    /// A material change to the ADP dossier (R21): reported to Commerce by the pack's days.
+    AdpMaterialChange {
+        /// The criterion's title.
+        criterion: String,
+    },
+    /// The ADP dossier was reviewed (R21); the next review falls due by the pack's months.
+    AdpReviewed,
     /// Commerce required the remediated CIP to be resubmitted after an assessment (R16).
     ResubmissionRequired {
         /// The assessment's id.
@@ -244,11 +251,15 @@ pub enum ObligationKind {
     FindingRemediation,
     /// R16: resubmit the remediated CIP.
     CipResubmission,
+    /// R21: report a material change to the ADP.
+    AdpChangeReport,
+    /// R21: review the ADP dossier.
+    AdpReview,
 }
 
 impl ObligationKind {
     /// Every kind, for filters and counts.
-    pub const ALL: [Self; 17] = [
+    pub const ALL: [Self; 19] = [
         Self::InitialCertification,
         Self::AnnualCertification,
         Self::CipCopy,
@@ -266,6 +277,8 @@ impl ObligationKind {
         Self::SpecialMeasureClosure,
         Self::FindingRemediation,
         Self::CipResubmission,
+        Self::AdpChangeReport,
+        Self::AdpReview,
     ];
 
     /// Reads a stored code.
@@ -293,6 +306,8 @@ impl ObligationKind {
             Self::SpecialMeasureClosure => "special_measure_closure",
             Self::FindingRemediation => "finding_remediation",
             Self::CipResubmission => "cip_resubmission",
+            Self::AdpChangeReport => "adp_change_report",
+            Self::AdpReview => "adp_review",
         }
     }
 
@@ -316,6 +331,8 @@ impl ObligationKind {
             Self::SpecialMeasureClosure => "Close accounts (special measure)",
             Self::FindingRemediation => "Remediate an assessment finding",
             Self::CipResubmission => "Resubmit the remediated CIP",
+            Self::AdpChangeReport => "Report an ADP change",
+            Self::AdpReview => "Review the ADP dossier",
         }
     }
 }
@@ -427,6 +444,7 @@ pub fn compute(events: &[Event], met: &[Met], ctx: &Context<'_>) -> Vec<Obligati
         let subject = match &event.kind {
             EventKind::CustomerVerified { customer, .. } => Some((0u8, customer.as_str())),
             EventKind::AccountActivity { account, .. } => Some((1u8, account.as_str())),
+            EventKind::AdpReviewed => Some((2u8, "adp")),
             _ => None,
         };
         match subject {
@@ -763,6 +781,33 @@ fn drafts_for(event: &Event, ctx: &Context<'_>, today: NaiveDate) -> Vec<Draft> 
                 false,
             )
         }],
+        EventKind::AdpMaterialChange { criterion } => d
+            .adp_change_report
+            .iter()
+            .map(|p| {
+                draft(
+                    ObligationKind::AdpChangeReport,
+                    &p.rid,
+                    format!("Report the change to the ADP ({criterion}) to Commerce"),
+                    add_days(on, p.days),
+                    p.assumed,
+                )
+            })
+            .collect(),
+        EventKind::AdpReviewed => pack
+            .adp
+            .iter()
+            .map(|a| Draft {
+                suffix: Some("dossier".into()),
+                ..draft(
+                    ObligationKind::AdpReview,
+                    "R21",
+                    "Review the ADP dossier and keep it current".into(),
+                    add_months(on, a.review_months),
+                    a.assumed,
+                )
+            })
+            .collect(),
         EventKind::ResubmissionRequired { assessment, assessor_reference } => d
             .cip_resubmission
             .iter()

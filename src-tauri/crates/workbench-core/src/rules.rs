@@ -222,6 +222,9 @@ pub struct Deadlines {
     /// Without it no resubmission obligation is raised (the findings still are).
     #[serde(default)]
     pub cip_resubmission: Option<DaysParam>,
+    /// R21: from a material change to the ADP dossier to its report to Commerce.
+    #[serde(default)]
+    pub adp_change_report: Option<DaysParam>,
 }
 
 /// Re-verification intervals per risk tier (R8).
@@ -598,6 +601,25 @@ pub struct ExemptionRules {
     pub note: Option<String>,
 }
 
+/// R20–R21: the ADP dossier's criteria (what Commerce judges) and its review cycle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct AdpRules {
+    /// The requirement.
+    pub rid: String,
+    /// Months between reviews of the dossier (R21: keep it current).
+    pub review_months: u32,
+    /// The criteria, in print order (key, title, rid, guidance).
+    pub criteria: Vec<CipTopic>,
+    /// Assumed by the pack.
+    #[serde(default)]
+    pub assumed: bool,
+    /// Why, when assumed.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
 /// Whether a term restricts an account or keeps it under watch (R6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -682,6 +704,10 @@ pub struct RulePack {
     /// it lifted fall due again. Without it exemptions can be recorded but lift nothing.
     #[serde(default)]
     pub exemptions: Option<ExemptionRules>,
+    /// R20–R21: what an Abuse of IaaS Products Deterrence Program (ADP) is judged on, and how
+    /// often the dossier is reviewed. Without it the app keeps no dossier.
+    #[serde(default)]
+    pub adp: Option<AdpRules>,
     /// R2.
     pub fields: Fields,
     /// R12, R13.
@@ -822,6 +848,12 @@ impl RulePack {
         if let Some(resubmission) = &d.cip_resubmission {
             all.push(("deadlines.cip_resubmission", resubmission.assumed, &resubmission.note));
         }
+        if let Some(report) = &d.adp_change_report {
+            all.push(("deadlines.adp_change_report", report.assumed, &report.note));
+        }
+        if let Some(adp) = &self.adp {
+            all.push(("adp", adp.assumed, &adp.note));
+        }
         if let Some(pending) = &self.verification.pending {
             all.push(("verification.pending", pending.assumed, &pending.note));
         }
@@ -867,6 +899,7 @@ impl RulePack {
         .chain(d.initial_certification.as_ref().map(|p| ("deadlines.initial_certification.days", p)))
         .chain(d.activity_report.as_ref().map(|p| ("deadlines.activity_report.days", p)))
         .chain(d.cip_resubmission.as_ref().map(|p| ("deadlines.cip_resubmission.days", p)))
+        .chain(d.adp_change_report.as_ref().map(|p| ("deadlines.adp_change_report.days", p)))
         {
             if !(0..=3660).contains(&param.days) {
                 return fail(key, format!("must be a number of days from 0 to 3660 (found {})", param.days));
@@ -931,6 +964,22 @@ impl RulePack {
         ] {
             if !(1..=365).contains(&days) {
                 return fail(key, format!("must be 1 to 365 days (found {days})"));
+            }
+        }
+        if let Some(adp) = &self.adp {
+            if adp.criteria.is_empty() {
+                return fail("adp.criteria", "lists no criterion".into());
+            }
+            for (i, c) in adp.criteria.iter().enumerate() {
+                if adp.criteria[..i].iter().any(|o| o.key == c.key) {
+                    return fail("adp.criteria", format!("key {:?} appears twice", c.key));
+                }
+            }
+            if !(1..=60).contains(&adp.review_months) {
+                return fail(
+                    "adp.review_months",
+                    format!("must be 1 to 60 months (found {})", adp.review_months),
+                );
             }
         }
         if let Some(e) = &self.exemptions {

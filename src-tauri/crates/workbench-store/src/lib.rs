@@ -11,6 +11,7 @@
 #![forbid(unsafe_code)]
 
 pub mod actors;
+pub mod adp;
 pub mod ai;
 pub mod anchor;
 pub mod assessments;

@@ -38,6 +38,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0024_owner_verification", include_str!("../migrations/0024_owner_verification.sql")),
     ("0025_assessments", include_str!("../migrations/0025_assessments.sql")),
     ("0026_exemptions", include_str!("../migrations/0026_exemptions.sql")),
+    ("0027_adp", include_str!("../migrations/0027_adp.sql")),
 ];
 
 /// The schema version this binary writes.

@@ -19,6 +19,7 @@ export const VIEWS: readonly View[] = [
 	{ path: '/ai', label: 'AI training', key: 't' },
 	{ path: '/requests', label: 'CIP copies', key: 'o' },
 	{ path: '/assessments', label: 'Assessments', key: 'e' },
+	{ path: '/adp', label: 'ADP dossier', key: 'x' },
 	{ path: '/filings', label: 'Filings', key: 'f' },
 	{ path: '/calendar', label: 'Calendar', key: 'c' },
 	{ path: '/provider', label: 'Provider', key: 'p' },

@@ -52,4 +52,8 @@ activity_report: DaysParam | null,
  * R16: from Commerce requiring a resubmission to the remediated CIP's resubmission.
  * Without it no resubmission obligation is raised (the findings still are).
  */
-cip_resubmission: DaysParam | null, };
+cip_resubmission: DaysParam | null, 
+/**
+ * R21: from a material change to the ADP dossier to its report to Commerce.
+ */
+adp_change_report: DaysParam | null, };

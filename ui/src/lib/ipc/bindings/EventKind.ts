@@ -112,7 +112,11 @@ rids: Array<string>,
 /**
  * Remediate by.
  */
-due_on: string, } | { "kind": "resubmission_required", 
+due_on: string, } | { "kind": "adp_material_change", 
+/**
+ * The criterion's title.
+ */
+criterion: string, } | { "kind": "adp_reviewed" } | { "kind": "resubmission_required", 
 /**
  * The assessment's id.
  */

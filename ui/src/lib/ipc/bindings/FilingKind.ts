@@ -3,4 +3,4 @@
 /**
  * The kinds of filing.
  */
-export type FilingKind = "initial" | "annual" | "change_notice" | "ai_report" | "activity_report" | "cip_resubmission";
+export type FilingKind = "initial" | "annual" | "change_notice" | "ai_report" | "activity_report" | "cip_resubmission" | "exemption_application";

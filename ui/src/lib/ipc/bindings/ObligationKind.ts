@@ -3,4 +3,4 @@
 /**
  * The kinds of obligation.
  */
-export type ObligationKind = "annual_certification" | "initial_certification" | "cip_copy" | "reseller_termination" | "activity_report" | "reseller_attestation" | "ai_report" | "ai_report_update" | "ai_reseller_transmit" | "change_notice" | "retention_expiry" | "reverification" | "special_measure_effective" | "special_measure_expiry" | "special_measure_closure" | "finding_remediation" | "cip_resubmission";
+export type ObligationKind = "annual_certification" | "initial_certification" | "cip_copy" | "reseller_termination" | "activity_report" | "reseller_attestation" | "ai_report" | "ai_report_update" | "ai_reseller_transmit" | "change_notice" | "retention_expiry" | "reverification" | "special_measure_effective" | "special_measure_expiry" | "special_measure_closure" | "finding_remediation" | "cip_resubmission" | "adp_change_report" | "adp_review";

@@ -3,6 +3,8 @@
 import { ipc } from '../client';
 import type { ActorId } from './ActorId';
 import type { ActorView } from './ActorView';
+import type { AdpAnswerForm } from './AdpAnswerForm';
+import type { AdpView } from './AdpView';
 import type { AiArrangementInput } from './AiArrangementInput';
 import type { AiCaseDetail } from './AiCaseDetail';
 import type { AiNewCase } from './AiNewCase';
@@ -445,5 +447,17 @@ export const api = {
 		add: (args: { input: ExemptionInput }) => ipc.call<ExemptionView>('exemptions_add', args),
 		/** Pick Commerce's decision (PDF or image) and record the exemption with it in the vault (officers). Null when cancelled. */
 		addWithDecision: (args: { input: ExemptionInput }) => ipc.call<ExemptionView | null>('exemptions_add_with_decision', args),
+	},
+	adp: {
+		/** Each criterion of the rule pack with its answer, evidence and strength. */
+		status: () => ipc.call<AdpView>('adp_status'),
+		/** Save a new version of a criterion's narrative (officers); a material change owes a report. */
+		answer: (args: { form: AdpAnswerForm }) => ipc.call<AdpView>('adp_answer', args),
+		/** Pick a document (PDF or image) and attach it to a criterion (officers). Null when cancelled. */
+		evidenceDocument: (args: { criterion: string; label: string }) => ipc.call<AdpView | null>('adp_evidence_document', args),
+		/** Cite a record of the workspace as a criterion's evidence (officers). */
+		evidenceRecord: (args: { criterion: string; record: string }) => ipc.call<AdpView>('adp_evidence_record', args),
+		/** Record a review of the whole dossier (officers). */
+		review: (args: { note: string }) => ipc.call<AdpView>('adp_review', args),
 	},
 } as const;
