@@ -205,3 +205,34 @@ pub(crate) fn exempt_account_types(ctx: &Context, u: &Unlocked) -> Result<Vec<St
     types.dedup();
     Ok(types)
 }
+
+/// Why a customer needs no identity verification, when every account of it is of an account type
+/// an exemption in force on `today` covers (R20) and the pack lets exemptions apply.
+pub(crate) fn customer_exemption(
+    u: &Unlocked,
+    customer_id: &str,
+    today: chrono::NaiveDate,
+) -> Result<Option<String>, AppError> {
+    let (pack, _) = crate::obligations::active_pack(u)?;
+    if pack.pack.exemptions.is_none() {
+        return Ok(None);
+    }
+    let db = u.workspace.db();
+    let Some(kind) =
+        db.read(store::customer_account_types)?.into_iter().find(|(c, _)| c == customer_id).map(|(_, t)| t)
+    else {
+        return Ok(None);
+    };
+    Ok(db
+        .read(store::list)?
+        .into_iter()
+        .map(|r| r.exemption)
+        .find(|e| e.scope == Scope::AccountType(kind.clone()) && e.standing(today) == Standing::InForce)
+        .map(|e| {
+            let until = e.ends_on.map_or_else(|| "until revoked".to_owned(), |d| format!("until {d}"));
+            format!(
+                "Exemption {} covers account type {kind} ({until}): identity verification is not required (R20).",
+                e.reference
+            )
+        }))
+}

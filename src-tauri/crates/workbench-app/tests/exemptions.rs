@@ -163,9 +163,32 @@ fn the_unverified_count_leaves_out_accounts_of_an_exempt_type_only_while_in_forc
     clock.set(chrono::Utc.with_ymd_and_hms(2026, 2, 1, 12, 0, 0).single().expect("date"));
     let during = customers::counts(&ctx, &session, 2026).expect("counts");
     assert_eq!((during.foreign_accounts_unverified, during.exempt_accounts), (2, 1));
+    // Its customer needs no identity verification: approved without a single check; the others
+    // still need theirs.
+    let review = workbench_app::review::review_get(&ctx, &session, "C-1").expect("view");
+    assert!(review.exemption.as_deref().is_some_and(|w| w.contains("identity verification is not required")));
+    assert!(review.approval_blockers.is_empty(), "{:?}", review.approval_blockers);
+    let approve = |customer_ref: &str| {
+        workbench_app::review::queue_take(&ctx, &session, customer_ref).expect("take");
+        workbench_app::review::decide(
+            &ctx,
+            &session,
+            &workbench_app::review::DecisionRequest {
+                customer_ref: customer_ref.into(),
+                kind: workbench_core::verification::DecisionKind::Approve,
+                reason_code: String::new(),
+                note: String::new(),
+                until: None,
+            },
+        )
+    };
+    approve("C-1").expect("exempt: approved without checks");
+    let err = approve("C-2").expect_err("not exempt");
+    assert!(err.to_string().contains("not verified yet"), "{err}");
     clock.set(chrono::Utc.with_ymd_and_hms(2027, 1, 2, 12, 0, 0).single().expect("date"));
     let after = customers::counts(&ctx, &session, 2026).expect("counts");
-    assert_eq!((after.foreign_accounts_unverified, after.exempt_accounts), (3, 0), "lapsed");
+    // Lapsed: nothing is left out any more; C-1 counts as what it is (approved under the exemption).
+    assert_eq!((after.foreign_accounts_unverified, after.exempt_accounts), (2, 0), "lapsed");
 }
 
 fn customer_id(ctx: &workbench_app::Context, session: &workbench_app::Session, customer_ref: &str) -> String {

@@ -221,12 +221,17 @@ pub fn decide(ctx: &Context, session: &Session, request: &DecisionRequest) -> Re
         let note = request.note.trim();
         match request.kind {
             DecisionKind::Approve => {
-                let checks = u.workspace.db().read(|c| store::current_checks(c, &id))?;
-                let status: rules::ElementStatus = checks.iter().map(|c| (c.element, c.outcome)).collect();
-                rules::check_approvable(pack, &status)?;
-                // R5: every foreign beneficial owner verified on its own.
-                let owners = u.workspace.db().read(|c| owner_statuses(c, &id))?;
-                rules::check_owners_approvable(pack, &owners)?;
+                // R20: an exemption of the customer's account type lifts identity verification.
+                let today = crate::obligations::today(ctx, u)?;
+                if crate::exemptions::customer_exemption(u, &id, today)?.is_none() {
+                    let checks = u.workspace.db().read(|c| store::current_checks(c, &id))?;
+                    let status: rules::ElementStatus =
+                        checks.iter().map(|c| (c.element, c.outcome)).collect();
+                    rules::check_approvable(pack, &status)?;
+                    // R5: every foreign beneficial owner verified on its own.
+                    let owners = u.workspace.db().read(|c| owner_statuses(c, &id))?;
+                    rules::check_owners_approvable(pack, &owners)?;
+                }
                 // R22: a screening hit waiting for a decision, or a true match, blocks approval.
                 if let Some(reason) = crate::screening::approval_blocked(u, &id)? {
                     return Err(CoreError::invalid("screening", reason).into());

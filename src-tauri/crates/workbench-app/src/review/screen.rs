@@ -237,8 +237,13 @@ pub(crate) fn review_of(u: &Unlocked, customer_id: &str, now: DateTime<Utc>) -> 
         Err(CoreError::Invalid(fields)) => fields.into_iter().map(|f| f.problem).collect(),
         Err(other) => vec![other.to_string()],
     };
-    let mut approval_blockers = problems(rules::check_approvable(pack, &status));
-    approval_blockers.extend(problems(rules::check_owners_approvable(pack, &owner_status)));
+    let today = now.with_timezone(&crate::obligations::provider_tz(u)?).date_naive();
+    let exemption = crate::exemptions::customer_exemption(u, customer_id, today)?;
+    let mut approval_blockers = Vec::new();
+    if exemption.is_none() {
+        approval_blockers.extend(problems(rules::check_approvable(pack, &status)));
+        approval_blockers.extend(problems(rules::check_owners_approvable(pack, &owner_status)));
+    }
     let owner_required = rules::owner_required_elements(pack);
     let decisions: Vec<DecisionView> = db
         .read(|c| store::decisions(c, customer_id))?
@@ -344,6 +349,7 @@ pub(crate) fn review_of(u: &Unlocked, customer_id: &str, now: DateTime<Utc>) -> 
         pending_terms: pack.verification.pending.as_ref().map(|p| p.terms.clone()).unwrap_or_default(),
         pending_decide_days: pack.verification.pending.as_ref().map(|p| p.decide_days),
         appeals: super::terms::appeals_of(u, customer_id)?,
+        exemption,
     })
 }
 

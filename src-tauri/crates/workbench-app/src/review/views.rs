@@ -315,4 +315,6 @@ pub struct ReviewView {
     pub pending_decide_days: Option<i64>,
     /// R6 redress: the customer's appeals, oldest first.
     pub appeals: Vec<super::AppealView>,
+    /// R20: why the customer needs no identity verification (an exemption of its account type).
+    pub exemption: Option<String>,
 }

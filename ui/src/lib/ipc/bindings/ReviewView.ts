@@ -127,4 +127,8 @@ pending_decide_days: number | null,
 /**
  * R6 redress: the customer's appeals, oldest first.
  */
-appeals: Array<AppealView>, };
+appeals: Array<AppealView>, 
+/**
+ * R20: why the customer needs no identity verification (an exemption of its account type).
+ */
+exemption: string | null, };
