@@ -61,7 +61,7 @@ pub enum RecordLink {
     /// The verification queue's statistics (R4).
     QueueStatistics,
     /// A version of the written CIP (R1).
-    CipVersion(i64),
+    CipVersion(#[ts(type = "number")] i64),
 }
 
 impl RecordLink {

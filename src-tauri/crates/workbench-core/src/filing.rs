@@ -1,4 +1,4 @@
-//! Filings (R12–R15, R18, R23): what each submission says, as a frozen snapshot, and the document
+//! Filings (R12–R16, R18–R20, R23): what each submission says, as a frozen snapshot, and the document
 //! model the PDF engine lays out. The view-models live here; `workbench-filings` only draws a
 //! [`FilingDoc`] — headings, paragraphs, label/value facts, tables and signature blocks.
 //!
@@ -464,8 +464,10 @@ pub enum Snapshot {
         /// Every finding.
         findings: Vec<ResubmittedFinding>,
         /// The CIP version in force when assessed, if any.
+        #[ts(type = "number | null")]
         assessed_version: Option<i64>,
         /// The remediated CIP version resubmitted.
+        #[ts(type = "number")]
         version: i64,
         /// Its SHA-256.
         version_sha256: String,
@@ -913,6 +915,7 @@ pub struct ResubmittedFinding {
     /// What was done: the remediation notes, oldest first.
     pub remediation: Vec<String>,
     /// The CIP version that answers it, when named.
+    #[ts(type = "number | null")]
     pub cip_version: Option<i64>,
 }
 

@@ -1,6 +1,7 @@
-//! The obligations engine: events in, dated obligations out (R8, R10, R13, R14, R15, R19, R22,
-//! R23). Pure: the caller passes the events, what has been met, the active rule pack, the
-//! provider's time zone and "now".
+//! The obligations engine: events in, dated obligations out (R8, R10, R12–R16, R18, R19, R21–R23,
+//! with R27's ceiling on each overdue one). Pure: the caller passes the events, what has been
+//! met, the active rule pack, the provider's time zone and "now"; exemptions (R20) are applied
+//! after, by [`apply_exemptions`].
 //!
 //! Deadlines are calendar days counted from the event's date *in the provider's time zone*
 //! (the rule speaks of calendar days; a request received at 20:00 in New York on 31 March is a

@@ -181,11 +181,11 @@ findings: Array<ResubmittedFinding>,
 /**
  * The CIP version in force when assessed, if any.
  */
-assessed_version: bigint | null, 
+assessed_version: number | null, 
 /**
  * The remediated CIP version resubmitted.
  */
-version: bigint, 
+version: number, 
 /**
  * Its SHA-256.
  */

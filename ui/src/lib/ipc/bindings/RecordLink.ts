@@ -3,4 +3,4 @@
 /**
  * A record in the workspace a criterion may cite as evidence, by its link text.
  */
-export type RecordLink = { "record": "reseller_matrix" } | { "record": "queue_statistics" } | { "record": "cip_version", "number": bigint };
+export type RecordLink = { "record": "reseller_matrix" } | { "record": "queue_statistics" } | { "record": "cip_version", "number": number };

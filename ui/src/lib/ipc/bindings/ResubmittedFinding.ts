@@ -35,4 +35,4 @@ remediation: Array<string>,
 /**
  * The CIP version that answers it, when named.
  */
-cip_version: bigint | null, };
+cip_version: number | null, };
