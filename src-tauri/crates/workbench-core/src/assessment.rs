@@ -76,7 +76,7 @@ pub struct AssessmentInput {
 /// [`CoreError::Invalid`] naming the key of the first syntax or type error, or every field that
 /// fails [`check`].
 pub fn parse(text: &str, today: NaiveDate) -> Result<AssessmentInput, CoreError> {
-    let input: AssessmentInput = crate::toml_date::from_toml(text)?;
+    let input: AssessmentInput = crate::toml_file::from_toml(text)?;
     check(&input, today)?;
     Ok(input)
 }

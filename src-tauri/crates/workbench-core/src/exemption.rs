@@ -149,7 +149,7 @@ impl ExemptionInput {
 /// [`CoreError::Invalid`] naming the line of a syntax or type error, or every field that fails
 /// [`ExemptionInput::check`].
 pub fn parse(text: &str) -> Result<(ExemptionInput, Scope), CoreError> {
-    let input: ExemptionInput = crate::toml_date::from_toml(text)?;
+    let input: ExemptionInput = crate::toml_file::from_toml(text)?;
     let scope = input.check()?;
     Ok((input, scope))
 }

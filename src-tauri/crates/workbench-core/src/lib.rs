@@ -29,7 +29,7 @@ pub mod phone;
 pub mod quantity;
 pub mod reseller;
 pub mod rules;
-pub mod toml_date;
+pub mod toml_file;
 pub mod verification;
 
 pub use about::{AboutSheet, Fact};
