@@ -218,9 +218,7 @@ pub(crate) fn customer_exemption(
         return Ok(None);
     }
     let db = u.workspace.db();
-    let Some(kind) =
-        db.read(store::customer_account_types)?.into_iter().find(|(c, _)| c == customer_id).map(|(_, t)| t)
-    else {
+    let Some(kind) = db.read(|c| store::customer_account_type(c, customer_id))? else {
         return Ok(None);
     };
     Ok(db

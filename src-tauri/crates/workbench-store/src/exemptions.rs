@@ -165,3 +165,16 @@ pub fn customer_account_types(conn: &Connection) -> Result<Vec<(String, String)>
     let rows = statement.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
+
+/// The one account type every account of a customer has, if they share one.
+pub fn customer_account_type(conn: &Connection, customer_id: &str) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT min(t.type) FROM account a LEFT JOIN account_type t ON t.account_id = a.id \
+             WHERE a.customer_id = ?1 HAVING count(t.type) = count(*) AND min(t.type) = max(t.type)",
+            [customer_id],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten())
+}
