@@ -246,7 +246,7 @@ pub fn adp_evidence_document(
     label: &str,
     path: &Path,
 ) -> Result<AdpView, AppError> {
-    let document = crate::documents::Document::read(ctx, session, path)?;
+    let document = crate::documents::Document::read(ctx, session, path, "evidence", "document")?;
     let label = if label.trim().is_empty() {
         path.file_name().map_or_else(|| "document".into(), |n| n.to_string_lossy().into_owned())
     } else {

@@ -1167,13 +1167,7 @@ pub fn reseller_report_record(
         return Err(CoreError::Invalid(errors).into());
     }
     let country = country.unwrap_or_default();
-    let max_bytes = crate::limits::evidence_max_bytes(ctx, session)?;
-    let bytes = crate::limits::read_evidence(document, max_bytes)?;
-    let media = crate::review::media_type_of(&bytes[..bytes.len().min(512)]).ok_or_else(|| {
-        CoreError::invalid("document", "is not an image (PNG, JPEG, GIF, WebP, TIFF) or a PDF")
-    })?;
-    let original =
-        document.file_name().map_or_else(|| "reseller-report".into(), |n| n.to_string_lossy().into_owned());
+    let doc = crate::documents::Document::read(ctx, session, document, "document", "reseller-report")?;
     session.with(ctx, |u| {
         u.require_officer("record a reseller's AI report")?;
         let known = u
@@ -1188,11 +1182,8 @@ pub fn reseller_report_record(
             .into());
         }
         let at = ctx.clock().now();
+        let evidence_id = doc.store(u, at)?;
         let me = u.actor.id;
-        let new =
-            workbench_store::evidence::NewEvidence { original_name: &original, media_type: media, max_bytes };
-        let record = workbench_store::evidence::store(&mut u.workspace, bytes.as_slice(), &new, me, at)?;
-        let evidence_id = record.id.to_string();
         let summary = form.summary.trim();
         Ok(u.workspace.db_mut().write(|tx| {
             store::insert_reseller_report(

@@ -268,7 +268,9 @@ pub fn finding_note(
             CoreError::invalid("evidence", "closing a finding needs evidence of the remediation").into()
         );
     }
-    let document = evidence.map(|p| crate::documents::Document::read(ctx, session, p)).transpose()?;
+    let document = evidence
+        .map(|p| crate::documents::Document::read(ctx, session, p, "evidence", "evidence"))
+        .transpose()?;
     session.with(ctx, |u| {
         if u.actor.role == workbench_core::Role::Viewer {
             return Err(AppError::Forbidden("a viewer cannot remediate findings".into()));

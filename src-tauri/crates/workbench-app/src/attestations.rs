@@ -283,19 +283,9 @@ pub fn attestation_return(
     ret: &AttestationReturn,
     scan: Option<&std::path::Path>,
 ) -> Result<Vec<AttestationView>, AppError> {
-    let scanned = match scan {
-        Some(path) => {
-            let max_bytes = crate::limits::evidence_max_bytes(ctx, session)?;
-            let bytes = crate::limits::read_evidence(path, max_bytes)?;
-            let media = crate::review::media_type_of(&bytes[..bytes.len().min(512)]).ok_or_else(|| {
-                CoreError::invalid("file", "is not an image (PNG, JPEG, GIF, WebP, TIFF) or a PDF")
-            })?;
-            let name =
-                path.file_name().map_or_else(|| "attestation".into(), |n| n.to_string_lossy().into_owned());
-            Some((bytes, media, name))
-        }
-        None => None,
-    };
+    let scanned = scan
+        .map(|path| crate::documents::Document::read(ctx, session, path, "file", "attestation"))
+        .transpose()?;
     session.with(ctx, |u| {
         u.require_officer("record reseller attestations")?;
         let (pack, _) = crate::obligations::active_pack(u)?;
@@ -305,28 +295,7 @@ pub fn attestation_return(
         let reg = register(u)?;
         check_row(&reg, &valid).map_err(|m| CoreError::invalid("reseller_ref", m))?;
         let at = ctx.clock().now();
-        let evidence_id = match &scanned {
-            Some((bytes, media, name)) => {
-                let new = workbench_store::evidence::NewEvidence {
-                    original_name: name,
-                    media_type: media,
-                    // Read within the Settings limit above.
-                    max_bytes: bytes.len() as u64,
-                };
-                Some(
-                    workbench_store::evidence::store(
-                        &mut u.workspace,
-                        bytes.as_slice(),
-                        &new,
-                        u.actor.id,
-                        at,
-                    )?
-                    .id
-                    .to_string(),
-                )
-            }
-            None => None,
-        };
+        let evidence_id = scanned.as_ref().map(|doc| doc.store(u, at)).transpose()?;
         let met = meets(ctx, u, &crate::obligations::compute(ctx, u)?, &valid, "form")?;
         let me = u.actor.id;
         let record = ReturnRecord { complete, evidence_id: evidence_id.as_deref(), source: "form" };

@@ -20,14 +20,21 @@ pub(crate) struct Document {
 }
 
 impl Document {
-    /// Reads `path`: a PDF or an image (PNG, JPEG, GIF, WebP, TIFF) within the size limit.
-    pub(crate) fn read(ctx: &Context, session: &Session, path: &Path) -> Result<Self, AppError> {
+    /// Reads `path`: a PDF or an image (PNG, JPEG, GIF, WebP, TIFF) within the size limit. A file
+    /// of another kind is refused on `field`; a path without a file name is stored as `default_name`.
+    pub(crate) fn read(
+        ctx: &Context,
+        session: &Session,
+        path: &Path,
+        field: &str,
+        default_name: &str,
+    ) -> Result<Self, AppError> {
         let max_bytes = crate::limits::evidence_max_bytes(ctx, session)?;
         let bytes = crate::limits::read_evidence(path, max_bytes)?;
         let media_type = crate::review::media_type_of(&bytes[..bytes.len().min(512)]).ok_or_else(|| {
-            CoreError::invalid("evidence", "must be a PDF or an image (PNG, JPEG, GIF, WebP, TIFF)")
+            CoreError::invalid(field, "is not an image (PNG, JPEG, GIF, WebP, TIFF) or a PDF")
         })?;
-        let name = path.file_name().map_or_else(|| "document".into(), |n| n.to_string_lossy().into_owned());
+        let name = path.file_name().map_or_else(|| default_name.into(), |n| n.to_string_lossy().into_owned());
         Ok(Self { bytes, media_type, name, max_bytes })
     }
 

@@ -104,7 +104,9 @@ pub fn exemption_add(
     decision: Option<&Path>,
 ) -> Result<ExemptionView, AppError> {
     let scope = input.check()?;
-    let document = decision.map(|p| crate::documents::Document::read(ctx, session, p)).transpose()?;
+    let document = decision
+        .map(|p| crate::documents::Document::read(ctx, session, p, "decision", "decision"))
+        .transpose()?;
     let id = session.with(ctx, |u| {
         u.require_officer("record exemptions")?;
         check_scope_exists(u, &scope)?;
@@ -207,14 +209,14 @@ pub(crate) fn exempt_account_types(ctx: &Context, u: &Unlocked) -> Result<Vec<St
 }
 
 /// Why a customer needs no identity verification, when every account of it is of an account type
-/// an exemption in force on `today` covers (R20) and the pack lets exemptions apply.
+/// an exemption in force on `today` covers (R20) and the active `pack` lets exemptions apply.
 pub(crate) fn customer_exemption(
     u: &Unlocked,
+    pack: &workbench_core::rules::RulePack,
     customer_id: &str,
     today: chrono::NaiveDate,
 ) -> Result<Option<String>, AppError> {
-    let (pack, _) = crate::obligations::active_pack(u)?;
-    if pack.pack.exemptions.is_none() {
+    if pack.exemptions.is_none() {
         return Ok(None);
     }
     let db = u.workspace.db();

@@ -711,12 +711,7 @@ pub fn filing_attach_ack(
     id: &str,
     path: &std::path::Path,
 ) -> Result<FilingView, AppError> {
-    let max_bytes = crate::limits::evidence_max_bytes(ctx, session)?;
-    let bytes = crate::limits::read_evidence(path, max_bytes)?;
-    let media = crate::review::media_type_of(&bytes[..bytes.len().min(512)])
-        .ok_or_else(|| CoreError::invalid("file", "is not an image (PNG, JPEG, GIF, WebP, TIFF) or a PDF"))?;
-    let name =
-        path.file_name().map_or_else(|| "acknowledgement".into(), |n| n.to_string_lossy().into_owned());
+    let document = crate::documents::Document::read(ctx, session, path, "file", "acknowledgement")?;
     session.with(ctx, |u| {
         u.require_officer("record filings")?;
         let row = require(u, id)?;
@@ -724,12 +719,8 @@ pub fn filing_attach_ack(
             return Err(CoreError::invalid("filing", "is not filed yet").into());
         }
         let at = ctx.clock().now();
-        let new =
-            workbench_store::evidence::NewEvidence { original_name: &name, media_type: media, max_bytes };
-        let record =
-            workbench_store::evidence::store(&mut u.workspace, bytes.as_slice(), &new, u.actor.id, at)?;
+        let evidence_id = document.store(u, at)?;
         let me = u.actor.id;
-        let evidence_id = record.id.to_string();
         u.workspace.db_mut().write(|tx| store::attach_ack(tx, id, &evidence_id, me, at))?;
         Ok(view(u, &require(u, id)?, four_eyes(u)?))
     })

@@ -132,40 +132,16 @@ pub fn add(
     measure: &NewMeasure,
     document: Option<&Path>,
 ) -> Result<MeasureView, AppError> {
-    let document = match document {
-        Some(path) => {
-            let max_bytes = crate::limits::evidence_max_bytes(ctx, session)?;
-            let bytes = crate::limits::read_evidence(path, max_bytes)?;
-            let media = crate::review::media_type_of(&bytes[..bytes.len().min(512)])
-                .ok_or_else(|| CoreError::invalid("document", "must be a PDF or an image (PNG, JPEG)"))?;
-            let name = path
-                .file_name()
-                .map_or_else(|| "determination.pdf".into(), |n| n.to_string_lossy().into_owned());
-            Some((bytes, media, name, max_bytes))
-        }
-        None => None,
-    };
+    let document = document
+        .map(|path| crate::documents::Document::read(ctx, session, path, "document", "determination.pdf"))
+        .transpose()?;
     let id = session.with(ctx, |u| {
         u.require_officer("record special measures")?;
         let (pack, _) = crate::obligations::active_pack(u)?;
         let valid = measure.clone().validate(&pack.pack)?;
         let at = ctx.clock().now();
         let me = u.actor.id;
-        let evidence = match &document {
-            Some((bytes, media, name, max_bytes)) => {
-                let new = workbench_store::evidence::NewEvidence {
-                    original_name: name,
-                    media_type: media,
-                    max_bytes: *max_bytes,
-                };
-                Some(
-                    workbench_store::evidence::store(&mut u.workspace, bytes.as_slice(), &new, me, at)?
-                        .id
-                        .to_string(),
-                )
-            }
-            None => None,
-        };
+        let evidence = document.as_ref().map(|d| d.store(u, at)).transpose()?;
         let target = describe_target(&valid.measure);
         let determined = valid.measure.determined_on.and_hms_opt(12, 0, 0).map_or(at, |t| t.and_utc());
         let event = Event {

@@ -43,18 +43,7 @@ fn an_account_type_exemption_lifts_and_restores_around_its_dates_and_changes_the
     assert!(imported.errors.is_empty(), "{:?}", imported.errors);
     for c in ["C-1", "C-2", "C-3"] {
         common::verify_required(&ctx, &session, c);
-        workbench_app::review::decide(
-            &ctx,
-            &session,
-            &workbench_app::review::DecisionRequest {
-                customer_ref: c.into(),
-                kind: workbench_core::verification::DecisionKind::Approve,
-                reason_code: String::new(),
-                note: String::new(),
-                until: None,
-            },
-        )
-        .expect("approve");
+        common::approve(&ctx, &session, c).expect("approve");
     }
 
     // Bad input: nothing stored.
@@ -170,17 +159,7 @@ fn the_unverified_count_leaves_out_accounts_of_an_exempt_type_only_while_in_forc
     assert!(review.approval_blockers.is_empty(), "{:?}", review.approval_blockers);
     let approve = |customer_ref: &str| {
         workbench_app::review::queue_take(&ctx, &session, customer_ref).expect("take");
-        workbench_app::review::decide(
-            &ctx,
-            &session,
-            &workbench_app::review::DecisionRequest {
-                customer_ref: customer_ref.into(),
-                kind: workbench_core::verification::DecisionKind::Approve,
-                reason_code: String::new(),
-                note: String::new(),
-                until: None,
-            },
-        )
+        common::approve(&ctx, &session, customer_ref)
     };
     approve("C-1").expect("exempt: approved without checks");
     let err = approve("C-2").expect_err("not exempt");

@@ -224,18 +224,7 @@ fn a_resellers_suspected_activity_is_reported_through_the_filing_engine_by_its_o
 /// Takes the customer's queue item, records every required element verified and approves.
 fn approve(ctx: &workbench_app::Context, session: &workbench_app::Session, customer_ref: &str) {
     common::verify_required(ctx, session, customer_ref);
-    workbench_app::review::decide(
-        ctx,
-        session,
-        &workbench_app::review::DecisionRequest {
-            customer_ref: customer_ref.into(),
-            kind: workbench_core::verification::DecisionKind::Approve,
-            reason_code: String::new(),
-            note: String::new(),
-            until: None,
-        },
-    )
-    .expect("approve");
+    common::approve(ctx, session, customer_ref).expect("approve");
 }
 
 #[test]
@@ -317,24 +306,6 @@ fn entity_with_owners(
     customers::owners_import(ctx, session, &path, false).expect("owners")
 }
 
-fn decide_approve(
-    ctx: &workbench_app::Context,
-    session: &workbench_app::Session,
-    customer_ref: &str,
-) -> Result<workbench_app::review::ReviewView, workbench_app::AppError> {
-    workbench_app::review::decide(
-        ctx,
-        session,
-        &workbench_app::review::DecisionRequest {
-            customer_ref: customer_ref.into(),
-            kind: workbench_core::verification::DecisionKind::Approve,
-            reason_code: String::new(),
-            note: String::new(),
-            until: None,
-        },
-    )
-}
-
 #[test]
 fn each_foreign_beneficial_owner_is_verified_on_its_own_before_the_customer_can_be_approved() {
     use workbench_app::review::{self, DeterminationRequest, OwnerCheckRequest};
@@ -364,7 +335,7 @@ fn each_foreign_beneficial_owner_is_verified_on_its_own_before_the_customer_can_
     assert_eq!(by_name(&view, "Ben Carter").missing.len(), 4);
     assert!(by_name(&view, "Mika Saari").missing.is_empty(), "10 %, no control: not a beneficial owner");
     assert_eq!(view.approval_blockers.len(), 2, "{:?}", view.approval_blockers);
-    let err = decide_approve(&ctx, &session, "E-1").expect_err("owners block approval");
+    let err = common::approve(&ctx, &session, "E-1").expect_err("owners block approval");
     assert!(
         err.to_string().contains("not verified yet: Name, Address, Identity document, U.S. person"),
         "{err}"
@@ -421,13 +392,13 @@ fn each_foreign_beneficial_owner_is_verified_on_its_own_before_the_customer_can_
     check(Element::Address, Outcome::Verified).expect("address");
     let after = check(Element::IdentityDocument, Outcome::Failed).expect("document");
     assert_eq!(by_name(&after, "Astrid Lind").missing, ["Identity document"]);
-    assert!(decide_approve(&ctx, &session, "E-1").is_err());
+    assert!(common::approve(&ctx, &session, "E-1").is_err());
     // An owner's U.S.-person status is a determination, never a check; payment is not an owner's.
     assert!(check(Element::UsPerson, Outcome::Verified).is_err());
     assert!(check(Element::Payment, Outcome::Verified).is_err());
     let after = check(Element::IdentityDocument, Outcome::Verified).expect("document again");
     assert!(after.approval_blockers.is_empty(), "{:?}", after.approval_blockers);
-    let approved = decide_approve(&ctx, &session, "E-1").expect("approve");
+    let approved = common::approve(&ctx, &session, "E-1").expect("approve");
     assert!(approved.accounts.iter().all(|a| a.state == workbench_core::customer::AccountState::Verified));
 
     // Another customer's owner cannot be checked through this one.

@@ -223,7 +223,7 @@ pub fn decide(ctx: &Context, session: &Session, request: &DecisionRequest) -> Re
             DecisionKind::Approve => {
                 // R20: an exemption of the customer's account type lifts identity verification.
                 let today = crate::obligations::today(ctx, u)?;
-                if crate::exemptions::customer_exemption(u, &id, today)?.is_none() {
+                if crate::exemptions::customer_exemption(u, pack, &id, today)?.is_none() {
                     let checks = u.workspace.db().read(|c| store::current_checks(c, &id))?;
                     let status: rules::ElementStatus =
                         checks.iter().map(|c| (c.element, c.outcome)).collect();

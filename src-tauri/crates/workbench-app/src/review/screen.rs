@@ -56,22 +56,32 @@ pub(super) fn owner_statuses(
         return Ok(Vec::new());
     };
     let checks = store::owner_checks(conn, customer_id)?;
-    detail
-        .owners
+    Ok(owner_statuses_of(conn, &detail.owners, &checks)?.into_iter().map(|(status, _)| status).collect())
+}
+
+/// [`owner_statuses`] of owners already read, with their checks; each with its newest
+/// determination's reason.
+fn owner_statuses_of(
+    conn: &workbench_store::rusqlite::Connection,
+    owners: &[workbench_store::customers::OwnerDetail],
+    checks: &[(String, store::Check)],
+) -> Result<Vec<(rules::OwnerStatus, Option<String>)>, StoreError> {
+    owners
         .iter()
         .map(|o| {
             let determination = store::determination(conn, &format!("owner:{}", o.id))?;
-            Ok(rules::OwnerStatus {
+            let status = rules::OwnerStatus {
                 ownership_pct: o.ownership_pct,
                 control: o.control,
                 us_person: workbench_core::verification::code(&o.us_person).unwrap_or(UsPerson::Undetermined),
-                determined_with_evidence: determination.is_some_and(|d| d.evidence_id.is_some()),
+                determined_with_evidence: determination.as_ref().is_some_and(|d| d.evidence_id.is_some()),
                 checks: checks
                     .iter()
                     .filter(|(owner, _)| *owner == o.id)
                     .map(|(_, c)| (c.element, c.outcome))
                     .collect(),
-            })
+            };
+            Ok((status, determination.map(|d| d.reason)))
         })
         .collect()
 }
@@ -230,15 +240,16 @@ pub(crate) fn review_of(u: &Unlocked, customer_id: &str, now: DateTime<Utc>) -> 
         })
         .collect();
     let status: rules::ElementStatus = checks.iter().map(|c| (c.element, c.outcome)).collect();
-    let owner_status = db.read(|c| owner_statuses(c, customer_id))?;
     let owner_checks = db.read(|c| store::owner_checks(c, customer_id))?;
+    let (owner_status, owner_reasons): (Vec<_>, Vec<_>) =
+        db.read(|c| owner_statuses_of(c, &detail.owners, &owner_checks))?.into_iter().unzip();
     let problems = |result: Result<(), CoreError>| match result {
         Ok(()) => Vec::new(),
         Err(CoreError::Invalid(fields)) => fields.into_iter().map(|f| f.problem).collect(),
         Err(other) => vec![other.to_string()],
     };
     let today = now.with_timezone(&crate::obligations::provider_tz(u)?).date_naive();
-    let exemption = crate::exemptions::customer_exemption(u, customer_id, today)?;
+    let exemption = crate::exemptions::customer_exemption(u, pack, customer_id, today)?;
     let mut approval_blockers = Vec::new();
     if exemption.is_none() {
         approval_blockers.extend(problems(rules::check_approvable(pack, &status)));
@@ -296,9 +307,8 @@ pub(crate) fn review_of(u: &Unlocked, customer_id: &str, now: DateTime<Utc>) -> 
         owners: detail
             .owners
             .iter()
-            .zip(&owner_status)
-            .map(|(o, gate)| {
-                let determination = db.read(|c| store::determination(c, &format!("owner:{}", o.id)))?;
+            .zip(owner_status.iter().zip(owner_reasons))
+            .map(|(o, (gate, reason))| {
                 Ok(OwnerView {
                     id: o.id.clone(),
                     name: o.name.clone(),
@@ -306,7 +316,7 @@ pub(crate) fn review_of(u: &Unlocked, customer_id: &str, now: DateTime<Utc>) -> 
                     ownership_pct: o.ownership_pct,
                     control: o.control,
                     us_person: o.us_person.clone(),
-                    us_person_reason: determination.map(|d| d.reason),
+                    us_person_reason: reason,
                     determined_with_evidence: gate.determined_with_evidence,
                     beneficial: gate.is_beneficial(threshold),
                     address: [

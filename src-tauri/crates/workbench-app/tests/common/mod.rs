@@ -119,3 +119,23 @@ pub fn verify_owners(ctx: &workbench_app::Context, session: &workbench_app::Sess
         }
     }
 }
+
+/// Approves the customer's item the acting reviewer holds.
+#[allow(dead_code)] // not every test file uses it
+pub fn approve(
+    ctx: &workbench_app::Context,
+    session: &workbench_app::Session,
+    customer_ref: &str,
+) -> Result<workbench_app::review::ReviewView, workbench_app::AppError> {
+    workbench_app::review::decide(
+        ctx,
+        session,
+        &workbench_app::review::DecisionRequest {
+            customer_ref: customer_ref.into(),
+            kind: workbench_core::verification::DecisionKind::Approve,
+            reason_code: String::new(),
+            note: String::new(),
+            until: None,
+        },
+    )
+}
