@@ -684,6 +684,7 @@ fn fill_queue(
                     reason_code: "",
                     note: "Proof of address dated within three months",
                     until: Some(now + Duration::days(3 + k as i64)),
+                    exemption_id: None,
                 }
             } else {
                 NewDecision {
@@ -691,6 +692,7 @@ fn fill_queue(
                     reason_code: &pack.verification.refusal_reasons[0].code,
                     note: "Document number does not match the issuing register",
                     until: None,
+                    exemption_id: None,
                 }
             };
             review::decide(tx, id, &decision, by, later)?;

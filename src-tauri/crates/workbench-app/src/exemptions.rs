@@ -208,14 +208,23 @@ pub(crate) fn exempt_account_types(ctx: &Context, u: &Unlocked) -> Result<Vec<St
     Ok(types)
 }
 
-/// Why a customer needs no identity verification, when every account of it is of an account type
-/// an exemption in force on `today` covers (R20) and the active `pack` lets exemptions apply.
+/// An exemption in force under which a customer needs no identity verification (R20).
+pub(crate) struct CustomerExemption {
+    /// The exemption's id.
+    pub(crate) id: String,
+    /// Why, in words for the review screen.
+    pub(crate) reason: String,
+}
+
+/// The exemption under which a customer needs no identity verification, when every account of it
+/// is of an account type an exemption in force on `today` covers (R20) and the active `pack` lets
+/// exemptions apply.
 pub(crate) fn customer_exemption(
     u: &Unlocked,
     pack: &workbench_core::rules::RulePack,
     customer_id: &str,
     today: chrono::NaiveDate,
-) -> Result<Option<String>, AppError> {
+) -> Result<Option<CustomerExemption>, AppError> {
     if pack.exemptions.is_none() {
         return Ok(None);
     }
@@ -230,9 +239,35 @@ pub(crate) fn customer_exemption(
         .find(|e| e.scope == Scope::AccountType(kind.clone()) && e.standing(today) == Standing::InForce)
         .map(|e| {
             let until = e.ends_on.map_or_else(|| "until revoked".to_owned(), |d| format!("until {d}"));
-            format!(
-                "Exemption {} covers account type {kind} ({until}): identity verification is not required (R20).",
-                e.reference
-            )
+            CustomerExemption {
+                reason: format!(
+                    "Exemption {} covers account type {kind} ({until}): identity verification is not required (R20).",
+                    e.reference
+                ),
+                id: e.id,
+            }
         }))
+}
+
+/// Customers approved without identity verification under an exemption that is no longer in
+/// force on `today` (R20): `(customer id, the day its identity became owed again)`.
+pub(crate) fn lapsed_approvals(
+    u: &Unlocked,
+    today: chrono::NaiveDate,
+) -> Result<Vec<(String, chrono::NaiveDate)>, AppError> {
+    let db = u.workspace.db();
+    let approved = db.read(workbench_store::review::approved_under_exemption)?;
+    if approved.is_empty() {
+        return Ok(Vec::new());
+    }
+    let exemptions: std::collections::HashMap<String, workbench_core::exemption::Exemption> =
+        db.read(store::list)?.into_iter().map(|r| (r.exemption.id.clone(), r.exemption)).collect();
+    Ok(approved
+        .into_iter()
+        .filter_map(|(customer, exemption_id)| {
+            let e = exemptions.get(&exemption_id)?;
+            (e.standing(today) == Standing::Lapsed)
+                .then(|| (customer, e.ends_on.map_or(today, |end| end + chrono::Days::new(1))))
+        })
+        .collect())
 }

@@ -130,7 +130,7 @@ fn an_account_type_exemption_lifts_and_restores_around_its_dates_and_changes_the
 }
 
 #[test]
-fn the_unverified_count_leaves_out_accounts_of_an_exempt_type_only_while_in_force() {
+fn the_unverified_count_leaves_out_accounts_of_an_exempt_type_only_while_in_force_and_a_lapse_reopens_them() {
     let (dir, ctx, clock, session) = common::workspace_at(2026, 1, 10, 15, Duration::from_secs(86_400 * 900));
     let file = dir.path().join("customers.csv");
     std::fs::write(&file, CUSTOMERS).expect("write");
@@ -164,10 +164,47 @@ fn the_unverified_count_leaves_out_accounts_of_an_exempt_type_only_while_in_forc
     approve("C-1").expect("exempt: approved without checks");
     let err = approve("C-2").expect_err("not exempt");
     assert!(err.to_string().contains("not verified yet"), "{err}");
-    clock.set(chrono::Utc.with_ymd_and_hms(2027, 1, 2, 12, 0, 0).single().expect("date"));
+    // Approved without verification: still left out as exempt, never counted as verified.
+    let approved = customers::counts(&ctx, &session, 2026).expect("counts");
+    assert_eq!((approved.foreign_accounts_unverified, approved.exempt_accounts), (2, 1));
+    let decided = workbench_app::review::review_get(&ctx, &session, "C-1").expect("view");
+    let last = decided.decisions.last().expect("the approval");
+    assert_eq!(
+        last.exemption_reference.as_deref(),
+        Some("BIS-EX-2026-7"),
+        "the approval names its exemption"
+    );
+
+    // Lapsed after 2026-12-31: C-1's identity is owed again. It counts as unverified, and the
+    // queue re-opens it with reason exemption_lapsed, due by its tier's SLA (high: 2 days in the
+    // pack) or the pack's 30 days' grace, whichever is later, from the day it lapsed.
+    clock.set(chrono::Utc.with_ymd_and_hms(2027, 1, 12, 12, 0, 0).single().expect("date"));
     let after = customers::counts(&ctx, &session, 2026).expect("counts");
-    // Lapsed: nothing is left out any more; C-1 counts as what it is (approved under the exemption).
-    assert_eq!((after.foreign_accounts_unverified, after.exempt_accounts), (2, 0), "lapsed");
+    assert_eq!((after.foreign_accounts_unverified, after.exempt_accounts), (3, 0), "lapsed");
+    let opened = workbench_app::review::queue_refresh(&ctx, &session).expect("refresh");
+    assert!(opened >= 1, "{opened}");
+    let queue =
+        workbench_app::review::queue_list(&ctx, &session, workbench_app::review::QueueShow::Ready, 100, 0)
+            .expect("queue");
+    let item = queue.rows.iter().find(|r| r.customer_ref == "C-1").expect("C-1 back in the queue");
+    assert_eq!(item.reason, workbench_core::verification::QueueReason::ExemptionLapsed);
+    let due = chrono::DateTime::parse_from_rfc3339(&item.due_at)
+        .expect("due")
+        .with_timezone(&chrono_tz::America::New_York);
+    assert_eq!(due.date_naive().to_string(), "2027-01-31", "lapsed 2027-01-01 + 30 days' grace");
+    assert_eq!(workbench_app::review::queue_refresh(&ctx, &session).expect("again"), 0, "opened once");
+    // Now approval needs every check; once verified, C-1 is verified for good.
+    let err = approve("C-1").expect_err("no longer exempt");
+    assert!(err.to_string().contains("not verified yet"), "{err}");
+    common::verify_required(&ctx, &session, "C-1");
+    common::approve(&ctx, &session, "C-1").expect("verified");
+    let verified = customers::counts(&ctx, &session, 2026).expect("counts");
+    assert_eq!((verified.foreign_accounts_unverified, verified.exempt_accounts), (2, 0));
+    workbench_app::review::queue_refresh(&ctx, &session).expect("refresh");
+    let queue =
+        workbench_app::review::queue_list(&ctx, &session, workbench_app::review::QueueShow::Ready, 100, 0)
+            .expect("queue");
+    assert!(queue.rows.iter().all(|r| r.customer_ref != "C-1"), "not re-opened after a verified approval");
 }
 
 fn customer_id(ctx: &workbench_app::Context, session: &workbench_app::Session, customer_ref: &str) -> String {

@@ -194,6 +194,9 @@ pub enum QueueReason {
     /// A refused customer's appeal was granted by another person: the refusal is reviewed again
     /// (R6 redress).
     Appeal,
+    /// The customer was approved without identity verification under an exemption of its account
+    /// type, and the exemption has lapsed: its identity is verified now (R20).
+    ExemptionLapsed,
 }
 
 /// Where a decision stands: a refusal is final only once a second reviewer confirms it.

@@ -287,6 +287,15 @@ pub const KINDS: &[Kind] = &[
         actions: &["account_type.record"],
     },
     Kind {
+        name: "decision_exemption",
+        table: "decision_exemption",
+        id_sql: "r.decision_id",
+        filter: "1",
+        secret: &[],
+        lists: &[],
+        actions: &["verification.exempt_approval"],
+    },
+    Kind {
         name: "assessment",
         table: "assessment",
         id_sql: "r.id",

@@ -39,6 +39,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0025_assessments", include_str!("../migrations/0025_assessments.sql")),
     ("0026_exemptions", include_str!("../migrations/0026_exemptions.sql")),
     ("0027_adp", include_str!("../migrations/0027_adp.sql")),
+    ("0028_exempt_approval", include_str!("../migrations/0028_exempt_approval.sql")),
 ];
 
 /// The schema version this binary writes.

@@ -752,6 +752,9 @@ pub struct DecisionRow {
     pub second_by: Option<String>,
     /// When confirmed or declined.
     pub second_at: Option<String>,
+    /// An approval given under an exemption, without identity verification: the exemption's
+    /// reference (R20).
+    pub exemption_reference: Option<String>,
 }
 
 /// What a reviewer decided.
@@ -765,6 +768,9 @@ pub struct NewDecision<'a> {
     pub note: &'a str,
     /// More information: the item sleeps until then.
     pub until: Option<DateTime<Utc>>,
+    /// Approve: the exemption in force (its id) under which no identity verification was needed
+    /// (R20).
+    pub exemption_id: Option<&'a str>,
 }
 
 /// Records a decision and moves the queue item: an approval closes it, a refusal waits for the
@@ -825,7 +831,41 @@ pub fn decide(
         )?,
     };
     crate::canonical::written(tx, at, actor.into(), "verification.decide", "customer", customer_id)?;
+    if let Some(exemption_id) = new.exemption_id.filter(|_| new.kind == DecisionKind::Approve) {
+        tx.execute(
+            "INSERT INTO decision_exemption (decision_id, exemption_id) VALUES (?1, ?2)",
+            params![id, exemption_id],
+        )?;
+        crate::canonical::written(
+            tx,
+            at,
+            actor.into(),
+            "verification.exempt_approval",
+            "decision_exemption",
+            &id,
+        )?;
+    }
     Ok(id)
+}
+
+/// The SQL condition (on a customer aliased `c`) that its latest decision in force (approval or
+/// refusal) is an approval given under an exemption, without identity verification (R20).
+pub(crate) const APPROVED_UNDER_EXEMPTION_SQL: &str = "EXISTS (SELECT 1 FROM decision_exemption x \
+     WHERE x.decision_id = (SELECT d.id FROM decision d WHERE d.customer_id = c.id \
+     AND d.kind IN ('approve', 'refuse') AND d.status = 'final' ORDER BY d.decided_at DESC, d.rowid DESC LIMIT 1))";
+
+/// Customers whose latest decision in force (approval or refusal) is an approval given under an
+/// exemption (R20): `(customer id, exemption id)`.
+pub fn approved_under_exemption(conn: &Connection) -> Result<Vec<(String, String)>, StoreError> {
+    let mut statement = conn.prepare(
+        "SELECT c.id, x.exemption_id FROM customer c \
+         JOIN decision_exemption x ON x.decision_id = (SELECT d.id FROM decision d WHERE d.customer_id = c.id \
+           AND d.kind IN ('approve', 'refuse') AND d.status = 'final' \
+           ORDER BY d.decided_at DESC, d.rowid DESC LIMIT 1) \
+         ORDER BY c.customer_ref",
+    )?;
+    let rows = statement.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// The refusal waiting for a second reviewer on this customer, if any.
@@ -873,8 +913,11 @@ pub fn second_review(
 /// Every decision on a customer, oldest first.
 pub fn decisions(conn: &Connection, customer_id: &str) -> Result<Vec<DecisionRow>, StoreError> {
     let mut statement = conn.prepare(
-        "SELECT id, customer_id, kind, reason_code, note, until, decided_by, decided_at, status, second_by, second_at \
-         FROM decision WHERE customer_id = ?1 ORDER BY decided_at, id",
+        "SELECT d.id, d.customer_id, d.kind, d.reason_code, d.note, d.until, d.decided_by, d.decided_at, d.status, \
+           d.second_by, d.second_at, e.reference \
+         FROM decision d LEFT JOIN decision_exemption x ON x.decision_id = d.id \
+           LEFT JOIN exemption e ON e.id = x.exemption_id \
+         WHERE d.customer_id = ?1 ORDER BY d.decided_at, d.id",
     )?;
     let rows = statement.query_map([customer_id], |r| {
         Ok(DecisionRow {
@@ -889,6 +932,7 @@ pub fn decisions(conn: &Connection, customer_id: &str) -> Result<Vec<DecisionRow
             status: r.get(8)?,
             second_by: r.get(9)?,
             second_at: r.get(10)?,
+            exemption_reference: r.get(11)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

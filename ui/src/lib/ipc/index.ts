@@ -154,6 +154,7 @@ export type { Strength } from './bindings/Strength';
 export type { ExposureItem } from './bindings/ExposureItem';
 export type { ExposureView } from './bindings/ExposureView';
 export type { Check } from './bindings/Check';
+export type { QueueReason } from './bindings/QueueReason';
 export type { CheckStatus } from './bindings/CheckStatus';
 export type { ErrorCode } from './bindings/ErrorCode';
 export type { KeyringInfo } from './bindings/KeyringInfo';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ElementRow } from '$lib/ipc';
-import { firstUnverified, nextUnverified } from './elements';
+import { REASON_LABEL, firstUnverified, nextUnverified } from './elements';
 
 function row(
 	element: ElementRow['element'],
@@ -45,5 +45,12 @@ describe('the element a reviewer works on', () => {
 		const done = { elements: view.elements.map((e) => ({ ...e, outcome: 'verified' as const })) };
 		expect(nextUnverified(done, 2)).toBe(2);
 		expect(firstUnverified(done)).toBe(0);
+	});
+});
+
+describe('queue reasons', () => {
+	it('says each reason in words with the rule it serves', () => {
+		expect(REASON_LABEL.exemption_lapsed).toBe('exemption lapsed (R20)');
+		for (const label of Object.values(REASON_LABEL)) expect(label).toMatch(/ \(R\d+\)$/);
 	});
 });

@@ -1,5 +1,5 @@
 // Which element a reviewer works on next: pure, so the keyboard flow is unit-tested.
-import type { Method, ReviewView } from '$lib/ipc';
+import type { Method, QueueReason, ReviewView } from '$lib/ipc';
 
 type Elements = Pick<ReviewView, 'elements'>;
 
@@ -25,4 +25,13 @@ export const METHOD_LETTER: Record<Method, string> = {
 	documentary: 'D',
 	non_documentary: 'N',
 	digital_id: 'G'
+};
+
+/** Why an item is in the queue, in words with the rule it serves. */
+export const REASON_LABEL: Record<QueueReason, string> = {
+	onboarding: 'new customer (R4)',
+	reverification: 're-verification (R8)',
+	new_owner: 'new beneficial owner (R7)',
+	appeal: 'appeal granted (R6)',
+	exemption_lapsed: 'exemption lapsed (R20)'
 };

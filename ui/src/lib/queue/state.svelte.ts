@@ -62,7 +62,7 @@ class QueueState {
 		try {
 			const opened = await api.queue.refresh();
 			if (opened > 0)
-				this.notice = `${opened} item(s) opened (new customers, re-verification due).`;
+				this.notice = `${opened} item(s) opened (new customers, re-verification due, exemptions lapsed).`;
 		} catch (e) {
 			this.error = toIpcError(e).message;
 		}

@@ -219,11 +219,14 @@ pub fn decide(ctx: &Context, session: &Session, request: &DecisionRequest) -> Re
         let me = u.actor.id;
         let id = u.workspace.db().read(|c| store::customer_id(c, &request.customer_ref))?;
         let note = request.note.trim();
+        let mut exemption = None;
         match request.kind {
             DecisionKind::Approve => {
-                // R20: an exemption of the customer's account type lifts identity verification.
+                // R20: an exemption of the customer's account type lifts identity verification;
+                // the approval names it, so that its lapse makes the identity owed again.
                 let today = crate::obligations::today(ctx, u)?;
-                if crate::exemptions::customer_exemption(u, pack, &id, today)?.is_none() {
+                exemption = crate::exemptions::customer_exemption(u, pack, &id, today)?.map(|e| e.id);
+                if exemption.is_none() {
                     let checks = u.workspace.db().read(|c| store::current_checks(c, &id))?;
                     let status: rules::ElementStatus =
                         checks.iter().map(|c| (c.element, c.outcome)).collect();
@@ -252,6 +255,7 @@ pub fn decide(ctx: &Context, session: &Session, request: &DecisionRequest) -> Re
             reason_code: if request.kind == DecisionKind::Refuse { &request.reason_code } else { "" },
             note,
             until: if request.kind == DecisionKind::MoreInfo { request.until } else { None },
+            exemption_id: exemption.as_deref(),
         };
         let tier = match u.workspace.db().read(|c| customers_store::detail(c, &id))? {
             Some(d) if d.row.risk_tier == "high" => RiskTier::High,

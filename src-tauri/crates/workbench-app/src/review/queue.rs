@@ -97,8 +97,10 @@ pub fn queue_list(
 }
 
 /// Opens re-verification items (R8) for customers whose re-verification falls due within the
-/// pack's SLA for their tier (or is overdue), and items for customers that have none. Returns
-/// how many were opened.
+/// pack's SLA for their tier (or is overdue), items for customers that have none, and items for
+/// customers approved without identity verification under an exemption that has lapsed (R20),
+/// due by their tier's SLA — and no earlier than the pack's grace — from the day it lapsed.
+/// Returns how many were opened.
 pub fn queue_refresh(ctx: &Context, session: &Session) -> Result<usize, AppError> {
     let view = crate::obligations::obligations_list(ctx, session)?;
     session.with(ctx, |u| {
@@ -129,10 +131,31 @@ pub fn queue_refresh(ctx: &Context, session: &Session) -> Result<usize, AppError
             })
             .filter_map(|o| verified.get(&o.source_event).map(|c| (c.clone(), o.due_at)))
             .collect();
+        let tz = crate::obligations::provider_tz(u)?;
+        let grace = pack.pack.exemptions.as_ref().map_or(0, |e| e.lapse_grace_days);
+        let lapsed: Vec<(String, store::DueByTier)> =
+            crate::exemptions::lapsed_approvals(u, now.with_timezone(&tz).date_naive())?
+                .into_iter()
+                .map(|(customer, day)| {
+                    let lapsed_at = day
+                        .and_time(chrono::NaiveTime::MIN)
+                        .and_local_timezone(tz)
+                        .earliest()
+                        .map_or(now, |t| t.with_timezone(&Utc));
+                    let due =
+                        due_by_tier(&pack.pack, lapsed_at).map(|d| d.max(lapsed_at + Duration::days(grace)));
+                    (customer, due)
+                })
+                .collect();
         let opened = u.workspace.db_mut().write(|tx| {
             let mut n = enqueue_new(tx, &pack.pack, by, now)?;
             for (customer, due_at) in &due {
                 if store::reopen(tx, customer, "reverification", now, *due_at, by)? {
+                    n += 1;
+                }
+            }
+            for (customer, due) in &lapsed {
+                if store::reopen_by_tier(tx, customer, "exemption_lapsed", now, due, by)? {
                     n += 1;
                 }
             }

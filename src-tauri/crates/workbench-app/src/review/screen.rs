@@ -182,6 +182,7 @@ pub(super) fn decision_view(
         decided_at: d.decided_at,
         status: stored("status", &d.status)?,
         second_at: d.second_at,
+        exemption_reference: d.exemption_reference,
     })
 }
 
@@ -249,7 +250,7 @@ pub(crate) fn review_of(u: &Unlocked, customer_id: &str, now: DateTime<Utc>) -> 
         Err(other) => vec![other.to_string()],
     };
     let today = now.with_timezone(&crate::obligations::provider_tz(u)?).date_naive();
-    let exemption = crate::exemptions::customer_exemption(u, pack, customer_id, today)?;
+    let exemption = crate::exemptions::customer_exemption(u, pack, customer_id, today)?.map(|e| e.reason);
     let mut approval_blockers = Vec::new();
     if exemption.is_none() {
         approval_blockers.extend(problems(rules::check_approvable(pack, &status)));

@@ -163,6 +163,8 @@ pub struct DecisionView {
     pub second_by: Option<String>,
     /// When.
     pub second_at: Option<String>,
+    /// An approval given without identity verification under an exemption: its reference (R20).
+    pub exemption_reference: Option<String>,
 }
 
 /// An account on the review screen.

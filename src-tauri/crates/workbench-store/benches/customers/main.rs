@@ -427,6 +427,7 @@ fn main() {
                     reason_code: "",
                     note: "",
                     until: None,
+                    exemption_id: None,
                 };
                 review::decide(tx, &taken, &decision, officer, at).map(|_| ())
             })

@@ -191,10 +191,11 @@ pub struct Counts {
     /// Foreign beneficial owners (not shown to be U.S. persons), by country (R12).
     pub foreign_owners_by_country: Vec<(String, i64)>,
     /// Accounts of foreign customers whose identity is not verified yet (R12) — including those of
-    /// a customer whose review a new beneficial owner re-opened (R7) until it is decided again.
+    /// a customer whose review a new beneficial owner re-opened (R7) until it is decided again,
+    /// and those approved under an exemption that has since lapsed (R20).
     pub foreign_accounts_unverified: i64,
-    /// Accounts of foreign customers not verified but left out of that count: their account type
-    /// is exempt (R20).
+    /// Accounts of foreign customers not identity-verified (pending, or approved under the
+    /// exemption) but left out of that count: their account type is exempt (R20).
     pub exempt_accounts: i64,
     /// Accounts refused in the year (R13).
     pub refused_in_year: i64,
@@ -221,6 +222,7 @@ pub fn counts(conn: &Connection, year: i32, exempt_types: &[String]) -> Result<C
     let foreign_owners_by_country: Vec<(String, i64)> =
         owners.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
     let unverified_states = unverified_states_sql();
+    let under_exemption = crate::review::APPROVED_UNDER_EXEMPTION_SQL;
     let placeholders = (1..=exempt_types.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
     let (foreign_accounts_unverified, exempt_accounts): (i64, i64) = conn.query_row(
         &format!(
@@ -230,7 +232,8 @@ pub fn counts(conn: &Connection, year: i32, exempt_types: &[String]) -> Result<C
                FROM account a JOIN customer c ON c.id = a.customer_id \
                WHERE {foreign} AND (a.state IN ({unverified_states}) \
                  OR EXISTS (SELECT 1 FROM queue_item q WHERE q.customer_id = c.id AND q.reason = 'new_owner' \
-                            AND q.state <> 'done')))"
+                            AND q.state <> 'done') \
+                 OR (a.state = 'verified' AND {under_exemption})))"
         ),
         rusqlite::params_from_iter(exempt_types),
         |r| Ok((r.get(0)?, r.get(1)?)),

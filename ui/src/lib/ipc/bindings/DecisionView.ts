@@ -53,4 +53,8 @@ second_by: string | null,
 /**
  * When.
  */
-second_at: string | null, };
+second_at: string | null, 
+/**
+ * An approval given without identity verification under an exemption: its reference (R20).
+ */
+exemption_reference: string | null, };

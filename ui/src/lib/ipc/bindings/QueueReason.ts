@@ -3,4 +3,4 @@
 /**
  * Why a customer's item was opened.
  */
-export type QueueReason = "onboarding" | "reverification" | "new_owner" | "appeal";
+export type QueueReason = "onboarding" | "reverification" | "new_owner" | "appeal" | "exemption_lapsed";
