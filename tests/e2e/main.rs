@@ -1205,6 +1205,67 @@ async fn a_reviewer_steps_through_the_owners_by_keyboard_and_verifies_each_befor
     app.quit().await
 }
 
+const EXEMPT_CSV: &str = "customer_ref,kind,name,country,address_line1,address_line2,city,region,postal_code,emails,phones,us_person,reseller_ref,account_ref,payment_method,payment_last4,payment_source,risk_tier,opened_on,account_type
+G-1,entity,Kaito Compute KK,JP,1-1 Marunouchi,,Tokyo,,100-0005,ops@kaito.example,+81 3 1234 5678,no,,GA-1,card,4242,MUFG,high,2026-03-01,gpu-cluster
+G-2,individual,Lena Vogt,DE,Hauptstraße 4,,Berlin,,10115,lena@vogt.example,+49 30 1234567,no,,GA-2,card,1111,Sparkasse,low,2026-03-02,object-storage
+";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "end-to-end: needs tauri-driver and a display; run by `cargo xtask test`"]
+async fn a_reviewer_approves_an_exempt_account_types_customer_without_checks_and_the_decision_names_the_exemption()
+-> WebDriverResult<()> {
+    let app = App::launch().await?;
+    app.create_workspace().await?;
+    let files = tempfile::tempdir().expect("tempdir");
+    let customers = files.path().join("exempt.csv");
+    std::fs::write(&customers, EXEMPT_CSV).expect("write");
+    app.cli(&["customers", "import", customers.to_str().expect("utf-8")]);
+    let exemption = files.path().join("exemption.toml");
+    let yesterday = chrono::Local::now().date_naive() - chrono::Days::new(1);
+    std::fs::write(
+        &exemption,
+        format!(
+            "scope = \"account_type\"\nname = \"gpu-cluster\"\nstarts_on = {yesterday}\n\
+             conditions = \"Keep the ADP current.\"\nreference = \"BIS-EX-2026-7\"\n"
+        ),
+    )
+    .expect("write");
+    app.cli(&["exemptions", "add", exemption.to_str().expect("utf-8")]);
+
+    app.go("q").await?;
+    app.wait_text("[data-testid='queue-rows']", |t| t.contains("G-1") && t.contains("G-2")).await?;
+    app.keys("n").await?; // high risk first
+    app.wait_text("[data-testid='review'] h2", |t| t.contains("G-1")).await?;
+    let why = app.wait_text("[data-testid='review-exemption']", |t| t.contains("BIS-EX-2026-7")).await?;
+    assert!(why.contains("identity verification is not required (R20)"), "{why}");
+    app.screenshot("review-exemption").await;
+    app.keys("a").await?;
+    app.wait_text("[data-testid='queue-notice']", |t| t.contains("Approved: G-1")).await?;
+    app.click("[data-testid='decisions'] summary").await?;
+    let decisions =
+        app.wait_text("[data-testid='decisions']", |t| t.contains("under exemption BIS-EX-2026-7")).await?;
+    assert!(decisions.contains("without identity verification"), "{decisions}");
+    app.driver()
+        .execute("document.querySelector(\"[data-testid='decisions']\").scrollIntoView()", vec![])
+        .await?;
+    app.screenshot("review-exemption-decided").await;
+    // Left out of the unverified count as exempt, not counted as verified (R12, R20).
+    let year = chrono::Local::now().format("%Y").to_string();
+    let counts: serde_json::Value =
+        serde_json::from_str(&app.cli(&["counts", "--year", &year, "--json"])).expect("json");
+    assert_eq!(counts["foreign_accounts_unverified"], 1, "{counts}");
+    assert_eq!(counts["exempt_accounts"], 1, "{counts}");
+
+    // The other customer's account type is not exempt: approval still needs the checks.
+    app.keys("n").await?;
+    app.wait_text("[data-testid='review'] h2", |t| t.contains("G-2")).await?;
+    app.keys("a").await?;
+    let banner =
+        app.wait_text("[data-testid='review'] p.banner.bad", |t| t.contains("Cannot approve")).await?;
+    assert!(banner.contains("not verified yet"), "{banner}");
+    app.quit().await
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "end-to-end: needs tauri-driver and a display; run by `cargo xtask test`"]
 async fn an_officer_records_an_assessment_in_the_form_and_notes_a_findings_remediation() -> WebDriverResult<()>
