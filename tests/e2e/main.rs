@@ -1212,7 +1212,7 @@ G-2,individual,Lena Vogt,DE,Hauptstraße 4,,Berlin,,10115,lena@vogt.example,+49 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "end-to-end: needs tauri-driver and a display; run by `cargo xtask test`"]
-async fn a_reviewer_approves_an_exempt_account_types_customer_without_checks_and_the_decision_names_the_exemption()
+async fn a_reviewer_approves_an_exempt_customer_without_checks_and_an_officer_ends_the_exemption()
 -> WebDriverResult<()> {
     let app = App::launch().await?;
     app.create_workspace().await?;
@@ -1263,6 +1263,19 @@ async fn a_reviewer_approves_an_exempt_account_types_customer_without_checks_and
     let banner =
         app.wait_text("[data-testid='review'] p.banner.bad", |t| t.contains("Cannot approve")).await?;
     assert!(banner.contains("not verified yet"), "{banner}");
+
+    // Commerce revokes it: End… on its row, the reason, Enter. Today stays its last day.
+    app.go("e").await?;
+    app.wait_text("[data-testid='exemption-row']", |t| t.contains("BIS-EX-2026-7")).await?;
+    app.click("[data-testid='exemption-end']").await?;
+    let reason = app.wait_for("[data-testid='exemption-end-reason']").await?;
+    reason.send_keys("Revoked by BIS letter EX-2026-7/R").await?;
+    reason.send_keys(Key::Enter).await?;
+    let table = app
+        .wait_text("[data-testid='exemptions']", |t| t.contains("Revoked by BIS letter EX-2026-7/R"))
+        .await?;
+    assert!(table.contains("(was until revoked)") && table.contains("in force"), "{table}");
+    app.screenshot("exemption-ended").await;
     app.quit().await
 }
 

@@ -7,6 +7,7 @@ mod assessments;
 mod cip;
 mod cli;
 mod customers;
+mod exemptions;
 mod filings;
 mod obligations;
 mod resellers;

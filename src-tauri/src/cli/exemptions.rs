@@ -1,5 +1,6 @@
 //! `exemptions`: exemptions granted by Commerce (R20) from a terminal — record one from a TOML
-//! file with the decision in the vault, and list them with where each stands today.
+//! file with the decision in the vault, list them with where each stands today, end one before
+//! its term.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -26,6 +27,17 @@ pub enum ExemptionsCommand {
         /// Commerce's decision (a PDF or an image), kept in the vault.
         #[arg(long)]
         decision: Option<PathBuf>,
+    },
+    /// End an exemption before its term (Commerce revoked it) or correct its last day (officers).
+    End {
+        /// The exemption's id (see `exemptions list`).
+        id: String,
+        /// The new last day in force (YYYY-MM-DD).
+        #[arg(long = "on")]
+        on: workbench_app::screening::NaiveDate,
+        /// Why: Commerce's revocation and its reference, or the correction.
+        #[arg(long)]
+        reason: String,
     },
 }
 
@@ -58,6 +70,9 @@ pub fn exemptions(ctx: &Context, command: &ExemptionsCommand, passphrase_file: O
                     if !e.lifts.is_empty() {
                         println!("  lifts: {}", e.lifts.join(", "));
                     }
+                    for change in &e.ended {
+                        println!("  {change}");
+                    }
                 }
                 ExitCode::SUCCESS
             }
@@ -70,6 +85,16 @@ pub fn exemptions(ctx: &Context, command: &ExemptionsCommand, passphrase_file: O
                         "exemption {} recorded: {} from {} ({})",
                         e.id, e.scope, e.starts_on, e.reference
                     );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&ApiError::from(e).message),
+            }
+        }
+        ExemptionsCommand::End { id, on, reason } => {
+            let input = workbench_core::exemption::ExemptionEndInput { ends_on: *on, reason: reason.clone() };
+            match app::exemption_end(ctx, &session, id, &input) {
+                Ok(e) => {
+                    println!("exemption {} ({}) now ends on {on}", e.id, e.reference);
                     ExitCode::SUCCESS
                 }
                 Err(e) => fail(&ApiError::from(e).message),

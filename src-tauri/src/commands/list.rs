@@ -150,6 +150,7 @@ macro_rules! with_commands {
             exemptions::exemptions_list,
             exemptions::exemptions_add,
             exemptions::exemptions_add_with_decision,
+            exemptions::exemptions_end,
             adp::adp_status,
             adp::adp_answer,
             adp::adp_evidence_document,

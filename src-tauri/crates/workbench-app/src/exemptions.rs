@@ -43,6 +43,9 @@ pub struct ExemptionView {
     pub lifts: Vec<String>,
     /// Recorded by (name).
     pub recorded_by: String,
+    /// Each change of its last day since it was recorded (Commerce ended it before its term, or
+    /// the day was corrected), oldest first, in words.
+    pub ended: Vec<String>,
 }
 
 /// Every exemption, the latest start first.
@@ -51,6 +54,7 @@ pub fn exemptions_list(ctx: &Context, session: &Session) -> Result<Vec<Exemption
         let (pack, _) = crate::obligations::active_pack(u)?;
         let today = crate::obligations::today(ctx, u)?;
         let rows = u.workspace.db().read(store::list)?;
+        let ends = u.workspace.db().read(store::ends)?;
         Ok(rows
             .into_iter()
             .map(|r| {
@@ -66,10 +70,18 @@ pub fn exemptions_list(ctx: &Context, session: &Session) -> Result<Vec<Exemption
                         "account_type" => &x.account_type,
                         _ => &x.reseller,
                     };
-                    codes
-                        .iter()
-                        .filter_map(|c| workbench_core::obligations::ObligationKind::from_code(c))
-                        .map(|k| k.label().to_owned())
+                    // An account type's customers also need no identity verification (see
+                    // `customer_exemption`).
+                    let identity =
+                        (kind == "account_type").then(|| "Verify the customers' identity".to_owned());
+                    identity
+                        .into_iter()
+                        .chain(
+                            codes
+                                .iter()
+                                .filter_map(|c| workbench_core::obligations::ObligationKind::from_code(c))
+                                .map(|k| k.label().to_owned()),
+                        )
                         .collect()
                 });
                 ExemptionView {
@@ -85,6 +97,20 @@ pub fn exemptions_list(ctx: &Context, session: &Session) -> Result<Vec<Exemption
                     standing: e.standing(today),
                     lifts,
                     recorded_by: u.actor_name(&r.recorded_by),
+                    ended: ends
+                        .iter()
+                        .filter(|x| x.exemption_id == e.id)
+                        .map(|x| {
+                            format!(
+                                "Last day {} (was {}), recorded {} by {}: {}",
+                                x.ends_on,
+                                x.ends_on_before.as_deref().unwrap_or("until revoked"),
+                                x.recorded_at.get(..10).unwrap_or(&x.recorded_at),
+                                u.actor_name(&x.recorded_by),
+                                x.reason
+                            )
+                        })
+                        .collect(),
                 }
             })
             .collect())
@@ -122,6 +148,40 @@ pub fn exemption_add(
             evidence_id: evidence_id.as_deref(),
         };
         Ok(u.workspace.db_mut().write(|tx| store::insert(tx, &new, me, at))?)
+    })?;
+    exemptions_list(ctx, session)?
+        .into_iter()
+        .find(|e| e.id == id)
+        .ok_or_else(|| CoreError::invalid("exemption", "was not stored").into())
+}
+
+/// Ends an exemption before its term — Commerce revoked it — or corrects its last day
+/// (officers). From the day after, what it lifted is owed again after the pack's grace, and a
+/// customer approved under it goes back to the queue (R20). The old day and the reason are kept.
+///
+/// # Errors
+/// [`CoreError::Invalid`] on `exemption` (unknown), `ends_on` (before the start, or unchanged) or
+/// `reason` (empty), nothing stored; not an officer; a locked workspace.
+pub fn exemption_end(
+    ctx: &Context,
+    session: &Session,
+    id: &str,
+    input: &rules::ExemptionEndInput,
+) -> Result<ExemptionView, AppError> {
+    session.with(ctx, |u| {
+        u.require_officer("end exemptions")?;
+        let exemption = u
+            .workspace
+            .db()
+            .read(store::list)?
+            .into_iter()
+            .map(|r| r.exemption)
+            .find(|e| e.id == id)
+            .ok_or_else(|| CoreError::invalid("exemption", format!("there is no exemption {id}")))?;
+        input.check(&exemption)?;
+        let at = ctx.clock().now();
+        let me = u.actor.id;
+        Ok(u.workspace.db_mut().write(|tx| store::end(tx, id, input.ends_on, &input.reason, me, at))?)
     })?;
     exemptions_list(ctx, session)?
         .into_iter()

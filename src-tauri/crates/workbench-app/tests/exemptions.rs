@@ -1,8 +1,10 @@
 //! Exemptions (R20) on a real SQLCipher workspace with an injected clock: an account-type
 //! exemption takes its customers out of the unverified count and lifts their re-verification while
 //! in force — each lifted obligation saying why — and when it lapses the re-verification comes
-//! back with a fresh due date; a reseller exemption lifts that reseller's attestation; a scope
-//! naming nothing that exists, or dates backwards, is refused with nothing stored.
+//! back with a fresh due date; a customer approved under it is owed again; an exemption ended
+//! before its term lapses the next day and keeps why; a reseller exemption lifts that reseller's
+//! attestation; a scope naming nothing that exists, or dates backwards, is refused with nothing
+//! stored.
 
 mod common;
 
@@ -13,7 +15,7 @@ use workbench_app::customers;
 use workbench_app::exemptions;
 use workbench_app::obligations;
 use workbench_app::resellers;
-use workbench_core::exemption::{ExemptionInput, Standing};
+use workbench_core::exemption::{ExemptionEndInput, ExemptionInput, Standing};
 use workbench_core::obligations::{ObligationKind, Status};
 use workbench_core::reseller::{NewReseller, ResellerContact};
 
@@ -22,6 +24,25 @@ C-1,individual,Anna Berg,SE,Gatan 1,,Stockholm,,11122,a@example.se,+46 8 123 456
 C-2,individual,Ana Souza,BR,Rua 4,,São Paulo,,01000-000,s@example.br,+55 11 2345-6789,no,,A-2,card,9999,Banco,high,2026-01-05,object-storage
 C-3,individual,Mehmet Kaya,TR,Cadde 3,,İstanbul,,34000,m@example.tr,+90 212 555 0101,no,,A-3,card,1111,Banka,high,2026-01-05,
 ";
+
+/// A workspace on the day (15:00 UTC) holding the three customers above.
+fn with_customers(
+    y: i32,
+    m: u32,
+    d: u32,
+) -> (
+    tempfile::TempDir,
+    workbench_app::Context,
+    std::sync::Arc<workbench_core::FixedClock>,
+    workbench_app::Session,
+) {
+    let (dir, ctx, clock, session) = common::workspace_at(y, m, d, 15, Duration::from_secs(86_400 * 900));
+    let file = dir.path().join("customers.csv");
+    std::fs::write(&file, CUSTOMERS).expect("write");
+    let imported = customers::import(&ctx, &session, &file, false).expect("import");
+    assert!(imported.errors.is_empty(), "{:?}", imported.errors);
+    (dir, ctx, clock, session)
+}
 
 fn input(scope: &str, name: &str, starts: &str, ends: Option<&str>) -> ExemptionInput {
     ExemptionInput {
@@ -36,11 +57,7 @@ fn input(scope: &str, name: &str, starts: &str, ends: Option<&str>) -> Exemption
 
 #[test]
 fn an_account_type_exemption_lifts_and_restores_around_its_dates_and_changes_the_counts() {
-    let (dir, ctx, clock, session) = common::workspace_at(2026, 1, 10, 15, Duration::from_secs(86_400 * 900));
-    let file = dir.path().join("customers.csv");
-    std::fs::write(&file, CUSTOMERS).expect("write");
-    let imported = customers::import(&ctx, &session, &file, false).expect("import");
-    assert!(imported.errors.is_empty(), "{:?}", imported.errors);
+    let (_dir, ctx, clock, session) = with_customers(2026, 1, 10);
     for c in ["C-1", "C-2", "C-3"] {
         common::verify_required(&ctx, &session, c);
         common::approve(&ctx, &session, c).expect("approve");
@@ -88,7 +105,7 @@ fn an_account_type_exemption_lifts_and_restores_around_its_dates_and_changes_the
     )
     .expect("recorded");
     assert_eq!(recorded.standing, Standing::Pending);
-    assert_eq!(recorded.lifts, ["Re-verify customer"]);
+    assert_eq!(recorded.lifts, ["Verify the customers' identity", "Re-verify customer"]);
 
     // Counts: the GPU customer's account is verified anyway; reopen it to see the difference.
     clock.set(chrono::Utc.with_ymd_and_hms(2027, 2, 1, 12, 0, 0).single().expect("date"));
@@ -131,10 +148,7 @@ fn an_account_type_exemption_lifts_and_restores_around_its_dates_and_changes_the
 
 #[test]
 fn the_unverified_count_leaves_out_accounts_of_an_exempt_type_only_while_in_force_and_a_lapse_reopens_them() {
-    let (dir, ctx, clock, session) = common::workspace_at(2026, 1, 10, 15, Duration::from_secs(86_400 * 900));
-    let file = dir.path().join("customers.csv");
-    std::fs::write(&file, CUSTOMERS).expect("write");
-    customers::import(&ctx, &session, &file, false).expect("import");
+    let (_dir, ctx, clock, session) = with_customers(2026, 1, 10);
     let before = customers::counts(&ctx, &session, 2026).expect("counts");
     assert_eq!((before.foreign_accounts_unverified, before.exempt_accounts), (3, 0));
     exemptions::exemption_add(
@@ -260,4 +274,76 @@ fn a_reseller_exemption_lifts_that_resellers_attestation_with_its_reason() {
     assert_eq!(attestation("R-01").status, Status::Lifted);
     assert!(attestation("R-01").exemption.as_deref().is_some_and(|w| w.contains("reseller R-01")));
     assert_ne!(attestation("R-02").status, Status::Lifted);
+}
+
+#[test]
+fn an_exemption_ended_before_its_term_lapses_the_next_day_keeps_why_and_reopens_who_it_excused() {
+    let (_dir, ctx, clock, session) = with_customers(2026, 2, 2);
+    let recorded = exemptions::exemption_add(
+        &ctx,
+        &session,
+        &input("account_type", "gpu-cluster", "2026-02-01", None),
+        None,
+    )
+    .expect("until revoked");
+    workbench_app::review::queue_take(&ctx, &session, "C-1").expect("take");
+    common::approve(&ctx, &session, "C-1").expect("exempt: approved without checks");
+
+    // Bad input: each field named, nothing stored.
+    let end = |id: &str, on: &str, reason: &str| {
+        exemptions::exemption_end(
+            &ctx,
+            &session,
+            id,
+            &ExemptionEndInput { ends_on: on.parse().expect("date"), reason: reason.into() },
+        )
+    };
+    let err = end(&recorded.id, "2026-01-15", "").expect_err("bad");
+    let text = err.to_string();
+    assert!(
+        text.contains("ends_on") && text.contains("before the exemption starts") && text.contains("reason"),
+        "{text}"
+    );
+    assert!(
+        end("no-such-id", "2026-03-31", "Revoked").expect_err("unknown").to_string().contains("no exemption")
+    );
+    let unchanged = exemptions::exemptions_list(&ctx, &session).expect("list");
+    assert_eq!((unchanged[0].ends_on.as_deref(), unchanged[0].ended.len()), (None, 0), "nothing stored");
+
+    // Commerce revokes it as of 31 March.
+    let ended = end(&recorded.id, "2026-03-31", "Revoked by BIS letter EX-2026-7/R").expect("ended");
+    assert_eq!((ended.ends_on.as_deref(), ended.standing), (Some("2026-03-31"), Standing::InForce));
+    assert_eq!(
+        ended.ended,
+        [
+            "Last day 2026-03-31 (was until revoked), recorded 2026-02-02 by Olivia Officer: Revoked by BIS letter EX-2026-7/R"
+        ]
+    );
+    assert!(
+        end(&recorded.id, "2026-03-31", "again")
+            .expect_err("same day")
+            .to_string()
+            .contains("already its last day")
+    );
+    let objects = workbench_app::audit::verify_objects(&ctx, &session).expect("verify");
+    assert_eq!(objects.problem_count, 0, "{:?}", objects.problems);
+    assert!(
+        objects.by_kind.iter().any(|k| k.kind == "exemption_end" && k.checked == 1),
+        "{:?}",
+        objects.by_kind
+    );
+
+    // From 1 April it has lapsed: C-1's identity is owed again, due 30 days (the grace) on.
+    clock.set(chrono::Utc.with_ymd_and_hms(2026, 4, 2, 12, 0, 0).single().expect("date"));
+    let listed = exemptions::exemptions_list(&ctx, &session).expect("list");
+    assert_eq!(listed[0].standing, Standing::Lapsed);
+    let counts = customers::counts(&ctx, &session, 2026).expect("counts");
+    assert_eq!((counts.foreign_accounts_unverified, counts.exempt_accounts), (3, 0));
+    workbench_app::review::queue_refresh(&ctx, &session).expect("refresh");
+    let queue =
+        workbench_app::review::queue_list(&ctx, &session, workbench_app::review::QueueShow::Ready, 100, 0)
+            .expect("queue");
+    let item = queue.rows.iter().find(|r| r.customer_ref == "C-1").expect("C-1 back in the queue");
+    assert_eq!(item.reason, workbench_core::verification::QueueReason::ExemptionLapsed);
+    assert!(item.due_at.starts_with("2026-05-01"), "{}", item.due_at);
 }

@@ -143,6 +143,45 @@ impl ExemptionInput {
     }
 }
 
+/// Commerce ends an exemption before its term (revokes it), or the officer corrects its last day:
+/// the new last day and why, from the window's form or the CLI.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct ExemptionEndInput {
+    /// The new last day in force.
+    #[ts(type = "string")]
+    pub ends_on: NaiveDate,
+    /// Why (Commerce's revocation and its reference, or the correction), in words.
+    pub reason: String,
+}
+
+impl ExemptionEndInput {
+    /// Checks the new last day against the exemption it ends.
+    ///
+    /// # Errors
+    /// [`CoreError::Invalid`], one field per problem: a day before the exemption starts or the one
+    /// it already ends on; no reason.
+    pub fn check(&self, exemption: &Exemption) -> Result<(), CoreError> {
+        let mut errors = Vec::new();
+        if self.ends_on < exemption.starts_on {
+            errors.push(FieldError {
+                field: "ends_on".into(),
+                problem: format!("is before the exemption starts ({})", exemption.starts_on),
+            });
+        } else if exemption.ends_on == Some(self.ends_on) {
+            errors.push(FieldError { field: "ends_on".into(), problem: "is already its last day".into() });
+        }
+        if self.reason.trim().is_empty() {
+            errors.push(FieldError {
+                field: "reason".into(),
+                problem: "say why (Commerce's revocation and its reference, or the correction)".into(),
+            });
+        }
+        if errors.is_empty() { Ok(()) } else { Err(CoreError::Invalid(errors)) }
+    }
+}
+
 /// Reads an exemption file (TOML).
 ///
 /// # Errors
@@ -162,21 +201,45 @@ mod tests {
         text.parse().expect("date")
     }
 
-    #[test]
-    fn an_exemption_is_pending_in_force_then_lapsed_around_its_dates() {
-        let e = Exemption {
+    fn first_half_of_2026() -> Exemption {
+        Exemption {
             id: "x".into(),
             scope: Scope::Provider,
             starts_on: day("2026-01-01"),
             ends_on: Some(day("2026-06-30")),
             reference: "BIS-EX-7".into(),
-        };
+        }
+    }
+
+    #[test]
+    fn an_exemption_is_pending_in_force_then_lapsed_around_its_dates() {
+        let e = first_half_of_2026();
         assert_eq!(e.standing(day("2025-12-31")), Standing::Pending);
         assert_eq!(e.standing(day("2026-01-01")), Standing::InForce);
         assert_eq!(e.standing(day("2026-06-30")), Standing::InForce, "the last day is in force");
         assert_eq!(e.standing(day("2026-07-01")), Standing::Lapsed);
         let open = Exemption { ends_on: None, ..e };
         assert_eq!(open.standing(day("2040-01-01")), Standing::InForce);
+    }
+
+    #[test]
+    fn an_end_needs_a_day_from_the_start_a_change_and_a_reason() {
+        let e = first_half_of_2026();
+        let end = |on: &str, reason: &str| ExemptionEndInput { ends_on: day(on), reason: reason.into() };
+        assert!(end("2026-03-31", "Revoked by BIS letter R-12").check(&e).is_ok());
+        assert!(end("2026-01-01", "Revoked the day it started").check(&e).is_ok(), "one day in force");
+        assert!(end("2026-09-30", "Corrected: the decision says September").check(&e).is_ok());
+        let CoreError::Invalid(fields) = end("2025-12-31", " ").check(&e).expect_err("bad") else {
+            panic!("invalid")
+        };
+        let named: Vec<(&str, &str)> =
+            fields.iter().map(|f| (f.field.as_str(), f.problem.as_str())).collect();
+        assert_eq!(named[0], ("ends_on", "is before the exemption starts (2026-01-01)"));
+        assert_eq!(named[1].0, "reason");
+        let CoreError::Invalid(fields) = end("2026-06-30", "again").check(&e).expect_err("same") else {
+            panic!("invalid")
+        };
+        assert_eq!(fields[0].problem, "is already its last day");
     }
 
     #[test]

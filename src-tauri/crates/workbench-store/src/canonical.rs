@@ -275,7 +275,16 @@ pub const KINDS: &[Kind] = &[
         filter: "1",
         secret: &[],
         lists: &[],
-        actions: &["exemption.record"],
+        actions: &["exemption.record", "exemption.end"],
+    },
+    Kind {
+        name: "exemption_end",
+        table: "exemption_end",
+        id_sql: "r.seq",
+        filter: "1",
+        secret: &[],
+        lists: &[],
+        actions: &["exemption.end"],
     },
     Kind {
         name: "account_type",

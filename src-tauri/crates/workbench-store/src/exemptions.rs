@@ -1,5 +1,6 @@
-//! Exemptions granted by Commerce (R20) and the account types they may cover. Every write is
-//! audited under the canonical kinds `exemption` and `account_type`.
+//! Exemptions granted by Commerce (R20), their ends before term, and the account types they may
+//! cover. Every write is audited under the canonical kinds `exemption`, `exemption_end` and
+//! `account_type`.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
@@ -81,6 +82,67 @@ pub fn insert(
         None,
     )?;
     Ok(id)
+}
+
+/// One change of an exemption's last day (R20).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EndRow {
+    /// The exemption.
+    pub exemption_id: String,
+    /// The last day it replaced (none: it was until revoked).
+    pub ends_on_before: Option<String>,
+    /// The new last day.
+    pub ends_on: String,
+    /// Why.
+    pub reason: String,
+    /// Recorded by (actor id).
+    pub recorded_by: String,
+    /// When.
+    pub recorded_at: String,
+}
+
+/// Ends exemption `id` on `ends_on` (or corrects its last day), keeping the day it replaces and
+/// `reason`; both the exemption and the change are audited. The caller checks the day.
+pub fn end(
+    tx: &Transaction<'_>,
+    id: &str,
+    ends_on: NaiveDate,
+    reason: &str,
+    actor: ActorId,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let kind = crate::canonical::known("exemption");
+    let before = crate::canonical::record(tx, kind, id)?
+        .ok_or_else(|| StoreError::Conflict(format!("there is no exemption {id}")))?;
+    let stamp = timestamp(&at);
+    tx.execute(
+        "INSERT INTO exemption_end (exemption_id, ends_on_before, ends_on, reason, recorded_by, recorded_at) \
+         SELECT id, ends_on, ?2, ?3, ?4, ?5 FROM exemption WHERE id = ?1",
+        params![id, ends_on.to_string(), reason.trim(), actor.to_string(), stamp],
+    )?;
+    let seq = tx.last_insert_rowid().to_string();
+    tx.execute("UPDATE exemption SET ends_on = ?2 WHERE id = ?1", params![id, ends_on.to_string()])?;
+    crate::canonical::record_change(tx, at, actor.into(), "exemption.end", kind, id, Some(&before))?;
+    crate::canonical::written(tx, at, actor.into(), "exemption.end", "exemption_end", &seq)
+}
+
+/// Every change of an exemption's last day, oldest first.
+pub fn ends(conn: &Connection) -> Result<Vec<EndRow>, StoreError> {
+    let mut statement = conn.prepare(
+        "SELECT exemption_id, ends_on_before, ends_on, reason, recorded_by, recorded_at FROM exemption_end \
+         ORDER BY seq",
+    )?;
+    let rows = statement.query_map([], |r| {
+        Ok(EndRow {
+            exemption_id: r.get(0)?,
+            ends_on_before: r.get(1)?,
+            ends_on: r.get(2)?,
+            reason: r.get(3)?,
+            recorded_by: r.get(4)?,
+            recorded_at: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// Every exemption, the latest start first.

@@ -40,6 +40,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0026_exemptions", include_str!("../migrations/0026_exemptions.sql")),
     ("0027_adp", include_str!("../migrations/0027_adp.sql")),
     ("0028_exempt_approval", include_str!("../migrations/0028_exempt_approval.sql")),
+    ("0029_exemption_end", include_str!("../migrations/0029_exemption_end.sql")),
 ];
 
 /// The schema version this binary writes.

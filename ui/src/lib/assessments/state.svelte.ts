@@ -7,6 +7,7 @@ import {
 	type AssessmentInput,
 	type AssessmentsView,
 	type ExemptionInput,
+	type ExemptionEndInput,
 	type ExemptionView
 } from '$lib/ipc';
 import { onLock } from '$lib/workspace/state.svelte';
@@ -80,6 +81,16 @@ class AssessmentsState {
 		);
 		if (made) await this.load();
 		return made !== null;
+	}
+
+	/** Ends an exemption before its term (Commerce revoked it) or corrects its last day (R20). */
+	async endExemption(id: string, input: ExemptionEndInput): Promise<boolean> {
+		const ended = await this.run(
+			() => api.exemptions.end({ id, input }),
+			(e) => `Exemption ${e.reference} now ends on ${e.ends_on}: ${e.standing.replace('_', ' ')}.`
+		);
+		if (ended) await this.load();
+		return ended !== null;
 	}
 
 	async note(findingId: string, note: string): Promise<boolean> {

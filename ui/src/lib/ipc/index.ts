@@ -146,6 +146,7 @@ export type { FindingNoteView } from './bindings/FindingNoteView';
 export type { FindingView } from './bindings/FindingView';
 export type { Severity } from './bindings/Severity';
 export type { ExemptionInput } from './bindings/ExemptionInput';
+export type { ExemptionEndInput } from './bindings/ExemptionEndInput';
 export type { ExemptionView } from './bindings/ExemptionView';
 export type { Standing } from './bindings/Standing';
 export type { AdpView } from './bindings/AdpView';

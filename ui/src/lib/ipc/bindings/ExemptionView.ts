@@ -52,4 +52,9 @@ lifts: Array<string>,
 /**
  * Recorded by (name).
  */
-recorded_by: string, };
+recorded_by: string, 
+/**
+ * Each change of its last day since it was recorded (Commerce ended it before its term, or
+ * the day was corrected), oldest first, in words.
+ */
+ended: Array<string>, };

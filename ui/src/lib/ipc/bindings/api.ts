@@ -50,6 +50,7 @@ import type { DeterminationRequest } from './DeterminationRequest';
 import type { DoctorReport } from './DoctorReport';
 import type { DraftRequest } from './DraftRequest';
 import type { Element } from './Element';
+import type { ExemptionEndInput } from './ExemptionEndInput';
 import type { ExemptionInput } from './ExemptionInput';
 import type { ExemptionView } from './ExemptionView';
 import type { ExportFormat } from './ExportFormat';
@@ -447,6 +448,8 @@ export const api = {
 		add: (args: { input: ExemptionInput }) => ipc.call<ExemptionView>('exemptions_add', args),
 		/** Pick Commerce's decision (PDF or image) and record the exemption with it in the vault (officers). Null when cancelled. */
 		addWithDecision: (args: { input: ExemptionInput }) => ipc.call<ExemptionView | null>('exemptions_add_with_decision', args),
+		/** End an exemption before its term (Commerce revoked it) or correct its last day, saying why (officers). */
+		end: (args: { id: string; input: ExemptionEndInput }) => ipc.call<ExemptionView>('exemptions_end', args),
 	},
 	adp: {
 		/** Each criterion of the rule pack with its answer, evidence and strength. */
