@@ -1276,6 +1276,22 @@ async fn a_reviewer_approves_an_exempt_customer_without_checks_and_an_officer_en
         .await?;
     assert!(table.contains("(was until revoked)") && table.contains("in force"), "{table}");
     app.screenshot("exemption-ended").await;
+    // Escape closes the form without a change.
+    app.click("[data-testid='exemption-end']").await?;
+    app.wait_for("[data-testid='exemption-end-reason']").await?.send_keys(Key::Escape).await?;
+    for _ in 0..50 {
+        if app.driver().find_all(By::Css("[data-testid='exemption-end-form']")).await?.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        app.driver().find_all(By::Css("[data-testid='exemption-end-form']")).await?.is_empty(),
+        "Escape closes the form"
+    );
+    app.keys("tt").await?; // system → light → dark
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.screenshot("exemption-ended-dark").await;
     app.quit().await
 }
 
