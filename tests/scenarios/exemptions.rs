@@ -41,6 +41,8 @@ fn a_provider_exemption_is_recorded_lifts_the_initial_certification_and_ends_bef
             .expect("initial certification")
     };
     assert_eq!(initial(&cli)["status"], "lifted");
+    let text = stdout(&cli(&["exemptions", "list"]));
+    assert!(text.contains(&format!("from {start} until revoked  the provider")), "{text}");
 
     // Ended before its term: a day before its start is refused by field, nothing stored.
     let before = (start - chrono::Duration::days(1)).to_string();
@@ -62,6 +64,7 @@ fn a_provider_exemption_is_recorded_lifts_the_initial_certification_and_ends_bef
     ]);
     assert!(ended.status.success(), "{}", stderr(&ended));
     let text = stdout(&cli(&["exemptions", "list"]));
+    assert!(text.contains(&format!("from {start} to {start}")), "{text}");
     assert!(text.contains("lapsed"), "{text}");
     assert!(text.contains(&format!("Last day {start} (was until revoked)")), "{text}");
     assert!(text.contains("Revoked by BIS letter EX-7/R"), "{text}");

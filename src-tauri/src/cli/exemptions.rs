@@ -58,14 +58,11 @@ pub fn exemptions(ctx: &Context, command: &ExemptionsCommand, passphrase_file: O
                         .ok()
                         .and_then(|v| v.as_str().map(str::to_owned))
                         .unwrap_or_default();
+                    let until =
+                        e.ends_on.as_ref().map_or_else(|| "until revoked".to_owned(), |d| format!("to {d}"));
                     println!(
-                        "{}  {:<9} {}  {} to {}  {}",
-                        e.id,
-                        standing,
-                        e.reference,
-                        e.starts_on,
-                        e.ends_on.as_deref().unwrap_or("revoked"),
-                        e.scope
+                        "{}  {:<9} {}  from {} {until}  {}",
+                        e.id, standing, e.reference, e.starts_on, e.scope
                     );
                     if !e.lifts.is_empty() {
                         println!("  lifts: {}", e.lifts.join(", "));
