@@ -126,7 +126,7 @@ enum Command {
     /// The ADP dossier (R20–R21): coverage, answers, evidence, reviews, the exemption application.
     #[command(subcommand)]
     Adp(adp::AdpCommand),
-    /// Exemptions granted by Commerce (R20): record, list.
+    /// Exemptions granted by Commerce (R20): record, list, end before term.
     #[command(subcommand)]
     Exemptions(exemptions::ExemptionsCommand),
     /// Compliance assessments by Commerce (R16): record, list, remediate and close findings.
