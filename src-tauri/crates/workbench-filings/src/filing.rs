@@ -36,8 +36,8 @@ pub fn render_filing(doc: &FilingDoc, generated_at: DateTime<Utc>) -> Result<Vec
     }
     flow.y -= 2.0;
     flow.rule(14.0);
-    for block in &doc.blocks {
-        write_block(&mut flow, block);
+    for (i, block) in doc.blocks.iter().enumerate() {
+        write_block(&mut flow, block, &doc.blocks[i + 1..]);
     }
     let provider = fonts.visible(Face::Regular, &m.provider);
     let first = (format!("{provider} · {}", m.kind), format!("filing {}", m.filing_id));
@@ -51,12 +51,28 @@ pub fn render_filing(doc: &FilingDoc, generated_at: DateTime<Utc>) -> Result<Vec
     Ok(save_deterministic(&pdf))
 }
 
-fn write_block(flow: &mut Flow<'_>, block: &Block) {
+/// The room a heading needs below it so that it is never parted from what it introduces: the
+/// facts under it and the first two lines of what follows them.
+fn kept_with_heading(following: &[Block]) -> f32 {
+    let first_lines = |block: Option<&Block>| match block {
+        Some(Block::Paragraph { .. }) => 2.0 * LEADING,
+        Some(Block::Table { .. }) => 2.0 * (CELL_LEADING + 2.0 * CELL_PAD),
+        _ => 0.0,
+    };
+    17.0 + match following.first() {
+        Some(Block::Facts { facts }) => 13.0 * facts.len() as f32 + 6.0 + first_lines(following.get(1)),
+        other => first_lines(other),
+    }
+}
+
+/// Draws `block`; `following` are the blocks after it (a heading keeps room for their start).
+fn write_block(flow: &mut Flow<'_>, block: &Block, following: &[Block]) {
     let fonts = flow.fonts;
     match block {
         Block::Heading { text, rid } => {
             flow.y -= 4.0;
-            flow.need(LEADING * 4.0);
+            // Never more than half a page, so a long run of facts still starts under its heading.
+            flow.need(kept_with_heading(following).max(LEADING * 4.0).min(flow.page_room() / 2.0));
             let left = flow.left;
             flow.text_at(Face::Bold, 12.0, left, &fonts.visible(Face::Bold, text));
             if let Some(rid) = rid {
@@ -291,6 +307,37 @@ mod tests {
                 assert!(text.contains(needle), "page {n} lacks {needle:?}");
             }
             assert!(text.contains(&format!("page {n} of {}", pages(&long))), "page {n}: {text}");
+        }
+    }
+
+    #[test]
+    fn a_heading_stays_on_the_page_of_its_facts_and_the_first_lines_after_them() {
+        // Push the heading down a line at a time until it meets the foot of the first page.
+        for filler in 40..70 {
+            let mut d = doc(0, PageSize::A4);
+            d.blocks = vec![
+                Block::Paragraph { text: "Filler line ".repeat(filler * 8) },
+                Block::Heading { text: "Oversight of foreign resellers".into(), rid: Some("R20".into()) },
+                Block::Facts {
+                    facts: vec![
+                        ("Owner".into(), "not named".into()),
+                        ("Next review".into(), "not set".into()),
+                        ("Standing".into(), "no evidence".into()),
+                    ],
+                },
+                Block::Paragraph { text: "Not answered yet.".into() },
+            ];
+            let pdf = render_filing(&d, at()).expect("render");
+            let parsed = lopdf::Document::load_mem(&pdf).expect("pdf");
+            for (n, _) in parsed.get_pages() {
+                let text = parsed.extract_text(&[n]).expect("text");
+                if text.contains("Oversight of foreign resellers") {
+                    assert!(
+                        text.contains("Standing") && text.contains("Not answered yet."),
+                        "{filler}: page {n} parts the heading from what it introduces: {text}"
+                    );
+                }
+            }
         }
     }
 }

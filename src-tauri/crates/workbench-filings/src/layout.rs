@@ -293,6 +293,11 @@ impl<'a> Flow<'a> {
         }
     }
 
+    /// The height of a page's text column, in points.
+    pub(crate) fn page_room(&self) -> f32 {
+        self.top - self.bottom
+    }
+
     /// Whether `height` more points fit on the current page.
     pub(crate) fn fits(&self, height: f32) -> bool {
         self.y - height >= self.bottom
