@@ -59,17 +59,8 @@ pub fn exemptions_list(ctx: &Context, session: &Session) -> Result<Vec<Exemption
             .into_iter()
             .map(|r| {
                 let e = &r.exemption;
-                let (kind, name) = match &e.scope {
-                    Scope::Provider => ("provider", String::new()),
-                    Scope::AccountType(t) => ("account_type", t.clone()),
-                    Scope::Reseller(x) => ("reseller", x.clone()),
-                };
+                let (kind, name) = e.scope.parts();
                 let lifts = pack.pack.exemptions.as_ref().map_or_else(Vec::new, |x| {
-                    let codes = match kind {
-                        "provider" => &x.provider,
-                        "account_type" => &x.account_type,
-                        _ => &x.reseller,
-                    };
                     // An account type's customers also need no identity verification (see
                     // `customer_exemption`).
                     let identity =
@@ -77,7 +68,7 @@ pub fn exemptions_list(ctx: &Context, session: &Session) -> Result<Vec<Exemption
                     identity
                         .into_iter()
                         .chain(
-                            codes
+                            x.lifts(&e.scope)
                                 .iter()
                                 .filter_map(|c| workbench_core::obligations::ObligationKind::from_code(c))
                                 .map(|k| k.label().to_owned()),
@@ -88,7 +79,7 @@ pub fn exemptions_list(ctx: &Context, session: &Session) -> Result<Vec<Exemption
                     id: e.id.clone(),
                     scope: e.scope.describe(),
                     scope_kind: kind.to_owned(),
-                    name,
+                    name: name.to_owned(),
                     starts_on: e.starts_on.to_string(),
                     ends_on: e.ends_on.map(|d| d.to_string()),
                     conditions: r.conditions.clone(),
@@ -298,7 +289,7 @@ pub(crate) fn customer_exemption(
         .map(|r| r.exemption)
         .find(|e| e.scope == Scope::AccountType(kind.clone()) && e.standing(today) == Standing::InForce)
         .map(|e| {
-            let until = e.ends_on.map_or_else(|| "until revoked".to_owned(), |d| format!("until {d}"));
+            let until = e.until();
             CustomerExemption {
                 reason: format!(
                     "Exemption {} covers account type {kind} ({until}): identity verification is not required (R20).",

@@ -23,6 +23,16 @@ pub enum Scope {
 }
 
 impl Scope {
+    /// Its stored code (`provider`, `account_type`, `reseller`) and the name it covers (empty for
+    /// the provider).
+    pub fn parts(&self) -> (&'static str, &str) {
+        match self {
+            Self::Provider => ("provider", ""),
+            Self::AccountType(t) => ("account_type", t),
+            Self::Reseller(r) => ("reseller", r),
+        }
+    }
+
     /// Words for lists and reasons, e.g. "account type gpu-cluster".
     pub fn describe(&self) -> String {
         match self {
@@ -65,6 +75,11 @@ pub enum Standing {
 }
 
 impl Exemption {
+    /// "until D" (its last day), or "until revoked".
+    pub fn until(&self) -> String {
+        self.ends_on.map_or_else(|| "until revoked".to_owned(), |d| format!("until {d}"))
+    }
+
     /// Its standing on `day`.
     pub fn standing(&self, day: NaiveDate) -> Standing {
         if day < self.starts_on {

@@ -542,17 +542,19 @@ pub fn apply_exemptions(
     let today = ctx.now.with_timezone(&ctx.tz).date_naive();
     for o in obligations.iter_mut().filter(|o| o.met.is_none()) {
         let code = o.kind.code();
-        let covers = |e: &&crate::exemption::Exemption| match &e.scope {
-            Scope::Provider => rules.provider.iter().any(|k| k == code),
-            Scope::Reseller(r) => rules.reseller.iter().any(|k| k == code) && o.subject.as_deref() == Some(r),
-            Scope::AccountType(t) => {
-                rules.account_type.iter().any(|k| k == code)
-                    && o.subject.as_deref().and_then(account_type_of).as_deref() == Some(t.as_str())
-            }
+        let covers = |e: &&crate::exemption::Exemption| {
+            rules.lifts(&e.scope).iter().any(|k| k == code)
+                && match &e.scope {
+                    Scope::Provider => true,
+                    Scope::Reseller(r) => o.subject.as_deref() == Some(r),
+                    Scope::AccountType(t) => {
+                        o.subject.as_deref().and_then(account_type_of).as_deref() == Some(t.as_str())
+                    }
+                }
         };
         let covering: Vec<&crate::exemption::Exemption> = exemptions.iter().filter(covers).collect();
         if let Some(e) = covering.iter().find(|e| e.standing(today) == Standing::InForce) {
-            let until = e.ends_on.map_or_else(|| "until revoked".to_owned(), |d| format!("until {d}"));
+            let until = e.until();
             o.status = Status::Lifted;
             o.exposure_usd = None;
             o.exposure_note = None;

@@ -601,6 +601,17 @@ pub struct ExemptionRules {
     pub note: Option<String>,
 }
 
+impl ExemptionRules {
+    /// The obligation kind codes an exemption of `scope` lifts.
+    pub fn lifts(&self, scope: &crate::exemption::Scope) -> &[String] {
+        match scope {
+            crate::exemption::Scope::Provider => &self.provider,
+            crate::exemption::Scope::AccountType(_) => &self.account_type,
+            crate::exemption::Scope::Reseller(_) => &self.reseller,
+        }
+    }
+}
+
 /// R20–R21: the ADP dossier's criteria (what Commerce judges) and its review cycle.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]

@@ -51,11 +51,7 @@ pub fn insert(
     at: DateTime<Utc>,
 ) -> Result<String, StoreError> {
     let id = workbench_core::EventId::new().to_string();
-    let (scope, name) = match new.scope {
-        Scope::Provider => ("provider", ""),
-        Scope::AccountType(t) => ("account_type", t.as_str()),
-        Scope::Reseller(r) => ("reseller", r.as_str()),
-    };
+    let (scope, name) = new.scope.parts();
     tx.execute(
         "INSERT INTO exemption (id, scope, name, starts_on, ends_on, conditions, reference, evidence_id, \
          recorded_by, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",

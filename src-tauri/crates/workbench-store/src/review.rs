@@ -848,22 +848,27 @@ pub fn decide(
     Ok(id)
 }
 
-/// The SQL condition (on a customer aliased `c`) that its latest decision in force (approval or
-/// refusal) is an approval given under an exemption, without identity verification (R20).
-pub(crate) const APPROVED_UNDER_EXEMPTION_SQL: &str = "EXISTS (SELECT 1 FROM decision_exemption x \
-     WHERE x.decision_id = (SELECT d.id FROM decision d WHERE d.customer_id = c.id \
-     AND d.kind IN ('approve', 'refuse') AND d.status = 'final' ORDER BY d.decided_at DESC, d.rowid DESC LIMIT 1))";
+/// The id of the latest decision in force (approval or refusal) of a customer aliased `c`.
+macro_rules! latest_decision_sql {
+    () => {
+        "(SELECT d.id FROM decision d WHERE d.customer_id = c.id AND d.kind IN ('approve', 'refuse') \
+         AND d.status = 'final' ORDER BY d.decided_at DESC, d.rowid DESC LIMIT 1)"
+    };
+}
+
+/// The SQL condition (on a customer aliased `c`) that its latest decision in force is an approval
+/// given under an exemption, without identity verification (R20).
+pub(crate) const APPROVED_UNDER_EXEMPTION_SQL: &str =
+    concat!("EXISTS (SELECT 1 FROM decision_exemption x WHERE x.decision_id = ", latest_decision_sql!(), ")");
 
 /// Customers whose latest decision in force (approval or refusal) is an approval given under an
 /// exemption (R20): `(customer id, exemption id)`.
 pub fn approved_under_exemption(conn: &Connection) -> Result<Vec<(String, String)>, StoreError> {
-    let mut statement = conn.prepare(
-        "SELECT c.id, x.exemption_id FROM customer c \
-         JOIN decision_exemption x ON x.decision_id = (SELECT d.id FROM decision d WHERE d.customer_id = c.id \
-           AND d.kind IN ('approve', 'refuse') AND d.status = 'final' \
-           ORDER BY d.decided_at DESC, d.rowid DESC LIMIT 1) \
-         ORDER BY c.customer_ref",
-    )?;
+    let mut statement = conn.prepare(concat!(
+        "SELECT c.id, x.exemption_id FROM customer c JOIN decision_exemption x ON x.decision_id = ",
+        latest_decision_sql!(),
+        " ORDER BY c.customer_ref"
+    ))?;
     let rows = statement.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
